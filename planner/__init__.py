@@ -1,0 +1,132 @@
+"""Reeks: plan structured meeting series for learning networks."""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, render_template, request, session
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from planner.config import load_config
+from planner.extensions import babel, csrf, db, login_manager, migrate
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, app.debug))
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (outside debug mode it is required)."
+        )
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_error_pages(app)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"current_locale": lambda: str(get_locale())})
+    return app
+
+
+def select_locale() -> str:
+    languages = ("nl", "en")
+    if not has_request_context():
+        return "nl"
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return "nl"
+
+
+def _init_extensions(app: Flask) -> None:
+    from planner import models  # noqa: F401  (every table known to Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from planner.auth.models import StaffUser
+
+        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from planner.auth.routes import bp as auth_bp
+    from planner.programmes.routes import bp as programmes_bp
+    from planner.series.routes import bp as series_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(series_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from planner.auth.cli import users_cli
+    from planner.demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood. Please check what you entered."),
+        403: lambda: _("You do not have access to this page."),
+        404: lambda: _("This page does not exist, or you do not have access to it."),
+        405: lambda: _("This action is not possible here."),
+        429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
+        500: lambda: _("Something went wrong on our side. Please try again later."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        message = messages.get(code, messages[500])()
+        return render_template("error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("This form has expired or was not sent from this site. Please try again.")
+        return render_template("error.html", code=400, message=message), 400
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response

@@ -1,0 +1,76 @@
+"""Staff accounts: create them, and check a login without helping a guesser."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete
+from werkzeug.security import check_password_hash
+
+from planner.auth.models import FailedLogin, StaffUser
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.timekeeping import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+# Hashing a password for an unknown address too makes both answers take as long.
+_DUMMY_HASH = "scrypt:32768:8:1$reeks$" + "0" * 128
+
+
+class AuthError(DomainError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise AuthError("invalid_email") from error
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError("password_too_short", minimum=MIN_PASSWORD_LENGTH)
+
+
+def create_staff_user(
+    email: str, name: str, password: str, *, is_admin: bool = False, organisation=None
+) -> StaffUser:
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise AuthError("name_required")
+    check_password_strength(password)
+    if db.session.scalar(StaffUser.by_email(email)) is not None:
+        raise AuthError("email_taken", email=email)
+    user = StaffUser(email=email, name=name, is_admin=is_admin, organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(
+    email: str, password: str, *, max_failures: int, window: timedelta, now: datetime | None = None
+) -> StaffUser:
+    """The active user with this e-mail and password, or AuthError.
+
+    After ``max_failures`` wrong tries within ``window`` the address is refused
+    until the window has passed, whatever the password: this slows down guessing
+    from any number of web processes, as the count lives in the database.
+    """
+    now = now or utcnow()
+    email = email.strip().lower()
+    recent = db.session.scalar(FailedLogin.count_since(email, now - window))
+    if recent >= max_failures:
+        raise AuthError("throttled")
+    user = db.session.scalar(StaffUser.by_email(email))
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        user = None
+    if user is None or not user.check_password(password):
+        db.session.add(FailedLogin(email=email, attempted_at=now))
+        raise AuthError("bad_credentials")
+    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    return user

@@ -1,0 +1,63 @@
+"""What each domain error code means to a person, in their language."""
+
+from __future__ import annotations
+
+from flask_babel import format_date, format_time, gettext as _
+
+from planner.errors import DomainError
+
+
+def _when(params) -> dict:
+    out = dict(params)
+    if "day" in params:
+        out["day"] = format_date(params["day"], "full")
+    if "time" in params:
+        out["time"] = format_time(params["time"], "short")
+    return out
+
+
+MESSAGES = {
+    "invalid_email": lambda p: _("Enter a valid e-mail address, like name@example.org."),
+    "password_too_short": lambda p: _("The password must be at least %(minimum)s characters.", **p),
+    "name_required": lambda p: _("Enter a name."),
+    "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
+    "bad_credentials": lambda p: _("The e-mail address or password is not correct."),
+    "throttled": lambda p: _("Too many failed attempts. Please wait a few minutes and try again."),
+    "nonexistent_time": lambda p: _(
+        "%(time)s does not exist on %(day)s: the clocks go forward that night. Choose another time.",
+        **_when(p),
+    ),
+    "end_before_start": lambda p: _("The end time must be after the start time."),
+    "count_out_of_range": lambda p: _(
+        "This template has between %(minimum)s and %(maximum)s sessions.", **p
+    ),
+    "no_free_date": lambda p: _(
+        "No free dates could be found after %(day)s: too many dates are holidays or blocked.",
+        **_when(p),
+    ),
+    "no_dates": lambda p: _("Enter at least one date."),
+    "duplicate_date": lambda p: _("The same date is entered twice."),
+    "count_mismatch": lambda p: _(
+        "You chose %(count)s sessions but entered %(dates)s dates.", **p
+    ),
+    "unknown_template": lambda p: _("Choose one of the templates."),
+    "in_the_past": lambda p: _("%(day)s has already passed. Choose a date in the future.", **_when(p)),
+    "title_required": lambda p: _("Enter a title."),
+    "already_published": lambda p: _("This series has already been published."),
+    "nothing_to_publish": lambda p: _("Add at least one session before publishing."),
+    "remove_published": lambda p: _(
+        "Sessions of a published series cannot be removed: cancel the session instead, so "
+        "participants are told."
+    ),
+    "already_cancelled": lambda p: _("This session has already been cancelled."),
+    "reason_required": lambda p: _("Give a reason for the cancellation."),
+    "blocked_date_taken": lambda p: _("%(day)s is already blocked.", **_when(p)),
+    "programme_name_taken": lambda p: _("There is already a learning studio with this name."),
+    "capacity_too_low": lambda p: _("Capacity must be at least 1."),
+    "last_session": lambda p: _("A series needs at least one session."),
+}
+
+
+def describe(error: DomainError) -> str:
+    explain = MESSAGES.get(error.code)
+    return explain(error.params) if explain else _("This could not be saved.")

@@ -1,0 +1,87 @@
+"""Learning studios (leerateliers), who works in them and the dates they keep free."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.timekeeping import UTCDateTime, utcnow
+
+
+class ProgrammeRole(enum.StrEnum):
+    ORGANISER = "organiser"
+    TREKKER = "trekker"
+
+
+class Programme(db.Model):
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[ProgrammeMember]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan"
+    )
+    blocked_dates: Mapped[list[BlockedDate]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", order_by="BlockedDate.day"
+    )
+
+    def members_with(self, role: ProgrammeRole) -> list:
+        return sorted(
+            (m.user for m in self.members if m.role == role), key=lambda user: user.name.lower()
+        )
+
+    def blocked(self) -> dict[date, str]:
+        return {b.day: b.reason for b in self.blocked_dates}
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.slug}>"
+
+
+class ProgrammeMember(db.Model):
+    """A staff user's role on one programme; a person may be organiser and trekker."""
+
+    __tablename__ = "programme_member"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "user_id", "role"),
+        CheckConstraint("role IN ('organiser', 'trekker')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    programme: Mapped[Programme] = relationship(back_populates="members")
+    user = relationship("StaffUser", back_populates="memberships")
+
+
+class BlockedDate(db.Model):
+    __tablename__ = "blocked_date"
+    __table_args__ = (UniqueConstraint("programme_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="blocked_dates")
+
+
+def programmes_visible_to(user):
+    """A select of the programmes a staff user may see: all for admins, else their own."""
+    query = select(Programme).order_by(Programme.name)
+    if not user.is_admin:
+        query = query.where(
+            Programme.id.in_(
+                select(ProgrammeMember.programme_id).where(ProgrammeMember.user_id == user.id)
+            )
+        )
+    return query

@@ -1,0 +1,134 @@
+"""Learning studios: the list, one studio's page, and the admin's editing of them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.auth.access import admin_required, can_organise, can_view, require
+from planner.auth.models import StaffUser
+from planner.extensions import db
+from planner.messages import describe
+from planner.programmes.forms import BlockedDateForm, ProgrammeForm
+from planner.programmes.models import Programme, ProgrammeMember, ProgrammeRole, programmes_visible_to
+from planner.programmes.services import ProgrammeError, block_date, save_programme, unblock_date
+from planner.series.services import series_overview
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+
+def programme_or_404(slug: str, permission=can_view) -> Programme:
+    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+    require(permission, programme)
+    return programme
+
+
+@bp.get("/")
+@login_required
+def index():
+    programmes = db.session.scalars(
+        programmes_visible_to(current_user).options(
+            selectinload(Programme.members).joinedload(ProgrammeMember.user)
+        )
+    ).all()
+    return render_template("programmes/index.html", programmes=programmes)
+
+
+@bp.get("/<slug>")
+@login_required
+def show(slug: str):
+    programme = programme_or_404(slug)
+    return render_template(
+        "programmes/show.html",
+        programme=programme,
+        series_list=series_overview(programme),
+        may_organise=can_organise(current_user, programme),
+        blocked_form=BlockedDateForm(),
+    )
+
+
+def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
+    staff = db.session.scalars(
+        select(StaffUser).where(StaffUser.active).order_by(StaffUser.name)
+    ).all()
+    choices = [(u.id, f"{u.name} ({u.email})") for u in staff]
+    form.organisers.choices = choices
+    form.trekkers.choices = choices
+    return {u.id: u for u in staff}
+
+
+def _edit(programme: Programme | None):
+    form = ProgrammeForm(obj=programme)
+    staff = _staff_choices(form)
+    if programme is not None and not form.is_submitted():
+        form.organisers.data = [u.id for u in programme.members_with(ProgrammeRole.ORGANISER)]
+        form.trekkers.data = [u.id for u in programme.members_with(ProgrammeRole.TREKKER)]
+    if form.validate_on_submit():
+        try:
+            saved = save_programme(
+                programme,
+                name=form.name.data,
+                description=form.description.data or "",
+                organisers=[staff[i] for i in form.organisers.data],
+                trekkers=[staff[i] for i in form.trekkers.data],
+            )
+        except ProgrammeError as error:
+            db.session.rollback()
+            form.name.errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("programmes.show", slug=saved.slug))
+    status = 422 if form.errors else 200
+    return render_template("programmes/form.html", form=form, programme=programme), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    return _edit(None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(slug: str):
+    return _edit(programme_or_404(slug))
+
+
+@bp.post("/<slug>/blocked-dates")
+@login_required
+def add_blocked_date(slug: str):
+    programme = programme_or_404(slug, can_organise)
+    form = BlockedDateForm()
+    if form.validate_on_submit():
+        try:
+            block_date(programme, form.day.data, form.reason.data or "")
+        except ProgrammeError as error:
+            db.session.rollback()
+            form.day.errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Date blocked."), "success")
+            return redirect(url_for("programmes.show", slug=slug) + "#blocked-dates")
+    return render_template(
+        "programmes/show.html",
+        programme=programme,
+        series_list=series_overview(programme),
+        may_organise=True,
+        blocked_form=form,
+    ), 422
+
+
+@bp.post("/<slug>/blocked-dates/<int:blocked_id>/delete")
+@login_required
+def remove_blocked_date(slug: str, blocked_id: int):
+    programme = programme_or_404(slug, can_organise)
+    if blocked_id not in {b.id for b in programme.blocked_dates}:
+        abort(404)
+    unblock_date(programme, blocked_id)
+    db.session.commit()
+    flash(_("Date is free again."), "success")
+    return redirect(url_for("programmes.show", slug=slug) + "#blocked-dates")

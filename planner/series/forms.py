@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from planner.forms import MultiCheckboxField
+from planner.series.audiences import AUDIENCE_LABELS
+from planner.series.catalogue import TEMPLATES
+from planner.series.scheduling import RhythmKind
+
+RHYTHM_LABELS = {
+    RhythmKind.WEEKLY: _l("Weekly"),
+    RhythmKind.FORTNIGHTLY: _l("Every two weeks"),
+    RhythmKind.MONTHLY: _l("Monthly, on the same weekday (e.g. every second Tuesday)"),
+    RhythmKind.MANUAL: _l("Dates I choose myself"),
+}
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def parse_dates(text: str) -> list[date]:
+    """Dates separated by commas, spaces or new lines, as 2027-03-02 or 2-3-2027."""
+    days = []
+    for token in filter(None, re.split(r"[\s,;]+", text or "")):
+        for fmt in DATE_FORMATS:
+            try:
+                days.append(datetime.strptime(token, fmt).date())
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValidationError(_l("“%(value)s” is not a date. Write dates like 2027-03-02.", value=token))
+    return days
+
+
+def _venue_choices(venues) -> list[tuple[int, str]]:
+    return [(0, _l("No venue yet / online"))] + [(v.id, str(v)) for v in venues]
+
+
+class SeriesForm(FlaskForm):
+    template = RadioField(
+        _l("Template"),
+        choices=[(t.key, t.name) for t in TEMPLATES.values()],
+        validators=[InputRequired(_l("Choose one of the templates."))],
+    )
+    title = StringField(
+        _l("Title"),
+        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
+    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
+    venue = SelectField(_l("Venue"), coerce=int, default=0)
+    new_venue_name = StringField(
+        _l("Or a new venue: name"), validators=[Optional(), Length(max=160)]
+    )
+    new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
+    first_day = DateField(
+        _l("Date of the first session"),
+        validators=[Optional()],
+        description=_l("For dates you choose yourself, fill in the list below instead."),
+    )
+    start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
+    end = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time, like 21:30."))])
+    rhythm = RadioField(
+        _l("Rhythm"),
+        choices=[(k.value, label) for k, label in RHYTHM_LABELS.items()],
+        default=RhythmKind.WEEKLY.value,
+        validators=[InputRequired(_l("Choose a rhythm."))],
+    )
+    count = IntegerField(
+        _l("Number of sessions"),
+        validators=[
+            InputRequired(_l("Enter the number of sessions.")),
+            NumberRange(min=1, max=52, message=_l("Choose between 1 and 52 sessions.")),
+        ],
+    )
+    manual_dates = TextAreaField(
+        _l("Dates I choose myself"),
+        description=_l("One date per line, like 2027-03-02. Only used with “Dates I choose myself”."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue.choices = _venue_choices(venues)
+
+    def validate_first_day(self, field):
+        if self.rhythm.data != RhythmKind.MANUAL and field.data is None:
+            raise ValidationError(_l("Enter the date of the first session, like 2027-03-02."))
+
+    def validate_manual_dates(self, field):
+        self.parsed_dates = parse_dates(field.data)
+        if self.rhythm.data == RhythmKind.MANUAL and not self.parsed_dates:
+            raise ValidationError(_l("Enter at least one date."))
+
+
+class SeriesDetailsForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
+    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
+    venue = SelectField(_l("Venue"), coerce=int, default=0)
+    description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue.choices = _venue_choices(venues)
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=160)])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02."))])
+    start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
+    end = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time, like 21:30."))])
+    venue = SelectField(
+        _l("Venue"), coerce=int, default=0, description=_l("Leave empty to use the venue of the series.")
+    )
+    online_url = URLField(
+        _l("Online link"),
+        validators=[Optional(), URL(message=_l("Enter a full web address starting with https://.")), Length(max=500)],
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        description=_l("Maximum number of participants. Leave empty for no limit."),
+        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Capacity must be at least 1."))],
+    )
+    audiences = MultiCheckboxField(
+        _l("For whom"), choices=[(a.value, label) for a, label in AUDIENCE_LABELS.items()]
+    )
+    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=250)])
+    agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue.choices = _venue_choices(venues)
+
+
+class CancelSessionForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        description=_l("Participants will see this reason."),
+        validators=[DataRequired(_l("Give a reason for the cancellation.")), Length(max=300)],
+    )

@@ -1,0 +1,177 @@
+"""Series, their sessions and the venues they happen at."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.series.audiences import Audience
+from planner.series.catalogue import TEMPLATES
+from planner.timekeeping import UTCDateTime, utcnow
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class SeriesStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Venue(db.Model):
+    __tablename__ = "venue"
+    __table_args__ = (
+        UniqueConstraint("name", "municipality"),
+        CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    address: Mapped[str] = mapped_column(String(250), default="")
+    municipality: Mapped[str] = mapped_column(String(80), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.municipality}" if self.municipality else self.name
+
+
+class Series(db.Model):
+    __tablename__ = "series"
+    __table_args__ = (
+        CheckConstraint(_in("template_key", TEMPLATES), name="template_known"),
+        CheckConstraint(_in("status", SeriesStatus), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    template_key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(160))
+    municipality: Mapped[str] = mapped_column(String(80), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
+    status: Mapped[str] = mapped_column(String(20), default=SeriesStatus.DRAFT)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    programme = relationship("Programme")
+    venue: Mapped[Venue | None] = relationship()
+    created_by = relationship("StaffUser")
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        order_by="(Session.starts_at, Session.id)",
+    )
+
+    @property
+    def template(self):
+        return TEMPLATES[self.template_key]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == SeriesStatus.PUBLISHED
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Series {self.title!r}>"
+
+
+class Session(db.Model):
+    __tablename__ = "session"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint(_in("status", SessionStatus), name="status_known"),
+        CheckConstraint(
+            "status = 'cancelled' OR cancel_reason = ''", name="reason_only_when_cancelled"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    theme: Mapped[str] = mapped_column(String(250), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.SCHEDULED)
+    cancel_reason: Mapped[str] = mapped_column(String(300), default="")
+    # A calendar entry is identified by uid forever; sequence counts its revisions (RFC 5545).
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=lambda: f"{uuid.uuid4()}@reeks")
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    series: Mapped[Series] = relationship(back_populates="sessions")
+    venue: Mapped[Venue | None] = relationship()
+    audience_rows: Mapped[list[SessionAudience]] = relationship(
+        cascade="all, delete-orphan", order_by="SessionAudience.audience"
+    )
+
+    @property
+    def audiences(self) -> list[Audience]:
+        return [Audience(row.audience) for row in self.audience_rows]
+
+    @audiences.setter
+    def audiences(self, values) -> None:
+        wanted = {Audience(v) for v in values}
+        self.audience_rows = [r for r in self.audience_rows if r.audience in wanted] + [
+            SessionAudience(audience=a)
+            for a in sorted(wanted - {Audience(r.audience) for r in self.audience_rows})
+        ]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def effective_venue(self) -> Venue | None:
+        return self.venue or self.series.venue
+
+    def __repr__(self) -> str:
+        return f"<Session {self.title!r} {self.starts_at:%Y-%m-%d %H:%M}Z>"
+
+
+class SessionAudience(db.Model):
+    __tablename__ = "session_audience"
+    __table_args__ = (CheckConstraint(_in("audience", Audience), name="audience_known"),)
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
+    )
+    audience: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+
+def series_of_programme(programme):
+    return select(Series).where(Series.programme_id == programme.id).order_by(Series.created_at.desc())

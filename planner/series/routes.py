@@ -1,0 +1,300 @@
+"""Planning pages: a new series, a series and its sessions, and the overviews."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.auth.access import can_organise, can_view, require
+from planner.extensions import db
+from planner.messages import describe
+from planner.programmes.routes import programme_or_404
+from planner.series.catalogue import TEMPLATES
+from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
+from planner.series.models import Series, Session, Venue
+from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
+from planner.series.services import (
+    SeriesError,
+    SeriesPlan,
+    SessionDetails,
+    add_session,
+    cancel_session,
+    create_series,
+    month_bounds,
+    month_grid,
+    propose_series,
+    publish_series,
+    remove_session,
+    sessions_between,
+    update_session,
+)
+from planner.timekeeping import utcnow
+
+bp = Blueprint("series", __name__)
+
+
+def _venues() -> list[Venue]:
+    return list(db.session.scalars(select(Venue).order_by(Venue.municipality, Venue.name)))
+
+
+def _venue(venue_id: int) -> Venue | None:
+    return db.session.get(Venue, venue_id) if venue_id else None
+
+
+def series_or_404(series_id: int, permission=can_view) -> Series:
+    series = db.session.scalar(
+        select(Series)
+        .where(Series.id == series_id)
+        .options(
+            selectinload(Series.sessions).selectinload(Session.audience_rows),
+            selectinload(Series.sessions).selectinload(Session.venue),
+        )
+    )
+    require(permission, series.programme if series else None)
+    return series
+
+
+def session_or_404(series: Series, session_id: int) -> Session:
+    for session in series.sessions:
+        if session.id == session_id:
+            return session
+    abort(404)
+
+
+def _plan_from(form: SeriesForm) -> SeriesPlan:
+    venue = _venue(form.venue.data)
+    if form.new_venue_name.data:
+        venue = Venue(
+            name=form.new_venue_name.data.strip(),
+            address=(form.new_venue_address.data or "").strip(),
+            municipality=(form.municipality.data or "").strip(),
+        )
+    rhythm = RhythmKind(form.rhythm.data)
+    dates = tuple(form.parsed_dates) if rhythm == RhythmKind.MANUAL else ()
+    return SeriesPlan(
+        template_key=form.template.data,
+        title=form.title.data,
+        municipality=form.municipality.data or "",
+        venue=venue,
+        description=form.description.data or "",
+        first_day=form.first_day.data or (min(dates) if dates else date.today()),
+        start=form.start.data,
+        end=form.end.data,
+        rhythm=Rhythm(rhythm, dates),
+        count=len(dates) if dates else form.count.data,
+    )
+
+
+@bp.route("/programmes/<slug>/series/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    programme = programme_or_404(slug, can_organise)
+    form = SeriesForm(venues=_venues())
+    chosen = TEMPLATES.get(request.values.get("template", ""))
+    if not form.is_submitted() and chosen:
+        form.template.data = chosen.key
+        form.count.data = chosen.default_count
+        form.rhythm.data = chosen.default_rhythm
+        evening = datetime(2000, 1, 1, 19, 30)
+        form.start.data, form.end.data = evening.time(), (evening + chosen.duration).time()
+    proposals = None
+    if form.validate_on_submit():
+        holidays = dutch_holidays(str(get_locale()))
+        try:
+            plan = _plan_from(form)
+            if "create" in request.form:
+                series = create_series(programme, plan, current_user, holidays=holidays)
+                db.session.commit()
+                flash(_("Series created as a draft. Check the sessions, then publish."), "success")
+                return redirect(url_for("series.show", series_id=series.id))
+            proposals = propose_series(programme, plan, holidays=holidays)
+        except SeriesError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "series/new.html", programme=programme, form=form, proposals=proposals, templates=TEMPLATES
+    ), status
+
+
+@bp.get("/series/<int:series_id>")
+@login_required
+def show(series_id: int):
+    series = series_or_404(series_id)
+    return render_template(
+        "series/show.html",
+        series=series,
+        may_organise=can_organise(current_user, series.programme),
+        cancel_form=CancelSessionForm(),
+    )
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    form = SeriesDetailsForm(obj=series, venues=_venues())
+    if not form.is_submitted():
+        form.venue.data = series.venue_id or 0
+    if form.validate_on_submit():
+        series.title = form.title.data.strip()
+        series.municipality = (form.municipality.data or "").strip()
+        series.description = (form.description.data or "").strip()
+        series.venue = _venue(form.venue.data)
+        db.session.commit()
+        flash(_("Series saved."), "success")
+        return redirect(url_for("series.show", series_id=series.id))
+    return render_template("series/edit.html", series=series, form=form), 422 if form.errors else 200
+
+
+def _details(form: SessionForm) -> SessionDetails:
+    return SessionDetails(
+        day=form.day.data,
+        start=form.start.data,
+        end=form.end.data,
+        title=form.title.data,
+        theme=form.theme.data or "",
+        agenda=form.agenda.data or "",
+        venue=_venue(form.venue.data),
+        online_url=form.online_url.data or "",
+        capacity=form.capacity.data,
+        audiences=form.audiences.data,
+    )
+
+
+def _session_page(series, form, session=None, status=200):
+    return render_template("series/session_form.html", series=series, form=form, session=session), status
+
+
+@bp.route("/series/<int:series_id>/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    form = SessionForm(venues=_venues())
+    if not form.is_submitted() and series.sessions:
+        last = series.sessions[-1]
+        form.title.data = series.title
+        form.day.data = last.local_start.date() + timedelta(weeks=1)
+        form.start.data, form.end.data = last.local_start.time(), last.local_end.time()
+        form.audiences.data = [a.value for a in last.audiences]
+        form.capacity.data = last.capacity
+    if form.validate_on_submit():
+        try:
+            add_session(series, _details(form))
+        except SeriesError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Session added."), "success")
+            return redirect(url_for("series.show", series_id=series.id))
+    return _session_page(series, form, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_organise)
+    session = session_or_404(series, session_id)
+    form = SessionForm(obj=session, venues=_venues())
+    if not form.is_submitted():
+        form.day.data = session.local_start.date()
+        form.start.data, form.end.data = session.local_start.time(), session.local_end.time()
+        form.venue.data = session.venue_id or 0
+        form.audiences.data = [a.value for a in session.audiences]
+    if form.validate_on_submit():
+        try:
+            update_session(session, _details(form))
+        except SeriesError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Session saved."), "success")
+            return redirect(url_for("series.show", series_id=series.id))
+    return _session_page(series, form, session, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/remove")
+@login_required
+def remove(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_organise)
+    try:
+        remove_session(session_or_404(series, session_id))
+    except SeriesError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Session removed."), "success")
+    return redirect(url_for("series.show", series_id=series.id))
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_organise)
+    session = session_or_404(series, session_id)
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        try:
+            cancel_session(session, form.reason.data)
+        except SeriesError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Session cancelled."), "success")
+            return redirect(url_for("series.show", series_id=series.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("series/cancel.html", series=series, session=session, form=form), status
+
+
+@bp.post("/series/<int:series_id>/publish")
+@login_required
+def publish(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    try:
+        publish_series(series)
+    except SeriesError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Series published."), "success")
+    return redirect(url_for("series.show", series_id=series.id))
+
+
+@bp.get("/sessions")
+@login_required
+def overview():
+    now = utcnow()
+    sessions = sessions_between(current_user, now, now + timedelta(days=183))
+    return render_template("series/overview.html", sessions=sessions)
+
+
+@bp.get("/sessions/month")
+@bp.get("/sessions/month/<int:year>-<int:month>")
+@login_required
+def month(year: int | None = None, month: int | None = None):
+    today = utcnow().astimezone(AMSTERDAM).date()
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        abort(404)
+    start, end = month_bounds(year, month)
+    sessions = sessions_between(current_user, start, end)
+    previous = (start - timedelta(days=1)).date()
+    return render_template(
+        "series/month.html",
+        month_start=start.date(),
+        weeks=month_grid(year, month, sessions),
+        previous=previous,
+        next=end.date(),
+        today=today,
+        session_count=len(sessions),
+    )

@@ -1,0 +1,289 @@
+"""The rules of planning: a series from a template, and every change to its sessions."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.programmes.models import Programme, programmes_visible_to
+from planner.series.catalogue import TEMPLATES
+from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
+from planner.series.scheduling import (
+    AMSTERDAM,
+    ProposedSession,
+    Rhythm,
+    RhythmKind,
+    local_datetime,
+    propose_dates,
+)
+from planner.timekeeping import utcnow
+
+
+class SeriesError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class SeriesPlan:
+    """What an organiser fills in to start a series."""
+
+    template_key: str
+    title: str
+    first_day: date
+    start: time
+    end: time
+    rhythm: Rhythm
+    count: int
+    municipality: str = ""
+    venue: Venue | None = None
+    description: str = ""
+
+
+@dataclass
+class SessionDetails:
+    """Everything an organiser can set on one session."""
+
+    day: date
+    start: time
+    end: time
+    title: str
+    theme: str = ""
+    agenda: str = ""
+    venue: Venue | None = None
+    online_url: str = ""
+    capacity: int | None = None
+    audiences: list[str] = field(default_factory=list)
+
+
+def _duration(day: date, start: time, end: time) -> timedelta:
+    duration = datetime.combine(day, end) - datetime.combine(day, start)
+    if duration <= timedelta(0):
+        raise SeriesError("end_before_start")
+    return duration
+
+
+def propose_series(
+    programme: Programme, plan: SeriesPlan, *, holidays: Mapping[date, str], now: datetime | None = None
+) -> list[ProposedSession]:
+    """The sessions a plan would create, with the dates that had to move and why."""
+    template = TEMPLATES.get(plan.template_key)
+    if template is None:
+        raise SeriesError("unknown_template")
+    if not plan.title.strip():
+        raise SeriesError("title_required")
+    first_day = min(plan.rhythm.dates) if plan.rhythm.kind == RhythmKind.MANUAL and plan.rhythm.dates else plan.first_day
+    proposals = propose_dates(
+        template,
+        datetime.combine(first_day, plan.start),
+        plan.rhythm,
+        plan.count,
+        programme.blocked(),
+        holidays,
+        duration=_duration(first_day, plan.start, plan.end),
+    )
+    if proposals[0].starts_utc <= (now or utcnow()):
+        raise SeriesError("in_the_past", day=first_day)
+    return proposals
+
+
+def create_series(
+    programme: Programme,
+    plan: SeriesPlan,
+    actor,
+    *,
+    holidays: Mapping[date, str],
+    now: datetime | None = None,
+) -> Series:
+    """A draft series with the proposed sessions, ready for the organiser to adjust."""
+    proposals = propose_series(programme, plan, holidays=holidays, now=now)
+    series = Series(
+        programme=programme,
+        template_key=plan.template_key,
+        title=plan.title.strip(),
+        municipality=plan.municipality.strip(),
+        description=plan.description.strip(),
+        venue=plan.venue,
+        timezone=AMSTERDAM.key,
+        status=SeriesStatus.DRAFT,
+        created_by=actor,
+    )
+    for proposal in proposals:
+        session = Session(
+            title=proposal.title or series.title,
+            theme=proposal.theme,
+            agenda=proposal.agenda,
+            starts_at=proposal.starts_utc,
+            ends_at=proposal.ends_utc,
+            timezone=series.timezone,
+            capacity=plan.venue.capacity if plan.venue else None,
+        )
+        session.audiences = proposal.audiences
+        series.sessions.append(session)
+    db.session.add(series)
+    db.session.flush()
+    return series
+
+
+def _times(series: Series, details: SessionDetails) -> tuple[datetime, datetime]:
+    _duration(details.day, details.start, details.end)
+    return (
+        local_datetime(details.day, details.start, series.zone),
+        local_datetime(details.day, details.end, series.zone),
+    )
+
+
+def _apply(session: Session, details: SessionDetails, starts: datetime, ends: datetime) -> bool:
+    """Copy details onto a session; True when a calendar would show the change."""
+    if not details.title.strip():
+        raise SeriesError("title_required")
+    if details.capacity is not None and details.capacity < 1:
+        raise SeriesError("capacity_too_low")
+    visible_before = (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.title)
+    session.starts_at, session.ends_at = starts, ends
+    session.title = details.title.strip()
+    session.theme = details.theme.strip()
+    session.agenda = details.agenda.strip()
+    session.venue = details.venue
+    session.venue_id = details.venue.id if details.venue else None
+    session.online_url = details.online_url.strip()
+    session.capacity = details.capacity
+    session.audiences = details.audiences
+    visible_after = (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.title)
+    return visible_before != visible_after
+
+
+def update_session(session: Session, details: SessionDetails) -> None:
+    """Change a session. A change people would see in their calendar bumps its sequence,
+    so a later calendar update replaces the old entry rather than adding one."""
+    starts, ends = _times(session.series, details)
+    if _apply(session, details, starts, ends):
+        session.sequence += 1
+    db.session.flush()
+
+
+def add_session(series: Series, details: SessionDetails, *, now: datetime | None = None) -> Session:
+    starts, ends = _times(series, details)
+    if starts <= (now or utcnow()):
+        raise SeriesError("in_the_past", day=details.day)
+    session = Session(timezone=series.timezone, sequence=0, title="", theme="", agenda="", online_url="")
+    _apply(session, details, starts, ends)
+    series.sessions.append(session)
+    db.session.flush()
+    return session
+
+
+def remove_session(session: Session) -> None:
+    """Only a draft can lose sessions; once people may know of one, cancel it instead."""
+    series = session.series
+    if series.is_published:
+        raise SeriesError("remove_published")
+    if len(series.sessions) <= 1:
+        raise SeriesError("last_session")
+    series.sessions.remove(session)
+    db.session.flush()
+
+
+def cancel_session(session: Session, reason: str) -> None:
+    if session.is_cancelled:
+        raise SeriesError("already_cancelled")
+    if not reason.strip():
+        raise SeriesError("reason_required")
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()
+    session.sequence += 1
+    db.session.flush()
+
+
+def publish_series(series: Series, *, now: datetime | None = None) -> None:
+    if series.is_published:
+        raise SeriesError("already_published")
+    if not any(not s.is_cancelled for s in series.sessions):
+        raise SeriesError("nothing_to_publish")
+    series.status = SeriesStatus.PUBLISHED
+    series.published_at = now or utcnow()
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    series: Series
+    session_count: int
+    first_start: datetime | None
+    last_start: datetime | None
+
+
+def series_overview(programme: Programme) -> list[SeriesSummary]:
+    """The series of a programme with their counts and dates, in one query."""
+    active = Session.status == SessionStatus.SCHEDULED
+    rows = db.session.execute(
+        select(
+            Series,
+            func.count(Session.id).filter(active),
+            func.min(Session.starts_at).filter(active),
+            func.max(Session.starts_at).filter(active),
+        )
+        .outerjoin(Session, Session.series_id == Series.id)
+        .where(Series.programme_id == programme.id)
+        .group_by(Series.id)
+        .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
+    ).all()
+    return [
+        SeriesSummary(series, count, _as_utc(first), _as_utc(last))
+        for series, count, first, last in rows
+    ]
+
+
+def _as_utc(value):
+    # Aggregates bypass the column type, so SQLite hands back a naive value or a string.
+    from planner.timekeeping import UTCDateTime
+
+    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return UTCDateTime().process_result_value(value, None)
+
+
+def sessions_between(user, start: datetime, end: datetime) -> list[Session]:
+    """Sessions of the programmes ``user`` may see, starting in [start, end)."""
+    visible = programmes_visible_to(user).with_only_columns(Programme.id).order_by(None)
+    return list(
+        db.session.scalars(
+            select(Session)
+            .join(Session.series)
+            .join(Series.programme)
+            .where(Series.programme_id.in_(visible), Session.starts_at >= start, Session.starts_at < end)
+            .options(
+                contains_eager(Session.series).options(
+                    contains_eager(Series.programme), selectinload(Series.venue)
+                ),
+                selectinload(Session.venue),
+            )
+            .order_by(Session.starts_at, Session.id)
+        ).unique()
+    )
+
+
+def month_bounds(year: int, month: int, tz=AMSTERDAM) -> tuple[datetime, datetime]:
+    first = datetime(year, month, 1, tzinfo=tz)
+    nxt = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return first, nxt
+
+
+def month_grid(year: int, month: int, sessions: list[Session]) -> list[list[tuple[date, list[Session]]]]:
+    """Weeks (Monday first) of (day, that day's sessions) covering the month."""
+    by_day: dict[date, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_day[session.local_start.date()].append(session)
+    return [
+        [(day, by_day.get(day, [])) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
