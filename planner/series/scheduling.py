@@ -202,8 +202,10 @@ def _place_manual(dates, count, blocked, holidays):
         raise SchedulingError("duplicate_date")
     if len(dates) != count:
         raise SchedulingError("count_mismatch", count=count, dates=len(dates))
-    placed, taken = [], set()
-    for picked in sorted(dates):
+    # Dates that are free stay put; the others move a week at a time to a free date.
+    taken = {day for day in dates if not _conflict(day, blocked, holidays)}
+    placed = [(day, []) for day in taken]
+    for picked in sorted(set(dates) - taken):
         day, moves = picked, []
         while (conflict := _conflict(day, blocked, holidays)) or day in taken:
             if len(moves) >= MAX_SKIPS:
@@ -213,4 +215,4 @@ def _place_manual(dates, count, blocked, holidays):
             day += timedelta(weeks=1)
         taken.add(day)
         placed.append((day, moves))
-    return placed
+    return sorted(placed, key=lambda pair: pair[0])

@@ -1,0 +1,40 @@
+# Everything a newcomer needs: `make run` for the app with demo data, `make test` for the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := planner
+
+.PHONY: run test install translations extract-messages db demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d planner/translations
+
+db: install translations
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+
+demo: db
+	FLASK_DEBUG=1 $(BIN)/flask demo --if-empty
+
+run: demo
+	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh both catalogues after changing user-facing text, then translate the new entries.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i planner/translations/messages.pot -d planner/translations
+	$(BIN)/python scripts/fill_english_catalogue.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

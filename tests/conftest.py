@@ -1,0 +1,120 @@
+"""Fixtures: an app on a migrated database (SQLite, or TEST_DATABASE_URL), clients, people."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from planner import create_app
+from planner.extensions import db as _db
+from tests import factories
+
+PASSWORD = factories.PASSWORD
+
+
+def _fresh_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "reeks-test.sqlite3")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a context of its own, as a real server would.
+
+    Without this a request would reuse the test's application context, and with it
+    the test's database session and Flask-Login's cached user.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _fresh_database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """An application context for the test, and empty tables afterwards."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        tables = _db.metadata.sorted_tables
+        with _db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def programme(db):
+    return factories.make_programme(name="Armoede")
+
+
+@pytest.fixture
+def organiser(db, programme):
+    user = factories.make_user(email="organiser@example.org", name="Olga Organiser")
+    factories.add_member(programme, user, "organiser")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    user = factories.make_user(email="admin@example.org", name="Anna Admin", is_admin=True)
+    db.session.commit()
+    return user
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    login(client, organiser.email)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    login(client, admin.email)
+    return client

@@ -1,0 +1,72 @@
+"""Small builders for the objects tests need; each accepts overrides."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from itertools import count
+
+from planner.auth.services import create_staff_user
+from planner.extensions import db
+from planner.programmes.models import ProgrammeMember
+from planner.programmes.services import save_programme
+from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
+from planner.series.services import SeriesPlan, create_series
+
+PASSWORD = "correct horse battery"
+_numbers = count(1)
+
+
+def make_user(**overrides):
+    n = next(_numbers)
+    values = {"email": f"staff{n}@example.org", "name": f"Staff Member {n}", "password": PASSWORD}
+    values.update(overrides)
+    user = create_staff_user(
+        values["email"], values["name"], values["password"], is_admin=values.get("is_admin", False)
+    )
+    db.session.commit()
+    return user
+
+
+def make_programme(**overrides):
+    programme = save_programme(
+        None,
+        name=overrides.get("name", f"Programme {next(_numbers)}"),
+        description=overrides.get("description", ""),
+        organisers=overrides.get("organisers", []),
+        trekkers=overrides.get("trekkers", []),
+    )
+    db.session.commit()
+    return programme
+
+
+def add_member(programme, user, role: str):
+    programme.members.append(ProgrammeMember(user=user, role=role))
+    db.session.flush()
+
+
+def future_tuesday(weeks: int = 4) -> date:
+    today = date.today()
+    return today + timedelta(days=(1 - today.weekday()) % 7 + 7 * weeks)
+
+
+def make_plan(**overrides) -> SeriesPlan:
+    values = {
+        "template_key": "ontmoetingenreeks",
+        "title": "Ontmoeting Gendt",
+        "first_day": future_tuesday(),
+        "start": time(19, 30),
+        "end": time(21, 30),
+        "rhythm": Rhythm(RhythmKind.WEEKLY),
+        "count": 5,
+        "municipality": "Lingewaard",
+    }
+    values.update(overrides)
+    return SeriesPlan(**values)
+
+
+def make_series(programme, actor=None, now: datetime | None = None, **overrides):
+    series = create_series(
+        programme, make_plan(**overrides), actor, holidays=dutch_holidays("nl"), now=now
+    )
+    db.session.commit()
+    return series
