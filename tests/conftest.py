@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 
 import flask_migrate
 import pytest
@@ -39,6 +40,35 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
+    def post(self, url, *args, data=None, csrf=True, **kwargs):
+        """POST as the browser would: with the form's CSRF token, unless csrf=False."""
+        if csrf:
+            data = dict(data or {})
+            data.setdefault("csrf_token", self.csrf_token())
+        # Requests go over https, as in production, where the CSRF check wants a same-site referrer.
+        kwargs.setdefault("headers", {}).setdefault("Referer", "https://localhost/")
+        return super().post(url, *args, data=data, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+
+def _compile_catalogues() -> None:
+    """The app reads compiled catalogues; build them so a bare `pytest` works too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("planner/translations/*/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        with po_path.with_suffix(".mo").open("wb") as mo_file:
+            write_mo(mo_file, catalogue)
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
@@ -52,14 +82,15 @@ def app(database_url):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
         }
     )
     app.test_client_class = IsolatedClient
+    _compile_catalogues()
     with app.app_context():
         flask_migrate.upgrade()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

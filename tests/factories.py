@@ -70,3 +70,11 @@ def make_series(programme, actor=None, now: datetime | None = None, **overrides)
     )
     db.session.commit()
     return series
+
+
+def make_blocked_date(programme, day: date | None = None, reason: str = "Studiedag"):
+    from planner.programmes.services import block_date
+
+    blocked = block_date(programme, day or future_tuesday(30), reason)
+    db.session.commit()
+    return blocked

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from planner.auth.access import admin_required, can_organise, can_view, require
 from planner.auth.models import StaffUser
@@ -54,7 +55,7 @@ def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
     staff = db.session.scalars(
         select(StaffUser).where(StaffUser.active).order_by(StaffUser.name)
     ).all()
-    choices = [(u.id, f"{u.name} ({u.email})") for u in staff]
+    choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in staff]
     form.organisers.choices = choices
     form.trekkers.choices = choices
     return {u.id: u for u in staff}

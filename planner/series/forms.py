@@ -15,8 +15,10 @@ from wtforms import (
     TimeField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -55,15 +57,19 @@ def parse_dates(text: str) -> list[date]:
     return days
 
 
-def _venue_choices(venues) -> list[tuple[int, str]]:
-    return [(0, _l("No venue yet / online"))] + [(v.id, str(v)) for v in venues]
+def _venue_choices(venues) -> list[SelectChoice]:
+    return [SelectChoice(0, _l("No venue yet / online"))] + [SelectChoice(v.id, str(v)) for v in venues]
 
 
 class SeriesForm(FlaskForm):
     template = RadioField(
         _l("Template"),
-        choices=[(t.key, t.name) for t in TEMPLATES.values()],
-        validators=[InputRequired(_l("Choose one of the templates."))],
+        choices=[SelectChoice(t.key, t.name) for t in TEMPLATES.values()],
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Choose one of the templates.")),
+            AnyOf(list(TEMPLATES), message=_l("Choose one of the templates.")),
+        ],
     )
     title = StringField(
         _l("Title"),
@@ -85,9 +91,13 @@ class SeriesForm(FlaskForm):
     end = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time, like 21:30."))])
     rhythm = RadioField(
         _l("Rhythm"),
-        choices=[(k.value, label) for k, label in RHYTHM_LABELS.items()],
+        choices=[SelectChoice(k.value, label) for k, label in RHYTHM_LABELS.items()],
         default=RhythmKind.WEEKLY.value,
-        validators=[InputRequired(_l("Choose a rhythm."))],
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Choose a rhythm.")),
+            AnyOf([k.value for k in RhythmKind], message=_l("Choose a rhythm.")),
+        ],
     )
     count = IntegerField(
         _l("Number of sessions"),
@@ -108,7 +118,7 @@ class SeriesForm(FlaskForm):
         self.venue.choices = _venue_choices(venues)
 
     def validate_first_day(self, field):
-        if self.rhythm.data != RhythmKind.MANUAL and field.data is None:
+        if self.rhythm.data != RhythmKind.MANUAL and field.data is None and not field.errors:
             raise ValidationError(_l("Enter the date of the first session, like 2027-03-02."))
 
     def validate_manual_dates(self, field):
@@ -150,7 +160,7 @@ class SessionForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Capacity must be at least 1."))],
     )
     audiences = MultiCheckboxField(
-        _l("For whom"), choices=[(a.value, label) for a, label in AUDIENCE_LABELS.items()]
+        _l("For whom"), choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()]
     )
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=250)])
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)])

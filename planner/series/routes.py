@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.auth.access import can_organise, can_view, require
+from planner.errors import DomainError
 from planner.extensions import db
 from planner.messages import describe
 from planner.programmes.routes import programme_or_404
@@ -19,7 +20,6 @@ from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesFor
 from planner.series.models import Series, Session, Venue
 from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
-    SeriesError,
     SeriesPlan,
     SessionDetails,
     add_session,
@@ -113,7 +113,7 @@ def new(slug: str):
                 flash(_("Series created as a draft. Check the sessions, then publish."), "success")
                 return redirect(url_for("series.show", series_id=series.id))
             proposals = propose_series(programme, plan, holidays=holidays)
-        except SeriesError as error:
+        except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
     status = 422 if form.errors or form.form_errors else 200
@@ -186,7 +186,7 @@ def new_session(series_id: int):
     if form.validate_on_submit():
         try:
             add_session(series, _details(form))
-        except SeriesError as error:
+        except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
         else:
@@ -210,7 +210,7 @@ def edit_session(series_id: int, session_id: int):
     if form.validate_on_submit():
         try:
             update_session(session, _details(form))
-        except SeriesError as error:
+        except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
         else:
@@ -226,7 +226,7 @@ def remove(series_id: int, session_id: int):
     series = series_or_404(series_id, can_organise)
     try:
         remove_session(session_or_404(series, session_id))
-    except SeriesError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")
     else:
@@ -244,7 +244,7 @@ def cancel(series_id: int, session_id: int):
     if form.validate_on_submit():
         try:
             cancel_session(session, form.reason.data)
-        except SeriesError as error:
+        except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
         else:
@@ -261,7 +261,7 @@ def publish(series_id: int):
     series = series_or_404(series_id, can_organise)
     try:
         publish_series(series)
-    except SeriesError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")
     else:

@@ -1,0 +1,62 @@
+"""The commands an admin or a script runs."""
+
+from sqlalchemy import func, select
+
+from planner.auth.models import StaffUser
+from planner.programmes.models import Programme
+from planner.series.models import Series
+
+
+def test_users_create_with_password(app, db):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "Beheer@Example.org", "--name", "Bea", "--role", "admin",
+        "--password", "een lang wachtwoord",
+    ])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(StaffUser.by_email("beheer@example.org"))
+    assert user.is_admin and user.check_password("een lang wachtwoord")
+
+
+def test_users_create_prompts_for_the_password(app, db):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "staf@example.org", "--name", "Stef"],
+        input="geheim wachtwoord\ngeheim wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "geheim wachtwoord" not in result.output
+    user = db.session.scalar(StaffUser.by_email("staf@example.org"))
+    assert not user.is_admin and user.check_password("geheim wachtwoord")
+
+
+def test_users_create_refuses_bad_input(app, db):
+    runner = app.test_cli_runner()
+    for args, message in [
+        (["--email", "geen-adres", "--name", "X", "--password", "lang genoeg ja"], "geldig e-mailadres"),
+        (["--email", "x@example.org", "--name", "X", "--password", "kort"], "minstens 10"),
+        (["--email", "x@example.org", "--name", "X", "--role", "baas", "--password", "lang genoeg ja"], "baas"),
+    ]:
+        result = runner.invoke(args=["users", "create", *args])
+        assert result.exit_code != 0 and message in result.output
+    assert db.session.scalar(select(func.count(StaffUser.id))) == 0
+
+
+def test_demo_loads_the_newsletter_world_once(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0 and "beheer@example.org" in first.output
+    names = set(db.session.scalars(select(Programme.name)))
+    assert names == {"Armoede", "Betekenisvol contact in de wijk", "JIP", "Samenwerken aan Sociale Kwaliteit"}
+    titles = set(db.session.scalars(select(Series.title)))
+    assert {"Ontmoeting Gendt", "Welkome Wijk Nijmegen", "Welkome Wijk Beuningen", "Welkome Wijk Heumen",
+            "ARENA-bijeenkomst JIP", "Themabijeenkomst jonge mantelzorgers"} <= titles
+    counts = (db.session.scalar(select(func.count(Series.id))), db.session.scalar(select(func.count(StaffUser.id))))
+
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0
+    assert (db.session.scalar(select(func.count(Series.id))), db.session.scalar(select(func.count(StaffUser.id)))) == counts
+
+
+def test_demo_if_empty_leaves_a_used_database_alone(app, db, organiser):
+    result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert db.session.scalar(select(func.count(Series.id))) == 0

@@ -1,0 +1,163 @@
+"""Planning through the web pages: proposals, validation and the overviews."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from planner.series.models import Series, Session
+from tests.factories import future_tuesday, make_series
+
+LOGGED_IN_AS_ORGANISER = pytest.mark.usefixtures("organiser_client")
+
+
+def series_form(**overrides):
+    data = {
+        "template": "ontmoetingenreeks",
+        "title": "Ontmoeting Gendt",
+        "municipality": "Lingewaard",
+        "venue": "0",
+        "rhythm": "weekly",
+        "first_day": future_tuesday(8).isoformat(),
+        "start": "19:30",
+        "end": "21:30",
+        "count": "5",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_template_choice_lists_all_six(organiser_client):
+    page = organiser_client.get("/programmes/armoede/series/new").get_data(as_text=True)
+    for name in ["Ontmoetingenreeks", "Welkome Wijk", "ARENA", "Themabijeenkomst", "Tribunebijeenkomst", "Actieleertraject"]:
+        assert name in page
+
+
+def test_template_prefills_the_form(organiser_client):
+    page = organiser_client.get("/programmes/armoede/series/new?template=welkome_wijk").get_data(as_text=True)
+    assert 'name="count" required type="number" value="7"' in page
+    assert 'checked id="rhythm-1" name="rhythm" required type="radio" value="fortnightly"' in page
+
+
+def test_preview_shows_dates_and_why_one_moved(organiser_client, db):
+    response = organiser_client.post(
+        "/programmes/armoede/series/new",
+        data=series_form(first_day="2030-04-16", preview="1"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "dinsdag 16 april 2030" in page
+    assert "Niet op zaterdag 27 april 2030" not in page  # Koningsdag 2030 is a Saturday
+    assert db.session.query(Series).count() == 0, "a preview saves nothing"
+
+
+def test_preview_explains_koningsdag(organiser_client):
+    page = organiser_client.post(
+        "/programmes/armoede/series/new", data=series_form(first_day="2027-04-20", preview="1")
+    ).get_data(as_text=True)
+    assert "dinsdag 27 april 2027" in page and "Koningsdag" in page
+    assert "dinsdag 4 mei 2027" in page
+
+
+def test_create_series_then_publish(organiser_client, db):
+    response = organiser_client.post("/programmes/armoede/series/new", data=series_form(create="1"))
+    assert response.status_code == 302
+    series = db.session.query(Series).one()
+    assert response.location.endswith(f"/series/{series.id}")
+    assert len(series.sessions) == 5
+    page = organiser_client.get(f"/series/{series.id}").get_data(as_text=True)
+    assert "Ontmoeting 1" in page and "Concept" in page
+    organiser_client.post(f"/series/{series.id}/publish")
+    db.session.expire_all()
+    assert db.session.get(Series, series.id).is_published
+    assert "Ontmoeting Gendt" in organiser_client.get("/programmes/armoede").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": ""}, "Vul een titel in."),
+        ({"template": "bingo"}, "Kies een van de sjablonen."),
+        ({"start": "21:30", "end": "19:30"}, "De eindtijd moet na de begintijd liggen."),
+        ({"first_day": (date.today() - timedelta(days=7)).isoformat()}, "is al voorbij"),
+        ({"count": "0"}, "Kies tussen 1 en 52 bijeenkomsten."),
+        ({"count": "9"}, "tussen 4 en 5 bijeenkomsten"),
+        ({"first_day": "31-02-2027"}, "Ongeldige datum"),
+        ({"start": "25:99"}, "Ongeldige waarde voor tijd"),
+        ({"first_day": "2028-03-26", "start": "02:30", "end": "04:00", "count": "4"}, "bestaat niet op zondag 26 maart 2028"),
+        ({"rhythm": "manual", "manual_dates": "2027-06-01\nmorgen"}, "“morgen” is geen datum"),
+        ({"rhythm": "yearly"}, "Kies een ritme."),
+    ],
+)
+def test_bad_series_input_gets_a_clear_message_and_saves_nothing(organiser_client, db, overrides, message):
+    response = organiser_client.post(
+        "/programmes/armoede/series/new", data=series_form(create="1", **overrides)
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.query(Series).count() == 0
+
+
+def test_session_edit_validation(organiser_client, db, programme, organiser):
+    series = make_series(programme, organiser)
+    session = series.sessions[0]
+    url = f"/series/{series.id}/sessions/{session.id}/edit"
+    form = {
+        "title": "Ontmoeting 1", "day": session.local_start.date().isoformat(),
+        "start": "19:30", "end": "21:30", "venue": "0", "online_url": "", "capacity": "",
+        "theme": "", "agenda": "",
+    }
+    assert organiser_client.post(url, data=form | {"capacity": "0"}).status_code == 422
+    assert "minstens 1" in organiser_client.post(url, data=form | {"capacity": "0"}).get_data(as_text=True)
+    assert organiser_client.post(url, data=form | {"end": "18:00"}).status_code == 422
+    assert organiser_client.post(url, data=form | {"online_url": "javascript:alert(1)"}).status_code == 422
+    assert organiser_client.post(url, data=form | {"venue": "999"}).status_code == 422
+    assert organiser_client.post(url, data=form | {"audiences": "aliens"}).status_code == 422
+    response = organiser_client.post(
+        url, data=form | {"start": "19:00", "end": "21:00", "capacity": "15", "audiences": ["residents", "experts"]}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Session, session.id)
+    assert (saved.local_start.strftime("%H:%M"), saved.capacity, saved.sequence) == ("19:00", 15, 1)
+    assert {a.value for a in saved.audiences} == {"residents", "experts"}
+
+
+def test_cancel_needs_a_reason_and_is_shown(organiser_client, db, programme, organiser):
+    series = make_series(programme, organiser)
+    session = series.sessions[1]
+    url = f"/series/{series.id}/sessions/{session.id}/cancel"
+    assert organiser_client.post(url, data={"reason": ""}).status_code == 422
+    assert organiser_client.post(url, data={"reason": "Zaal onder water"}).status_code == 302
+    page = organiser_client.get(f"/series/{series.id}").get_data(as_text=True)
+    assert "Afgezegd" in page and "Zaal onder water" in page
+
+
+def test_remove_and_add_session(organiser_client, db, programme, organiser):
+    series = make_series(programme, organiser)
+    last = series.sessions[-1]
+    assert organiser_client.post(f"/series/{series.id}/sessions/{last.id}/remove").status_code == 302
+    day = (last.local_start.date() + timedelta(weeks=2)).isoformat()
+    response = organiser_client.post(
+        f"/series/{series.id}/sessions/new",
+        data={"title": "Extra avond", "day": day, "start": "19:30", "end": "21:30", "venue": "0"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    titles = [s.title for s in db.session.get(Series, series.id).sessions]
+    assert titles[-1] == "Extra avond" and len(titles) == 5
+
+
+def test_unknown_series_and_session_are_404(organiser_client, programme, organiser):
+    series = make_series(programme, organiser)
+    assert organiser_client.get("/series/9999").status_code == 404
+    assert organiser_client.get(f"/series/{series.id}/sessions/9999/edit").status_code == 404
+    assert organiser_client.get("/sessions/month/2027-13").status_code == 404
+
+
+def test_overview_and_month_view_show_sessions(organiser_client, programme, organiser):
+    series = make_series(programme, organiser)
+    first = series.sessions[0].local_start
+    overview = organiser_client.get("/sessions").get_data(as_text=True)
+    assert overview.count("Ontmoeting Gendt") >= 5
+    month = organiser_client.get(f"/sessions/month/{first.year}-{first.month}").get_data(as_text=True)
+    assert "19:30 Ontmoeting 1" in month
