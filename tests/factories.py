@@ -78,3 +78,22 @@ def make_blocked_date(programme, day: date | None = None, reason: str = "Studied
     blocked = block_date(programme, day or future_tuesday(30), reason)
     db.session.commit()
     return blocked
+
+
+def add_session(series, weeks_after_last: int = 1):
+    from planner.series.services import SessionDetails, add_session as add
+
+    last = series.sessions[-1]
+    session = add(
+        series,
+        SessionDetails(
+            day=last.local_start.date() + timedelta(weeks=weeks_after_last),
+            start=last.local_start.time(),
+            end=last.local_end.time(),
+            title="Extra",
+            audiences=["residents"],
+            venue=None,
+        ),
+    )
+    db.session.commit()
+    return session

@@ -1,0 +1,45 @@
+"""Pages ask the database a fixed number of questions, however much data there is."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from planner.extensions import db as _db
+from tests import factories
+
+
+@contextmanager
+def counted_queries(app):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_for(app, client, url) -> int:
+    with counted_queries(app) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", ["/sessions", "/sessions/month/{year}-{month}", "/programmes/", "/programmes/armoede", "/series/{series}"])
+def test_query_count_does_not_grow_with_data(app, organiser_client, programme, organiser, page):
+    first = factories.make_series(programme, organiser)
+    start = first.sessions[0].local_start
+    url = page.format(year=start.year, month=start.month, series=first.id)
+    few = queries_for(app, organiser_client, url)
+    for n in range(6):
+        factories.make_series(programme, organiser, title=f"Ontmoeting {n}", first_day=start.date())
+        factories.make_programme(name=f"Leeratelier {n}", organisers=[organiser])
+        factories.add_session(first, weeks_after_last=1)
+    many = queries_for(app, organiser_client, url)
+    assert many == few, f"{url}: {few} queries with one series, {many} with seven"
