@@ -12,6 +12,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """An aggregate's result as an aware UTC datetime.
+
+    Aggregates such as ``min(starts_at)`` bypass the column type, so SQLite hands back
+    naive values (or ISO strings) while PostgreSQL hands back aware ones.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every database.
 

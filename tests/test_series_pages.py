@@ -161,3 +161,30 @@ def test_overview_and_month_view_show_sessions(organiser_client, programme, orga
     assert overview.count("Ontmoeting Gendt") >= 5
     month = organiser_client.get(f"/sessions/month/{first.year}-{first.month}").get_data(as_text=True)
     assert "19:30 Ontmoeting 1" in month
+
+
+def test_overviews_can_show_one_learning_studio(organiser_client, db, programme, organiser):
+    from tests import factories
+
+    other = factories.make_programme(name="JIP", organisers=[organiser])
+    make_series(programme, organiser)
+    make_series(other, organiser, title="Themamiddag jonge mantelzorgers")
+    everything = organiser_client.get("/sessions").get_data(as_text=True)
+    assert "Ontmoeting Gendt" in everything and "Themamiddag jonge mantelzorgers" in everything
+    only_jip = organiser_client.get("/sessions?programme=jip").get_data(as_text=True)
+    assert "Ontmoeting Gendt" not in only_jip and "Themamiddag jonge mantelzorgers" in only_jip
+    assert organiser_client.get("/sessions/month?programme=jip").status_code == 200
+    assert organiser_client.get("/sessions?programme=onbekend").status_code == 404
+
+
+def test_a_year_far_ahead_is_refused_with_a_message(organiser_client, db):
+    response = organiser_client.post(
+        "/programmes/armoede/series/new", data=series_form(first_day="9999-12-21", preview="1")
+    )
+    assert response.status_code == 422
+    assert "tot 5 jaar vooruit" in response.get_data(as_text=True)
+    response = organiser_client.post(
+        "/programmes/armoede/series/new",
+        data=series_form(template="action_learning", rhythm="manual", manual_dates="2027-06-01 9999-12-26", count="2", preview="1"),
+    )
+    assert response.status_code == 422

@@ -179,3 +179,12 @@ def test_manual_rhythm_through_the_service(programme, organiser, db):
     assert [s.title for s in series.sessions] == ["Aftrap", "Bijeenkomst 1", "Slotbijeenkomst"]
     assert series.sessions[0].local_start.date() == date(2027, 6, 1)
     assert plan.rhythm.kind == RhythmKind.MANUAL
+
+
+def test_a_cancelled_session_cannot_be_edited(programme, organiser, db):
+    series = make_series(programme, organiser, now=NOW, first_day=date(2027, 2, 2))
+    session = series.sessions[0]
+    cancel_session(session, "Storm")
+    with pytest.raises(DomainError) as error:
+        update_session(session, details(session, title="Toch wel"))
+    assert error.value.code == "already_cancelled"

@@ -14,6 +14,7 @@ from planner.auth.access import can_organise, can_view, require
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.messages import describe
+from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
 from planner.series.catalogue import TEMPLATES
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
@@ -270,12 +271,22 @@ def publish(series_id: int):
     return redirect(url_for("series.show", series_id=series.id))
 
 
+def _programme_filter():
+    """The programme chosen in ?programme=slug (404 if not visible), and the ones to choose from."""
+    slug = request.args.get("programme")
+    programme = programme_or_404(slug) if slug else None
+    return programme, db.session.scalars(programmes_visible_to(current_user)).all()
+
+
 @bp.get("/sessions")
 @login_required
 def overview():
     now = utcnow()
-    sessions = sessions_between(current_user, now, now + timedelta(days=183))
-    return render_template("series/overview.html", sessions=sessions)
+    programme, programmes = _programme_filter()
+    sessions = sessions_between(current_user, now, now + timedelta(days=183), programme)
+    return render_template(
+        "series/overview.html", sessions=sessions, programme=programme, programmes=programmes
+    )
 
 
 @bp.get("/sessions/month")
@@ -287,10 +298,13 @@ def month(year: int | None = None, month: int | None = None):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         abort(404)
     start, end = month_bounds(year, month)
-    sessions = sessions_between(current_user, start, end)
+    programme, programmes = _programme_filter()
+    sessions = sessions_between(current_user, start, end, programme)
     previous = (start - timedelta(days=1)).date()
     return render_template(
         "series/month.html",
+        programme=programme,
+        programmes=programmes,
         month_start=start.date(),
         weeks=month_grid(year, month, sessions),
         previous=previous,

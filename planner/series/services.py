@@ -24,7 +24,10 @@ from planner.series.scheduling import (
     local_datetime,
     propose_dates,
 )
-from planner.timekeeping import utcnow
+from planner.timekeeping import as_utc, utcnow
+
+
+PLANNING_HORIZON_YEARS = 5
 
 
 class SeriesError(DomainError):
@@ -79,7 +82,9 @@ def propose_series(
         raise SeriesError("unknown_template")
     if not plan.title.strip():
         raise SeriesError("title_required")
-    first_day = min(plan.rhythm.dates) if plan.rhythm.kind == RhythmKind.MANUAL and plan.rhythm.dates else plan.first_day
+    manual = plan.rhythm.kind == RhythmKind.MANUAL and plan.rhythm.dates
+    first_day = min(plan.rhythm.dates) if manual else plan.first_day
+    _check_horizon(max(plan.rhythm.dates) if manual else first_day, now)
     proposals = propose_dates(
         template,
         datetime.combine(first_day, plan.start),
@@ -132,7 +137,15 @@ def create_series(
     return series
 
 
-def _times(series: Series, details: SessionDetails) -> tuple[datetime, datetime]:
+def _check_horizon(day: date, now: datetime | None) -> None:
+    """Plans reach a few years ahead; a typo like 2207 gets a message, not a calendar overflow."""
+    today = (now or utcnow()).astimezone(AMSTERDAM).date()
+    if day > today.replace(year=today.year + PLANNING_HORIZON_YEARS, day=min(today.day, 28)):
+        raise SeriesError("too_far_ahead", years=PLANNING_HORIZON_YEARS)
+
+
+def _times(series: Series, details: SessionDetails, now: datetime | None = None) -> tuple[datetime, datetime]:
+    _check_horizon(details.day, now)
     _duration(details.day, details.start, details.end)
     return (
         local_datetime(details.day, details.start, series.zone),
@@ -163,6 +176,8 @@ def _apply(session: Session, details: SessionDetails, starts: datetime, ends: da
 def update_session(session: Session, details: SessionDetails) -> None:
     """Change a session. A change people would see in their calendar bumps its sequence,
     so a later calendar update replaces the old entry rather than adding one."""
+    if session.is_cancelled:
+        raise SeriesError("already_cancelled")
     starts, ends = _times(session.series, details)
     if _apply(session, details, starts, ends):
         session.sequence += 1
@@ -170,7 +185,7 @@ def update_session(session: Session, details: SessionDetails) -> None:
 
 
 def add_session(series: Series, details: SessionDetails, *, now: datetime | None = None) -> Session:
-    starts, ends = _times(series, details)
+    starts, ends = _times(series, details, now)
     if starts <= (now or utcnow()):
         raise SeriesError("in_the_past", day=details.day)
     session = Session(timezone=series.timezone, sequence=0, title="", theme="", agenda="", online_url="")
@@ -236,25 +251,16 @@ def series_overview(programme: Programme) -> list[SeriesSummary]:
         .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
     ).all()
     return [
-        SeriesSummary(series, count, _as_utc(first), _as_utc(last))
+        SeriesSummary(series, count, as_utc(first), as_utc(last))
         for series, count, first, last in rows
     ]
 
 
-def _as_utc(value):
-    # Aggregates bypass the column type, so SQLite hands back a naive value or a string.
-    from planner.timekeeping import UTCDateTime
-
-    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return UTCDateTime().process_result_value(value, None)
-
-
-def sessions_between(user, start: datetime, end: datetime) -> list[Session]:
-    """Sessions of the programmes ``user`` may see, starting in [start, end)."""
+def sessions_between(user, start: datetime, end: datetime, programme: Programme | None = None) -> list[Session]:
+    """Sessions of the programmes ``user`` may see (or of one of them), starting in [start, end)."""
     visible = programmes_visible_to(user).with_only_columns(Programme.id).order_by(None)
+    if programme is not None:
+        visible = visible.where(Programme.id == programme.id)
     return list(
         db.session.scalars(
             select(Session)
