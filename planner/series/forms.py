@@ -61,7 +61,24 @@ def _venue_choices(venues) -> list[SelectChoice]:
     return [SelectChoice(0, _l("No venue yet / online"))] + [SelectChoice(v.id, str(v)) for v in venues]
 
 
-class SeriesForm(FlaskForm):
+class SeriesDetailsForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
+    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
+    venue = SelectField(_l("Venue"), coerce=int, default=0)
+    description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue.choices = _venue_choices(venues)
+
+
+class SeriesForm(SeriesDetailsForm):
+    """A new series: its details plus the template and the rhythm to propose dates from."""
+
     template = RadioField(
         _l("Template"),
         choices=[SelectChoice(t.key, t.name) for t in TEMPLATES.values()],
@@ -71,13 +88,6 @@ class SeriesForm(FlaskForm):
             AnyOf(list(TEMPLATES), message=_l("Choose one of the templates.")),
         ],
     )
-    title = StringField(
-        _l("Title"),
-        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
-        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
-    )
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
-    venue = SelectField(_l("Venue"), coerce=int, default=0)
     new_venue_name = StringField(
         _l("Or a new venue: name"), validators=[Optional(), Length(max=160)]
     )
@@ -111,11 +121,6 @@ class SeriesForm(FlaskForm):
         description=_l("One date per line, like 2027-03-02. Only used with “Dates I choose myself”."),
         validators=[Optional(), Length(max=2000)],
     )
-    description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
-
-    def __init__(self, *args, venues=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue.choices = _venue_choices(venues)
 
     def validate_first_day(self, field):
         if self.rhythm.data != RhythmKind.MANUAL and field.data is None and not field.errors:
@@ -125,21 +130,6 @@ class SeriesForm(FlaskForm):
         self.parsed_dates = parse_dates(field.data)
         if self.rhythm.data == RhythmKind.MANUAL and not self.parsed_dates:
             raise ValidationError(_l("Enter at least one date."))
-
-
-class SeriesDetailsForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
-        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
-    )
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
-    venue = SelectField(_l("Venue"), coerce=int, default=0)
-    description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
-
-    def __init__(self, *args, venues=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue.choices = _venue_choices(venues)
 
 
 class SessionForm(FlaskForm):
