@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
@@ -34,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
             "SECRET_KEY is not set. Set it in the environment (outside debug mode it is required)."
         )
 
+    # The default SQLite database lives in the instance folder (as in Flask's tutorial).
+    os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

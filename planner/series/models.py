@@ -129,7 +129,8 @@ class Session(db.Model):
 
     @property
     def audiences(self) -> list[Audience]:
-        return [Audience(row.audience) for row in self.audience_rows]
+        order = list(Audience)
+        return sorted((Audience(row.audience) for row in self.audience_rows), key=order.index)
 
     @audiences.setter
     def audiences(self, values) -> None:
