@@ -33,7 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
-            "SECRET_KEY is not set. Set it in the environment (outside debug mode it is required)."
+            "SECRET_KEY is not set. Set it in the environment; it is required outside debug "
+            "mode (for local development, run flask with --debug or FLASK_DEBUG=1)."
         )
 
     # The default SQLite database lives in the instance folder (as in Flask's tutorial).

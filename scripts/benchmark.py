@@ -37,18 +37,19 @@ def seed(series_count: int) -> int:
         for n in range(4)
     ]
     holidays = dutch_holidays("nl")
-    start = date(2024, 1, 2)
-    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    # Two new series a week, from three years ago on: the upcoming pages have plenty to show.
+    start = date.today() - timedelta(days=3 * 365)
     for n in range(series_count):
+        first_day = start + timedelta(days=n * 7 // 2)
         series = create_series(
             programmes[n % 4],
             SeriesPlan(
-                template_key="ontmoetingenreeks", title=f"Ontmoeting {n}", first_day=start + timedelta(days=2 * n),
+                template_key="ontmoetingenreeks", title=f"Ontmoeting {n}", first_day=first_day,
                 start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=5,
             ),
             organiser,
             holidays=holidays,
-            now=long_ago,
+            now=datetime.combine(first_day - timedelta(days=1), clock(12), tzinfo=UTC),
         )
         publish_series(series)
         if n % 100 == 99:
