@@ -55,6 +55,7 @@ MESSAGES = {
     "programme_name_taken": lambda p: _("There is already a learning studio with this name."),
     "capacity_too_low": lambda p: _("Capacity must be at least 1."),
     "too_far_ahead": lambda p: _("Sessions can be planned up to %(years)s years ahead. Check the year.", **p),
+    "invalid_url": lambda p: _("Enter a full web address starting with https://."),
     "last_session": lambda p: _("A series needs at least one session."),
 }
 

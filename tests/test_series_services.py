@@ -100,6 +100,7 @@ def test_session_edits_are_validated(programme, organiser, db):
     for overrides, code in [
         ({"end": time(18, 0)}, "end_before_start"),
         ({"capacity": 0}, "capacity_too_low"),
+        ({"online_url": "javascript://example.org/%0aalert(1)"}, "invalid_url"),
         ({"title": ""}, "title_required"),
         ({"day": date(2028, 3, 26), "start": time(2, 15), "end": time(3, 30)}, "nonexistent_time"),
     ]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -159,6 +160,8 @@ def _apply(session: Session, details: SessionDetails, starts: datetime, ends: da
         raise SeriesError("title_required")
     if details.capacity is not None and details.capacity < 1:
         raise SeriesError("capacity_too_low")
+    if details.online_url.strip() and urlsplit(details.online_url.strip()).scheme not in ("https", "http"):
+        raise SeriesError("invalid_url")
     visible_before = (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.title)
     session.starts_at, session.ends_at = starts, ends
     session.title = details.title.strip()
