@@ -21,6 +21,7 @@ MESSAGES = {
     "password_too_short": lambda p: _("The password must be at least %(minimum)s characters.", **p),
     "name_required": lambda p: _("Enter a name."),
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
+    "own_admin_rights": lambda p: _("You cannot take away your own admin rights or account."),
     "bad_credentials": lambda p: _("The e-mail address or password is not correct."),
     "throttled": lambda p: _("Too many failed attempts. Please wait a few minutes and try again."),
     "nonexistent_time": lambda p: _(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from planner.auth.access import admin_required
 from planner.auth.forms import LanguageForm, LoginForm, StaffUserForm
 from planner.auth.models import StaffUser
-from planner.auth.services import AuthError, authenticate, create_staff_user, normalise_email
+from planner.auth.services import AuthError, authenticate, create_staff_user, update_staff_user
 from planner.extensions import db
 from planner.messages import describe
 
@@ -118,23 +118,21 @@ def edit_user(user_id: int):
     form = StaffUserForm(obj=user)
     if form.validate_on_submit():
         try:
-            email = normalise_email(form.email.data)
-            other = db.session.scalar(StaffUser.by_email(email))
-            if other is not None and other.id != user.id:
-                raise AuthError("email_taken", email=email)
+            update_staff_user(
+                user,
+                actor=current_user,
+                name=form.name.data,
+                email=form.email.data,
+                is_admin=form.is_admin.data,
+                active=form.active.data,
+                password=form.password.data or "",
+            )
         except AuthError as error:
-            form.email.errors.append(describe(error))
+            db.session.rollback()
+            field = form.is_admin if error.code == "own_admin_rights" else form.email
+            field.errors.append(describe(error))
         else:
-            if user.id == current_user.id and not (form.is_admin.data and form.active.data):
-                form.is_admin.errors.append(_("You cannot take away your own admin rights or account."))
-            else:
-                user.name = form.name.data.strip()
-                user.email = email
-                user.is_admin = form.is_admin.data
-                user.active = form.active.data
-                if form.password.data:
-                    user.set_password(form.password.data)
-                db.session.commit()
-                flash(_("Account saved."), "success")
-                return redirect(url_for("auth.users"))
+            db.session.commit()
+            flash(_("Account saved."), "success")
+            return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200

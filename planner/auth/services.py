@@ -51,6 +51,27 @@ def create_staff_user(
     return user
 
 
+def update_staff_user(
+    user: StaffUser, *, actor: StaffUser, name: str, email: str, is_admin: bool, active: bool,
+    password: str = "",
+) -> None:
+    """Change an account; nobody can take away their own admin rights or account."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise AuthError("name_required")
+    other = db.session.scalar(StaffUser.by_email(email))
+    if other is not None and other.id != user.id:
+        raise AuthError("email_taken", email=email)
+    if user.id == actor.id and not (is_admin and active):
+        raise AuthError("own_admin_rights")
+    if password:
+        check_password_strength(password)
+        user.set_password(password)
+    user.name, user.email, user.is_admin, user.active = name, email, is_admin, active
+    db.session.flush()
+
+
 def authenticate(
     email: str, password: str, *, max_failures: int, window: timedelta, now: datetime | None = None
 ) -> StaffUser:
