@@ -1,7 +1,8 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from planner.auth.models import FailedLogin, StaffUser
-from planner.people.models import Organisation
+from planner.mail.models import OutboxMessage
+from planner.people.models import Organisation, Person
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember
 from planner.series.models import Series, Session, SessionAudience, Venue
 
@@ -9,6 +10,8 @@ __all__ = [
     "BlockedDate",
     "FailedLogin",
     "Organisation",
+    "OutboxMessage",
+    "Person",
     "Programme",
     "ProgrammeMember",
     "Series",

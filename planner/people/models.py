@@ -1,11 +1,49 @@
-"""Organisations that people and staff belong to. Persons follow with invitations."""
+"""People who are invited, and the organisations they belong to."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.timekeeping import UTCDateTime, utcnow
+
+
+class PersonRole(enum.StrEnum):
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    PROFESSIONAL = "professional"
+    EXPERT = "expert"
+    STUDENT = "student"
+    LECTURER = "lecturer"
+    RESEARCHER = "researcher"
+    POLICY_OFFICER = "policy_officer"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    PersonRole.RESIDENT: _l("Resident"),
+    PersonRole.VOLUNTEER: _l("Volunteer"),
+    PersonRole.PROFESSIONAL: _l("Professional"),
+    PersonRole.EXPERT: _l("Expert by experience"),
+    PersonRole.STUDENT: _l("Student"),
+    PersonRole.LECTURER: _l("Lecturer"),
+    PersonRole.RESEARCHER: _l("Researcher"),
+    PersonRole.POLICY_OFFICER: _l("Policy officer"),
+}
+
+LANGUAGES = ("nl", "en")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Organisation(db.Model):
@@ -16,5 +54,48 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(160))
     municipality: Mapped[str] = mapped_column(String(80), default="")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})" if self.municipality else self.name
+
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
+
+
+class Person(db.Model):
+    """A participant. We keep the minimum: a first name or pseudonym is fine for residents."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
+        CheckConstraint(_in("role", PersonRole), name="role_known"),
+        CheckConstraint(_in("language", LANGUAGES), name="language_known"),
+        CheckConstraint(
+            "NOT under_16 OR (guardian_consent_on IS NOT NULL AND guardian_consent_by <> '')",
+            name="under_16_needs_consent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Unique where present; stored lower-case so the same address cannot appear twice.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    role: Mapped[str] = mapped_column(String(30))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    municipality: Mapped[str] = mapped_column(String(80), default="")
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    under_16: Mapped[bool] = mapped_column(default=False)
+    guardian_consent_on: Mapped[date | None] = mapped_column(Date)
+    guardian_consent_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def role_label(self):
+        return PersonRole(self.role).label
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name!r}>"

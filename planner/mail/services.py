@@ -1,0 +1,38 @@
+"""Queue mail: render it in the recipient's language and add it to the outbox.
+
+Nothing is sent here. The row is part of the caller's transaction, so a mail exists
+exactly when the change that caused it was committed; `flask mail deliver` sends it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from planner.extensions import db
+from planner.mail.models import OutboxMessage
+
+
+def queue_mail(
+    *, to_address: str, to_name: str, language: str, template: str, context: dict, reference: str = ""
+) -> OutboxMessage:
+    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and queue the message."""
+    with force_locale(language):
+        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        body_text = render_template(f"mail/{template}.txt", **context)
+        body_html = render_template(f"mail/{template}.html", **context)
+    domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
+    message = OutboxMessage(
+        message_id=f"<{uuid.uuid4()}@{domain}>",
+        to_address=to_address,
+        to_name=to_name,
+        language=language,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        reference=reference,
+    )
+    db.session.add(message)
+    return message
