@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -52,6 +52,8 @@ def select_locale() -> str:
     languages = ("nl", "en")
     if not has_request_context():
         return "nl"
+    if g.get("locale") in languages:  # set by pages that know whom they speak to
+        return g.locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

@@ -57,6 +57,9 @@ MESSAGES = {
     "capacity_too_low": lambda p: _("Capacity must be at least 1."),
     "too_far_ahead": lambda p: _("Sessions can be planned up to %(years)s years ahead. Check the year.", **p),
     "invalid_url": lambda p: _("Enter a full web address starting with https://."),
+    "unknown_role": lambda p: _("Unknown role: %(role)s.", **p),
+    "unknown_language": lambda p: _("Unknown language: %(language)s.", **p),
+    "person_email_taken": lambda p: _("There is already a person with the e-mail address %(email)s.", **p),
     "last_session": lambda p: _("A series needs at least one session."),
 }
 
