@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_time, gettext as _
+from flask_babel import format_date, format_time, gettext as _, ngettext
 
 from planner.errors import DomainError
 
@@ -83,8 +83,10 @@ MESSAGES = {
         "The uploaded list could not be read back, or is more than a few hours old. Upload the file again."
     ),
     "import_name_not_mapped": lambda p: _("Choose the column that holds the names."),
-    "import_has_errors": lambda p: _(
-        "Nothing was imported: %(count)s rows have an error, and you asked for all or nothing.", **p
+    "import_has_errors": lambda p: ngettext(
+        "Nothing was imported: %(num)s row has an error, and you asked for all or nothing.",
+        "Nothing was imported: %(num)s rows have an error, and you asked for all or nothing.",
+        p["count"],
     ),
     "import_nothing_good": lambda p: _("Nothing was imported: no row can be imported."),
 }

@@ -193,7 +193,7 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(organiser_client, db):
         "/people/import/review", data={**review_data(page), "all_or_nothing": "y", "import": "1"}
     )
     assert response.status_code == 422
-    assert "Nothing was imported: 1 rows have an error" in response.get_data(as_text=True)
+    assert "Nothing was imported: 1 row has an error" in response.get_data(as_text=True)
     assert people(db) == []
     assert db.session.scalar(select(func.count(Organisation.id))) == 0
     # Without all-or-nothing the good rows go in.
@@ -282,3 +282,15 @@ def test_a_full_size_list_round_trips_through_the_payload(organiser_client, db):
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Person.id))) == MAX_IMPORT_ROWS
     assert db.session.scalar(select(func.count(Organisation.id))) == 40
+
+
+def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypatch):
+    from planner.people import importing
+    from planner.people.services import PeopleError
+
+    data = xlsx_bytes([HEADER, *GOOD_ROWS])
+    assert read_table("lijst.xlsx", data).rows
+    monkeypatch.setattr(importing, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(PeopleError) as error:
+        read_table("lijst.xlsx", data)
+    assert error.value.code == "import_unreadable"

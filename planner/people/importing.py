@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -23,6 +24,7 @@ from planner.people.services import PeopleError, check_length, normalise_email
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to far more
 MAX_COLUMNS = 30
 HEADER_SCAN_ROWS = 10
 PAYLOAD_MAX_AGE = 4 * 60 * 60  # seconds an organiser has between upload and import
@@ -157,6 +159,13 @@ def _xlsx_lines(data: bytes):
     from openpyxl import load_workbook
 
     if not data.startswith(b"PK"):
+        raise PeopleError("import_unreadable")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise PeopleError("import_unreadable") from error
+    if unpacked > MAX_UNPACKED_BYTES:
         raise PeopleError("import_unreadable")
     try:
         with warnings.catch_warnings():

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Select, String, UniqueConstraint, func, or_, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from planner.extensions import db
 from planner.timekeeping import UTCDateTime, utcnow
@@ -122,7 +122,7 @@ def people_matching(term: str = "") -> Select:
     query = (
         select(Person)
         .outerjoin(Person.organisation)
-        .options(joinedload(Person.organisation))
+        .options(contains_eager(Person.organisation))
         .order_by(func.lower(Person.name), Person.id)
     )
     term = term.strip()

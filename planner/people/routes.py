@@ -73,6 +73,11 @@ def _person_form_page(person: Person | None):
                 saved = create_person(**fields)
             else:
                 saved = update_person(person, **fields)
+            db.session.commit()
+        except IntegrityError:
+            # Someone stored the same address between our check and our commit.
+            db.session.rollback()
+            form.email.errors.append(describe(PeopleError("person_email_taken", email=form.email.data)))
         except PeopleError as error:
             db.session.rollback()
             target = {
@@ -84,7 +89,6 @@ def _person_form_page(person: Person | None):
             }.get(error.code, form.name)
             target.errors.append(describe(error))
         else:
-            db.session.commit()
             flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.index", q=saved.email or saved.name))
     status = 422 if form.errors else 200
