@@ -294,3 +294,16 @@ def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypa
     with pytest.raises(PeopleError) as error:
         read_table("lijst.xlsx", data)
     assert error.value.code == "import_unreadable"
+
+
+def test_a_payload_is_valid_for_a_few_hours_and_only_with_our_key(db):
+    from planner.people.importing import pack_table, unpack_table
+    from planner.people.services import PeopleError
+
+    table = read_table("lijst.csv", csv_bytes([HEADER, *GOOD_ROWS]))
+    payload = pack_table(table, "test-secret")
+    assert unpack_table(payload, "test-secret") == table
+    for key, max_age in [("another-secret", 3600), ("test-secret", -1)]:
+        with pytest.raises(PeopleError) as error:
+            unpack_table(payload, key, max_age=max_age)
+        assert error.value.code == "import_payload_invalid"

@@ -132,12 +132,12 @@ def update_person(
     language: str,
     phone: str = "",
     municipality: str = "",
-    organisation: Organisation | None = None,
+    organisation: Organisation | None,
     under_16: bool = False,
     guardian_consent_on: date | None = None,
     guardian_consent_by: str = "",
 ) -> Person:
-    """Change a person under the same rules as a new one."""
+    """Change a person under the same rules as a new one (``organisation`` None: none)."""
     checked = _checked(
         person,
         name=name,
