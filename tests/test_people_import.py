@@ -73,6 +73,7 @@ def review_data(page: str, **overrides) -> dict:
     fields = ["name", "email", "phone", "role", "organisation", "municipality", "language"]
     data = {"payload": hidden(page, "payload")}
     data.update({f"column_{f}": selected(page, f"column_{f}") for f in fields})
+    data["default_role"] = selected(page, "default_role")
     data.update(overrides)
     return data
 
@@ -307,3 +308,16 @@ def test_a_payload_is_valid_for_a_few_hours_and_only_with_our_key(db):
         with pytest.raises(PeopleError) as error:
             unpack_table(payload, key, max_age=max_age)
         assert error.value.code == "import_payload_invalid"
+
+
+def test_rows_without_a_role_can_get_one_for_the_whole_list(organiser_client, db):
+    english(organiser_client)
+    rows = [["Naam", "E-mail"], ["Hanna", "hanna@example.org"], ["Ivo", ""]]
+    page = upload(organiser_client, csv_bytes(rows)).get_data(as_text=True)
+    assert "0 rows can be imported." in page and "Enter a role." in page
+    data = review_data(page, default_role="volunteer")
+    preview = organiser_client.post("/people/import/review", data={**data, "preview": "1"})
+    assert "2 rows can be imported." in preview.get_data(as_text=True)
+    assert organiser_client.post("/people/import/review", data={**data, "default_role": "king"}).status_code == 422
+    assert organiser_client.post("/people/import/review", data={**data, "import": "1"}).status_code == 302
+    assert {(p.name, p.role) for p in people(db)} == {("Hanna", "volunteer"), ("Ivo", "volunteer")}

@@ -85,6 +85,11 @@ class ImportReviewForm(FlaskForm):
     column_organisation = SelectField(FIELD_LABELS["organisation"], default="")
     column_municipality = SelectField(FIELD_LABELS["municipality"], default="")
     column_language = SelectField(FIELD_LABELS["language"], default="")
+    default_role = SelectField(
+        _l("Role for rows without one"),
+        description=_l("For example when the whole list is volunteers."),
+        default="",
+    )
     all_or_nothing = BooleanField(
         _l("All or nothing"),
         description=_l("Import nothing if any row has an error."),
@@ -97,6 +102,7 @@ class ImportReviewForm(FlaskForm):
         ]
         for name in FIELDS:
             getattr(self, f"column_{name}").choices = choices
+        self.default_role.choices = [SelectChoice("", _l("None: such a row is not imported"))] + _role_choices()
 
     def mapping(self) -> dict[str, int | None]:
         return {

@@ -294,8 +294,13 @@ def _known_emails(emails: set[str]) -> set[str]:
     return known
 
 
-def check_rows(table: Table, mapping: dict[str, int | None]) -> list[RowCheck]:
-    """Each row with what is wrong with it: nothing for a row that can be imported."""
+def check_rows(
+    table: Table, mapping: dict[str, int | None], default_role: str | None = None
+) -> list[RowCheck]:
+    """Each row with what is wrong with it: nothing for a row that can be imported.
+    A row without a role gets ``default_role`` when the organiser chose one."""
+    if default_role is not None and default_role not in set(PersonRole):
+        raise PeopleError("unknown_role", role=default_role)
     mapping = {name: mapping.get(name) for name in FIELDS}
     if mapping["name"] is None:
         raise PeopleError("import_name_not_mapped")
@@ -331,6 +336,8 @@ def check_rows(table: Table, mapping: dict[str, int | None]) -> list[RowCheck]:
                 first_line[email] = check.line
                 if email in known:
                     check.problems.append(PeopleError("person_email_taken", email=email))
+        if not values["role"] and default_role:
+            values["role"] = default_role
         role = ROLES_BY_WORD.get(_word(values["role"]))
         if not values["role"]:
             check.problems.append(PeopleError("role_required"))
@@ -367,10 +374,16 @@ def _organisations_for(checks: list[RowCheck]) -> tuple[dict[tuple[str, str], Or
     return found, created
 
 
-def import_people(table: Table, mapping: dict[str, int | None], *, all_or_nothing: bool = False) -> ImportResult:
+def import_people(
+    table: Table,
+    mapping: dict[str, int | None],
+    *,
+    default_role: str | None = None,
+    all_or_nothing: bool = False,
+) -> ImportResult:
     """Store every good row (finding or making its organisation); with ``all_or_nothing``,
     store nothing when any row is bad. The caller commits once, so it is one transaction."""
-    checks = check_rows(table, mapping)
+    checks = check_rows(table, mapping, default_role)
     good = [c for c in checks if c.ok]
     bad = len(checks) - len(good)
     if all_or_nothing and bad:

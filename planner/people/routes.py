@@ -184,7 +184,9 @@ def import_review():
     mapping = form.mapping()
     if "import" in request.form:
         try:
-            result = import_people(table, mapping, all_or_nothing=form.all_or_nothing.data)
+            result = import_people(
+                table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
+            )
             db.session.commit()
         except PeopleError as error:
             db.session.rollback()
@@ -209,7 +211,7 @@ def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
     checks = None
     if mapping is not None:
         try:
-            checks = check_rows(table, mapping)
+            checks = check_rows(table, mapping, form.default_role.data or None)
         except PeopleError as error:
             form.column_name.errors = [*form.column_name.errors, describe(error)]
             status = 422 if status == 200 else status
