@@ -46,6 +46,8 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PREFERRED_URL_SCHEME": "http" if debug else "https",
         "WTF_CSRF_TIME_LIMIT": None,
+        # The people import carries a signed copy of an uploaded list (up to 2 MB) between steps.
+        "MAX_FORM_MEMORY_SIZE": 8 * 1024 * 1024,
         # Failed logins per e-mail address within the window before we refuse more tries.
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_time, gettext as _
+from flask_babel import format_date, format_time, gettext as _, ngettext
 
 from planner.errors import DomainError
 
@@ -61,6 +61,34 @@ MESSAGES = {
     "unknown_language": lambda p: _("Unknown language: %(language)s.", **p),
     "person_email_taken": lambda p: _("There is already a person with the e-mail address %(email)s.", **p),
     "last_session": lambda p: _("A series needs at least one session."),
+    "too_long": lambda p: _("%(field)s is too long: at most %(maximum)s characters.", **p),
+    "guardian_consent_required": lambda p: _(
+        "Someone under 16 can only be stored when a parent or guardian has consented: enter the "
+        "date and who gave consent."
+    ),
+    "organisation_taken": lambda p: _("There is already an organisation %(name)s in this municipality.", **p),
+    "role_required": lambda p: _("Enter a role."),
+    "duplicate_in_file": lambda p: _("%(email)s is already in row %(row)s of the file.", **p),
+    "import_wrong_type": lambda p: _("Choose a .csv or .xlsx file (in Excel: Save as, Excel workbook or CSV)."),
+    "import_too_large": lambda p: _("The file is too large: at most %(megabytes)s MB.", **p),
+    "import_too_many_rows": lambda p: _(
+        "The file has more than %(maximum)s rows. Split it into smaller files.", **p
+    ),
+    "import_empty": lambda p: _("The file is empty."),
+    "import_no_rows": lambda p: _("The file has a header row but no people below it."),
+    "import_unreadable": lambda p: _(
+        "This file cannot be read as a spreadsheet. Save it as .xlsx or .csv and try again."
+    ),
+    "import_payload_invalid": lambda p: _(
+        "The uploaded list could not be read back, or is more than a few hours old. Upload the file again."
+    ),
+    "import_name_not_mapped": lambda p: _("Choose the column that holds the names."),
+    "import_has_errors": lambda p: ngettext(
+        "Nothing was imported: %(num)s row has an error, and you asked for all or nothing.",
+        "Nothing was imported: %(num)s rows have an error, and you asked for all or nothing.",
+        p["count"],
+    ),
+    "import_nothing_good": lambda p: _("Nothing was imported: no row can be imported."),
 }
 
 

@@ -39,3 +39,21 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def can_manage_people(user) -> bool:
+    """People are shared by every learning studio: admins and any organiser keep them."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or any(m.role == ProgrammeRole.ORGANISER for m in user.memberships)
+
+
+def people_manager_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not can_manage_people(current_user):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -6,8 +6,8 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Select, String, UniqueConstraint, func, or_, select
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from planner.extensions import db
 from planner.timekeeping import UTCDateTime, utcnow
@@ -40,6 +40,22 @@ ROLE_LABELS = {
 }
 
 LANGUAGES = ("nl", "en")
+
+LANGUAGE_LABELS = {"nl": _l("Dutch"), "en": _l("English")}
+
+# The longest text each field holds (the column sizes below).
+MAX_LENGTHS = {"name": 120, "phone": 40, "municipality": 80, "organisation": 160, "guardian_consent_by": 120}
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "email": _l("E-mail address"),
+    "phone": _l("Phone"),
+    "role": _l("Role"),
+    "organisation": _l("Organisation"),
+    "municipality": _l("Municipality"),
+    "language": _l("Language"),
+    "guardian_consent_by": _l("Consent given by"),
+}
 
 
 def _in(column: str, values) -> str:
@@ -99,3 +115,45 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
+
+
+def people_matching(term: str = "") -> Select:
+    """Persons whose name, e-mail, organisation or municipality contains ``term``, by name."""
+    query = (
+        select(Person)
+        .outerjoin(Person.organisation)
+        .options(contains_eager(Person.organisation))
+        .order_by(func.lower(Person.name), Person.id)
+    )
+    term = term.strip()
+    if term:
+        query = query.where(
+            or_(
+                Person.name.icontains(term, autoescape=True),
+                Person.email.icontains(term, autoescape=True),
+                Person.municipality.icontains(term, autoescape=True),
+                Organisation.name.icontains(term, autoescape=True),
+                Organisation.municipality.icontains(term, autoescape=True),
+            )
+        )
+    return query
+
+
+def organisations_with_people_count(term: str = "") -> Select:
+    """Rows of (organisation, number of persons in it), counted by the database."""
+    people = func.count(Person.id).label("people")
+    query = (
+        select(Organisation, people)
+        .outerjoin(Person, Person.organisation_id == Organisation.id)
+        .group_by(Organisation.id)
+        .order_by(func.lower(Organisation.name), func.lower(Organisation.municipality), Organisation.id)
+    )
+    term = term.strip()
+    if term:
+        query = query.where(
+            or_(
+                Organisation.name.icontains(term, autoescape=True),
+                Organisation.municipality.icontains(term, autoescape=True),
+            )
+        )
+    return query

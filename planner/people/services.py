@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from planner.errors import DomainError
 from planner.extensions import db
-from planner.people.models import LANGUAGES, Person, PersonRole
+from planner.people.models import FIELD_LABELS, LANGUAGES, MAX_LENGTHS, Organisation, Person, PersonRole
 
 
 class PeopleError(DomainError):
@@ -28,11 +30,41 @@ def person_with_email(email: str):
     return select(Person).where(func.lower(Person.email) == email.lower())
 
 
-def create_person(
-    *, name: str, role: str, email: str | None = None, language: str = "nl", **fields
-) -> Person:
-    """A new person; refuses an empty name, an unknown role or language, or a known e-mail."""
-    name = name.strip()
+def check_length(field: str, value: str) -> str:
+    """``value`` stripped; PeopleError when it does not fit its column."""
+    value = (value or "").strip()
+    maximum = MAX_LENGTHS[field]
+    if len(value) > maximum:
+        raise PeopleError("too_long", field=FIELD_LABELS[field], maximum=maximum)
+    return value
+
+
+def check_guardian_consent(
+    under_16: bool, consent_on: date | None, consent_by: str
+) -> tuple[date | None, str]:
+    """Under 16 only with a parent's or guardian's consent; others keep no consent data."""
+    if not under_16:
+        return None, ""
+    consent_by = check_length("guardian_consent_by", consent_by)
+    if consent_on is None or not consent_by:
+        raise PeopleError("guardian_consent_required")
+    return consent_on, consent_by
+
+
+def _checked(
+    person: Person | None,
+    *,
+    name: str,
+    role: str,
+    email: str | None,
+    language: str,
+    phone: str = "",
+    municipality: str = "",
+    under_16: bool = False,
+    guardian_consent_on: date | None = None,
+    guardian_consent_by: str = "",
+) -> dict:
+    name = check_length("name", name)
     if not name:
         raise PeopleError("name_required")
     if role not in set(PersonRole):
@@ -40,10 +72,87 @@ def create_person(
     if language not in LANGUAGES:
         raise PeopleError("unknown_language", language=language)
     email = normalise_email(email)
-    if email and db.session.scalar(person_with_email(email)) is not None:
-        raise PeopleError("person_email_taken", email=email)
-    person = Person(name=name, role=role, email=email, language=language, **fields)
+    if email:
+        existing = db.session.scalar(person_with_email(email))
+        if existing is not None and existing is not person:
+            raise PeopleError("person_email_taken", email=email)
+    consent_on, consent_by = check_guardian_consent(under_16, guardian_consent_on, guardian_consent_by)
+    return {
+        "name": name,
+        "role": str(role),
+        "email": email,
+        "language": language,
+        "phone": check_length("phone", phone),
+        "municipality": check_length("municipality", municipality),
+        "under_16": bool(under_16),
+        "guardian_consent_on": consent_on,
+        "guardian_consent_by": consent_by,
+    }
+
+
+def create_person(
+    *,
+    name: str,
+    role: str,
+    email: str | None = None,
+    language: str = "nl",
+    phone: str = "",
+    municipality: str = "",
+    under_16: bool = False,
+    guardian_consent_on: date | None = None,
+    guardian_consent_by: str = "",
+    **fields,
+) -> Person:
+    """A new person; refuses an empty name, an unknown role or language, a known e-mail,
+    or someone under 16 without a guardian's consent."""
+    checked = _checked(
+        None,
+        name=name,
+        role=role,
+        email=email,
+        language=language,
+        phone=phone,
+        municipality=municipality,
+        under_16=under_16,
+        guardian_consent_on=guardian_consent_on,
+        guardian_consent_by=guardian_consent_by,
+    )
+    person = Person(**checked, **fields)
     db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def update_person(
+    person: Person,
+    *,
+    name: str,
+    role: str,
+    email: str | None,
+    language: str,
+    phone: str = "",
+    municipality: str = "",
+    organisation: Organisation | None,
+    under_16: bool = False,
+    guardian_consent_on: date | None = None,
+    guardian_consent_by: str = "",
+) -> Person:
+    """Change a person under the same rules as a new one (``organisation`` None: none)."""
+    checked = _checked(
+        person,
+        name=name,
+        role=role,
+        email=email,
+        language=language,
+        phone=phone,
+        municipality=municipality,
+        under_16=under_16,
+        guardian_consent_on=guardian_consent_on,
+        guardian_consent_by=guardian_consent_by,
+    )
+    for key, value in checked.items():
+        setattr(person, key, value)
+    person.organisation = organisation
     db.session.flush()
     return person
 
@@ -57,3 +166,39 @@ def get_or_create_by_email(email: str, *, language: str = "nl", role: str = Pers
     if existing is not None:
         return existing
     return create_person(name=email.split("@")[0], role=role, email=email, language=language)
+
+
+def organisation_named(name: str, municipality: str):
+    """The organisation with this name in this municipality, ignoring case."""
+    return select(Organisation).where(
+        func.lower(Organisation.name) == name.strip().lower(),
+        func.lower(Organisation.municipality) == municipality.strip().lower(),
+    )
+
+
+def save_organisation(organisation: Organisation | None, *, name: str, municipality: str = "") -> Organisation:
+    """A new or changed organisation; one name per municipality."""
+    name = check_length("organisation", name)
+    municipality = check_length("municipality", municipality)
+    if not name:
+        raise PeopleError("name_required")
+    existing = db.session.scalar(organisation_named(name, municipality))
+    if existing is not None and existing is not organisation:
+        raise PeopleError("organisation_taken", name=name)
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    organisation.name = name
+    organisation.municipality = municipality
+    db.session.flush()
+    return organisation
+
+
+def find_or_create_organisation(name: str, municipality: str = "") -> Organisation:
+    """The organisation with this name and municipality, made when it is not known yet."""
+    name = check_length("organisation", name)
+    municipality = check_length("municipality", municipality)
+    if not name:
+        raise PeopleError("name_required")
+    existing = db.session.scalar(organisation_named(name, municipality))
+    return existing or save_organisation(None, name=name, municipality=municipality)

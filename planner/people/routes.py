@@ -1,0 +1,227 @@
+"""People and organisations: find, add and edit them, and import them from a spreadsheet."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from planner.auth.access import can_manage_people, people_manager_required
+from planner.extensions import db
+from planner.messages import describe
+from planner.pagination import paginate
+from planner.people.forms import ImportReviewForm, ImportUploadForm, OrganisationForm, PersonForm
+from planner.people.importing import (
+    MAX_IMPORT_BYTES,
+    check_rows,
+    import_people,
+    pack_table,
+    propose_mapping,
+    read_table,
+    unpack_table,
+)
+from planner.people.models import (
+    LANGUAGE_LABELS,
+    Organisation,
+    Person,
+    PersonRole,
+    organisations_with_people_count,
+    people_matching,
+)
+from planner.people.services import PeopleError, create_person, save_organisation, update_person
+
+bp = Blueprint("people", __name__)
+
+
+@bp.app_context_processor
+def _navigation():
+    return {"can_manage_people": can_manage_people}
+
+
+# Persons
+
+
+@bp.get("/people/")
+@people_manager_required
+def index():
+    term = request.args.get("q", "")
+    page = paginate(people_matching(term), request.args.get("page", 1, type=int))
+    return render_template("people/index.html", page=page, term=term)
+
+
+def _person_form_page(person: Person | None):
+    organisations = db.session.scalars(
+        select(Organisation).order_by(func.lower(Organisation.name), Organisation.municipality)
+    ).all()
+    form = PersonForm(obj=person, organisations=organisations)
+    if form.validate_on_submit():
+        fields = {
+            "name": form.name.data,
+            "email": form.email.data,
+            "phone": form.phone.data or "",
+            "role": form.role.data,
+            "municipality": form.municipality.data or "",
+            "language": form.language.data,
+            "organisation": next((o for o in organisations if o.id == form.organisation_id.data), None),
+            "under_16": form.under_16.data,
+            "guardian_consent_on": form.guardian_consent_on.data,
+            "guardian_consent_by": form.guardian_consent_by.data or "",
+        }
+        try:
+            if person is None:
+                saved = create_person(**fields)
+            else:
+                saved = update_person(person, **fields)
+            db.session.commit()
+        except IntegrityError:
+            # Someone stored the same address between our check and our commit.
+            db.session.rollback()
+            form.email.errors.append(describe(PeopleError("person_email_taken", email=form.email.data)))
+        except PeopleError as error:
+            db.session.rollback()
+            target = {
+                "invalid_email": form.email,
+                "person_email_taken": form.email,
+                "unknown_role": form.role,
+                "unknown_language": form.language,
+                "guardian_consent_required": form.guardian_consent_on,
+            }.get(error.code, form.name)
+            target.errors.append(describe(error))
+        else:
+            flash(_("%(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("people.index", q=saved.email or saved.name))
+    status = 422 if form.errors else 200
+    return render_template("people/form.html", form=form, person=person), status
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@people_manager_required
+def new():
+    return _person_form_page(None)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@people_manager_required
+def edit(person_id: int):
+    return _person_form_page(db.session.get(Person, person_id) or abort(404))
+
+
+# Organisations
+
+
+@bp.get("/organisations/")
+@people_manager_required
+def organisations():
+    term = request.args.get("q", "")
+    page = paginate(organisations_with_people_count(term), request.args.get("page", 1, type=int), rows=True)
+    return render_template("people/organisations.html", page=page, term=term)
+
+
+def _organisation_form_page(organisation: Organisation | None):
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            saved = save_organisation(
+                organisation, name=form.name.data, municipality=form.municipality.data or ""
+            )
+        except PeopleError as error:
+            db.session.rollback()
+            form.name.errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Organisation %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("people.organisations", q=saved.name))
+    status = 422 if form.errors else 200
+    return render_template("people/organisation_form.html", form=form, organisation=organisation), status
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@people_manager_required
+def new_organisation():
+    return _organisation_form_page(None)
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@people_manager_required
+def edit_organisation(organisation_id: int):
+    return _organisation_form_page(db.session.get(Organisation, organisation_id) or abort(404))
+
+
+# Import: upload → review (mapping and preview, as often as needed) → import
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@people_manager_required
+def import_upload():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            table = read_table(upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1))
+        except PeopleError as error:
+            form.file.errors.append(describe(error))
+        else:
+            review = ImportReviewForm(columns=table.column_labels(), formdata=None)
+            review.payload.data = pack_table(table, current_app.config["SECRET_KEY"])
+            mapping = propose_mapping(table)
+            review.show_mapping(mapping)
+            # Without a name column there is nothing to preview yet: the organiser picks one first.
+            return _review_page(review, table, mapping if mapping["name"] is not None else None)
+    return render_template("people/import_upload.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/people/import/review")
+@people_manager_required
+def import_review():
+    try:
+        table = unpack_table(request.form.get("payload", ""), current_app.config["SECRET_KEY"])
+    except PeopleError as error:
+        return render_template("error.html", code=400, message=describe(error)), 400
+    form = ImportReviewForm(columns=table.column_labels())
+    if not form.validate_on_submit():
+        return _review_page(form, table, None, status=422)
+    mapping = form.mapping()
+    if "import" in request.form:
+        try:
+            result = import_people(
+                table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
+            )
+            db.session.commit()
+        except PeopleError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+            return _review_page(form, table, mapping, status=422)
+        except IntegrityError:
+            # Someone stored one of these addresses between our check and our commit.
+            db.session.rollback()
+            form.form_errors.append(_("Someone changed the list of people meanwhile. Check the preview and try again."))
+            return _review_page(form, table, mapping, status=409)
+        flash(
+            ngettext("%(num)s person imported.", "%(num)s people imported.", result.imported)
+            + " "
+            + ngettext("%(num)s row skipped.", "%(num)s rows skipped.", result.skipped),
+            "success",
+        )
+        return redirect(url_for("people.index"))
+    return _review_page(form, table, mapping)
+
+
+def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
+    checks = None
+    if mapping is not None:
+        try:
+            checks = check_rows(table, mapping, form.default_role.data or None)
+        except PeopleError as error:
+            form.column_name.errors = [*form.column_name.errors, describe(error)]
+            status = 422 if status == 200 else status
+    return render_template(
+        "people/import_review.html",
+        form=form,
+        table=table,
+        checks=[(c, [describe(p) for p in c.problems]) for c in checks] if checks is not None else None,
+        good=sum(1 for c in checks if c.ok) if checks else 0,
+        bad=sum(1 for c in checks if not c.ok) if checks else 0,
+        role_labels={str(role): role.label for role in PersonRole},
+        language_labels=LANGUAGE_LABELS,
+    ), status
