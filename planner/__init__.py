@@ -98,9 +98,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from planner.auth.cli import users_cli
     from planner.demo import demo_command
+    from planner.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -1,0 +1,402 @@
+"""Deliver the outbox over SMTP: claim a batch, send each message, record each outcome.
+
+Guarantee: **at least once, with a stable Message-ID.** A worker claims a batch in one short
+transaction (status ``sending``, a lease in ``claimed_until``) and commits before it talks to
+the mail server, so no two workers ever hold the same row. Each outcome is then recorded in a
+transaction of its own. If a worker dies after the server accepted a message but before the
+outcome was committed, the row stays ``sending``; once the lease has expired another worker
+sends it again. The copy carries the Message-ID fixed when the mail was queued (and the same
+Date), so mail clients and servers that de-duplicate on Message-ID show it once. This window is
+one SMTP transaction wide; exactly-once is not possible over SMTP.
+
+Claiming is one ``UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id``:
+
+* on PostgreSQL the inner select takes ``FOR UPDATE SKIP LOCKED``, so concurrent workers on any
+  number of machines pass over each other's rows instead of waiting for them;
+* on SQLite (no ``SKIP LOCKED``, one writer at a time) the outer ``WHERE`` repeats the "due"
+  condition, so the update is a compare-and-set: a row another process claimed first no longer
+  matches and is not returned.
+
+Leases are compared with the workers' clocks: keep machine clocks in sync (NTP) and the lease
+(``MAIL_LEASE_SECONDS``) well above the worst time a batch can take.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from planner.extensions import db
+from planner.mail.models import MailStatus, OutboxMessage
+from planner.timekeeping import utcnow
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a worker needs to send one claimed message, detached from the session."""
+
+    id: int
+    message_id: str
+    to_address: str
+    to_name: str
+    language: str
+    subject: str
+    body_text: str
+    body_html: str
+    created_at: datetime
+    attempts: int  # including the current one
+    claimed_until: datetime  # our claim token: outcomes are recorded only while it matches
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0  # temporary failure: queued again for later
+    failed: int = 0  # permanent failure, or too many attempts
+    released: int = 0  # handed back unsent because the worker was stopped
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.released
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.released += other.released
+        self.errors.extend(other.errors)
+
+
+class TemporaryFailure(Exception):
+    """Try this message again later."""
+
+
+class PermanentFailure(Exception):
+    """The server (or the address itself) refused this message: do not try again."""
+
+
+class ConnectionProblem(TemporaryFailure):
+    """The server cannot be reached or will not let us in: it affects the whole batch."""
+
+
+# -- claiming ---------------------------------------------------------------------------------
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == MailStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == MailStatus.SENDING, OutboxMessage.claimed_until < now),
+    )
+
+
+def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | None = None) -> list[Envelope]:
+    """Claim up to ``limit`` due messages for this worker and commit the claim.
+
+    Counts the attempt now, so a message that crashes every worker that sends it still runs
+    out of attempts.
+    """
+    now = now or utcnow()
+    lease = lease or timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    claimed_until = now + lease
+    candidates = (
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claim = (
+        update(OutboxMessage)
+        # Repeating the condition makes this a compare-and-set where SKIP LOCKED is missing.
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), _due(now))
+        .values(
+            status=MailStatus.SENDING,
+            claimed_until=claimed_until,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        ids = list(db.session.scalars(claim))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(OutboxMessage.__table__).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+    ).mappings()
+    envelopes = [
+        Envelope(
+            id=row["id"],
+            message_id=row["message_id"],
+            to_address=row["to_address"],
+            to_name=row["to_name"],
+            language=row["language"],
+            subject=row["subject"],
+            body_text=row["body_text"],
+            body_html=row["body_html"],
+            created_at=row["created_at"],
+            attempts=row["attempts"],
+            claimed_until=claimed_until,
+        )
+        for row in rows
+    ]
+    db.session.commit()  # end the read; SQLite must not hold a read lock while we send
+    return envelopes
+
+
+# -- recording outcomes -----------------------------------------------------------------------
+
+
+def _record(envelope: Envelope, **values) -> bool:
+    """Write an outcome if we still hold the claim; True when the row was ours."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == envelope.id,
+            OutboxMessage.status == MailStatus.SENDING,
+            OutboxMessage.claimed_until == envelope.claimed_until,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        updated = db.session.execute(statement).rowcount
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return updated == 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after the 1st, 2nd, 3rd ... attempt, at most an hour."""
+    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
+
+
+def record_sent(envelope: Envelope, now: datetime) -> bool:
+    return _record(
+        envelope, status=MailStatus.SENT, sent_at=now, claimed_until=None, last_error=""
+    )
+
+
+def record_failure(envelope: Envelope, error: str, *, permanent: bool, now: datetime) -> str:
+    """Queue the message again with back-off, or give up on it; returns the new status."""
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    if not permanent and envelope.attempts >= max_attempts:
+        permanent = True
+        error = f"Gave up after {envelope.attempts} attempts. Last error: {error}"
+    if permanent:
+        _record(envelope, status=MailStatus.FAILED, claimed_until=None, last_error=error)
+        return MailStatus.FAILED
+    _record(
+        envelope,
+        status=MailStatus.QUEUED,
+        claimed_until=None,
+        next_attempt_at=now + backoff(envelope.attempts),
+        last_error=error,
+    )
+    return MailStatus.QUEUED
+
+
+def release(envelope: Envelope) -> bool:
+    """Hand an unsent message back at once (the worker is stopping), not counting the attempt."""
+    return _record(
+        envelope,
+        status=MailStatus.QUEUED,
+        claimed_until=None,
+        attempts=OutboxMessage.attempts - 1,
+    )
+
+
+# -- building and sending ---------------------------------------------------------------------
+
+
+def build_message(envelope: Envelope, sender: str) -> EmailMessage:
+    """The message exactly as it goes out, the same on every attempt."""
+    message = EmailMessage()
+    message["From"] = sender
+    try:
+        message["To"] = Address(display_name=envelope.to_name, addr_spec=envelope.to_address)
+    except (ValueError, IndexError, TypeError) as error:
+        raise PermanentFailure(f"Invalid recipient address {envelope.to_address!r}: {error}") from error
+    message["Subject"] = envelope.subject
+    message["Date"] = format_datetime(envelope.created_at)
+    message["Message-ID"] = envelope.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(envelope.body_text)
+    message.add_alternative(envelope.body_html, subtype="html")
+    message["Content-Language"] = envelope.language  # after the body: set_content drops Content-*
+    return message
+
+
+def _reply_text(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} {text}".strip()
+
+
+def _classify(code: int, reply: bytes | str) -> Exception:
+    text = _reply_text(code, reply)
+    return PermanentFailure(text) if 500 <= code < 600 else TemporaryFailure(text)
+
+
+class SMTPSession:
+    """One connection to the mail server, opened on first use and reused for a batch."""
+
+    def __init__(self, config):
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        try:
+            if config["MAIL_USE_SSL"]:
+                connection = smtplib.SMTP_SSL(
+                    host, port, timeout=timeout, context=ssl.create_default_context()
+                )
+            else:
+                connection = smtplib.SMTP(host, port, timeout=timeout)
+            try:
+                if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                    connection.starttls(context=ssl.create_default_context())
+                if config["MAIL_USERNAME"]:
+                    connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            except BaseException:
+                connection.close()
+                raise
+        except smtplib.SMTPResponseException as error:
+            # Refused logins and greetings are about our settings, not about one message.
+            raise ConnectionProblem(_reply_text(error.smtp_code, error.smtp_error)) from error
+        except (smtplib.SMTPException, OSError) as error:
+            raise ConnectionProblem(f"Cannot connect to {host}:{port}: {error!r}") from error
+        return connection
+
+    def send(self, message: EmailMessage) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        try:
+            refused = self.connection.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            code, reply = next(iter(error.recipients.values()))
+            raise _classify(code, reply) from error
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+            raise _classify(error.smtp_code, error.smtp_error) from error
+        except smtplib.SMTPNotSupportedError as error:
+            # e.g. a non-ASCII address and a server without SMTPUTF8: this address cannot go out.
+            raise PermanentFailure(f"Cannot send to this address: {error}") from error
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            raise _classify(error.smtp_code, error.smtp_error) from error
+        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+            # Disconnected, timed out, reset: the connection is gone; the next message reconnects.
+            self.close()
+            raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
+        if refused:  # one recipient per message, so this is unusual; treat it as refused
+            code, reply = next(iter(refused.values()))
+            raise _classify(code, reply)
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        try:
+            connection.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
+
+
+# -- the loop ---------------------------------------------------------------------------------
+
+
+def deliver_batch(
+    envelopes: Iterable[Envelope],
+    *,
+    now: Callable[[], datetime] = utcnow,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> DeliveryReport:
+    """Send claimed messages over one connection, recording each outcome on its own."""
+    config = current_app.config
+    report = DeliveryReport()
+    smtp = SMTPSession(config)
+    pending = list(envelopes)
+    # Stop sending well before the lease runs out: after that another worker may take the row.
+    margin = timedelta(seconds=2 * config["MAIL_TIMEOUT"])
+    try:
+        while pending:
+            envelope = pending.pop(0)
+            if should_stop() or now() >= envelope.claimed_until - margin:
+                release(envelope)
+                report.released += 1
+                continue
+            if envelope.attempts > config["MAIL_MAX_ATTEMPTS"]:
+                # Claimed again after its lease expired more often than we allow: a poison
+                # message, or workers dying. Give up rather than loop for ever.
+                record_failure(envelope, "No outcome recorded (worker stopped or crashed).",
+                               permanent=True, now=now())
+                report.failed += 1
+                continue
+            try:
+                smtp.send(build_message(envelope, config["MAIL_DEFAULT_SENDER"]))
+            except ConnectionProblem as error:
+                # The server is unreachable: every message of the batch waits for the next try.
+                for waiting in [envelope, *pending]:
+                    status = record_failure(waiting, str(error), permanent=False, now=now())
+                    report.failed += status == MailStatus.FAILED
+                    report.retried += status == MailStatus.QUEUED
+                report.errors.append(str(error))
+                pending = []
+            except (TemporaryFailure, PermanentFailure) as error:
+                permanent = isinstance(error, PermanentFailure)
+                status = record_failure(envelope, str(error), permanent=permanent, now=now())
+                report.failed += status == MailStatus.FAILED
+                report.retried += status == MailStatus.QUEUED
+                report.errors.append(str(error))
+            else:
+                record_sent(envelope, now())
+                report.sent += 1
+    finally:
+        for envelope in pending:  # only when something unexpected broke the loop
+            release(envelope)
+        smtp.close()
+    return report
+
+
+def deliver_due(
+    *,
+    batch_size: int | None = None,
+    now: Callable[[], datetime] = utcnow,
+    should_stop: Callable[[], bool] = lambda: False,
+    max_batches: int | None = None,
+) -> DeliveryReport:
+    """Send everything that is due now, batch after batch, and return what happened."""
+    batch_size = batch_size or current_app.config["MAIL_BATCH_SIZE"]
+    report = DeliveryReport()
+    batches = 0
+    while not should_stop() and (max_batches is None or batches < max_batches):
+        envelopes = claim_batch(batch_size, now=now())
+        if not envelopes:
+            break
+        batches += 1
+        batch = deliver_batch(envelopes, now=now, should_stop=should_stop)
+        report.add(batch)
+        if batch.sent == 0 and batch.retried:
+            break  # the server is down: leave the rest of the queue for the next round
+    return report

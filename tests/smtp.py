@@ -1,0 +1,114 @@
+"""A real SMTP server in the test process: the ``smtp_server`` fixture.
+
+Loaded as a plugin from conftest.py. The server (aiosmtpd) listens on 127.0.0.1 on a free
+port, parses every message it accepts with Python's ``email`` package, and can be told to
+answer with an error (``server.answer("451 ...")``) or be stopped and started again. The
+fixture points the app's MAIL_SERVER / MAIL_PORT at it for the duration of the test.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RecordingHandler:
+    """aiosmtpd handler: accepts, or refuses with the reply it was given."""
+
+    def __init__(self, server: SMTPServer):
+        self.server = server
+
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        reply = self.server.replies.get("RCPT")
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, smtp, session, envelope):
+        reply = self.server.replies.get("DATA")
+        if reply:
+            return reply
+        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content)
+        self.server.record(message, envelope)
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None):
+        self.host = host
+        self.port = port or free_port()
+        self.replies: dict[str, str] = {}
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self._lock = threading.Lock()
+        self._controller: Controller | None = None
+
+    # -- control --------------------------------------------------------------------------
+
+    def start(self) -> SMTPServer:
+        if self._controller is None:
+            # A stopped controller's event loop is closed, so each start gets a new one.
+            self._controller = Controller(RecordingHandler(self), hostname=self.host, port=self.port)
+            self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        controller, self._controller = self._controller, None
+        if controller is not None:
+            controller.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def answer(self, reply: str | None, *, at: str = "RCPT") -> None:
+        """Refuse from now on with ``reply`` (e.g. "451 4.3.0 Try later") at RCPT or DATA."""
+        if reply is None:
+            self.replies.pop(at, None)
+        else:
+            self.replies[at] = reply
+
+    def accept(self) -> None:
+        self.replies.clear()
+
+    # -- what arrived ---------------------------------------------------------------------
+
+    def record(self, message: EmailMessage, envelope) -> None:
+        with self._lock:
+            self.messages.append(message)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+
+    def message_ids(self) -> list[str]:
+        with self._lock:
+            return [m["Message-ID"] for m in self.messages]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+            self.envelopes.clear()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A running SMTP server the app delivers to; stopped (and the config restored) afterwards."""
+    server = SMTPServer().start()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")}
+    app.config.update(MAIL_SERVER=server.host, MAIL_PORT=server.port, MAIL_TIMEOUT=5)
+    try:
+        yield server
+    finally:
+        server.stop()
+        app.config.update(saved)
