@@ -87,10 +87,12 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.auth.routes import bp as auth_bp
+    from planner.mail.routes import bp as mail_bp
     from planner.programmes.routes import bp as programmes_bp
     from planner.series.routes import bp as series_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
 
