@@ -24,21 +24,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+HANG_UP = "hang up"
+
+
 class RecordingHandler:
-    """aiosmtpd handler: accepts, or refuses with the reply it was given."""
+    """aiosmtpd handler: accepts, or refuses with the reply it was given, or hangs up."""
 
     def __init__(self, server: SMTPServer):
         self.server = server
 
+    def _refusal(self, smtp, at: str) -> str | None:
+        reply = self.server.replies.get(at)
+        if reply == HANG_UP:
+            self.server.replies.pop(at)  # once: the next connection is served again
+            smtp.transport.abort()
+            return "421 4.4.2 Connection dropped"  # never arrives
+        return reply
+
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
-        reply = self.server.replies.get("RCPT")
+        reply = self._refusal(smtp, "RCPT")
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope):
-        reply = self.server.replies.get("DATA")
+        reply = self._refusal(smtp, "DATA")
         if reply:
             return reply
         message = BytesParser(policy=policy.default).parsebytes(envelope.original_content)
@@ -75,7 +86,10 @@ class SMTPServer:
         return self._controller is not None
 
     def answer(self, reply: str | None, *, at: str = "RCPT") -> None:
-        """Refuse from now on with ``reply`` (e.g. "451 4.3.0 Try later") at RCPT or DATA."""
+        """Refuse from now on with ``reply`` (e.g. "451 4.3.0 Try later") at RCPT or DATA.
+
+        ``HANG_UP`` drops the connection there instead, once.
+        """
         if reply is None:
             self.replies.pop(at, None)
         else:

@@ -303,3 +303,40 @@ def test_concurrent_claims_never_hand_out_the_same_message(app, db):
     assert errors == []
     every = [message_id for mine in claims for message_id in mine]
     assert len(every) == len(set(every)) == 200
+
+
+def test_a_dropped_connection_is_retried_and_the_batch_goes_on(app, db, smtp_server):
+    from tests.smtp import HANG_UP
+
+    first = queue(to_address="first@example.org")
+    second = queue(to_address="second@example.org")
+    db.session.commit()
+    smtp_server.answer(HANG_UP, at="DATA")
+
+    report = deliver_due()
+
+    assert report.retried == 1 and report.sent == 1
+    first = reload(first)
+    assert first.status == MailStatus.QUEUED and "SMTPServerDisconnected" in first.last_error
+    assert reload(second).status == MailStatus.SENT
+    assert smtp_server.message_ids() == [second.message_id]
+
+
+def test_a_421_reply_closes_the_connection_and_the_next_message_reconnects(app, db, smtp_server):
+    first = queue(to_address="first@example.org")
+    second = queue(to_address="second@example.org")
+    db.session.commit()
+    smtp_server.answer("421 4.3.2 Service shutting down", at="DATA")
+    checks = []
+
+    def accept_from_the_second_message_on():  # deliver_batch asks this before each message
+        checks.append(1)
+        if len(checks) == 2:
+            smtp_server.accept()
+        return False
+
+    report = deliver_batch(claim_batch(10), should_stop=accept_from_the_second_message_on)
+
+    assert report.retried == 1 and report.sent == 1
+    assert reload(first).last_error.startswith("421 4.3.2")
+    assert reload(second).status == MailStatus.SENT

@@ -290,6 +290,8 @@ class SMTPSession:
         return connection
 
     def send(self, message: EmailMessage) -> None:
+        if self.connection is not None and self.connection.sock is None:
+            self.connection = None  # smtplib hung up itself, e.g. after a 421 reply
         if self.connection is None:
             self.connection = self._connect()
         try:
