@@ -9,13 +9,17 @@ fixture points the app's MAIL_SERVER / MAIL_PORT at it for the duration of the t
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -66,13 +70,16 @@ class SMTPServer:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self._options: dict = {}
 
     # -- control --------------------------------------------------------------------------
 
     def start(self) -> SMTPServer:
         if self._controller is None:
             # A stopped controller's event loop is closed, so each start gets a new one.
-            self._controller = Controller(RecordingHandler(self), hostname=self.host, port=self.port)
+            self._controller = Controller(
+                RecordingHandler(self), hostname=self.host, port=self.port, **self._options
+            )
             self._controller.start()
         return self
 
@@ -80,6 +87,17 @@ class SMTPServer:
         controller, self._controller = self._controller, None
         if controller is not None:
             controller.stop()
+
+    def secure(self, certificate: Path, key: Path, *, implicit: bool = False, login: tuple[str, str] | None = None):
+        """Restart with TLS: STARTTLS required (or TLS from the start), and optionally a login."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        options: dict = {"ssl_context": context} if implicit else {"tls_context": context, "require_starttls": True}
+        if login:
+            options.update(authenticator=_authenticator(*login), auth_required=True)
+        self.stop()
+        self._options = options
+        return self.start()
 
     @property
     def running(self) -> bool:
@@ -113,6 +131,30 @@ class SMTPServer:
         with self._lock:
             self.messages.clear()
             self.envelopes.clear()
+
+
+def _authenticator(username: str, password: str):
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            username.encode(), password.encode()
+        )
+        return AuthResult(success=ok, handled=False)  # let the server answer 535
+
+    return authenticate
+
+
+@pytest.fixture(scope="session")
+def smtp_certificate(tmp_path_factory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1: (certificate, key)."""
+    folder = tmp_path_factory.mktemp("smtp-tls")
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )
+    return certificate, key
 
 
 @pytest.fixture

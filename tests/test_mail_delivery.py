@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 import threading
 from datetime import timedelta
 
@@ -247,9 +248,9 @@ def test_a_worker_does_not_send_when_its_lease_is_about_to_run_out(app, db, smtp
     assert report.released == 2 and smtp_server.messages == []
 
 
-@pytest.mark.parametrize("workers", [4])
-def test_workers_side_by_side_send_every_message_exactly_once(app, db, smtp_server, workers):
+def test_workers_side_by_side_send_every_message_exactly_once(app, db, smtp_server):
     expected = queue_many(300)
+    workers = 4
     start = threading.Barrier(workers)
     errors = []
 
@@ -340,3 +341,54 @@ def test_a_421_reply_closes_the_connection_and_the_next_message_reconnects(app, 
     assert report.retried == 1 and report.sent == 1
     assert reload(first).last_error.startswith("421 4.3.2")
     assert reload(second).status == MailStatus.SENT
+
+
+def trust(monkeypatch, certificate):
+    """Make the worker's verified TLS contexts trust the test server's self-signed certificate."""
+    original = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **kw: original(cafile=str(certificate)))
+
+
+@pytest.fixture
+def trust_certificate(monkeypatch, smtp_certificate):
+    trust(monkeypatch, smtp_certificate[0])
+
+
+def test_starttls_and_login(app, db, smtp_server, smtp_certificate, trust_certificate, monkeypatch):
+    smtp_server.secure(*smtp_certificate, login=("reeks", "geheim wachtwoord"))
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", True)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "reeks")
+    monkeypatch.setitem(app.config, "MAIL_PASSWORD", "geheim wachtwoord")
+    message = queue()
+    db.session.commit()
+    assert deliver_due().sent == 1
+    assert smtp_server.message_ids() == [message.message_id]
+
+
+def test_tls_from_the_start(app, db, smtp_server, smtp_certificate, trust_certificate, monkeypatch):
+    smtp_server.secure(*smtp_certificate, implicit=True)
+    monkeypatch.setitem(app.config, "MAIL_USE_SSL", True)
+    queue()
+    db.session.commit()
+    assert deliver_due().sent == 1
+
+
+def test_a_wrong_password_or_an_untrusted_certificate_keeps_mail_queued(
+    app, db, smtp_server, smtp_certificate, monkeypatch
+):
+    smtp_server.secure(*smtp_certificate, login=("reeks", "geheim wachtwoord"))
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", True)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "reeks")
+    monkeypatch.setitem(app.config, "MAIL_PASSWORD", "fout")
+    message = queue()
+    db.session.commit()
+    now = utcnow()
+
+    assert deliver_due(now=at(now)).retried == 1  # the certificate is not trusted
+    assert "CERTIFICATE_VERIFY_FAILED" in reload(message).last_error
+
+    trust(monkeypatch, smtp_certificate[0])
+    assert deliver_due(now=at(now + timedelta(hours=1))).retried == 1  # the password is wrong
+    message = reload(message)
+    assert message.status == MailStatus.QUEUED and message.last_error.startswith("535")
+    assert smtp_server.messages == []
