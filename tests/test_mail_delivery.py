@@ -392,3 +392,36 @@ def test_a_wrong_password_or_an_untrusted_certificate_keeps_mail_queued(
     message = reload(message)
     assert message.status == MailStatus.QUEUED and message.last_error.startswith("535")
     assert smtp_server.messages == []
+
+
+def test_a_message_that_cannot_be_built_fails_and_the_batch_goes_on(app, db, smtp_server):
+    broken = queue()
+    broken.subject = "Two\nlines"
+    good = queue(to_address="good@example.org")
+    db.session.commit()
+    report = deliver_due()
+    assert report.failed == 1 and report.sent == 1
+    broken = reload(broken)
+    assert broken.status == MailStatus.FAILED and broken.last_error.startswith("Cannot build the message")
+    assert smtp_server.message_ids() == [good.message_id]
+
+
+def test_an_unexpected_error_counts_as_an_attempt_and_does_not_stop_the_batch(app, db, smtp_server, monkeypatch):
+    from planner.mail import delivery
+
+    first = queue(to_address="first@example.org")
+    second = queue(to_address="second@example.org")
+    db.session.commit()
+    real_build = delivery.build_message
+
+    def build(envelope, sender):
+        if envelope.to_address == "first@example.org":
+            raise RuntimeError("surprise")
+        return real_build(envelope, sender)
+
+    monkeypatch.setattr(delivery, "build_message", build)
+    report = deliver_due()
+    assert report.retried == 1 and report.sent == 1
+    first = reload(first)
+    assert first.status == MailStatus.QUEUED and first.attempts == 1 and "surprise" in first.last_error
+    assert reload(second).status == MailStatus.SENT

@@ -232,18 +232,23 @@ def release(envelope: Envelope) -> bool:
 def build_message(envelope: Envelope, sender: str) -> EmailMessage:
     """The message exactly as it goes out, the same on every attempt."""
     message = EmailMessage()
-    message["From"] = sender
     try:
-        message["To"] = Address(display_name=envelope.to_name, addr_spec=envelope.to_address)
+        recipient = Address(display_name=envelope.to_name, addr_spec=envelope.to_address)
     except (ValueError, IndexError, TypeError) as error:
         raise PermanentFailure(f"Invalid recipient address {envelope.to_address!r}: {error}") from error
-    message["Subject"] = envelope.subject
-    message["Date"] = format_datetime(envelope.created_at)
-    message["Message-ID"] = envelope.message_id
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(envelope.body_text)
-    message.add_alternative(envelope.body_html, subtype="html")
-    message["Content-Language"] = envelope.language  # after the body: set_content drops Content-*
+    try:
+        message["From"] = sender
+        message["To"] = recipient
+        message["Subject"] = envelope.subject
+        message["Date"] = format_datetime(envelope.created_at)
+        message["Message-ID"] = envelope.message_id
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(envelope.body_text)
+        message.add_alternative(envelope.body_html, subtype="html")
+        message["Content-Language"] = envelope.language  # after the body: set_content drops Content-*
+    except (ValueError, IndexError, TypeError) as error:
+        # e.g. a line break in a header: this message can never be sent as it is.
+        raise PermanentFailure(f"Cannot build the message: {error}") from error
     return message
 
 
@@ -371,6 +376,15 @@ def deliver_batch(
                 report.failed += status == MailStatus.FAILED
                 report.retried += status == MailStatus.QUEUED
                 report.errors.append(str(error))
+            except Exception as error:
+                # A surprise (a bug, an odd reply): count it as an attempt so that one message
+                # cannot stop every batch it lands in, and keep the trace for whoever looks.
+                current_app.logger.exception("Unexpected error delivering outbox message %s", envelope.id)
+                smtp.close()
+                status = record_failure(envelope, f"Unexpected error: {error!r}", permanent=False, now=now())
+                report.failed += status == MailStatus.FAILED
+                report.retried += status == MailStatus.QUEUED
+                report.errors.append(repr(error))
             else:
                 record_sent(envelope, now())
                 report.sent += 1
