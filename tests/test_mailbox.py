@@ -55,7 +55,7 @@ def test_a_message_shows_its_text_and_its_html_safely(debug_mode, client, organi
     page = client.get(f"/debug/mailbox/{queued.id}").get_data(as_text=True)
     assert "mail settings work" in page  # the text part
     assert queued.message_id.replace("<", "&lt;").replace(">", "&gt;") in page
-    assert f'<iframe class="mail-html" sandbox="" ' in page
+    assert '<iframe class="mail-html" sandbox="" ' in page
     assert f'src="/debug/mailbox/{queued.id}/html"' in page
     assert "<script" not in page and "&lt;script src=" in page  # the source, escaped
 
