@@ -83,6 +83,38 @@ def test_nothing_is_sent_for_a_rolled_back_transaction(app, db, smtp_server):
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
+def in_another_worker(app, work):
+    """Run ``work()`` in a thread with its own app context and database connection."""
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                results.append(work())
+                _db.session.remove()
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    return results[0]
+
+
+def test_a_worker_sends_nothing_until_the_transaction_commits(app, db, smtp_server):
+    message = queue()
+    if db.engine.dialect.name == "postgresql":
+        # The row is written but not committed. (SQLite has one writer at a time: a worker
+        # would wait for this transaction, so there the row stays in the session until commit.)
+        db.session.flush()
+    assert in_another_worker(app, deliver_due).handled == 0
+    assert smtp_server.messages == []
+    db.session.commit()
+    assert in_another_worker(app, deliver_due).sent == 1
+    assert smtp_server.message_ids() == [message.message_id]
+
+
 def test_mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back(app, db, smtp_server):
     smtp_server.stop()
     message = queue()
