@@ -457,3 +457,21 @@ def test_an_unexpected_error_counts_as_an_attempt_and_does_not_stop_the_batch(ap
     first = reload(first)
     assert first.status == MailStatus.QUEUED and first.attempts == 1 and "surprise" in first.last_error
     assert reload(second).status == MailStatus.SENT
+
+
+def test_a_refused_message_does_not_hold_up_the_rest_of_the_queue(app, db, smtp_server):
+    smtp_server.answer("450 4.2.0 Greylisted, try again later")
+    queue(to_address="greylisted@example.org")
+    db.session.commit()
+    assert deliver_due(batch_size=1).retried == 1
+    smtp_server.accept()
+    later = queue_many(3)
+    assert deliver_due(batch_size=1).sent == 3
+    assert sorted(smtp_server.message_ids()) == later
+
+
+def test_an_unreachable_server_ends_the_round(app, db, smtp_server):
+    smtp_server.stop()
+    queue_many(5)
+    report = deliver_due(batch_size=2)
+    assert report.unreachable and report.retried == 2  # one batch tried, the rest left queued

@@ -52,6 +52,7 @@ class DeliveryReport:
     failed: int = 0  # permanent failure, or too many attempts
     released: int = 0  # handed back unsent because the worker was stopped
     errors: list[str] = field(default_factory=list)
+    unreachable: bool = False  # the mail server could not be reached (or refused our login)
 
     @property
     def handled(self) -> int:
@@ -63,6 +64,7 @@ class DeliveryReport:
         self.failed += other.failed
         self.released += other.released
         self.errors.extend(other.errors)
+        self.unreachable = self.unreachable or other.unreachable
 
 
 # -- claiming ---------------------------------------------------------------------------------
@@ -199,8 +201,14 @@ def release(envelope: Envelope) -> bool:
     )
 
 
-
 # -- the loop ---------------------------------------------------------------------------------
+
+
+def _record_failure(report: DeliveryReport, envelope: Envelope, error: str, *, permanent: bool, now: datetime):
+    status = record_failure(envelope, error, permanent=permanent, now=now)
+    report.failed += status == MailStatus.FAILED
+    report.retried += status == MailStatus.QUEUED
+    report.errors.append(error)
 
 
 def deliver_batch(
@@ -226,35 +234,26 @@ def deliver_batch(
             if envelope.attempts > config["MAIL_MAX_ATTEMPTS"]:
                 # Claimed again after its lease expired more often than we allow: a poison
                 # message, or workers dying. Give up rather than loop for ever.
-                record_failure(envelope, "No outcome recorded (worker stopped or crashed).",
-                               permanent=True, now=now())
-                report.failed += 1
+                _record_failure(report, envelope, "No outcome recorded (worker stopped or crashed).",
+                                permanent=True, now=now())
                 continue
             try:
                 smtp.send(build_message(envelope, config["MAIL_DEFAULT_SENDER"]))
             except ConnectionProblem as error:
                 # The server is unreachable: every message of the batch waits for the next try.
+                report.unreachable = True
                 for waiting in [envelope, *pending]:
-                    status = record_failure(waiting, str(error), permanent=False, now=now())
-                    report.failed += status == MailStatus.FAILED
-                    report.retried += status == MailStatus.QUEUED
-                report.errors.append(str(error))
+                    _record_failure(report, waiting, str(error), permanent=False, now=now())
                 pending = []
             except (TemporaryFailure, PermanentFailure) as error:
                 permanent = isinstance(error, PermanentFailure)
-                status = record_failure(envelope, str(error), permanent=permanent, now=now())
-                report.failed += status == MailStatus.FAILED
-                report.retried += status == MailStatus.QUEUED
-                report.errors.append(str(error))
+                _record_failure(report, envelope, str(error), permanent=permanent, now=now())
             except Exception as error:
                 # A surprise (a bug, an odd reply): count it as an attempt so that one message
                 # cannot stop every batch it lands in, and keep the trace for whoever looks.
                 current_app.logger.exception("Unexpected error delivering outbox message %s", envelope.id)
                 smtp.close()
-                status = record_failure(envelope, f"Unexpected error: {error!r}", permanent=False, now=now())
-                report.failed += status == MailStatus.FAILED
-                report.retried += status == MailStatus.QUEUED
-                report.errors.append(repr(error))
+                _record_failure(report, envelope, f"Unexpected error: {error!r}", permanent=False, now=now())
             else:
                 record_sent(envelope, now())
                 report.sent += 1
@@ -283,6 +282,6 @@ def deliver_due(
         batches += 1
         batch = deliver_batch(envelopes, now=now, should_stop=should_stop)
         report.add(batch)
-        if batch.sent == 0 and batch.retried:
+        if batch.unreachable:
             break  # the server is down: leave the rest of the queue for the next round
     return report
