@@ -475,3 +475,10 @@ def test_an_unreachable_server_ends_the_round(app, db, smtp_server):
     queue_many(5)
     report = deliver_due(batch_size=2)
     assert report.unreachable and report.retried == 2  # one batch tried, the rest left queued
+
+
+def test_a_claim_takes_no_more_than_the_batch_size(app, db):
+    queue_many(20)
+    for size in (1, 2, 7):
+        assert len(claim_batch(size)) == size
+    assert len(claim_batch(50)) == 10

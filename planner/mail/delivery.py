@@ -94,10 +94,14 @@ def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | N
     )
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    # A CTE, not a plain IN (subquery): PostgreSQL may run a subquery again for each row it
+    # updates, and every run skips the rows this statement has just claimed (they count as
+    # locked), so one claim could take far more than ``limit`` rows. A locking CTE runs once.
+    candidates = candidates.cte("claimable")
     claim = (
         update(OutboxMessage)
         # Repeating the condition makes this a compare-and-set where SKIP LOCKED is missing.
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), _due(now))
+        .where(OutboxMessage.id.in_(select(candidates.c.id)), _due(now))
         .values(
             status=MailStatus.SENDING,
             claimed_until=claimed_until,
