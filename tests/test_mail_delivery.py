@@ -336,6 +336,8 @@ def test_concurrent_claims_never_hand_out_the_same_message(app, db):
     assert errors == []
     every = [message_id for mine in claims for message_id in mine]
     assert len(every) == len(set(every)) == 200
+    assert sum(1 for mine in claims if mine) > 1  # the work was really shared
+    assert all(len(mine) % 5 == 0 for mine in claims)  # in whole batches of five
 
 
 def test_a_dropped_connection_is_retried_and_the_batch_goes_on(app, db, smtp_server):
