@@ -9,9 +9,10 @@ sends it again. The copy carries the Message-ID fixed when the mail was queued (
 Date), so mail clients and servers that de-duplicate on Message-ID show it once. This window is
 one SMTP transaction wide; exactly-once is not possible over SMTP.
 
-Claiming is one ``UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id``:
+Claiming is one statement, ``WITH claimable AS (SELECT id ... LIMIT n) UPDATE ... WHERE id IN
+(SELECT id FROM claimable) AND <still due> RETURNING id``:
 
-* on PostgreSQL the inner select takes ``FOR UPDATE SKIP LOCKED``, so concurrent workers on any
+* on PostgreSQL the select takes ``FOR UPDATE SKIP LOCKED``, so concurrent workers on any
   number of machines pass over each other's rows instead of waiting for them;
 * on SQLite (no ``SKIP LOCKED``, one writer at a time) the outer ``WHERE`` repeats the "due"
   condition, so the update is a compare-and-set: a row another process claimed first no longer
