@@ -87,11 +87,13 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.auth.routes import bp as auth_bp
+    from planner.mail.routes import bp as mail_bp
     from planner.people.routes import bp as people_bp
     from planner.programmes.routes import bp as programmes_bp
     from planner.series.routes import bp as series_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
     app.register_blueprint(people_bp)
@@ -100,9 +102,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from planner.auth.cli import users_cli
     from planner.demo import demo_command
+    from planner.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -59,6 +59,12 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Reeks <reeks@localhost>"),
         "MAIL_MESSAGE_ID_DOMAIN": os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "reeks.local"),
+        # Delivery: seconds per SMTP operation, messages per claim, how long a claim holds,
+        # and how many attempts before a message is given up.
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "30")),
+        "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "50")),
+        "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "600")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
         # Links in mails point here; participants open them outside the app.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
     }

@@ -17,6 +17,8 @@ from tests import factories
 
 PASSWORD = factories.PASSWORD
 
+pytest_plugins = ["tests.smtp"]
+
 
 def _fresh_database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
