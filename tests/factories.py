@@ -97,3 +97,23 @@ def add_session(series, weeks_after_last: int = 1):
     )
     db.session.commit()
     return session
+
+
+def make_person(**overrides):
+    from planner.people.services import create_person
+
+    n = next(_numbers)
+    values = {"name": f"Person {n}", "role": "resident", "email": f"person{n}@example.org"}
+    values.update(overrides)
+    person = create_person(**values)
+    db.session.commit()
+    return person
+
+
+def make_invitation(series, person=None, sessions=None, **person_overrides):
+    from planner.invitations.services import invite_people
+
+    person = person or make_person(**person_overrides)
+    result = invite_people(series, [person], sessions)
+    db.session.commit()
+    return (result.invited or result.extended or result.unchanged)[0]
