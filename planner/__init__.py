@@ -87,12 +87,16 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.auth.routes import bp as auth_bp
+    from planner.invitations.participant import bp as participant_bp
+    from planner.invitations.routes import bp as invitations_bp
     from planner.programmes.routes import bp as programmes_bp
     from planner.series.routes import bp as series_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
+    app.register_blueprint(invitations_bp)
+    app.register_blueprint(participant_bp)
 
 
 def _register_cli(app: Flask) -> None:

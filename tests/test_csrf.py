@@ -11,6 +11,7 @@ def test_every_post_route_requires_a_csrf_token(app, admin_client, db, programme
     values = {
         "slug": programme.slug, "series_id": series.id, "session_id": session.id,
         "user_id": admin.id, "blocked_id": blocked.id,
+        "token": factories.make_invitation(factories.make_series(programme, admin, title="Uitgenodigd")).token,
     }
     post_rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods and r.endpoint != "static"]
     assert len(post_rules) >= 14

@@ -24,12 +24,16 @@ from planner.invitations.services import (
 )
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person
+from planner.series.services import publish_series
 from tests import factories
 
 
 @pytest.fixture
-def series(programme, organiser):
-    return factories.make_series(programme, organiser, count=4)
+def series(db, programme, organiser):
+    series = factories.make_series(programme, organiser, count=4)
+    publish_series(series)
+    db.session.commit()
+    return series
 
 
 def mails(db, reference=None):
@@ -80,6 +84,13 @@ def test_bad_pasted_addresses_invite_nobody(db, series):
         people_from_addresses("good@example.org, not-an-address")
     assert error.value.code == "invalid_emails"
     assert "not-an-address" in error.value.params["emails"]
+
+
+def test_drafts_cannot_be_invited_to(db, programme, organiser):
+    draft = factories.make_series(programme, organiser)
+    with pytest.raises(DomainError) as error:
+        invite_people(draft, [factories.make_person()])
+    assert error.value.code == "series_not_published"
 
 
 def test_unknown_role_is_refused(db):

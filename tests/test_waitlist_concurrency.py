@@ -15,6 +15,7 @@ from planner.extensions import db as _db
 from planner.invitations.models import Invitation, Rsvp, Seat
 from planner.invitations.services import answer, invite_people
 from planner.series.models import Session
+from planner.series.services import publish_series
 from tests import factories
 
 THREADS = 50
@@ -41,6 +42,7 @@ def test_fifty_people_answer_yes_at_once_for_ten_seats(db, second_app, programme
     series = factories.make_series(programme, organiser, template_key="thematic", count=1)
     session = series.sessions[0]
     session.capacity = SEATS
+    publish_series(series)
     people = [factories.make_person(name=f"Deelnemer {n}") for n in range(THREADS)]
     invitations = invite_people(series, people).invited
     db.session.commit()

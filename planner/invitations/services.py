@@ -126,6 +126,8 @@ def invite_people(
     Each new invitation queues one mail; people without e-mail get a letter instead.
     """
     now = now or utcnow()
+    if not series.is_published:
+        raise InvitationError("series_not_published")
     chosen = _check_sessions(series, open_sessions(series, now) if sessions is None else sessions, now)
     people = list({p.id: p for p in people}.values())
     if not people:
