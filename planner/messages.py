@@ -62,6 +62,8 @@ MESSAGES = {
     "person_email_taken": lambda p: _("There is already a person with the e-mail address %(email)s.", **p),
     "last_session": lambda p: _("A series needs at least one session."),
     "invalid_emails": lambda p: _("These are not valid e-mail addresses: %(emails)s. Nobody was invited.", **p),
+    "unknown_person": lambda p: _("One of the chosen people no longer exists. Search again."),
+    "unknown_organisation": lambda p: _("This organisation no longer exists."),
     "series_not_published": lambda p: _("Publish the series before you invite people."),
     "no_sessions_chosen": lambda p: _("Choose at least one session."),
     "nobody_chosen": lambda p: _("Choose at least one person, an organisation, a role or enter e-mail addresses."),
