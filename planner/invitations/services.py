@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale, format_datetime
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.errors import DomainError
 from planner.extensions import db
@@ -158,17 +159,43 @@ def invite_people(
         if invitation not in result.invited:
             (result.extended if missing else result.unchanged).append(invitation)
     db.session.flush()
-    for invitation in result.invited:
-        if invitation.person.email:
-            _queue_invitation_mail(invitation)
+    cache: dict = {}
+    with db.session.no_autoflush:  # the outbox rows go in with the next flush, all at once
+        for invitation in result.invited:
+            if invitation.person.email:
+                _queue_invitation_mail(invitation, cache)
     return result
 
 
-def _session_lines(invitation: Invitation) -> list[Session]:
-    return sorted((r.session for r in invitation.rsvps), key=lambda s: (s.starts_at, s.id))
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as a mail shows it, formatted once per language for a whole round."""
+
+    when: str
+    place: str
+    online_url: str
+    cancelled: bool
 
 
-def _queue(invitation: Invitation, template: str, **context) -> OutboxMessage:
+def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
+    cache = {} if cache is None else cache
+    lines = []
+    for session in sorted(sessions, key=lambda s: (s.starts_at, s.id)):
+        key = (language, session.id)
+        if key not in cache:
+            with force_locale(language):
+                when = (
+                    f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
+                    f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
+                )
+            venue = session.effective_venue
+            place = ", ".join(part for part in (str(venue), venue.address) if part) if venue else ""
+            cache[key] = SessionLine(when, place, session.online_url, session.is_cancelled)
+        lines.append(cache[key])
+    return lines
+
+
+def _queue(invitation: Invitation, template: str, sessions: Iterable[Session], cache: dict | None = None) -> OutboxMessage:
     person = invitation.person
     return queue_mail(
         to_address=person.email,
@@ -179,14 +206,14 @@ def _queue(invitation: Invitation, template: str, **context) -> OutboxMessage:
             "person": person,
             "series": invitation.series,
             "link": personal_link(invitation),
-            **context,
+            "sessions": _lines(sessions, person.language, cache),
         },
         reference=invitation.mail_reference,
     )
 
 
-def _queue_invitation_mail(invitation: Invitation) -> OutboxMessage:
-    return _queue(invitation, "invitation", sessions=_session_lines(invitation))
+def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) -> OutboxMessage:
+    return _queue(invitation, "invitation", [r.session for r in invitation.rsvps], cache)
 
 
 def resend_invitation(invitation: Invitation, *, now: datetime | None = None) -> OutboxMessage:
@@ -212,14 +239,19 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
                 & Rsvp.session.has((Session.starts_at > now) & (Session.status != "cancelled"))
             ),
         )
-        .options(selectinload(Invitation.rsvps).selectinload(Rsvp.session))
-    ).all()
-    for invitation in invitations:
-        pending = [
-            r.session for r in invitation.rsvps
-            if r.answer == Answer.PENDING and r.session.starts_at > now and not r.session.is_cancelled
-        ]
-        _queue(invitation, "reminder", sessions=sorted(pending, key=lambda s: (s.starts_at, s.id)))
+        .options(
+            joinedload(Invitation.person),
+            selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
+        )
+    ).unique().all()
+    cache: dict = {}
+    with db.session.no_autoflush:
+        for invitation in invitations:
+            pending = [
+                r.session for r in invitation.rsvps
+                if r.answer == Answer.PENDING and r.session.starts_at > now and not r.session.is_cancelled
+            ]
+            _queue(invitation, "reminder", pending, cache)
     return len(invitations)
 
 
@@ -327,7 +359,7 @@ def promote_from_waitlist(session: Session, *, now: datetime | None = None) -> l
         db.session.flush()
         promoted.append(rsvp)
         if rsvp.invitation.person.email:
-            _queue(rsvp.invitation, "moved_up", session=session)
+            _queue(rsvp.invitation, "moved_up", [session])
     return promoted
 
 
