@@ -298,3 +298,20 @@ def test_the_database_refuses_a_second_invitation_or_a_seat_without_yes(db, seri
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_demo_invitations_are_loaded_once_with_a_full_session(app, db):
+    from planner.demo import load_demo
+    from planner.invitations.demo import FIRST_SESSION_CAPACITY, load_demo_invitations
+
+    assert load_demo()
+    db.session.commit()
+    assert not load_demo_invitations()
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert "already there" in result.output and "invitations added" not in result.output
+    seats = db.session.execute(
+        select(Rsvp.seat, func.count(Rsvp.id)).group_by(Rsvp.seat).where(Rsvp.seat.is_not(None))
+    ).all()
+    counts = dict(seats)
+    assert counts["waiting"] == 2 and counts["confirmed"] >= FIRST_SESSION_CAPACITY
+    assert db.session.scalar(select(func.count(Invitation.id))) == 14
