@@ -61,9 +61,13 @@ def _place_form(series, overview) -> PlaceForm:
     )
 
 
+def _search() -> str:
+    return request.args.get("q", "").strip()[:100]
+
+
 def _page(series, form=None, place_form=None, status=200):
     overview = invitations_overview(series)
-    search = request.args.get("q", "").strip()[:100]
+    search = _search()
     return render_template(
         "invitations/index.html",
         series=series,
@@ -103,7 +107,7 @@ def _chosen_people(form: InviteForm, series) -> list[Person]:
 @login_required
 def invite(series_id: int):
     series = series_or_404(series_id, can_organise)
-    form = _invite_form(series, request.args.get("q", ""))
+    form = _invite_form(series, _search())
     if form.validate_on_submit():
         try:
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data]
