@@ -229,3 +229,25 @@ def test_the_invitations_page_asks_a_fixed_number_of_queries(app, organiser_clie
     db.session.commit()
     many = queries_for(app, organiser_client, page_of(series))
     assert many == few, f"{few} queries with one invitation, {many} with thirteen"
+
+
+def test_raised_capacity_gives_free_places_to_the_waiting_list(organiser_client, db, series):
+    english(organiser_client)
+    session = series.sessions[0]
+    session.capacity = 1
+    db.session.commit()
+    invitations = [factories.make_invitation(series, name=f"Wachter {n}") for n in range(4)]
+    for invitation in invitations:
+        answer(invitation, session, "yes")
+    session.capacity = 3
+    db.session.commit()
+    last_mail = db.session.scalar(select(func.max(OutboxMessage.id)))
+    page = organiser_client.get(page_of(series)).get_data(as_text=True)
+    assert "Give the free places to the waiting list" in page
+    response = organiser_client.post(f"{page_of(series)}/sessions/{session.id}/fill")
+    assert response.status_code == 302
+    page = organiser_client.get(page_of(series)).get_data(as_text=True)
+    assert "2 people moved up" in page and "3 of 3 places taken" in page
+    assert "Give the free places to the waiting list" not in page
+    moved = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > last_mail)).all()
+    assert {m.to_address for m in moved} == {invitations[1].person.email, invitations[2].person.email}

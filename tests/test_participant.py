@@ -1,12 +1,11 @@
 """A participant opens their personal link and answers per session, without an account."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from planner.invitations.models import Answer, Rsvp, Seat
+from planner.invitations.models import Answer, Rsvp
 from planner.invitations.services import answer, revoke_invitation
 from tests import factories
 

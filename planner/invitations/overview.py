@@ -26,6 +26,13 @@ class SessionLists:
     pending: list[Invitation] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def has_free_seats_and_waiters(self) -> bool:
+        """True after the capacity was raised while people were waiting."""
+        capacity = self.session.capacity
+        confirmed = self.counts.get("confirmed", 0)
+        return bool(self.counts.get("waiting")) and (capacity is None or confirmed < capacity)
+
 
 @dataclass
 class InvitationRow:

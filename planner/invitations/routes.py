@@ -18,6 +18,7 @@ from planner.invitations.models import Invitation, Rsvp
 from planner.invitations.overview import find_people, invitations_overview
 from planner.invitations.services import (
     InvitationError,
+    fill_free_seats,
     invite_people,
     move_to_session,
     open_sessions,
@@ -185,6 +186,22 @@ def remind(series_id: int):
     else:
         db.session.commit()
         flash(_("Reminders queued for %(count)s people.", count=count), "success")
+    return redirect(url_for("invitations.index", series_id=series.id))
+
+
+@bp.post("/series/<int:series_id>/invitations/sessions/<int:session_id>/fill")
+@login_required
+def fill(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_organise)
+    session = session_or_404(series, session_id)
+    try:
+        moved = fill_free_seats(session)
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+    else:
+        db.session.commit()
+        flash(_("%(count)s people moved up from the waiting list.", count=len(moved)), "success")
     return redirect(url_for("invitations.index", series_id=series.id))
 
 

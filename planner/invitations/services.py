@@ -363,6 +363,16 @@ def promote_from_waitlist(session: Session, *, now: datetime | None = None) -> l
     return promoted
 
 
+def fill_free_seats(session: Session, *, now: datetime | None = None) -> list[Rsvp]:
+    """After the capacity was raised: give the new seats to the waiting list, in order."""
+    now = now or utcnow()
+    if session.is_cancelled:
+        raise InvitationError("session_cancelled", title=session.title)
+    lock_session(session)
+    db.session.refresh(session)
+    return promote_from_waitlist(session, now=now)
+
+
 def revoke_invitation(invitation: Invitation, *, actor=None, now: datetime | None = None) -> None:
     """The link stops working; seats it held go to the waiting list."""
     now = now or utcnow()
