@@ -226,6 +226,8 @@ def test_revoking_frees_the_seat_and_stops_the_link(db, series):
     invite_people(series, [first.person])
     db.session.commit()
     assert first.revoked_at is None and first.token != old_token
+    assert all(r.answer == Answer.PENDING and r.seat is None for r in first.rsvps)
+    assert answer(first, session, "yes").seat == Seat.WAITING
 
 
 def test_organiser_places_and_moves_by_hand(db, series, organiser):

@@ -7,6 +7,7 @@ from flask_babel import force_locale, format_date, gettext as _
 from markupsafe import Markup
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.auth.access import can_organise
@@ -115,17 +116,21 @@ def invite(series_id: int):
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
             result = invite_people(series, _chosen_people(form, series), sessions, actor=current_user)
+            counts = {"new": len(result.invited), "extended": len(result.extended),
+                      "unchanged": len(result.unchanged), "letters": len(result.letters)}
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
+        except IntegrityError:  # someone invited the same people at the same moment
+            db.session.rollback()
+            form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
         else:
-            db.session.commit()
             flash(
                 _(
                     "%(new)s invited, %(extended)s invited to more sessions, %(unchanged)s already invited. "
                     "%(letters)s need a printed letter.",
-                    new=len(result.invited), extended=len(result.extended),
-                    unchanged=len(result.unchanged), letters=len(result.letters),
+                    **counts,
                 ),
                 "success",
             )

@@ -142,21 +142,24 @@ def invite_people(
         )
     }
     result = InviteResult()
+    actor_id = getattr(actor, "id", None)
     for person in people:
         invitation = existing.get(person.id)
+        is_new = invitation is None or invitation.is_revoked
         if invitation is None:
-            invitation = Invitation(series=series, person=person, token=new_token(), invited_by_id=getattr(actor, "id", None), created_at=now)
+            invitation = Invitation(series=series, person=person, token=new_token(), invited_by_id=actor_id, created_at=now)
             db.session.add(invitation)
-            result.invited.append(invitation)
         elif invitation.is_revoked:
-            # Invited again after a revocation: a fresh link, the old one stays dead.
-            invitation.revoked_at = None
-            invitation.token = new_token()
-            result.invited.append(invitation)
+            # Invited again after a revocation: a fresh link and a fresh start; the old link stays dead.
+            invitation.revoked_at, invitation.token, invitation.invited_by_id = None, new_token(), actor_id
+            for rsvp in invitation.rsvps:
+                rsvp.answer, rsvp.seat, rsvp.waitlist_position = Answer.PENDING, None, None
         have = {r.session_id for r in invitation.rsvps}
         missing = [s for s in chosen if s.id not in have]
         invitation.rsvps.extend(Rsvp(session=s, answer=Answer.PENDING) for s in missing)
-        if invitation not in result.invited:
+        if is_new:
+            result.invited.append(invitation)
+        else:
             (result.extended if missing else result.unchanged).append(invitation)
     db.session.flush()
     cache: dict = {}
