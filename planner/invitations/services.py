@@ -192,7 +192,7 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
                     f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
                 )
             venue = session.effective_venue
-            place = ", ".join(part for part in (str(venue), venue.address) if part) if venue else ""
+            place = ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part) if venue else ""
             cache[key] = SessionLine(when, place, session.online_url, session.is_cancelled)
         lines.append(cache[key])
     return lines
