@@ -156,7 +156,7 @@ def invite_people(
                 rsvp.answer, rsvp.seat, rsvp.waitlist_position = Answer.PENDING, None, None
         have = {r.session_id for r in invitation.rsvps}
         missing = [s for s in chosen if s.id not in have]
-        invitation.rsvps.extend(Rsvp(session=s, answer=Answer.PENDING) for s in missing)
+        invitation.rsvps.extend(Rsvp(session_id=s.id, answer=Answer.PENDING) for s in missing)
         if is_new:
             result.invited.append(invitation)
         else:
