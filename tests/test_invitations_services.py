@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.errors import DomainError
+from planner.invitations.mails import mail_states
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.services import (
     add_person_by_hand,
     answer,
     invite_people,
-    mail_states,
     move_to_session,
     people_from_addresses,
     people_of_organisation,

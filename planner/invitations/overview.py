@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.invitations.services import MailState, mail_states
+from planner.invitations.mails import MailState, mail_states
 from planner.people.models import Person
 from planner.series.models import Series, Session
 

@@ -15,6 +15,7 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import InviteForm, PlaceForm
 from planner.invitations.letters import qr_data_uri
+from planner.invitations.mails import personal_link
 from planner.invitations.models import Invitation, Rsvp
 from planner.invitations.overview import find_people, invitations_overview
 from planner.invitations.services import (
@@ -26,7 +27,6 @@ from planner.invitations.services import (
     people_from_addresses,
     people_of_organisation,
     people_with_role,
-    personal_link,
     place_by_hand,
     remind_unanswered,
     resend_invitation,

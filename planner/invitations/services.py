@@ -14,16 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import force_locale, format_datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.mail.models import MailStatus, OutboxMessage
-from planner.mail.services import queue_mail
+from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person, PersonRole
 from planner.people.services import PeopleError, get_or_create_by_email, normalise_email
 from planner.series.models import Series, Session
@@ -39,10 +37,6 @@ class InvitationError(DomainError):
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def personal_link(invitation: Invitation) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{invitation.token}"
 
 
 # Whom to invite.
@@ -170,53 +164,8 @@ def invite_people(
     return result
 
 
-@dataclass(frozen=True)
-class SessionLine:
-    """A session as a mail shows it, formatted once per language for a whole round."""
-
-    when: str
-    place: str
-    online_url: str
-    cancelled: bool
-
-
-def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
-    cache = {} if cache is None else cache
-    lines = []
-    for session in sorted(sessions, key=lambda s: (s.starts_at, s.id)):
-        key = (language, session.id)
-        if key not in cache:
-            with force_locale(language):
-                when = (
-                    f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
-                    f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
-                )
-            venue = session.effective_venue
-            place = ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part) if venue else ""
-            cache[key] = SessionLine(when, place, session.online_url, session.is_cancelled)
-        lines.append(cache[key])
-    return lines
-
-
-def _queue(invitation: Invitation, template: str, sessions: Iterable[Session], cache: dict | None = None) -> OutboxMessage:
-    person = invitation.person
-    return queue_mail(
-        to_address=person.email,
-        to_name=person.name,
-        language=person.language,
-        template=template,
-        context={
-            "person": person,
-            "series": invitation.series,
-            "link": personal_link(invitation),
-            "sessions": _lines(sessions, person.language, cache),
-        },
-        reference=invitation.mail_reference,
-    )
-
-
 def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) -> OutboxMessage:
-    return _queue(invitation, "invitation", [r.session for r in invitation.rsvps], cache)
+    return queue_about(invitation, "invitation", [r.session for r in invitation.rsvps], cache)
 
 
 def resend_invitation(invitation: Invitation, *, now: datetime | None = None) -> OutboxMessage:
@@ -254,7 +203,7 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
                 r.session for r in invitation.rsvps
                 if r.answer == Answer.PENDING and r.session.starts_at > now and not r.session.is_cancelled
             ]
-            _queue(invitation, "reminder", pending, cache)
+            queue_about(invitation, "reminder", pending, cache)
     return len(invitations)
 
 
@@ -362,7 +311,7 @@ def promote_from_waitlist(session: Session, *, now: datetime | None = None) -> l
         db.session.flush()
         promoted.append(rsvp)
         if rsvp.invitation.person.email:
-            _queue(rsvp.invitation, "moved_up", [session])
+            queue_about(rsvp.invitation, "moved_up", [session])
     return promoted
 
 
@@ -487,35 +436,3 @@ def waiting_places(invitation: Invitation) -> dict[int, int]:
         .group_by(mine.c.session_id)
     )
     return dict(rows.all())
-
-
-# What the organiser sees.
-
-
-@dataclass(frozen=True)
-class MailState:
-    state: str  # "sent", "waiting" or "failed"
-    error: str = ""
-    at: datetime | None = None
-
-
-def mail_states(invitations: Iterable[Invitation]) -> dict[int, MailState]:
-    """invitation id → the fate of the latest mail about it, in one query."""
-    by_reference = {i.mail_reference: i.id for i in invitations}
-    if not by_reference:
-        return {}
-    states = {}
-    rows = db.session.execute(
-        select(OutboxMessage.reference, OutboxMessage.status, OutboxMessage.last_error, OutboxMessage.sent_at, OutboxMessage.created_at)
-        .where(OutboxMessage.reference.in_(list(by_reference)))
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
-    )
-    for reference, status, error, sent_at, created_at in rows:
-        if status == MailStatus.SENT:
-            state = MailState("sent", at=sent_at)
-        elif status == MailStatus.FAILED:
-            state = MailState("failed", error=error)
-        else:
-            state = MailState("waiting", error=error, at=created_at)
-        states[by_reference[reference]] = state
-    return states
