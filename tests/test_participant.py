@@ -23,10 +23,6 @@ def field(session):
     return f"session_{session.id}"
 
 
-def english(client):
-    client.post("/language", data={"lang": "en"})
-
-
 def test_the_page_speaks_the_persons_language_and_keeps_the_link_private(client, series):
     dutch = factories.make_invitation(series, name="Dirk", language="nl")
     english_speaker = factories.make_invitation(series, name="Emma", language="en")
