@@ -87,6 +87,8 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.auth.routes import bp as auth_bp
+    from planner.invitations.participant import bp as participant_bp
+    from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
     from planner.people.routes import bp as people_bp
     from planner.programmes.routes import bp as programmes_bp
@@ -97,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(invitations_bp)
+    app.register_blueprint(participant_bp)
 
 
 def _register_cli(app: Flask) -> None:

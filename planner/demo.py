@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from planner.auth.models import StaffUser
 from planner.auth.services import create_staff_user
 from planner.extensions import db
+from planner.invitations.demo import load_demo_invitations
 from planner.people.models import Organisation
 from planner.programmes.models import Programme, ProgrammeRole
 from planner.programmes.services import block_date, save_programme
@@ -152,6 +153,7 @@ def load_demo(today: date | None = None) -> bool:
     plan("Samenwerken aan Sociale Kwaliteit", "action_learning", "Actieleertraject Arnhem", "Arnhem",
          _next_weekday(today + timedelta(days=21), 0), time(13, 30), time(16, 0), RhythmKind.MONTHLY, 5, None,
          publish=False)
+    load_demo_invitations()
     return True
 
 
@@ -167,5 +169,8 @@ def demo_command(if_empty: bool) -> None:
         click.echo("Demo data loaded.")
     else:
         click.echo("Demo data was already there.")
+        if load_demo_invitations():  # a database loaded before invitations existed
+            db.session.commit()
+            click.echo("Demo invitations added.")
     if db.session.scalar(StaffUser.by_email(ADMIN_EMAIL)) is not None:
         click.echo(f"Demo login: {ADMIN_EMAIL} / {DEMO_PASSWORD} (organiser: ruud.hendriks@example.org)")

@@ -89,6 +89,24 @@ MESSAGES = {
         p["count"],
     ),
     "import_nothing_good": lambda p: _("Nothing was imported: no row can be imported."),
+    "invalid_emails": lambda p: _("These are not valid e-mail addresses: %(emails)s. Nobody was invited.", **p),
+    "unknown_person": lambda p: _("One of the chosen people no longer exists. Search again."),
+    "unknown_organisation": lambda p: _("This organisation no longer exists."),
+    "series_not_published": lambda p: _("Publish the series before you invite people."),
+    "no_sessions_chosen": lambda p: _("Choose at least one session."),
+    "nobody_chosen": lambda p: _("Choose at least one person, an organisation, a role or enter e-mail addresses."),
+    "session_not_in_series": lambda p: _("This session is not part of this series."),
+    "session_not_open": lambda p: _("“%(title)s” has already started or was cancelled: nobody can be invited to it.", **p),
+    "invitation_revoked": lambda p: _("This invitation has been withdrawn."),
+    "no_email": lambda p: _("%(name)s has no e-mail address: print a letter instead.", **p),
+    "not_invited_to_session": lambda p: _("You are not invited to this meeting."),
+    "session_cancelled": lambda p: _("The meeting “%(title)s” has been cancelled.", **p),
+    "session_started": lambda p: _(
+        "The meeting “%(title)s” has already started. You can no longer change your answer.", **p
+    ),
+    "unknown_answer": lambda p: _("Choose yes, no or maybe."),
+    "same_session": lambda p: _("Choose another session to move to."),
+    "text_too_long": lambda p: _("The text is too long."),
 }
 
 

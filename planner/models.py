@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from planner.auth.models import FailedLogin, StaffUser
+from planner.invitations.models import Invitation, Rsvp
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember
@@ -9,11 +10,13 @@ from planner.series.models import Series, Session, SessionAudience, Venue
 __all__ = [
     "BlockedDate",
     "FailedLogin",
+    "Invitation",
     "Organisation",
     "OutboxMessage",
     "Person",
     "Programme",
     "ProgrammeMember",
+    "Rsvp",
     "Series",
     "Session",
     "SessionAudience",

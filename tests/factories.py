@@ -97,3 +97,27 @@ def add_session(series, weeks_after_last: int = 1):
     )
     db.session.commit()
     return session
+
+
+def make_person(**overrides):
+    from planner.people.services import create_person
+
+    n = next(_numbers)
+    values = {"name": f"Person {n}", "role": "resident", "email": f"person{n}@example.org"}
+    values.update(overrides)
+    person = create_person(**values)
+    db.session.commit()
+    return person
+
+
+def make_invitation(series, person=None, sessions=None, **person_overrides):
+    from planner.invitations.services import invite_people
+
+    from planner.series.services import publish_series
+
+    if not series.is_published:  # people are invited to published series only
+        publish_series(series)
+    person = person or make_person(**person_overrides)
+    result = invite_people(series, [person], sessions)
+    db.session.commit()
+    return (result.invited or result.extended or result.unchanged)[0]

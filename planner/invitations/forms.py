@@ -1,0 +1,100 @@
+"""Forms of the invite step: the participant's answers, and the organiser's invite form."""
+
+from __future__ import annotations
+
+from flask_babel import format_date, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from planner.forms import MultiCheckboxField
+from planner.people.models import ROLE_LABELS
+
+ANSWER_CHOICES = [
+    SelectChoice("yes", _l("Yes, I will come")),
+    SelectChoice("no", _l("No, I cannot come")),
+    SelectChoice("maybe", _l("I do not know yet")),
+]
+
+
+class NeedsForm(FlaskForm):
+    learning_question = TextAreaField(
+        _l("Your learning question"),
+        description=_l("What would you like to learn or talk about at this meeting? You may leave this empty."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    needs_access = BooleanField(_l("I need a place that is easy to reach, for example without stairs"))
+    needs_interpreter = BooleanField(_l("I need an interpreter"))
+    needs_childcare = BooleanField(_l("I need childcare"))
+    needs_other = StringField(
+        _l("Do you need something else to take part?"), validators=[Optional(), Length(max=500)]
+    )
+
+
+def answer_field_name(session) -> str:
+    return f"session_{session.id}"
+
+
+def participant_form(rsvps, *, ask_learning_question: bool, **kwargs) -> NeedsForm:
+    """The needs form with one yes / no / maybe question per session that is not cancelled."""
+
+    class ParticipantForm(NeedsForm):
+        pass
+
+    for rsvp in rsvps:
+        if rsvp.session.is_cancelled:
+            continue
+        day = format_date(rsvp.session.local_start.date(), "EEEE d MMMM")
+        field = RadioField(
+            _l("Will you come on %(day)s?", day=day),
+            choices=ANSWER_CHOICES,
+            default=None if rsvp.answer == "pending" else rsvp.answer,
+            validate_choice=False,  # the service refuses unknown answers with a clear message
+        )
+        setattr(ParticipantForm, answer_field_name(rsvp.session), field)
+    form = ParticipantForm(**kwargs)
+    if not ask_learning_question:
+        del form.learning_question
+    return form
+
+
+def _role_choices():
+    return [SelectChoice("", _l("No role"))] + [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class InviteForm(FlaskForm):
+    people = MultiCheckboxField(_l("People"), coerce=int, validate_choice=False)
+    organisation = SelectField(_l("Everyone of an organisation"), coerce=int, default=0)
+    role = SelectField(_l("Everyone with a role"), default="")
+    emails = TextAreaField(
+        _l("E-mail addresses"),
+        description=_l("One or more addresses, separated by new lines or commas. New people are added."),
+        validators=[Optional(), Length(max=100_000)],
+    )
+    sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
+
+    def __init__(self, *args, people=(), organisations=(), sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people.choices = [SelectChoice(value, label) for value, label in people]
+        self.organisation.choices = [SelectChoice(0, _l("No organisation"))] + [
+            SelectChoice(o.id, str(o)) for o in organisations
+        ]
+        self.role.choices = _role_choices()
+        self.sessions.choices = [SelectChoice(value, label) for value, label in sessions]
+
+
+class PlaceForm(FlaskForm):
+    """An organiser puts someone in a session by hand, or moves them from another session."""
+
+    invitation = SelectField(_l("Person"), coerce=int)
+    session = SelectField(_l("Session"), coerce=int)
+    from_session = SelectField(_l("Move from session"), coerce=int, default=0)
+
+    def __init__(self, *args, invitations=(), sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation.choices = [SelectChoice(value, label) for value, label in invitations]
+        self.session.choices = [SelectChoice(value, label) for value, label in sessions]
+        self.from_session.choices = [SelectChoice(0, _l("Not moving: add to the session"))] + [
+            SelectChoice(value, label) for value, label in sessions
+        ]

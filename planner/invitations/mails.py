@@ -1,0 +1,99 @@
+"""The mails of the invite step, and what became of them.
+
+Sessions are formatted once per language for a whole invitation round; the mail area
+renders and queues the message in the recipient's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale, format_datetime
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.invitations.models import Invitation
+from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.services import queue_mail
+from planner.series.models import Session
+
+
+def personal_link(invitation: Invitation) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{invitation.token}"
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as a mail shows it, formatted once per language for a whole round."""
+
+    when: str
+    place: str
+    online_url: str
+    cancelled: bool
+
+
+def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
+    cache = {} if cache is None else cache
+    lines = []
+    for session in sorted(sessions, key=lambda s: (s.starts_at, s.id)):
+        key = (language, session.id)
+        if key not in cache:
+            with force_locale(language):
+                when = (
+                    f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
+                    f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
+                )
+            venue = session.effective_venue
+            place = ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part) if venue else ""
+            cache[key] = SessionLine(when, place, session.online_url, session.is_cancelled)
+        lines.append(cache[key])
+    return lines
+
+
+def queue_about(invitation: Invitation, template: str, sessions: Iterable[Session], cache: dict | None = None) -> OutboxMessage:
+    person = invitation.person
+    return queue_mail(
+        to_address=person.email,
+        to_name=person.name,
+        language=person.language,
+        template=template,
+        context={
+            "person": person,
+            "series": invitation.series,
+            "link": personal_link(invitation),
+            "sessions": _lines(sessions, person.language, cache),
+        },
+        reference=invitation.mail_reference,
+    )
+
+
+@dataclass(frozen=True)
+class MailState:
+    state: str  # "sent", "waiting" or "failed"
+    error: str = ""
+    at: datetime | None = None
+
+
+def mail_states(invitations: Iterable[Invitation]) -> dict[int, MailState]:
+    """invitation id → the fate of the latest mail about it, in one query."""
+    by_reference = {i.mail_reference: i.id for i in invitations}
+    if not by_reference:
+        return {}
+    states = {}
+    rows = db.session.execute(
+        select(OutboxMessage.reference, OutboxMessage.status, OutboxMessage.last_error, OutboxMessage.sent_at, OutboxMessage.created_at)
+        .where(OutboxMessage.reference.in_(list(by_reference)))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    for reference, status, error, sent_at, created_at in rows:
+        if status == MailStatus.SENT:
+            state = MailState("sent", at=sent_at)
+        elif status == MailStatus.FAILED:
+            state = MailState("failed", error=error)
+        else:
+            state = MailState("waiting", error=error, at=created_at)
+        states[by_reference[reference]] = state
+    return states

@@ -1,0 +1,111 @@
+"""The participant's page: their personal link, no account, in their own language."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _, refresh
+from sqlalchemy.orm import selectinload
+
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.invitations.forms import answer_field_name, participant_form
+from planner.invitations.models import Invitation, Rsvp, invitation_with_token
+from planner.invitations.services import answer, save_needs, waiting_places
+from planner.messages import describe
+from planner.series.models import Series, Session
+from planner.timekeeping import utcnow
+
+bp = Blueprint("participant", __name__)
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+# Templates whose participants send in a learning question or theme when they register.
+ASKS_LEARNING_QUESTION = {"arena", "thematic"}
+
+
+@bp.after_request
+def _keep_the_link_private(response):
+    # The token is in the URL: never send it on to other sites, never let it be indexed or cached.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _invitation_or_none(token: str) -> Invitation | None:
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
+    invitation = db.session.scalar(
+        invitation_with_token(token).options(
+            selectinload(Invitation.person),
+            selectinload(Invitation.series).selectinload(Series.venue),
+            selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
+        )
+    )
+    if invitation is None or invitation.is_revoked:
+        return None
+    g.locale = invitation.person.language
+    refresh()  # forget a locale worked out before we knew whom we speak to
+    return invitation
+
+
+def _not_found():
+    return render_template("invitations/not_found.html"), 404
+
+
+def _ordered(invitation: Invitation) -> list[Rsvp]:
+    return sorted(invitation.rsvps, key=lambda r: (r.session.starts_at, r.session.id))
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+def personal_page(token: str):
+    invitation = _invitation_or_none(token)
+    if invitation is None:
+        return _not_found()
+    rsvps = _ordered(invitation)
+    asks_question = invitation.series.template_key in ASKS_LEARNING_QUESTION
+    form = participant_form(rsvps, ask_learning_question=asks_question, obj=invitation)
+    if form.validate_on_submit():
+        try:
+            _save(invitation, rsvps, form)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Thank you. Your answers have been saved."), "success")
+            return redirect(url_for("participant.personal_page", token=token))
+    now = utcnow()
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "invitations/participant.html",
+        invitation=invitation,
+        series=invitation.series,
+        rows=[(rsvp, form[answer_field_name(rsvp.session)] if not rsvp.session.is_cancelled else None,
+               rsvp.session.starts_at <= now) for rsvp in rsvps],
+        places=waiting_places(invitation),
+        form=form,
+    ), status
+
+
+def _save(invitation: Invitation, rsvps: list[Rsvp], form) -> None:
+    now = utcnow()
+    # Sessions in id order: every request locks them in the same order.
+    for rsvp in sorted(rsvps, key=lambda r: r.session_id):
+        if rsvp.session.is_cancelled:
+            continue
+        chosen = form[answer_field_name(rsvp.session)].data
+        if chosen and chosen != rsvp.answer:
+            answer(invitation, rsvp.session, chosen, now=now)
+    question = invitation.learning_question
+    if form.learning_question is not None:  # only asked in some templates
+        question = form.learning_question.data or ""
+    save_needs(
+        invitation,
+        learning_question=question,
+        access=form.needs_access.data,
+        interpreter=form.needs_interpreter.data,
+        childcare=form.needs_childcare.data,
+        other=form.needs_other.data or "",
+    )

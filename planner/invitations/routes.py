@@ -1,0 +1,270 @@
+"""Organiser pages of the invite step: who is invited, their answers, and the actions on them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, gettext as _
+from markupsafe import Markup
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.auth.access import can_organise
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.invitations.forms import InviteForm, PlaceForm
+from planner.invitations.letters import qr_data_uri
+from planner.invitations.mails import personal_link
+from planner.invitations.models import Invitation, Rsvp
+from planner.invitations.overview import find_people, invitations_overview
+from planner.invitations.services import (
+    InvitationError,
+    fill_free_seats,
+    invite_people,
+    move_to_session,
+    open_sessions,
+    people_from_addresses,
+    people_of_organisation,
+    people_with_role,
+    place_by_hand,
+    remind_unanswered,
+    resend_invitation,
+    revoke_invitation,
+)
+from planner.messages import describe
+from planner.people.models import Organisation, Person
+from planner.series.routes import series_or_404, session_or_404
+
+bp = Blueprint("invitations", __name__)
+
+
+def _session_label(session) -> str:
+    return f"{format_date(session.local_start.date(), 'EEE d MMM y')} · {session.title}"
+
+
+def _invite_form(series, search: str) -> InviteForm:
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    people = [(p.id, f"{p.name} ({p.organisation})" if p.organisation else p.name) for p in find_people(search)]
+    form = InviteForm(
+        people=people,
+        organisations=organisations,
+        sessions=[(s.id, _session_label(s)) for s in open_sessions(series)],
+    )
+    if not form.is_submitted():
+        form.sessions.data = [s.id for s in open_sessions(series)]
+    return form
+
+
+def _place_form(series, overview) -> PlaceForm:
+    return PlaceForm(
+        invitations=[(row.invitation.id, row.invitation.person.name) for row in overview.active],
+        sessions=[(s.id, _session_label(s)) for s in series.sessions if not s.is_cancelled],
+    )
+
+
+def _search() -> str:
+    return request.args.get("q", "").strip()[:100]
+
+
+def _page(series, form=None, place_form=None, status=200):
+    overview = invitations_overview(series)
+    search = _search()
+    return render_template(
+        "invitations/index.html",
+        series=series,
+        overview=overview,
+        form=form or _invite_form(series, search),
+        place_form=place_form or _place_form(series, overview),
+        search=search,
+    ), status
+
+
+@bp.get("/series/<int:series_id>/invitations")
+@login_required
+def index(series_id: int):
+    return _page(series_or_404(series_id, can_organise))
+
+
+def _chosen_people(form: InviteForm, series) -> list[Person]:
+    people = []
+    if form.people.data:
+        ids = set(form.people.data)
+        people += db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
+        if len(people) != len(ids):
+            raise InvitationError("unknown_person")
+    if form.organisation.data:
+        organisation = db.session.get(Organisation, form.organisation.data)
+        if organisation is None:
+            raise InvitationError("unknown_organisation")
+        people += people_of_organisation(organisation)
+    if form.role.data:
+        people += people_with_role(form.role.data)
+    if (form.emails.data or "").strip():
+        people += people_from_addresses(form.emails.data)
+    return people
+
+
+@bp.post("/series/<int:series_id>/invitations")
+@login_required
+def invite(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    form = _invite_form(series, _search())
+    if form.validate_on_submit():
+        try:
+            sessions = [session_or_404(series, session_id) for session_id in form.sessions.data]
+            if not sessions:
+                raise InvitationError("no_sessions_chosen")
+            result = invite_people(series, _chosen_people(form, series), sessions, actor=current_user)
+            counts = {"new": len(result.invited), "extended": len(result.extended),
+                      "unchanged": len(result.unchanged), "letters": len(result.letters)}
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        except IntegrityError:  # someone invited the same people at the same moment
+            db.session.rollback()
+            form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
+        else:
+            flash(
+                _(
+                    "%(new)s invited, %(extended)s invited to more sessions, %(unchanged)s already invited. "
+                    "%(letters)s need a printed letter.",
+                    **counts,
+                ),
+                "success",
+            )
+            return redirect(url_for("invitations.index", series_id=series.id))
+    return _page(series, form=form, status=422)
+
+
+def _invitation_or_404(series, invitation_id: int) -> Invitation:
+    invitation = db.session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.series_id == series.id)
+        .options(joinedload(Invitation.person), selectinload(Invitation.rsvps).selectinload(Rsvp.session))
+    )
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _act(series, action, done: str):
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("invitations.index", series_id=series.id))
+
+
+@bp.post("/series/<int:series_id>/invitations/<int:invitation_id>/resend")
+@login_required
+def resend(series_id: int, invitation_id: int):
+    series = series_or_404(series_id, can_organise)
+    invitation = _invitation_or_404(series, invitation_id)
+    return _act(series, lambda: resend_invitation(invitation),
+                _("The invitation to %(name)s will be sent again.", name=invitation.person.name))
+
+
+@bp.post("/series/<int:series_id>/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke(series_id: int, invitation_id: int):
+    series = series_or_404(series_id, can_organise)
+    invitation = _invitation_or_404(series, invitation_id)
+    return _act(series, lambda: revoke_invitation(invitation, actor=current_user),
+                _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name))
+
+
+@bp.post("/series/<int:series_id>/invitations/remind")
+@login_required
+def remind(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    try:
+        count = remind_unanswered(series)
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Reminders queued for %(count)s people.", count=count), "success")
+    return redirect(url_for("invitations.index", series_id=series.id))
+
+
+@bp.post("/series/<int:series_id>/invitations/sessions/<int:session_id>/fill")
+@login_required
+def fill(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_organise)
+    session = session_or_404(series, session_id)
+    try:
+        moved = fill_free_seats(session)
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+    else:
+        db.session.commit()
+        flash(_("%(count)s people moved up from the waiting list.", count=len(moved)), "success")
+    return redirect(url_for("invitations.index", series_id=series.id))
+
+
+@bp.post("/series/<int:series_id>/invitations/place")
+@login_required
+def place(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    overview = invitations_overview(series)
+    form = _place_form(series, overview)
+    if form.validate_on_submit():
+        invitation = _invitation_or_404(series, form.invitation.data)
+        session = session_or_404(series, form.session.data)
+        try:
+            if form.from_session.data:
+                move_to_session(invitation, session_or_404(series, form.from_session.data), session, actor=current_user)
+            else:
+                place_by_hand(invitation, session, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is registered for %(session)s.", name=invitation.person.name,
+                    session=_session_label(session)), "success")
+            return redirect(url_for("invitations.index", series_id=series.id))
+    return _page(series, place_form=form, status=422)
+
+
+@bp.get("/series/<int:series_id>/invitations/<int:invitation_id>/letter")
+@login_required
+def letter(series_id: int, invitation_id: int):
+    series = series_or_404(series_id, can_organise)
+    invitation = _invitation_or_404(series, invitation_id)
+    if invitation.is_revoked:
+        abort(404)
+    return render_template("invitations/letters.html", series=series, letters=[_letter(invitation)])
+
+
+@bp.get("/series/<int:series_id>/letters")
+@login_required
+def letters(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    invitations = db.session.scalars(
+        select(Invitation)
+        .join(Invitation.person)
+        .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.email.is_(None))
+        .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
+        .order_by(Person.name, Invitation.id)
+    ).unique().all()
+    return render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
+
+
+def _letter(invitation: Invitation) -> Markup:
+    """One letter, in the language of the person it is for."""
+    link = personal_link(invitation)
+    sessions = sorted((r.session for r in invitation.rsvps), key=lambda s: (s.starts_at, s.id))
+    with force_locale(invitation.person.language):
+        return Markup(render_template(
+            "invitations/_letter.html", series=invitation.series, person=invitation.person,
+            link=link, qr=qr_data_uri(link), sessions=sessions,
+        ))
