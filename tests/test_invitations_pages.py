@@ -130,7 +130,7 @@ def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
     assert organiser_client.post(f"{page_of(series)}/{second.id}/resend").status_code == 302
     assert organiser_client.post(f"{page_of(series)}/remind").status_code == 302
     page = organiser_client.get(page_of(series)).get_data(as_text=True)
-    assert "Reminders queued for 1 people" in page
+    assert "Reminder queued for 1 person" in page
     # moved-up mail + resent invitation + reminder
     assert count(db, OutboxMessage) == mails_before + 3
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, gettext as _
+from flask_babel import force_locale, format_date, gettext as _, ngettext
 from markupsafe import Markup
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -190,7 +190,7 @@ def remind(series_id: int):
         flash(describe(error), "error")
     else:
         db.session.commit()
-        flash(_("Reminders queued for %(count)s people.", count=count), "success")
+        flash(ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count), "success")
     return redirect(url_for("invitations.index", series_id=series.id))
 
 
@@ -206,7 +206,14 @@ def fill(series_id: int, session_id: int):
         flash(describe(error), "error")
     else:
         db.session.commit()
-        flash(_("%(count)s people moved up from the waiting list.", count=len(moved)), "success")
+        flash(
+            ngettext(
+                "%(num)s person moved up from the waiting list.",
+                "%(num)s people moved up from the waiting list.",
+                len(moved),
+            ),
+            "success",
+        )
     return redirect(url_for("invitations.index", series_id=series.id))
 
 
