@@ -174,3 +174,4 @@ def demo_command(if_empty: bool) -> None:
             click.echo("Demo invitations added.")
     if db.session.scalar(StaffUser.by_email(ADMIN_EMAIL)) is not None:
         click.echo(f"Demo login: {ADMIN_EMAIL} / {DEMO_PASSWORD} (organiser: ruud.hendriks@example.org)")
+        click.echo("In debug mode the mails the demo queued are under Mailbox: /debug/mailbox/")
