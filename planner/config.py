@@ -65,6 +65,8 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "50")),
         "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "600")),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
+        # A personal link stops working this many days after the last session of its series.
+        "INVITATION_LINK_DAYS_AFTER_SERIES": int(os.environ.get("INVITATION_LINK_DAYS_AFTER_SERIES", "60")),
         # Links in mails point here; participants open them outside the app.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
     }

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+
+from planner.timekeeping import utcnow
 from sqlalchemy import select
 
 from planner.invitations.models import Answer, Rsvp
@@ -144,6 +146,23 @@ def test_a_revoked_link_stops_working(client, db, series):
     db.session.commit()
     assert client.get(url(invitation)).status_code == 404
     assert client.post(url(invitation), data={field(series.sessions[0]): "yes"}).status_code == 404
+
+
+def test_a_link_expires_some_time_after_the_series(app, client, db, series):
+    invitation = factories.make_invitation(series)
+    grace = timedelta(days=app.config["INVITATION_LINK_DAYS_AFTER_SERIES"])
+    shift = max(s.ends_at for s in series.sessions) - utcnow() + grace
+    for session in series.sessions:  # the series ended just within the grace period ...
+        session.starts_at -= shift - timedelta(hours=1)
+        session.ends_at -= shift - timedelta(hours=1)
+    db.session.commit()
+    assert client.get(url(invitation)).status_code == 200
+    for session in series.sessions:  # ... and now just beyond it
+        session.starts_at -= timedelta(hours=2)
+        session.ends_at -= timedelta(hours=2)
+    db.session.commit()
+    response = client.get(url(invitation))
+    assert response.status_code == 404 and "link" in response.get_data(as_text=True).lower()
 
 
 def test_answers_need_the_csrf_token(client, db, series):

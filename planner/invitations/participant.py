@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _, refresh
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +13,7 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.models import Invitation, Rsvp, invitation_with_token
-from planner.invitations.services import answer, save_needs, waiting_places
+from planner.invitations.services import answer, link_expired, save_needs, waiting_places
 from planner.messages import describe
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -43,7 +44,8 @@ def _invitation_or_none(token: str) -> Invitation | None:
             selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
         )
     )
-    if invitation is None or invitation.is_revoked:
+    grace = timedelta(days=current_app.config["INVITATION_LINK_DAYS_AFTER_SERIES"])
+    if invitation is None or invitation.is_revoked or link_expired(invitation, grace=grace):
         return None
     g.locale = invitation.person.language
     refresh()  # forget a locale worked out before we knew whom we speak to

@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -436,3 +436,9 @@ def waiting_places(invitation: Invitation) -> dict[int, int]:
         .group_by(mine.c.session_id)
     )
     return dict(rows.all())
+
+
+def link_expired(invitation: Invitation, *, grace: timedelta, now: datetime | None = None) -> bool:
+    """A personal link stops working ``grace`` after the last of its sessions has ended."""
+    ends = [rsvp.session.ends_at for rsvp in invitation.rsvps]
+    return bool(ends) and max(ends) + grace < (now or utcnow())
