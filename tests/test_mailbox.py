@@ -17,7 +17,7 @@ def debug_mode(app, monkeypatch):
 
 @pytest.fixture
 def queued(db):
-    message = queue(to_name="Ïda <b>de</b> Vries")
+    message = queue(to_name="Ïda <b>de</b> Vries", language="en")
     message.body_html = '<p>Hallo</p><script src="https://evil.example/x.js"></script>'
     message.status = MailStatus.FAILED
     message.attempts = 2
