@@ -10,12 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.people.models import Person
+from planner.schema import one_of
 from planner.series.models import Series, Session
 from planner.timekeeping import UTCDateTime, utcnow
 
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Answer(enum.StrEnum):
@@ -79,8 +77,8 @@ class Rsvp(db.Model):
     __table_args__ = (
         UniqueConstraint("invitation_id", "session_id"),
         UniqueConstraint("session_id", "waitlist_position"),
-        CheckConstraint(_in("answer", Answer), name="answer_known"),
-        CheckConstraint("seat IS NULL OR " + _in("seat", Seat), name="seat_known"),
+        CheckConstraint(one_of("answer", Answer), name="answer_known"),
+        CheckConstraint("seat IS NULL OR " + one_of("seat", Seat), name="seat_known"),
         CheckConstraint("seat IS NULL OR answer = 'yes'", name="seat_only_for_yes"),
         CheckConstraint(
             "(seat = 'waiting' AND waitlist_position IS NOT NULL AND waitlist_position >= 1)"

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Select, String, Unique
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from planner.extensions import db
+from planner.schema import one_of
 from planner.timekeeping import UTCDateTime, utcnow
 
 
@@ -58,9 +59,6 @@ FIELD_LABELS = {
 }
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
 
 class Organisation(db.Model):
     __tablename__ = "organisation"
@@ -83,8 +81,8 @@ class Person(db.Model):
     __tablename__ = "person"
     __table_args__ = (
         CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
-        CheckConstraint(_in("role", PersonRole), name="role_known"),
-        CheckConstraint(_in("language", LANGUAGES), name="language_known"),
+        CheckConstraint(one_of("role", PersonRole), name="role_known"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language_known"),
         CheckConstraint(
             "NOT under_16 OR (guardian_consent_on IS NOT NULL AND guardian_consent_by <> '')",
             name="under_16_needs_consent",

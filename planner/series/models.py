@@ -11,13 +11,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.schema import one_of
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.timekeeping import UTCDateTime, utcnow
 
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class SeriesStatus(enum.StrEnum):
@@ -50,8 +48,8 @@ class Venue(db.Model):
 class Series(db.Model):
     __tablename__ = "series"
     __table_args__ = (
-        CheckConstraint(_in("template_key", TEMPLATES), name="template_known"),
-        CheckConstraint(_in("status", SeriesStatus), name="status_known"),
+        CheckConstraint(one_of("template_key", TEMPLATES), name="template_known"),
+        CheckConstraint(one_of("status", SeriesStatus), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +96,7 @@ class Session(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
-        CheckConstraint(_in("status", SessionStatus), name="status_known"),
+        CheckConstraint(one_of("status", SessionStatus), name="status_known"),
         CheckConstraint(
             "status = 'cancelled' OR cancel_reason = ''", name="reason_only_when_cancelled"
         ),
@@ -166,7 +164,7 @@ class Session(db.Model):
 
 class SessionAudience(db.Model):
     __tablename__ = "session_audience"
-    __table_args__ = (CheckConstraint(_in("audience", Audience), name="audience_known"),)
+    __table_args__ = (CheckConstraint(one_of("audience", Audience), name="audience_known"),)
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
