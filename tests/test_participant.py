@@ -165,6 +165,18 @@ def test_a_link_expires_some_time_after_the_series(app, client, db, series):
     assert response.status_code == 404 and "link" in response.get_data(as_text=True).lower()
 
 
+def test_the_language_switch_changes_the_persons_language(client, db, series):
+    invitation = factories.make_invitation(series, language="nl")
+    page = client.get(url(invitation)).get_data(as_text=True)
+    assert f'action="{url(invitation)}/language"' in page
+    response = client.post(f"{url(invitation)}/language", data={"lang": "en"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(invitation.person), invitation.person_id).language == "en"
+    assert '<html lang="en">' in client.get(url(invitation)).get_data(as_text=True)
+    assert client.post("/i/nonsense-token-123456789/language", data={"lang": "en"}).status_code == 404
+
+
 def test_answers_need_the_csrf_token(client, db, series):
     invitation = factories.make_invitation(series)
     response = client.post(url(invitation), data={field(series.sessions[0]): "yes"}, csrf=False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _, refresh
 from sqlalchemy.orm import selectinload
 
+from planner.auth.forms import LanguageForm
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
@@ -88,7 +89,22 @@ def personal_page(token: str):
                rsvp.session.starts_at <= now) for rsvp in rsvps],
         places=waiting_places(invitation),
         form=form,
+        language_action=url_for("participant.language", token=token),
     ), status
+
+
+@bp.post("/i/<token>/language")
+def language(token: str):
+    """The header's language switch: on this page it changes the person's own language."""
+    invitation = _invitation_or_none(token)
+    if invitation is None:
+        return _not_found()
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    invitation.person.language = form.lang.data
+    db.session.commit()
+    return redirect(url_for("participant.personal_page", token=token))
 
 
 def _save(invitation: Invitation, rsvps: list[Rsvp], form) -> None:
