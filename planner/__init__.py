@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_areas(app)
     _register_cli(app)
     _register_error_pages(app)
     app.after_request(_security_headers)
@@ -101,6 +102,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
+
+
+def _connect_areas(app: Flask) -> None:
+    """Areas lower in the flow that act on changes above them (see planner/series/hooks.py)."""
+    from planner.invitations.listeners import notify_session_changed
+    from planner.series.hooks import on_session_changed
+
+    on_session_changed(app, notify_session_changed)
 
 
 def _register_cli(app: Flask) -> None:

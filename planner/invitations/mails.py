@@ -53,7 +53,15 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
     return lines
 
 
-def queue_about(invitation: Invitation, template: str, sessions: Iterable[Session], cache: dict | None = None) -> OutboxMessage:
+def queue_about(
+    invitation: Invitation,
+    template: str,
+    sessions: Iterable[Session],
+    cache: dict | None = None,
+    *,
+    calendar: tuple[str, bytes] | None = None,
+    extra: dict | None = None,
+) -> OutboxMessage:
     person = invitation.person
     return queue_mail(
         to_address=person.email,
@@ -65,8 +73,10 @@ def queue_about(invitation: Invitation, template: str, sessions: Iterable[Sessio
             "series": invitation.series,
             "link": personal_link(invitation),
             "sessions": _lines(sessions, person.language, cache),
+            **(extra or {}),
         },
         reference=invitation.mail_reference,
+        calendar=calendar,
     )
 
 
