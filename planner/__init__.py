@@ -88,6 +88,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.auth.routes import bp as auth_bp
+    from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def _connect_areas(app: Flask) -> None:

@@ -14,7 +14,8 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.models import Invitation, Rsvp, invitation_with_token
-from planner.invitations.services import answer, link_expired, save_needs, waiting_places
+from planner.invitations.mails import feed_url, webcal_url
+from planner.invitations.services import active_feed, answer, link_expired, save_needs, waiting_places
 from planner.messages import describe
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -90,7 +91,15 @@ def personal_page(token: str):
         places=waiting_places(invitation),
         form=form,
         language_action=url_for("participant.language", token=token),
+        calendar_feed=_feed_links(invitation),
     ), status
+
+
+def _feed_links(invitation: Invitation) -> dict | None:
+    calendar_feed = active_feed(invitation.person)
+    if calendar_feed is None:
+        return None
+    return {"webcal": webcal_url(calendar_feed), "https": feed_url(calendar_feed)}
 
 
 @bp.post("/i/<token>/language")

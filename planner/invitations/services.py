@@ -21,7 +21,7 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
 from planner.invitations.mails import queue_about
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp, Seat
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person, PersonRole
 from planner.people.services import PeopleError, get_or_create_by_email, normalise_email
@@ -453,3 +453,26 @@ def link_expired(invitation: Invitation, *, grace: timedelta, now: datetime | No
     """A personal link stops working ``grace`` after the last of its sessions has ended."""
     ends = [rsvp.session.ends_at for rsvp in invitation.rsvps]
     return bool(ends) and max(ends) + grace < (now or utcnow())
+
+
+# Personal calendar feeds.
+
+
+def active_feed(person: Person) -> CalendarFeed | None:
+    return db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc()).limit(1)
+    )
+
+
+def renew_feed(person: Person, *, now: datetime | None = None) -> CalendarFeed:
+    """A new feed address for this person; any old one stops working."""
+    now = now or utcnow()
+    for old in db.session.scalars(
+        select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+    ):
+        old.revoked_at = now
+    created = CalendarFeed(person=person, token=new_token(), created_at=now)
+    db.session.add(created)
+    db.session.flush()
+    return created
