@@ -117,11 +117,13 @@ def _connect_areas(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from planner.auth.cli import users_cli
     from planner.demo import demo_command
+    from planner.invitations.cli import reminders_cli
     from planner.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(reminders_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

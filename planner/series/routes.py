@@ -148,6 +148,8 @@ def edit(series_id: int):
         series.municipality = (form.municipality.data or "").strip()
         series.description = (form.description.data or "").strip()
         series.venue = _venue(form.venue.data)
+        if form.reminder_days.data is not None:
+            series.reminder_days = form.reminder_days.data
         db.session.commit()
         flash(_("Series saved."), "success")
         return redirect(url_for("series.show", series_id=series.id))
