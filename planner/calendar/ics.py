@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
@@ -58,10 +58,6 @@ _EU_RULES = {
 }
 
 
-def _offset(hours: int) -> str:
-    return f"{'+' if hours >= 0 else '-'}{abs(hours):02d}00"
-
-
 def vtimezone(tzid: str) -> Timezone:
     """A VTIMEZONE with yearly RRULEs (not a list of RDATEs), as calendars like best."""
     std_name, std, dst_name, dst = _EU_RULES[tzid]
@@ -69,25 +65,19 @@ def vtimezone(tzid: str) -> Timezone:
     zone.add("tzid", tzid)
     daylight = TimezoneDaylight()
     daylight.add("tzname", dst_name)
-    daylight.add("tzoffsetfrom", _offset_td(std))
-    daylight.add("tzoffsetto", _offset_td(dst))
+    daylight.add("tzoffsetfrom", timedelta(hours=std))
+    daylight.add("tzoffsetto", timedelta(hours=dst))
     daylight.add("dtstart", datetime(1981, 3, 29, 2, 0, 0))
     daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
     standard = TimezoneStandard()
     standard.add("tzname", std_name)
-    standard.add("tzoffsetfrom", _offset_td(dst))
-    standard.add("tzoffsetto", _offset_td(std))
+    standard.add("tzoffsetfrom", timedelta(hours=dst))
+    standard.add("tzoffsetto", timedelta(hours=std))
     standard.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))
     standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
     zone.add_component(daylight)
     zone.add_component(standard)
     return zone
-
-
-def _offset_td(hours: int):
-    from datetime import timedelta
-
-    return timedelta(hours=hours)
 
 
 def _local(moment: datetime, tzid: str) -> datetime:
