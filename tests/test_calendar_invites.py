@@ -170,10 +170,14 @@ def test_invites_arrive_over_smtp_with_a_calendar_part_that_says_its_method(app,
     assert result.exit_code == 0, result.output
     assert len(smtp_server.messages) == 2
     for message, method in zip(smtp_server.messages, ["REQUEST", "CANCEL"]):
-        assert message.get_content_type() == "multipart/alternative"
-        [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-        assert part.get_param("method") == method and part.get_content_charset() == "utf-8"
-        data = part.get_content().encode() if isinstance(part.get_content(), str) else part.get_content()
-        assert method_of(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")) == method
-        [event] = read_events(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
-        assert event["uid"] == session.uid
+        assert message.get_content_type() == "multipart/mixed"
+        [alternative] = [p for p in message.walk() if p.get_content_type() == "multipart/alternative"]
+        inline, attached = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        assert inline in alternative.get_payload() and attached.get_filename().endswith(".ics")
+        assert inline.get_param("method") == attached.get_param("method") == method
+        assert inline.get_content_charset() == "utf-8"
+        for part in (inline, attached):
+            data = part.get_payload(decode=True)
+            assert method_of(data) == method
+            [event] = read_events(data)
+            assert event["uid"] == session.uid

@@ -64,8 +64,13 @@ def build_message(envelope: Envelope, sender: str) -> EmailMessage:
         message.add_alternative(envelope.body_html, subtype="html")
         if envelope.calendar_method and envelope.calendar_body:
             # The iTIP part says its method in its MIME type too, as calendars expect (RFC 6047).
-            message.add_alternative(
-                envelope.calendar_body, subtype="calendar", params={"method": envelope.calendar_method}
+            params = {"method": envelope.calendar_method}
+            message.add_alternative(envelope.calendar_body, subtype="calendar", params=params)
+            # The same as a file too, for mail programs that do not read the part above.
+            message.add_attachment(
+                envelope.calendar_body.encode("utf-8"), maintype="text", subtype="calendar",
+                filename="invite.ics" if envelope.calendar_method == "REQUEST" else "cancel.ics",
+                params=params,
             )
         message["Content-Language"] = envelope.language  # after the body: set_content drops Content-*
     except (ValueError, IndexError, TypeError) as error:
