@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
@@ -16,13 +16,10 @@ from tests import factories
 from tests.calendar_reading import method_of, read_events
 
 
-def outbox(template_word: str | None = None) -> list[OutboxMessage]:
+def calendar_mails() -> list[OutboxMessage]:
+    """The queued mails that carry an iTIP part, oldest first."""
     rows = factories.db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     return [r for r in rows if r.calendar_method]
-
-
-def calendar_mails() -> list[OutboxMessage]:
-    return outbox()
 
 
 def details_of(session, **changes) -> SessionDetails:
@@ -181,3 +178,33 @@ def test_invites_arrive_over_smtp_with_a_calendar_part_that_says_its_method(app,
             assert method_of(data) == method
             [event] = read_events(data)
             assert event["uid"] == session.uid
+
+
+def test_yes_to_maybe_updates_the_answer_in_the_calendar(db, programme, organiser):
+    series = factories.make_series(programme, organiser)
+    invitation = factories.make_invitation(series, email="anna@example.org")
+    session = series.sessions[0]
+    answer(invitation, session, Answer.YES)
+    answer(invitation, session, Answer.MAYBE)
+    answer(invitation, session, Answer.MAYBE)  # the same answer again: nothing new to send
+    db.session.commit()
+    partstats = [read_events(m.calendar_body.encode())[0]["attendees"][0][1] for m in calendar_mails()]
+    assert partstats == ["ACCEPTED", "TENTATIVE"]
+
+
+def test_nobody_on_the_waiting_list_gets_an_invite_until_they_move_up(db, programme, organiser):
+    series = factories.make_series(programme, organiser)
+    session = series.sessions[0]
+    session.capacity = 1
+    db.session.commit()
+    first = factories.make_invitation(series, email="first@example.org")
+    waiting = factories.make_invitation(series, email="waiting@example.org")
+    answer(first, session, Answer.YES)
+    answer(waiting, session, Answer.YES)
+    db.session.commit()
+    assert [m.to_address for m in calendar_mails()] == ["first@example.org"]
+    answer(first, session, Answer.NO)
+    db.session.commit()
+    assert [(m.to_address, m.calendar_method) for m in calendar_mails()] == [
+        ("first@example.org", "REQUEST"), ("first@example.org", "CANCEL"), ("waiting@example.org", "REQUEST"),
+    ]

@@ -18,7 +18,7 @@ from planner.calendar.ics import feed, single_event
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event, in_calendar
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
-from planner.invitations.participant import TOKEN_PATTERN, _invitation_or_none, _not_found
+from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, not_found_page
 from planner.invitations.services import renew_feed
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc, utcnow
@@ -53,9 +53,9 @@ def _calendar_response(body_for, last_modified: datetime, filename: str) -> Resp
 
 @bp.get("/i/<token>/sessions/<int:session_id>.ics")
 def session_file(token: str, session_id: int):
-    invitation = _invitation_or_none(token)
+    invitation = invitation_or_none(token)
     if invitation is None:
-        return _not_found()
+        return not_found_page()
     rsvp = next((r for r in invitation.rsvps if r.session_id == session_id), None)
     if rsvp is None:
         abort(404)
@@ -69,9 +69,9 @@ def session_file(token: str, session_id: int):
 
 @bp.post("/i/<token>/feed")
 def new_feed(token: str):
-    invitation = _invitation_or_none(token)
+    invitation = invitation_or_none(token)
     if invitation is None:
-        return _not_found()
+        return not_found_page()
 
     renew_feed(invitation.person)
     db.session.commit()

@@ -36,7 +36,7 @@ def _keep_the_link_private(response):
     return response
 
 
-def _invitation_or_none(token: str) -> Invitation | None:
+def invitation_or_none(token: str) -> Invitation | None:
     if not TOKEN_PATTERN.fullmatch(token):
         return None
     invitation = db.session.scalar(
@@ -54,7 +54,7 @@ def _invitation_or_none(token: str) -> Invitation | None:
     return invitation
 
 
-def _not_found():
+def not_found_page():
     return render_template("invitations/not_found.html"), 404
 
 
@@ -64,9 +64,9 @@ def _ordered(invitation: Invitation) -> list[Rsvp]:
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
 def personal_page(token: str):
-    invitation = _invitation_or_none(token)
+    invitation = invitation_or_none(token)
     if invitation is None:
-        return _not_found()
+        return not_found_page()
     rsvps = _ordered(invitation)
     asks_question = invitation.series.template_key in ASKS_LEARNING_QUESTION
     form = participant_form(rsvps, ask_learning_question=asks_question, obj=invitation)
@@ -105,9 +105,9 @@ def _feed_links(invitation: Invitation) -> dict | None:
 @bp.post("/i/<token>/language")
 def language(token: str):
     """The header's language switch: on this page it changes the person's own language."""
-    invitation = _invitation_or_none(token)
+    invitation = invitation_or_none(token)
     if invitation is None:
-        return _not_found()
+        return not_found_page()
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)
