@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from planner.invitations.models import CalendarFeed, Invitation, Rsvp
 from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, not_found_page
 from planner.invitations.services import renew_feed
 from planner.series.models import Series, Session
-from planner.timekeeping import as_utc, utcnow
+from planner.timekeeping import as_utc
 
 bp = Blueprint("feeds", __name__)
 
