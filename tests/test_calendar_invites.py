@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -208,3 +208,29 @@ def test_nobody_on_the_waiting_list_gets_an_invite_until_they_move_up(db, progra
     assert [(m.to_address, m.calendar_method) for m in calendar_mails()] == [
         ("first@example.org", "REQUEST"), ("first@example.org", "CANCEL"), ("waiting@example.org", "REQUEST"),
     ]
+
+
+def test_the_organisers_edit_page_sends_updates_and_fills_raised_capacity(db, organiser_client, programme, organiser):
+    series = factories.make_series(programme, organiser)
+    session = series.sessions[0]
+    session.capacity = 1
+    db.session.commit()
+    first = factories.make_invitation(series, email="first@example.org")
+    waiting = factories.make_invitation(series, email="waiting@example.org")
+    answer(first, session, Answer.YES)
+    answer(waiting, session, Answer.YES)
+    db.session.commit()
+    new_day = session.local_start.date() + timedelta(days=1)
+    response = organiser_client.post(f"/series/{series.id}/sessions/{session.id}/edit", data={
+        "title": session.title, "day": new_day.isoformat(), "start": "19:30", "end": "21:30",
+        "venue": "0", "online_url": "", "capacity": "2", "theme": session.theme, "agenda": "",
+    })
+    assert response.status_code == 302
+    sent = [(m.to_address, m.calendar_method, "→" in m.body_text) for m in calendar_mails()]
+    assert sent == [
+        ("first@example.org", "REQUEST", False),  # the invite after the yes
+        ("first@example.org", "REQUEST", True),  # the update, with what changed
+        ("waiting@example.org", "REQUEST", False),  # moved up by the higher capacity
+    ]
+    update = read_events(calendar_mails()[1].calendar_body.encode())[0]
+    assert update["sequence"] == 1 and update["uid"] == session.uid
