@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_areas(app)
     _register_cli(app)
     _register_error_pages(app)
     app.after_request(_security_headers)
@@ -87,6 +88,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.auth.routes import bp as auth_bp
+    from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
@@ -101,16 +103,27 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
+    app.register_blueprint(feeds_bp)
+
+
+def _connect_areas(app: Flask) -> None:
+    """Areas lower in the flow that act on changes above them (see planner/series/hooks.py)."""
+    from planner.invitations.listeners import notify_session_changed
+    from planner.series.hooks import on_session_changed
+
+    on_session_changed(app, notify_session_changed)
 
 
 def _register_cli(app: Flask) -> None:
     from planner.auth.cli import users_cli
     from planner.demo import demo_command
+    from planner.invitations.cli import reminders_cli
     from planner.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(reminders_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -60,3 +60,20 @@ def test_demo_if_empty_leaves_a_used_database_alone(app, db, organiser):
     result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0 and "not loaded" in result.output
     assert db.session.scalar(select(func.count(Series.id))) == 0
+
+
+def test_demo_leaves_an_example_of_every_kind_of_mail(app, db):
+    from sqlalchemy import select
+
+    from planner.mail.models import OutboxMessage
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    mails = db.session.scalars(select(OutboxMessage)).all()
+    subjects = " | ".join(m.subject for m in mails)
+    methods = {m.calendar_method for m in mails}
+    assert {"", "REQUEST", "CANCEL"} <= methods
+    assert any("→" in m.body_text and m.calendar_method == "REQUEST" for m in mails), "an update after a move"
+    for words in ("Ontmoeting Gendt",):
+        assert words in subjects
+    assert any(m.body_text and "niet beschikbaar" in m.body_text and m.calendar_method == "CANCEL" for m in mails)
+    assert len({m.subject.split(": ", 1)[-1] for m in mails}) >= 5  # invitation, invite, update, cancel, reminder

@@ -15,7 +15,7 @@ from flask_babel import force_locale, format_datetime
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.invitations.models import Invitation
+from planner.invitations.models import CalendarFeed, Invitation
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
 from planner.series.models import Session
@@ -23,6 +23,14 @@ from planner.series.models import Session
 
 def personal_link(invitation: Invitation) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{invitation.token}"
+
+
+def feed_url(calendar_feed: CalendarFeed) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/feed/{calendar_feed.token}.ics"
+
+
+def webcal_url(calendar_feed: CalendarFeed) -> str:
+    return "webcal://" + feed_url(calendar_feed).split("://", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,15 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
     return lines
 
 
-def queue_about(invitation: Invitation, template: str, sessions: Iterable[Session], cache: dict | None = None) -> OutboxMessage:
+def queue_about(
+    invitation: Invitation,
+    template: str,
+    sessions: Iterable[Session],
+    cache: dict | None = None,
+    *,
+    calendar: tuple[str, bytes] | None = None,
+    extra: dict | None = None,
+) -> OutboxMessage:
     person = invitation.person
     return queue_mail(
         to_address=person.email,
@@ -65,8 +81,10 @@ def queue_about(invitation: Invitation, template: str, sessions: Iterable[Sessio
             "series": invitation.series,
             "link": personal_link(invitation),
             "sessions": _lines(sessions, person.language, cache),
+            **(extra or {}),
         },
         reference=invitation.mail_reference,
+        calendar=calendar,
     )
 
 

@@ -112,6 +112,31 @@ class Rsvp(db.Model):
         return f"<Rsvp {self.invitation_id}/{self.session_id} {self.answer} {self.seat}>"
 
 
+class CalendarFeed(db.Model):
+    """A person's private subscription feed; its own token, revocable apart from invitations."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+
+
+class SentReminder(db.Model):
+    """A reminder queued for an answer: at most one per rsvp, so no run sends it twice."""
+
+    __tablename__ = "sent_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rsvp_id: Mapped[int] = mapped_column(ForeignKey("rsvp.id", ondelete="CASCADE"), unique=True)
+    session_sequence: Mapped[int] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 def invitation_with_token(token: str):
     return select(Invitation).where(Invitation.token == token)
 

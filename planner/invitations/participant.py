@@ -14,7 +14,8 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.models import Invitation, Rsvp, invitation_with_token
-from planner.invitations.services import answer, link_expired, save_needs, waiting_places
+from planner.invitations.mails import feed_url, webcal_url
+from planner.invitations.services import active_feed, answer, link_expired, save_needs, waiting_places
 from planner.messages import describe
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -35,7 +36,7 @@ def _keep_the_link_private(response):
     return response
 
 
-def _invitation_or_none(token: str) -> Invitation | None:
+def invitation_or_none(token: str) -> Invitation | None:
     if not TOKEN_PATTERN.fullmatch(token):
         return None
     invitation = db.session.scalar(
@@ -53,7 +54,7 @@ def _invitation_or_none(token: str) -> Invitation | None:
     return invitation
 
 
-def _not_found():
+def not_found_page():
     return render_template("invitations/not_found.html"), 404
 
 
@@ -63,9 +64,9 @@ def _ordered(invitation: Invitation) -> list[Rsvp]:
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
 def personal_page(token: str):
-    invitation = _invitation_or_none(token)
+    invitation = invitation_or_none(token)
     if invitation is None:
-        return _not_found()
+        return not_found_page()
     rsvps = _ordered(invitation)
     asks_question = invitation.series.template_key in ASKS_LEARNING_QUESTION
     form = participant_form(rsvps, ask_learning_question=asks_question, obj=invitation)
@@ -90,15 +91,23 @@ def personal_page(token: str):
         places=waiting_places(invitation),
         form=form,
         language_action=url_for("participant.language", token=token),
+        calendar_feed=_feed_links(invitation),
     ), status
+
+
+def _feed_links(invitation: Invitation) -> dict | None:
+    calendar_feed = active_feed(invitation.person)
+    if calendar_feed is None:
+        return None
+    return {"webcal": webcal_url(calendar_feed), "https": feed_url(calendar_feed)}
 
 
 @bp.post("/i/<token>/language")
 def language(token: str):
     """The header's language switch: on this page it changes the person's own language."""
-    invitation = _invitation_or_none(token)
+    invitation = invitation_or_none(token)
     if invitation is None:
-        return _not_found()
+        return not_found_page()
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)

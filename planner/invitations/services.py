@@ -19,8 +19,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
 from planner.invitations.mails import queue_about
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp, Seat
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person, PersonRole
 from planner.people.services import PeopleError, get_or_create_by_email, normalise_email
@@ -272,16 +273,19 @@ def answer(invitation: Invitation, session: Session, answer: str, *, now: dateti
     _check_can_answer(invitation, session, now)
     lock_session(session)
     db.session.refresh(rsvp)  # someone may have moved it up while we waited for the lock
+    was_in, was_partstat = in_calendar(rsvp), partstat(rsvp)
     rsvp.answered_at = now
     if answer == Answer.YES:
         if rsvp.seat is None:
             _take_seat(rsvp, session)
         rsvp.answer = Answer.YES
         db.session.flush()
+        after_answer(rsvp, was_in, was_partstat, now)
         return rsvp
     gave_up = rsvp.seat == Seat.CONFIRMED
     rsvp.answer, rsvp.seat, rsvp.waitlist_position = answer, None, None
     db.session.flush()
+    after_answer(rsvp, was_in, was_partstat, now)
     if gave_up:
         promote_from_waitlist(session, now=now)
     return rsvp
@@ -310,8 +314,7 @@ def promote_from_waitlist(session: Session, *, now: datetime | None = None) -> l
         rsvp.seat, rsvp.waitlist_position = Seat.CONFIRMED, None
         db.session.flush()
         promoted.append(rsvp)
-        if rsvp.invitation.person.email:
-            queue_about(rsvp.invitation, "moved_up", [session])
+        queue_request(rsvp, now or utcnow(), template="moved_up")  # with the calendar invite
     return promoted
 
 
@@ -332,6 +335,8 @@ def revoke_invitation(invitation: Invitation, *, actor=None, now: datetime | Non
         raise InvitationError("invitation_revoked")
     invitation.revoked_at = now
     for rsvp in sorted(invitation.rsvps, key=lambda r: r.session_id):
+        if rsvp.answer == Answer.MAYBE and not rsvp.session.is_cancelled and rsvp.session.ends_at > now:
+            queue_cancel(rsvp, now)  # a maybe holds no seat, but is in their calendar
         if rsvp.seat is None:
             continue
         lock_session(rsvp.session)
@@ -339,6 +344,8 @@ def revoke_invitation(invitation: Invitation, *, actor=None, now: datetime | Non
         gave_up = rsvp.seat == Seat.CONFIRMED
         rsvp.seat, rsvp.waitlist_position = None, None
         db.session.flush()
+        if gave_up and not rsvp.session.is_cancelled and rsvp.session.ends_at > now:
+            queue_cancel(rsvp, now)  # out of their calendar too
         if gave_up and not rsvp.session.is_cancelled and rsvp.session.starts_at > now:
             promote_from_waitlist(rsvp.session, now=now)
     db.session.flush()
@@ -360,9 +367,11 @@ def place_by_hand(invitation: Invitation, session: Session, *, actor=None, now: 
         invitation.rsvps.append(rsvp)
     else:
         db.session.refresh(rsvp)
+    was_in, was_partstat = in_calendar(rsvp), partstat(rsvp)
     rsvp.answer, rsvp.seat, rsvp.waitlist_position = Answer.YES, Seat.CONFIRMED, None
     rsvp.answered_at = rsvp.answered_at or now
     db.session.flush()
+    after_answer(rsvp, was_in, was_partstat, now)
     return rsvp
 
 
@@ -377,9 +386,11 @@ def move_to_session(
     for session in sorted((from_session, to_session), key=lambda s: s.id):
         lock_session(session)  # always in id order, so two moves cannot deadlock
     db.session.refresh(old)
+    was_in, was_partstat = in_calendar(old), partstat(old)
     gave_up = old.seat == Seat.CONFIRMED
     old.answer, old.seat, old.waitlist_position, old.answered_at = Answer.NO, None, None, now
     db.session.flush()
+    after_answer(old, was_in, was_partstat, now)
     rsvp = place_by_hand(invitation, to_session, actor=actor, now=now)
     if gave_up and not from_session.is_cancelled and from_session.starts_at > now:
         promote_from_waitlist(from_session, now=now)
@@ -442,3 +453,26 @@ def link_expired(invitation: Invitation, *, grace: timedelta, now: datetime | No
     """A personal link stops working ``grace`` after the last of its sessions has ended."""
     ends = [rsvp.session.ends_at for rsvp in invitation.rsvps]
     return bool(ends) and max(ends) + grace < (now or utcnow())
+
+
+# Personal calendar feeds.
+
+
+def active_feed(person: Person) -> CalendarFeed | None:
+    return db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc()).limit(1)
+    )
+
+
+def renew_feed(person: Person, *, now: datetime | None = None) -> CalendarFeed:
+    """A new feed address for this person; any old one stops working."""
+    now = now or utcnow()
+    for old in db.session.scalars(
+        select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+    ):
+        old.revoked_at = now
+    created = CalendarFeed(person=person, token=new_token(), created_at=now)
+    db.session.add(created)
+    db.session.flush()
+    return created

@@ -38,6 +38,9 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     # What the mail is about, e.g. "invitation:12", so an area can show its mails' fate.
+    # An optional iTIP part (RFC 5546): sent as text/calendar; method=<calendar_method>.
+    calendar_method: Mapped[str] = mapped_column(String(10), default="")
+    calendar_body: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(80), default="", index=True)
     status: Mapped[str] = mapped_column(String(20), default=MailStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -16,9 +16,19 @@ from planner.mail.models import OutboxMessage
 
 
 def queue_mail(
-    *, to_address: str, to_name: str, language: str, template: str, context: dict, reference: str = ""
+    *,
+    to_address: str,
+    to_name: str,
+    language: str,
+    template: str,
+    context: dict,
+    reference: str = "",
+    calendar: tuple[str, bytes] | None = None,
 ) -> OutboxMessage:
-    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and queue the message."""
+    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and queue the message.
+
+    ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as text/calendar.
+    """
     with force_locale(language):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         body_text = render_template(f"mail/{template}.txt", **context)
@@ -33,6 +43,8 @@ def queue_mail(
         body_text=body_text,
         body_html=body_html,
         reference=reference,
+        calendar_method=calendar[0] if calendar else "",
+        calendar_body=calendar[1].decode("utf-8") if calendar else "",
     )
     db.session.add(message)
     return message

@@ -30,6 +30,8 @@ class Envelope:
     created_at: datetime
     attempts: int  # including the current one
     claimed_until: datetime  # our claim token: outcomes are recorded only while it matches
+    calendar_method: str = ""  # e.g. REQUEST or CANCEL (RFC 5546), with calendar_body
+    calendar_body: str = ""
 
 
 class TemporaryFailure(Exception):
@@ -60,6 +62,16 @@ def build_message(envelope: Envelope, sender: str) -> EmailMessage:
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(envelope.body_text)
         message.add_alternative(envelope.body_html, subtype="html")
+        if envelope.calendar_method and envelope.calendar_body:
+            # The iTIP part says its method in its MIME type too, as calendars expect (RFC 6047).
+            params = {"method": envelope.calendar_method}
+            message.add_alternative(envelope.calendar_body, subtype="calendar", params=params)
+            # The same as a file too, for mail programs that do not read the part above.
+            message.add_attachment(
+                envelope.calendar_body.encode("utf-8"), maintype="text", subtype="calendar",
+                filename="invite.ics" if envelope.calendar_method == "REQUEST" else "cancel.ics",
+                params=params,
+            )
         message["Content-Language"] = envelope.language  # after the body: set_content drops Content-*
     except (ValueError, IndexError, TypeError) as error:
         # e.g. a line break in a header: this message can never be sent as it is.

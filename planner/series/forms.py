@@ -70,6 +70,12 @@ class SeriesDetailsForm(FlaskForm):
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
     venue = SelectField(_l("Venue"), coerce=int, default=0)
     description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
+    reminder_days = IntegerField(
+        _l("Reminder, days before each meeting"),
+        description=_l("Those coming get a reminder mail this many days before. 0 sends none."),
+        default=2,
+        validators=[Optional(), NumberRange(min=0, max=30, message=_l("Enter a number from 0 to 30."))],
+    )
 
     def __init__(self, *args, venues=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,6 +50,7 @@ class Series(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("template_key", TEMPLATES), name="template_known"),
         CheckConstraint(one_of("status", SeriesStatus), name="status_known"),
+        CheckConstraint("reminder_days >= 0", name="reminder_days_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +65,8 @@ class Series(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Days before each session that those coming get a reminder (0: none).
+    reminder_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
     programme = relationship("Programme")
     venue: Mapped[Venue | None] = relationship()
@@ -118,6 +121,8 @@ class Session(db.Model):
     # A calendar entry is identified by uid forever; sequence counts its revisions (RFC 5545).
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=lambda: f"{uuid.uuid4()}@reeks")
     sequence: Mapped[int] = mapped_column(default=0)
+    # When a calendar would last have seen a change (feeds answer Last-Modified with it).
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     series: Mapped[Series] = relationship(back_populates="sessions")
     venue: Mapped[Venue | None] = relationship()

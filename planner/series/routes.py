@@ -17,6 +17,7 @@ from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
 from planner.series.catalogue import TEMPLATES
+from planner.series.hooks import session_changed, snapshot
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.models import Series, Session, Venue
 from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
@@ -147,6 +148,8 @@ def edit(series_id: int):
         series.municipality = (form.municipality.data or "").strip()
         series.description = (form.description.data or "").strip()
         series.venue = _venue(form.venue.data)
+        if form.reminder_days.data is not None:
+            series.reminder_days = form.reminder_days.data
         db.session.commit()
         flash(_("Series saved."), "success")
         return redirect(url_for("series.show", series_id=series.id))
@@ -210,7 +213,9 @@ def edit_session(series_id: int, session_id: int):
         form.audiences.data = [a.value for a in session.audiences]
     if form.validate_on_submit():
         try:
-            update_session(session, _details(form))
+            before, now = snapshot(session), utcnow()
+            update_session(session, _details(form), now=now)
+            session_changed(session, before, now)  # invitations send updates, fill seats
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
@@ -244,7 +249,9 @@ def cancel(series_id: int, session_id: int):
     form = CancelSessionForm()
     if form.validate_on_submit():
         try:
-            cancel_session(session, form.reason.data)
+            before, now = snapshot(session), utcnow()
+            cancel_session(session, form.reason.data, now=now)
+            session_changed(session, before, now)  # invitations send the cancellations
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))

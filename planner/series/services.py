@@ -176,7 +176,7 @@ def _apply(session: Session, details: SessionDetails, starts: datetime, ends: da
     return visible_before != visible_after
 
 
-def update_session(session: Session, details: SessionDetails) -> None:
+def update_session(session: Session, details: SessionDetails, *, now: datetime | None = None) -> None:
     """Change a session. A change people would see in their calendar bumps its sequence,
     so a later calendar update replaces the old entry rather than adding one."""
     if session.is_cancelled:
@@ -184,6 +184,7 @@ def update_session(session: Session, details: SessionDetails) -> None:
     starts, ends = _times(session.series, details)
     if _apply(session, details, starts, ends):
         session.sequence += 1
+        session.changed_at = now or utcnow()
     db.session.flush()
 
 
@@ -209,7 +210,7 @@ def remove_session(session: Session) -> None:
     db.session.flush()
 
 
-def cancel_session(session: Session, reason: str) -> None:
+def cancel_session(session: Session, reason: str, *, now: datetime | None = None) -> None:
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     if not reason.strip():
@@ -217,6 +218,7 @@ def cancel_session(session: Session, reason: str) -> None:
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
     session.sequence += 1
+    session.changed_at = now or utcnow()
     db.session.flush()
 
 

@@ -1,0 +1,156 @@
+"""Calendar invites for participants: who gets which iTIP message, and when.
+
+Someone is "in the calendar" for a session when they said maybe, or said yes and hold a
+seat (people on the waiting list get their invite when they move up). Every change that
+puts a session in, out of, or changes it in someone's calendar queues one mail with one
+iTIP message (one UID) in the same transaction. The bytes come from planner.calendar.ics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+
+from flask import current_app
+from flask_babel import force_locale, format_datetime, gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
+from planner.extensions import db
+from planner.invitations.mails import personal_link, queue_about
+from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.series.hooks import SessionSnapshot, place_of
+from planner.series.models import Session
+
+
+def in_calendar(rsvp: Rsvp) -> bool:
+    return rsvp.answer == Answer.MAYBE or (rsvp.answer == Answer.YES and rsvp.seat == Seat.CONFIRMED)
+
+
+def partstat(rsvp: Rsvp) -> str:
+    return PartStat.TENTATIVE if rsvp.answer == Answer.MAYBE else PartStat.ACCEPTED
+
+
+def calendar_event(session: Session, invitation: Invitation | None = None) -> CalendarEvent:
+    """A session as calendars show it: the neutral series title, never the theme.
+
+    With an invitation the description holds the personal link; without one (the public
+    feed) it holds nothing personal.
+    """
+    lines = []
+    if invitation is not None:
+        with force_locale(invitation.person.language):
+            lines.append(_("Your answers and details: %(link)s", link=personal_link(invitation)))
+    if session.online_url:
+        lines.append(session.online_url)
+    if session.is_cancelled and session.cancel_reason:
+        lines.append(session.cancel_reason)
+    return CalendarEvent(
+        uid=session.uid,
+        sequence=session.sequence,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        tzid=session.timezone,
+        summary=session.series.title,
+        location=place_of(session),
+        description="\n".join(lines),
+        cancelled=session.is_cancelled,
+    )
+
+
+def organizer() -> Contact:
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return Contact(name or "Reeks", address)
+
+
+def _attendee(invitation: Invitation) -> Contact:
+    return Contact(invitation.person.name, invitation.person.email)
+
+
+def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes=()) -> None:
+    """An invite (or an update replacing it) for this person and this session."""
+    invitation = rsvp.invitation
+    if not invitation.person.email:
+        return
+    body = itip_request(
+        calendar_event(rsvp.session, invitation),
+        organizer=organizer(),
+        attendee=_attendee(invitation),
+        partstat=partstat(rsvp),
+        stamp=now,
+    )
+    queue_about(invitation, template, [rsvp.session], calendar=(Method.REQUEST, body),
+                extra={"changes": _change_lines(changes, invitation.person.language)})
+
+
+def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") -> None:
+    """Take this session out of this person's calendar."""
+    invitation = rsvp.invitation
+    if not invitation.person.email:
+        return
+    body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(),
+                       attendee=_attendee(invitation), stamp=now)
+    queue_about(invitation, template, [rsvp.session], calendar=(Method.CANCEL, body),
+                extra={"reason": rsvp.session.cancel_reason})
+
+
+def after_answer(rsvp: Rsvp, was_in: bool, was_partstat: str | None, now: datetime) -> None:
+    """Send what a changed answer means for this person's calendar."""
+    if rsvp.session.is_cancelled or rsvp.session.starts_at <= now:
+        return
+    if in_calendar(rsvp):
+        if not was_in or partstat(rsvp) != was_partstat:
+            queue_request(rsvp, now)
+    elif was_in:
+        queue_cancel(rsvp, now)
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str  # "when", "place" or "online"
+    old: object
+    new: object
+
+
+def changes_between(before: SessionSnapshot, session: Session) -> list[Change]:
+    changes = []
+    if (before.starts_at, before.ends_at) != (session.starts_at, session.ends_at):
+        changes.append(Change("when", (before.starts_at, before.ends_at), (session.starts_at, session.ends_at)))
+    if before.place != place_of(session):
+        changes.append(Change("place", before.place, place_of(session)))
+    if before.online_url != session.online_url:
+        changes.append(Change("online", before.online_url, session.online_url))
+    return changes
+
+
+def _when(times) -> str:
+    start, end = times
+    return f"{format_datetime(start, 'EEEE d MMMM y')}, {format_datetime(start, 'HH:mm')}–{format_datetime(end, 'HH:mm')}"
+
+
+def _change_lines(changes, language: str) -> list[str]:
+    """Each change in words, old → new, in the recipient's language."""
+    lines = []
+    with force_locale(language):
+        labels = {"when": _("Date and time"), "place": _("Place"), "online": _("Online")}
+        for change in changes:
+            if change.what == "when":
+                old, new = _when(change.old), _when(change.new)
+            else:
+                old, new = change.old or _("(none)"), change.new or _("(none)")
+            lines.append(f"{labels[change.what]}: {old} → {new}")
+    return lines
+
+
+def attendees_of(session: Session) -> list[Rsvp]:
+    rsvps = db.session.scalars(
+        select(Rsvp)
+        .join(Rsvp.invitation)
+        .where(Rsvp.session_id == session.id, Invitation.revoked_at.is_(None),
+               Rsvp.answer.in_([Answer.YES, Answer.MAYBE]))
+        .options(joinedload(Rsvp.invitation).joinedload(Invitation.person))
+        .order_by(Rsvp.id)
+    ).all()
+    return [rsvp for rsvp in rsvps if in_calendar(rsvp)]

@@ -1,0 +1,67 @@
+"""Reminders a few days (per series) before each session, to those who said yes or maybe.
+
+Due times are worked out from the session as it is now, so a reminder follows a move;
+cancelled sessions, a no, the waiting list and withdrawn invitations get none. Each answer
+gets at most one reminder: the unique ``sent_reminder.rsvp_id`` makes a second run, or a
+second machine running at the same moment, skip what another already queued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
+
+from planner.extensions import db
+from planner.invitations.calendar import in_calendar
+from planner.invitations.mails import queue_about
+from planner.invitations.models import Answer, Invitation, Rsvp, SentReminder
+from planner.people.models import Person
+from planner.series.models import Series, Session, SessionStatus
+from planner.timekeeping import utcnow
+
+
+def due_reminders(now: datetime) -> list[Rsvp]:
+    rows = db.session.scalars(
+        select(Rsvp)
+        .join(Rsvp.invitation)
+        .join(Invitation.person)
+        .join(Rsvp.session)
+        .join(Session.series)
+        .where(
+            Invitation.revoked_at.is_(None),
+            Person.email.is_not(None),
+            Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
+            Session.status == SessionStatus.SCHEDULED,
+            Session.starts_at > now,
+            Series.reminder_days > 0,
+            ~select(SentReminder.id).where(SentReminder.rsvp_id == Rsvp.id).exists(),
+        )
+        .options(
+            contains_eager(Rsvp.invitation).contains_eager(Invitation.person),
+            contains_eager(Rsvp.session).options(contains_eager(Session.series), selectinload(Session.venue)),
+        )
+        .order_by(Session.starts_at, Rsvp.id)
+    ).unique().all()
+    return [
+        rsvp for rsvp in rows
+        if in_calendar(rsvp) and rsvp.session.starts_at - timedelta(days=rsvp.session.series.reminder_days) <= now
+    ]
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Queue every reminder that is due and not yet queued; the caller commits."""
+    now = now or utcnow()
+    queued = 0
+    for rsvp in due_reminders(now):
+        try:
+            with db.session.begin_nested():  # another run got there first: skip, keep the rest
+                db.session.add(SentReminder(rsvp_id=rsvp.id, session_sequence=rsvp.session.sequence, sent_at=now))
+        except IntegrityError:
+            continue
+        queue_about(rsvp.invitation, "session_reminder", [rsvp.session])
+        queued += 1
+    db.session.flush()
+    return queued

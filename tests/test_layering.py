@@ -1,0 +1,32 @@
+"""Arrows point down the flow: series knows nothing of invitations; calendar and mail of no area."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PLANNER = Path(__file__).resolve().parent.parent / "planner"
+
+
+def imported_modules(area: str) -> set[str]:
+    found = set()
+    for path in (PLANNER / area).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_series_does_not_import_invitations():
+    assert not [m for m in imported_modules("series") if m.startswith("planner.invitations")]
+
+
+def test_calendar_is_pure():
+    assert not [m for m in imported_modules("calendar") if m.startswith(("planner", "flask", "sqlalchemy"))]
+
+
+def test_mail_imports_no_area_above_it():
+    above = ("planner.invitations", "planner.series", "planner.people", "planner.calendar")
+    assert not [m for m in imported_modules("mail") if m.startswith(above)]
