@@ -69,7 +69,19 @@ def test_organiser_checks_people_in_at_the_door(page: Page, browse, db, organise
     expect(page.locator(".checkin-row.is-present")).to_contain_text("Noor")
     assert fits_the_screen(page)
 
-    browse.follow(page.get_by_role("link", name="QR code for self check-in"))
+    browse.follow(page.get_by_role("link", name="Small groups"))
+    page.get_by_label("this number of groups").check()
+    page.get_by_label("Number", exact=True).fill("1")
+    browse.follow(page.get_by_role("button", name="Draw groups"))
+    expect(page.get_by_role("heading", name="Group 1")).to_be_visible()
+    assert fits_the_screen(page)
+
+    browse.visit(f"/series/{series.id}/sessions/{session.id}/sign-in-sheet")
+    expect(page.get_by_role("table")).to_contain_text("Zoë de Vries")
+    browse.visit(f"/series/{series.id}/attendance")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Attendance")
+
+    browse.visit(f"/series/{series.id}/sessions/{session.id}/check-in/qr")
     expect(page.get_by_role("img", name="QR code to check in")).to_be_visible()
     assert fits_the_screen(page)
 
