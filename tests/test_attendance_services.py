@@ -103,7 +103,9 @@ def test_undo_and_corrections_are_recorded(db, organiser, series, session):
     db.session.commit()
     [row] = session_list(session)
     assert row.yes_but_absent
-    assert [c.status for c, _ in db.session.execute(history(session))] == ["absent", None, "present"]
+    changes = db.session.execute(history(session)).all()
+    assert [c.status for c, _, _ in changes] == ["absent", None, "present"]
+    assert {by for _, _, by in changes} == {organiser.name}
 
 
 def test_only_people_on_the_list_can_be_marked(db, organiser, series, session):

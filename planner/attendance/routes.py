@@ -17,6 +17,7 @@ from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
     add_walk_in,
     check_in_by_name,
+    history,
     mark,
     self_check_in,
     session_list,
@@ -83,7 +84,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
     present = sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
     return render_template(
         "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
-        present=present, form=walk_in_form,
+        present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
     ), status
 
 

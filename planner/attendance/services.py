@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
+from planner.auth.models import StaffUser
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
@@ -244,10 +245,11 @@ def check_in_by_name(session: Session, name: str, *, now: datetime | None = None
 
 
 def history(session: Session):
-    """The changes to a session's attendance, newest first (a `select`)."""
+    """The changes to a session's attendance, newest first: (change, person's name, staff name or None)."""
     return (
-        select(AttendanceChange, Person.name)
+        select(AttendanceChange, Person.name, StaffUser.name)
         .join(Person, Person.id == AttendanceChange.person_id)
+        .outerjoin(StaffUser, StaffUser.id == AttendanceChange.changed_by_id)
         .where(AttendanceChange.session_id == session.id)
         .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
     )
