@@ -87,6 +87,7 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from planner.attendance.routes import bp as attendance_bp
     from planner.auth.routes import bp as auth_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(attendance_bp)
 
 
 def _connect_areas(app: Flask) -> None:

@@ -107,6 +107,18 @@ MESSAGES = {
     "unknown_answer": lambda p: _("Choose yes, no or maybe."),
     "same_session": lambda p: _("Choose another session to move to."),
     "text_too_long": lambda p: _("The text is too long."),
+    "bad_group_request": lambda p: _("Enter a number of groups or a group size from 1 to %(maximum)s.", **p),
+    "nobody_to_divide": lambda p: _("There is nobody to divide yet: nobody is present and nobody said yes."),
+    "not_in_a_group": lambda p: _("This person is not in a group."),
+    "no_such_group": lambda p: _("There is no group with this number."),
+    "unknown_presence": lambda p: _("Choose present, absent or excused."),
+    "not_on_list": lambda p: _("This person is not on the list of this session."),
+    "check_in_not_open": lambda p: _("You can check in from %(time)s.", **_when(p)),
+    "check_in_closed": lambda p: _("This session has ended; checking in is no longer possible."),
+    "name_not_found": lambda p: _(
+        "We cannot find this name among the people invited. Type your name as in your invitation, or ask at the door."
+    ),
+    "name_ambiguous": lambda p: _("More than one person invited has this name. Please ask at the door."),
 }
 
 

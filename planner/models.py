@@ -1,5 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
+from planner.attendance.models import Attendance, AttendanceChange, BreakoutDrawing, BreakoutMember
 from planner.auth.models import FailedLogin, StaffUser
 from planner.invitations.models import Invitation, Rsvp
 from planner.mail.models import OutboxMessage
@@ -8,6 +9,10 @@ from planner.programmes.models import BlockedDate, Programme, ProgrammeMember
 from planner.series.models import Series, Session, SessionAudience, Venue
 
 __all__ = [
+    "Attendance",
+    "AttendanceChange",
+    "BreakoutDrawing",
+    "BreakoutMember",
     "BlockedDate",
     "FailedLogin",
     "Invitation",

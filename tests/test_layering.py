@@ -30,3 +30,19 @@ def test_calendar_is_pure():
 def test_mail_imports_no_area_above_it():
     above = ("planner.invitations", "planner.series", "planner.people", "planner.calendar")
     assert not [m for m in imported_modules("mail") if m.startswith(above)]
+
+
+def test_no_area_above_the_flow_imports_attendance():
+    for area in ("invitations", "series", "people", "programmes", "calendar", "mail"):
+        assert not [m for m in imported_modules(area) if m.startswith("planner.attendance")], area
+
+
+def test_group_drawing_is_pure():
+    path = PLANNER / "attendance" / "groups.py"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    assert not [m for m in found if m.startswith(("planner", "flask", "sqlalchemy"))]

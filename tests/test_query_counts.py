@@ -43,3 +43,28 @@ def test_query_count_does_not_grow_with_data(app, organiser_client, programme, o
         factories.add_session(first, weeks_after_last=1)
     many = queries_for(app, organiser_client, url)
     assert many == few, f"{url}: {few} queries with one series, {many} with seven"
+
+
+def test_check_in_page_asks_a_fixed_number_of_questions(app, organiser_client, programme, organiser):
+    from planner.attendance.services import add_walk_in, mark
+    from planner.invitations.services import answer
+    from planner.people.services import find_or_create_organisation
+
+    series = factories.make_series(programme, organiser)
+    session = series.sessions[0]
+    url = f"/series/{series.id}/sessions/{session.id}/check-in"
+
+    def add_people(n, offset):
+        for i in range(n):
+            organisation = find_or_create_organisation(f"Organisatie {offset + i}")
+            invitation = factories.make_invitation(series, organisation=organisation)
+            answer(invitation, session, "yes")
+            mark(session, invitation.person_id, "present", actor=organiser)
+            add_walk_in(session, name=f"Inloop {offset + i}", role="resident", organisation=f"Club {offset + i}", actor=organiser)
+        _db.session.commit()
+
+    add_people(1, 0)
+    few = queries_for(app, organiser_client, url)
+    add_people(8, 1)
+    many = queries_for(app, organiser_client, url)
+    assert many == few, f"check-in: {few} queries with 2 people, {many} with 18"

@@ -1,0 +1,107 @@
+"""Who came to a session, every change to that, and the breakout groups drawn for it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.people.models import Person
+from planner.schema import one_of
+from planner.series.models import Session
+from planner.timekeeping import UTCDateTime, utcnow
+
+
+class Presence(enum.StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class Via(enum.StrEnum):
+    DOOR = "door"  # tapped on the check-in screen
+    WALK_IN = "walk_in"  # added at the door
+    SELF = "self"  # checked in with their own link or name
+    ORGANISER = "organiser"  # marked or corrected afterwards
+
+
+class Attendance(db.Model):
+    """One person's presence at one session; at most one row each, so two devices never double it."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id"),
+        CheckConstraint(one_of("status", Presence), name="status_known"),
+        CheckConstraint(one_of("via", Via), name="via_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    via: Mapped[str] = mapped_column(String(10))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship()
+    person: Mapped[Person] = relationship()
+
+
+class AttendanceChange(db.Model):
+    """History: every mark, correction and undo, with who made it (none: the participant) and when."""
+
+    __tablename__ = "attendance_change"
+    __table_args__ = (
+        CheckConstraint("status IS NULL OR " + one_of("status", Presence), name="status_known"),
+        CheckConstraint(one_of("via", Via), name="via_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    # None: the mark was taken away (undo).
+    status: Mapped[str | None] = mapped_column(String(10))
+    via: Mapped[str] = mapped_column(String(10))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BreakoutDrawing(db.Model):
+    """The breakout groups of a session as last drawn (and moved by hand): one drawing per session."""
+
+    __tablename__ = "breakout_drawing"
+    __table_args__ = (
+        UniqueConstraint("session_id"),
+        CheckConstraint("group_count >= 1", name="group_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    seed: Mapped[int] = mapped_column(Integer)
+    group_count: Mapped[int] = mapped_column(Integer)
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship()
+    members: Mapped[list[BreakoutMember]] = relationship(
+        cascade="all, delete-orphan", order_by="BreakoutMember.group_number"
+    )
+
+
+class BreakoutMember(db.Model):
+    __tablename__ = "breakout_member"
+    __table_args__ = (
+        UniqueConstraint("drawing_id", "person_id"),
+        CheckConstraint("group_number >= 1", name="group_number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drawing_id: Mapped[int] = mapped_column(ForeignKey("breakout_drawing.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    group_number: Mapped[int] = mapped_column(Integer)
+    is_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    person: Mapped[Person] = relationship()

@@ -1,0 +1,349 @@
+"""Attend: the check-in screen at the door, the sign-in sheet, self check-in with a QR code."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
+from planner.attendance.models import Presence, Via
+from planner.attendance.services import (
+    add_walk_in,
+    check_in_by_name,
+    history,
+    mark,
+    self_check_in,
+    session_list,
+    unmark,
+)
+from planner.attendance.figures import figure_rows, session_figures, sessions_attended
+from planner.auth.access import can_organise, can_view
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.invitations.letters import qr_data_uri
+from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.messages import describe
+from planner.people.models import ROLE_LABELS
+from planner.series.models import Session
+from planner.series.routes import series_or_404, session_or_404
+
+bp = Blueprint("attendance", __name__)
+
+
+@bp.after_request
+def _keep_the_link_private(response):
+    if request.endpoint in ("attendance.personal", "attendance.door"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _organised_session(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_organise)
+    return series, session_or_404(series, session_id)
+
+
+def door_code(session_id: int) -> str:
+    """A short code for the public check-in link of a session; not guessable without the secret key."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"check-in:{session_id}".encode(), hashlib.sha256).hexdigest()[:8]
+
+
+def door_link(session_id: int) -> str:
+    return url_for("attendance.door", session_id=session_id, code=door_code(session_id), _external=False)
+
+
+def _search() -> str:
+    return request.values.get("q", "").strip()[:100]
+
+
+def _back(series, session, anchor: str = ""):
+    q = _search()
+    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **({"q": q} if q else {}))
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/check-in")
+@login_required
+def check_in(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    return _check_in_page(series, session, WalkInForm())
+
+
+def _check_in_page(series, session, walk_in_form, status=200):
+    search = _search()
+    rows = session_list(session, search)
+    present = sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
+    return render_template(
+        "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
+        present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
+    ), status
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/mark")
+@login_required
+def mark_person(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    try:
+        person_id = int(request.form.get("person_id", ""))
+    except ValueError:
+        abort(400)
+    status = request.form.get("status", "")
+    try:
+        if status == "clear":
+            unmark(session, person_id, actor=current_user)
+        else:
+            via = Via.DOOR if status == Presence.PRESENT else Via.ORGANISER
+            mark(session, person_id, status, actor=current_user, via=via)
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+        return _back(series, session)
+    db.session.commit()
+    return _back(series, session, anchor=f"person-{person_id}")
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/walk-in")
+@login_required
+def walk_in(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    form = WalkInForm()
+    if not form.validate_on_submit():
+        return _check_in_page(series, session, form, status=400)
+    try:
+        person = add_walk_in(
+            session, name=form.name.data, role=form.role.data, organisation=form.organisation.data or "",
+            email=form.email.data or None, actor=current_user,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(describe(error))
+        return _check_in_page(series, session, form, status=400)
+    db.session.commit()
+    flash(_("%(name)s is checked in.", name=person.name), "success")
+    return _back(series, session, anchor=f"person-{person.id}")
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/sign-in-sheet")
+@login_required
+def sheet(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
+    return render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/check-in/qr")
+@login_required
+def door_qr(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    link = current_app.config["BASE_URL"].rstrip("/") + door_link(session.id)
+    return render_template("attendance/qr.html", series=series, session=session, link=link, qr=qr_data_uri(link))
+
+
+# --- Breakout groups.
+
+
+def _groups_page(series, session, form, status=200):
+    drawing = drawing_of(session)
+    return render_template(
+        "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
+        groups=groups_view(session, drawing), available=len(participants(session)),
+    ), status
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups")
+@login_required
+def groups(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    return _groups_page(series, session, GroupsForm())
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/groups")
+@login_required
+def draw_groups(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    form = GroupsForm()
+    if not form.validate_on_submit():
+        return _groups_page(series, session, form, status=400)
+    try:
+        draw(session, how=form.how.data, number=form.number.data, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(describe(error))
+        return _groups_page(series, session, form, status=400)
+    db.session.commit()
+    flash(_("The groups have been drawn."), "success")
+    return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+
+
+def _int_field(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        abort(400)
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/groups/change")
+@login_required
+def change_group(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    person_id = _int_field("person_id")
+    try:
+        if request.form.get("action") == "facilitator":
+            toggle_facilitator(session, person_id)
+        else:
+            move(session, person_id, _int_field("group"))
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id)), 303
+    db.session.commit()
+    return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id) + f"#member-{person_id}")
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups/print")
+@login_required
+def print_groups(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    return render_template(
+        "attendance/groups_print.html", series=series, session=session, groups=groups_view(session, drawing_of(session))
+    )
+
+
+# --- Figures: organisers and trekkers of the programme.
+
+
+def _figures(series):
+    sessions = [s for s in series.sessions if not s.is_cancelled]
+    return [session_figures(s) for s in sessions], sessions_attended(series)
+
+
+@bp.route("/series/<int:series_id>/attendance")
+@login_required
+def figures(series_id: int):
+    series = series_or_404(series_id, can_view)
+    per_session, attended = _figures(series)
+    return render_template(
+        "attendance/figures.html", series=series, figures=per_session, attended=attended,
+        session_count=len(per_session), may_organise=can_organise(current_user, series.programme),
+        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
+    )
+
+
+def _labels() -> dict:
+    labels = {
+        "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
+        "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
+        "came_to": _("people who came to this many sessions"),
+    }
+    labels.update({f"role:{role.value}": str(label) for role, label in ROLE_LABELS.items()})
+    return labels
+
+
+def _cell(value):
+    # A spreadsheet must not read a name such as "=HYPERLINK(...)" as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _table(series):
+    per_session, attended = _figures(series)
+    header = [_("What"), _("Session"), _("Value"), _("Number")]
+    return header, [[_cell(v) for v in row] for row in figure_rows(per_session, attended, _labels())]
+
+
+@bp.route("/series/<int:series_id>/attendance.csv")
+@login_required
+def figures_csv(series_id: int):
+    series = series_or_404(series_id, can_view)
+    header, rows = _table(series)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        "\ufeff" + out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{series.id}.csv"'},
+    )
+
+
+@bp.route("/series/<int:series_id>/attendance.xlsx")
+@login_required
+def figures_xlsx(series_id: int):
+    from openpyxl import Workbook
+
+    series = series_or_404(series_id, can_view)
+    header, rows = _table(series)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Attendance"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return Response(
+        out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{series.id}.xlsx"'},
+    )
+
+
+# --- Participants: no account; their personal link, or their name on the session's door link.
+
+
+@bp.route("/i/<token>/check-in/<int:session_id>", methods=["GET", "POST"])
+def personal(token: str, session_id: int):
+    invitation = invitation_or_none(token)
+    if invitation is None:
+        return not_found_page()
+    session = next((r.session for r in invitation.rsvps if r.session_id == session_id), None)
+    if session is None:
+        return not_found_page()
+    done, error = False, None
+    if request.method == "POST":
+        try:
+            self_check_in(invitation, session)
+            db.session.commit()
+            done = True
+        except DomainError as exc:
+            db.session.rollback()
+            error = describe(exc)
+    response = render_template(
+        "attendance/self_check_in.html", session=session, series=invitation.series,
+        person=invitation.person, done=done, error=error, form=None,
+    )
+    return response, (400 if error else 200)
+
+
+@bp.route("/check-in/<int:session_id>/<code>", methods=["GET", "POST"])
+def door(session_id: int, code: str):
+    if not hmac.compare_digest(code, door_code(session_id)):
+        return not_found_page()
+    session = db.session.get(Session, session_id)
+    if session is None or not session.series.is_published:
+        return not_found_page()
+    form = NameCheckInForm()
+    done, error = None, None
+    if form.validate_on_submit():
+        try:
+            done = check_in_by_name(session, form.name.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            error = describe(exc)
+    elif form.is_submitted():
+        error = _("Enter your name.")
+    response = render_template(
+        "attendance/self_check_in.html", session=session, series=session.series,
+        person=done, done=done is not None, error=error, form=form,
+    )
+    return response, (400 if error else 200)

@@ -1,0 +1,255 @@
+"""The rules of attendance: marking people at the door, walk-ins, self check-in, corrections.
+
+Services add and flush; the route commits. Every change is written to `attendance_change`
+with who made it (none: the participant themselves) and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
+from planner.auth.models import StaffUser
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.people.models import Organisation, Person
+from planner.people.services import create_person, find_or_create_organisation, normalise_email, person_with_email
+from planner.series.models import Session
+from planner.timekeeping import utcnow
+
+# Self check-in opens this long before a session starts and closes when it ends.
+CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
+
+
+class AttendanceError(DomainError):
+    pass
+
+
+@dataclass
+class ListRow:
+    person: Person
+    answer: str | None  # None: not invited (a walk-in)
+    seat: str | None
+    status: str | None  # None: not marked
+
+    @property
+    def said_yes(self) -> bool:
+        return self.answer == Answer.YES and self.seat == Seat.CONFIRMED
+
+    @property
+    def yes_but_absent(self) -> bool:
+        return self.said_yes and self.status == Presence.ABSENT
+
+    @property
+    def is_present(self) -> bool:
+        return self.status == Presence.PRESENT
+
+    @property
+    def order(self) -> tuple:
+        if self.said_yes:
+            rank = 0
+        elif self.answer is None:
+            rank = 1
+        else:
+            rank = {Answer.YES: 2, Answer.MAYBE: 3, Answer.PENDING: 4, Answer.NO: 5}[Answer(self.answer)]
+        return (rank, self.person.name.casefold(), self.person.id)
+
+
+def invited_to(session: Session):
+    """Everyone with a live invitation to this session: (person, answer, seat, presence)."""
+    return (
+        select(Person, Rsvp.answer, Rsvp.seat, Attendance.status)
+        .join(Invitation, Invitation.person_id == Person.id)
+        .join(Rsvp, Rsvp.invitation_id == Invitation.id)
+        .outerjoin(Attendance, (Attendance.session_id == Rsvp.session_id) & (Attendance.person_id == Person.id))
+        .where(Rsvp.session_id == session.id, Invitation.revoked_at.is_(None))
+        .options(joinedload(Person.organisation))
+    )
+
+
+def session_list(session: Session, search: str = "") -> list[ListRow]:
+    """The door list: those who said yes first, then walk-ins, maybe, not answered, no; by name.
+
+    Two queries, however long the list.
+    """
+    rows = [ListRow(p, a, s, st) for p, a, s, st in db.session.execute(invited_to(session)).unique()]
+    invited = {row.person.id for row in rows}
+    others = db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id)
+        .options(joinedload(Attendance.person).joinedload(Person.organisation))
+    ).all()
+    rows += [ListRow(a.person, None, None, a.status) for a in others if a.person_id not in invited]
+    term = search.strip().casefold()
+    if term:
+        rows = [row for row in rows if term in row.person.name.casefold()]
+    return sorted(rows, key=lambda row: row.order)
+
+
+def _on_list(session: Session, person_id: int) -> bool:
+    invited = select(Rsvp.id).join(Invitation).where(
+        Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None)
+    )
+    marked = select(Attendance.id).where(Attendance.session_id == session.id, Attendance.person_id == person_id)
+    return db.session.scalar(select(invited.exists() | marked.exists())) or False
+
+
+def _record(session_id, person_id, status, via, actor, now) -> None:
+    db.session.add(
+        AttendanceChange(
+            session_id=session_id,
+            person_id=person_id,
+            status=status,
+            via=via,
+            changed_by_id=actor.id if actor is not None else None,
+            changed_at=now,
+        )
+    )
+
+
+def _row(session_id: int, person_id: int) -> Attendance | None:
+    return db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session_id, Attendance.person_id == person_id)
+    )
+
+
+def _set(session: Session, person_id: int, status: str, *, via: str, actor, now: datetime) -> Attendance:
+    """Insert or update the one row for (session, person); a second device racing us is not an error."""
+    if session.is_cancelled:
+        raise AttendanceError("session_cancelled", title=session.title)
+    row = _row(session.id, person_id)
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = Attendance(
+                    session_id=session.id, person_id=person_id, status=status, via=via,
+                    changed_by_id=actor.id if actor is not None else None, changed_at=now,
+                )
+                db.session.add(row)
+            _record(session.id, person_id, status, via, actor, now)
+            db.session.flush()
+            return row
+        except IntegrityError:
+            row = _row(session.id, person_id)  # the other device was first
+    if row.status != status:
+        row.status = status
+        row.via = via
+        row.changed_by_id = actor.id if actor is not None else None
+        row.changed_at = now
+        _record(session.id, person_id, status, via, actor, now)
+        db.session.flush()
+    return row
+
+
+def mark(session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None) -> Attendance:
+    """Mark someone on the session's list present, absent or excused. Marking twice changes nothing."""
+    if status not in set(Presence):
+        raise AttendanceError("unknown_presence")
+    if not _on_list(session, person_id):
+        raise AttendanceError("not_on_list")
+    return _set(session, person_id, status, via=via, actor=actor, now=now or utcnow())
+
+
+def unmark(session: Session, person_id: int, *, actor, now: datetime | None = None) -> None:
+    """Take a mark away (a tap by mistake); the history keeps that it was there."""
+    row = _row(session.id, person_id)
+    if row is None:
+        return
+    db.session.delete(row)
+    _record(session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow())
+    db.session.flush()
+
+
+def find_walk_in(name: str, organisation: str, email: str | None) -> Person | None:
+    """A person we already know: by e-mail address, else by exact name and organisation."""
+    email = normalise_email(email)
+    if email:
+        return db.session.scalar(person_with_email(email))
+    if not organisation.strip():
+        return None
+    return db.session.scalar(
+        select(Person)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(
+            Person.name == name.strip(),
+            func.lower(Organisation.name) == organisation.strip().lower(),
+        )
+        .order_by(Person.id)
+        .limit(1)
+    )
+
+
+def add_walk_in(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    organisation: str = "",
+    email: str | None = None,
+    actor,
+    now: datetime | None = None,
+) -> Person:
+    """Someone who came without an answer: found among the people we know or added, and marked present."""
+    if session.is_cancelled:
+        raise AttendanceError("session_cancelled", title=session.title)
+    if email and normalise_email(email) is None:
+        raise AttendanceError("invalid_email")
+    person = find_walk_in(name, organisation, email)
+    if person is None:
+        fields = {}
+        if organisation.strip():
+            fields["organisation"] = find_or_create_organisation(organisation)
+        person = create_person(name=name, role=role, email=email or None, **fields)
+    _set(session, person.id, Presence.PRESENT, via=Via.WALK_IN, actor=actor, now=now or utcnow())
+    return person
+
+
+def check_in_window(session: Session, now: datetime) -> None:
+    if session.is_cancelled:
+        raise AttendanceError("session_cancelled", title=session.title)
+    opens = session.starts_at - CHECK_IN_OPENS_BEFORE
+    if now < opens:
+        raise AttendanceError("check_in_not_open", time=opens.astimezone(session.zone).time())
+    if now > session.ends_at:
+        raise AttendanceError("check_in_closed")
+
+
+def self_check_in(invitation: Invitation, session: Session, *, now: datetime | None = None) -> Attendance:
+    """A participant checks in with their personal link, from 30 minutes before until the end."""
+    now = now or utcnow()
+    if invitation.is_revoked or not any(r.session_id == session.id for r in invitation.rsvps):
+        raise AttendanceError("not_on_list")
+    check_in_window(session, now)
+    return _set(session, invitation.person_id, Presence.PRESENT, via=Via.SELF, actor=None, now=now)
+
+
+def check_in_by_name(session: Session, name: str, *, now: datetime | None = None) -> Person:
+    """A participant types their name at the door; it must match exactly one person invited."""
+    now = now or utcnow()
+    check_in_window(session, now)
+    wanted = name.strip().casefold()
+    if not wanted:
+        raise AttendanceError("name_required")
+    people = [p for p, *_ in db.session.execute(invited_to(session)).unique() if p.name.strip().casefold() == wanted]
+    if not people:
+        raise AttendanceError("name_not_found")
+    if len(people) > 1:
+        raise AttendanceError("name_ambiguous")
+    _set(session, people[0].id, Presence.PRESENT, via=Via.SELF, actor=None, now=now)
+    return people[0]
+
+
+def history(session: Session):
+    """The changes to a session's attendance, newest first: (change, person's name, staff name or None)."""
+    return (
+        select(AttendanceChange, Person.name, StaffUser.name)
+        .join(Person, Person.id == AttendanceChange.person_id)
+        .outerjoin(StaffUser, StaffUser.id == AttendanceChange.changed_by_id)
+        .where(AttendanceChange.session_id == session.id)
+        .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
+    )

@@ -1,0 +1,78 @@
+"""Attendance figures per session and per series, on screen and as CSV / XLSX."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from planner.attendance.figures import session_figures, sessions_attended
+from planner.attendance.services import add_walk_in, mark
+from planner.invitations.services import answer
+from planner.people.services import find_or_create_organisation
+from tests import factories
+from tests.conftest import login
+
+
+@pytest.fixture
+def series(db, programme, organiser):
+    organiser.locale = "en"
+    return factories.make_series(programme, organiser, count=4)
+
+
+@pytest.fixture
+def filled(db, organiser, series):
+    one, two = series.sessions[0], series.sessions[1]
+    team = find_or_create_organisation("Buurtteam")
+    people = []
+    for i, role in enumerate(["resident", "resident", "professional"]):
+        invitation = factories.make_invitation(series, name=f"P{i}", role=role, organisation=team, municipality="Gendt")
+        answer(invitation, one, "yes")
+        answer(invitation, two, "yes")
+        people.append(invitation.person_id)
+    mark(one, people[0], "present", actor=organiser)
+    mark(one, people[1], "present", actor=organiser)
+    mark(one, people[2], "absent", actor=organiser)
+    mark(two, people[0], "present", actor=organiser)
+    add_walk_in(one, name="Noor", role="volunteer", actor=organiser)
+    db.session.commit()
+    return series
+
+
+def test_session_figures_come_from_the_database(filled):
+    figures = session_figures(filled.sessions[0])
+    assert (figures.present, figures.said_yes, figures.yes_but_absent) == (3, 3, 1)
+    assert figures.yes_but_absent_rate == pytest.approx(1 / 3)
+    assert figures.by_role == [("resident", 2), ("volunteer", 1)]
+    assert figures.by_organisation == [("Buurtteam", 2), ("", 1)]
+    assert dict(figures.by_municipality)["Gendt"] == 2
+
+
+def test_how_many_came_to_how_many_sessions(filled):
+    assert sessions_attended(filled) == [(1, 2), (2, 1)]
+
+
+def test_the_figures_page_and_downloads(organiser_client, filled):
+    html = organiser_client.get(f"/series/{filled.id}/attendance").get_data(as_text=True)
+    assert "1 of 4 sessions" in html and "Said yes but did not come" in html and "33%" in html
+    csv = organiser_client.get(f"/series/{filled.id}/attendance.csv")
+    assert csv.mimetype == "text/csv" and "Buurtteam;2" in csv.get_data(as_text=True)
+    xlsx = organiser_client.get(f"/series/{filled.id}/attendance.xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("What", "Session", "Value", "Number")
+    assert ("people who came to this many sessions", None, 2, 1) in rows
+
+
+def test_trekkers_read_the_figures_others_do_not(client, db, programme, filled):
+    trekker = factories.make_user(email="trekker@example.org")
+    factories.add_member(programme, trekker, "trekker")
+    outsider = factories.make_user(email="outsider@example.org")
+    db.session.commit()
+    login(client, trekker.email)
+    assert client.get(f"/series/{filled.id}/attendance").status_code == 200
+    assert client.get(f"/series/{filled.id}/sessions/{filled.sessions[0].id}/check-in").status_code == 404
+    client.post("/logout", data={"csrf_token": client.csrf_token()}) if hasattr(client, "csrf_token") else None
+    other = client.application.test_client()
+    login(other, outsider.email)
+    assert other.get(f"/series/{filled.id}/attendance").status_code == 404
