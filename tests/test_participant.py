@@ -106,6 +106,7 @@ def test_answers_after_the_start_are_refused_with_a_message_and_nothing_is_saved
     db.session.commit()
     page = client.get(url(invitation)).get_data(as_text=True)
     assert "This meeting has started" in page
+    assert f"{url(invitation)}/check-in/{started.id}" in page, "a started session offers self check-in"
     response = client.post(url(invitation), data={field(started): "yes", field(later): "yes"})
     assert response.status_code == 422
     assert "has already started" in response.get_data(as_text=True)
