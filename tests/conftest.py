@@ -151,3 +151,19 @@ def organiser_client(client, organiser):
 def admin_client(client, admin):
     login(client, admin.email)
     return client
+
+
+@pytest.fixture
+def second_app(app):
+    """The same database through an app of its own, with a connection for each racing thread."""
+    other = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 50, "max_overflow": 0, "pool_timeout": 60},
+        }
+    )
+    yield other
+    with other.app_context():
+        _db.engine.dispose()

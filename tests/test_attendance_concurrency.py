@@ -6,10 +6,8 @@ which the service turns into "already there"; on SQLite writers queue on the dat
 
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
-from planner import create_app
 from planner.attendance.models import Attendance, AttendanceChange
 from planner.attendance.services import mark
 from planner.auth.models import StaffUser
@@ -21,19 +19,6 @@ from tests import factories
 DEVICES = 8
 
 
-@pytest.fixture
-def second_app(app):
-    other = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": DEVICES, "max_overflow": 0, "pool_timeout": 60},
-        }
-    )
-    yield other
-    with other.app_context():
-        _db.engine.dispose()
 
 
 def test_devices_tapping_the_same_person_at_once_make_one_check_in(db, second_app, programme, organiser):

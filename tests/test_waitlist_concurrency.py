@@ -7,10 +7,8 @@ test shows that writers queue on the database lock instead of failing.
 
 import threading
 
-import pytest
 from sqlalchemy import select
 
-from planner import create_app
 from planner.extensions import db as _db
 from planner.invitations.models import Invitation, Rsvp, Seat
 from planner.invitations.services import answer, invite_people
@@ -22,20 +20,6 @@ THREADS = 50
 SEATS = 10
 
 
-@pytest.fixture
-def second_app(app):
-    """The same database through an app of its own, with a connection for every thread."""
-    other = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS, "max_overflow": 0, "pool_timeout": 60},
-        }
-    )
-    yield other
-    with other.app_context():
-        _db.engine.dispose()
 
 
 def test_fifty_people_answer_yes_at_once_for_ten_seats(db, second_app, programme, organiser):
