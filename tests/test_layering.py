@@ -46,3 +46,20 @@ def test_group_drawing_is_pure():
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     assert not [m for m in found if m.startswith(("planner", "flask", "sqlalchemy"))]
+
+
+def test_only_evaluations_and_privacy_import_evaluations():
+    for area in ("invitations", "series", "people", "programmes", "calendar", "mail", "attendance", "audit"):
+        assert not [m for m in imported_modules(area) if m.startswith("planner.evaluations")], area
+
+
+def test_nothing_imports_privacy():
+    # Privacy sits at the end of the flow: it reaches into every area, none reaches into it.
+    for area in ("invitations", "series", "people", "programmes", "calendar", "mail", "attendance", "evaluations", "audit"):
+        assert not [m for m in imported_modules(area) if m.startswith("planner.privacy")], area
+
+
+def test_audit_imports_no_area():
+    areas = ("planner.invitations", "planner.series", "planner.people", "planner.programmes",
+             "planner.attendance", "planner.evaluations", "planner.privacy", "planner.calendar")
+    assert not [m for m in imported_modules("audit") if m.startswith(areas)]

@@ -84,7 +84,8 @@ class Person(db.Model):
         CheckConstraint(one_of("role", PersonRole), name="role_known"),
         CheckConstraint(one_of("language", LANGUAGES), name="language_known"),
         CheckConstraint(
-            "NOT under_16 OR (guardian_consent_on IS NOT NULL AND guardian_consent_by <> '')",
+            "NOT under_16 OR anonymised_at IS NOT NULL"
+            " OR (guardian_consent_on IS NOT NULL AND guardian_consent_by <> '')",
             name="under_16_needs_consent",
         ),
     )
@@ -104,8 +105,15 @@ class Person(db.Model):
     guardian_consent_on: Mapped[date | None] = mapped_column(Date)
     guardian_consent_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Privacy: no more mails from this moment on; a deletion asked for; the person anonymised.
+    mail_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deletion_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Consent.purpose"
+    )
 
     @property
     def role_label(self):
@@ -113,6 +121,45 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
+
+
+class ConsentPurpose(enum.StrEnum):
+    PARTICIPATION = "participation"
+    PHOTOS = "photos"
+    CONTACT_SHARED = "contact_shared"  # contact details shared with the group
+    RESEARCH = "research"  # being contacted for follow-up research
+
+    @property
+    def label(self):
+        return CONSENT_LABELS[self]
+
+
+CONSENT_LABELS = {
+    ConsentPurpose.PARTICIPATION: _l("Taking part"),
+    ConsentPurpose.PHOTOS: _l("Being photographed"),
+    ConsentPurpose.CONTACT_SHARED: _l("Contact details shared with the group"),
+    ConsentPurpose.RESEARCH: _l("Being contacted for follow-up research"),
+}
+
+
+class Consent(db.Model):
+    """A person's yes or no for one purpose, and when and by whom it was recorded."""
+
+    __tablename__ = "consent"
+    __table_args__ = (
+        UniqueConstraint("person_id", "purpose"),
+        CheckConstraint(one_of("purpose", ConsentPurpose), name="purpose_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    given: Mapped[bool] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None: the person said so themselves, on their own page.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    person: Mapped[Person] = relationship(back_populates="consents")
 
 
 def people_matching(term: str = "") -> Select:

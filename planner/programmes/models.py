@@ -19,12 +19,17 @@ class ProgrammeRole(enum.StrEnum):
 
 class Programme(db.Model):
     __tablename__ = "programme"
+    __table_args__ = (
+        CheckConstraint("retention_months >= 1 AND retention_months <= 120", name="retention_in_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Personal data of a series is anonymised this many months after its last session.
+    retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
 
     members: Mapped[list[ProgrammeMember]] = relationship(
         back_populates="programme", cascade="all, delete-orphan"

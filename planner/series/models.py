@@ -51,6 +51,9 @@ class Series(db.Model):
         CheckConstraint(one_of("template_key", TEMPLATES), name="template_known"),
         CheckConstraint(one_of("status", SeriesStatus), name="status_known"),
         CheckConstraint("reminder_days >= 0", name="reminder_days_not_negative"),
+        CheckConstraint(
+            "evaluation_delay_hours >= 0 AND evaluation_delay_hours <= 336", name="evaluation_delay_in_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +70,10 @@ class Series(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Days before each session that those coming get a reminder (0: none).
     reminder_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Evaluation mails go out this many hours after a session ends.
+    evaluation_delay_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Set when the retention period passed and its personal data was anonymised.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     programme = relationship("Programme")
     venue: Mapped[Venue | None] = relationship()

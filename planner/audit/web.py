@@ -1,0 +1,24 @@
+"""The audit trail from a web request: the logged-in user, their address and the page."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from planner.audit.models import AuditAction
+from planner.audit.services import record_event
+
+
+def audit(action: AuditAction, object_type: str, object_id: object = "", detail: str = "", *, actor=None):
+    """Record an access made in this request; ``actor`` defaults to the logged-in staff user."""
+    if actor is None:
+        actor = current_user if current_user.is_authenticated else "participant"
+    return record_event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        ip_address=request.remote_addr or "",
+        source=f"{request.method} {request.path}",
+    )

@@ -1,0 +1,1 @@
+"""Evaluations: forms, who was asked, responses and the summaries trekkers read."""

@@ -1,0 +1,1 @@
+"""Privacy: retention and purging, a person's own data, and the public statements."""
