@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner.evaluations.models import CONDITION_LABELS, FormPurpose, Moment, QuestionKind
@@ -21,14 +22,14 @@ class FormDetailsForm(FlaskForm):
     title_en = StringField(_l("Title (English, optional)"), validators=[Optional(), Length(max=160)])
     intro_nl = TextAreaField(_l("Introduction (Dutch, optional)"), validators=[Optional(), Length(max=1000)])
     intro_en = TextAreaField(_l("Introduction (English, optional)"), validators=[Optional(), Length(max=1000)])
-    purpose = SelectField(_l("What is the form for?"), choices=[(k.value, v) for k, v in PURPOSE_LABELS.items()])
+    purpose = SelectField(_l("What is the form for?"), choices=[SelectChoice(k.value, v) for k, v in PURPOSE_LABELS.items()])
     anonymous = BooleanField(
         _l("Anonymous"), description=_l("Answers are stored without name, role or time. Nobody can trace them back.")
     )
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Type of question"), choices=[(k.value, k.value) for k in QuestionKind])
+    kind = SelectField(_l("Type of question"), choices=[SelectChoice(k.value, k.value) for k in QuestionKind])
     text_nl = StringField(_l("Question (Dutch)"), validators=[InputRequired(), Length(max=500)])
     text_en = StringField(_l("Question (English, optional)"), validators=[Optional(), Length(max=500)])
     hint_nl = StringField(_l("Explanation (Dutch, optional)"), validators=[Optional(), Length(max=300)])
@@ -45,7 +46,7 @@ class QuestionForm(FlaskForm):
     )
     condition = SelectField(
         _l("Condition of social quality"),
-        choices=[("", _l("None"))] + [(k.value, v) for k, v in CONDITION_LABELS.items()],
+        choices=[SelectChoice("", _l("None"))] + [SelectChoice(k.value, v) for k, v in CONDITION_LABELS.items()],
     )
     required = BooleanField(_l("An answer is required"))
     pair_key = StringField(
@@ -54,7 +55,9 @@ class QuestionForm(FlaskForm):
         validators=[Optional(), Length(max=40)],
     )
     moment = SelectField(
-        _l("Moment"), choices=[("", _l("Not part of a pair")), (Moment.BEFORE.value, _l("Before")), (Moment.NOW.value, _l("Now"))]
+        _l("Moment"),
+        choices=[SelectChoice("", _l("Not part of a pair")), SelectChoice(Moment.BEFORE.value, _l("Before")),
+                 SelectChoice(Moment.NOW.value, _l("Now"))],
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.attendance.models import Attendance, Presence
 from planner.audit.models import AuditAction
@@ -26,6 +28,7 @@ from planner.evaluations.services import (
     create_form,
     delete_question,
     evaluation_of,
+    evaluations_of,
     form_with_questions,
     forms_for_programme,
     is_frozen,
@@ -48,6 +51,10 @@ from planner.series.routes import series_or_404, session_or_404
 bp = Blueprint("evaluations", __name__)
 
 
+def _kind_choices() -> list[SelectChoice]:
+    return [SelectChoice(kind, label) for kind, label in kind_labels().items()]
+
+
 def _language() -> str:
     return str(get_locale())
 
@@ -67,7 +74,9 @@ def _form_or_404(programme, form_id: int, *, edit: bool = False) -> EvaluationFo
 def _forms_page(programme, details_form, status=200):
     ensure_builtin_forms()
     db.session.commit()
-    forms = db.session.scalars(forms_for_programme(programme)).all()
+    forms = db.session.scalars(
+        forms_for_programme(programme).options(selectinload(EvaluationForm.questions))
+    ).all()
     return render_template(
         "evaluations/forms.html", programme=programme, forms=forms, details_form=details_form,
         may_organise=can_organise(current_user, programme), purposes=PURPOSE_LABELS,
@@ -180,7 +189,7 @@ def _spec(question_form: QuestionForm) -> QuestionSpec:
 
 
 def _question_page(programme, form, question_form, question=None, status=200):
-    question_form.kind.choices = list(kind_labels().items())
+    question_form.kind.choices = _kind_choices()
     return render_template(
         "evaluations/question.html", programme=programme, form=form, question_form=question_form,
         question=question, frozen=is_frozen(form),
@@ -193,7 +202,7 @@ def new_question(slug: str, form_id: int):
     programme = programme_or_404(slug, can_organise)
     form = _form_or_404(programme, form_id, edit=True)
     question_form = QuestionForm()
-    question_form.kind.choices = list(kind_labels().items())
+    question_form.kind.choices = _kind_choices()
     if request.method == "POST":
         if not question_form.validate_on_submit():
             return _question_page(programme, form, question_form, status=422)
@@ -216,7 +225,7 @@ def edit_question(slug: str, form_id: int, key: str):
     form = _form_or_404(programme, form_id, edit=True)
     question = _question_or_404(form, key)
     question_form = QuestionForm(obj=question)
-    question_form.kind.choices = list(kind_labels().items())
+    question_form.kind.choices = _kind_choices()
     if request.method == "GET":
         question_form.options_nl.data = "\n".join(o.label_nl for o in question.options)
         question_form.options_en.data = "\n".join(o.label_en for o in question.options if o.label_en)
@@ -263,9 +272,9 @@ def delete(slug: str, form_id: int, key: str):
 
 
 def _series_page(series, delay_form, status=200, errors=()):
-    ensure_builtin_forms()
-    evaluations = {s.id: evaluation_of(s) for s in series.sessions if not s.is_cancelled}
-    db.session.commit()
+    evaluations, made = evaluations_of([s for s in series.sessions if not s.is_cancelled])
+    if made:  # committing only then keeps the loaded series from being read again
+        db.session.commit()
     forms = db.session.scalars(forms_for_programme(series.programme)).all()
     ids = list(evaluations)
     return render_template(

@@ -374,6 +374,24 @@ def evaluation_of(session: Session, *, create: bool = True) -> SessionEvaluation
     raise EvaluationError("form_changed_meanwhile")
 
 
+def evaluations_of(sessions) -> tuple[dict[int, SessionEvaluation], bool]:
+    """(session id → its evaluation, whether any was made): one query once all exist."""
+    ids = [s.id for s in sessions]
+    found = {
+        e.session_id: e
+        for e in db.session.scalars(
+            select(SessionEvaluation).where(SessionEvaluation.session_id.in_(ids))
+            .options(selectinload(SessionEvaluation.form))
+        )
+    } if ids else {}
+    made = False
+    for session in sessions:
+        if session.id not in found:
+            found[session.id] = evaluation_of(session)
+            made = True
+    return found, made
+
+
 def session_response_counts(session_ids) -> dict[int, int]:
     if not session_ids:
         return {}
