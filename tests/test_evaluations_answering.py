@@ -177,3 +177,13 @@ def test_the_short_link_speaks_the_browsers_chosen_language(db, client, programm
     assert "Hoe vond je de bijeenkomst?" in client.get(f"/e/{code}").get_data(as_text=True)
     client.post("/language", data={"lang": "en", "next": f"/e/{code}"})
     assert "How did you like the meeting?" in client.get(f"/e/{code}").get_data(as_text=True)
+
+
+def test_the_language_switch_on_a_personal_link_changes_the_persons_language(db, client, programme, organiser):
+    _series, _session, person, request = _asked(db, programme, organiser, language="nl")
+    assert "Hoe vond je de bijeenkomst?" in client.get(f"/e/{request.token}").get_data(as_text=True)
+    switched = client.post(f"/e/{request.token}/language", data={"lang": "en"})
+    assert switched.status_code == 302
+    assert "How did you like the meeting?" in client.get(f"/e/{request.token}").get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.language == "en"

@@ -427,11 +427,11 @@ def choose_forms(series: Series, choices: dict[int, int], delay_hours: int, *, a
         session = sessions.get(session_id)
         if session is None:
             raise EvaluationError("session_not_in_series")
-        if form_id not in allowed:
-            raise EvaluationError("unknown_form")
         evaluation = evaluation_of(session)
         if evaluation.form_id == form_id:
-            continue
+            continue  # unchanged, even when it is an older version kept for its answers
+        if form_id not in allowed:
+            raise EvaluationError("unknown_form")
         if answered.get(session_id):
             raise EvaluationError("session_has_responses", title=session.title)
         evaluation.form_id = form_id
