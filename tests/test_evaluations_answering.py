@@ -15,7 +15,6 @@ from planner.evaluations.sending import send_due
 from planner.evaluations.services import choose_forms, evaluation_of
 from planner.timekeeping import utcnow
 from tests import evaluation_factories as ef
-from tests import factories
 
 
 def _asked(db, programme, organiser, *, form_key=None, last_days_ago=1, **person):

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from planner.errors import DomainError
 from planner.evaluations.models import (
-    Channel,
     EvaluationAnswer,
     EvaluationForm,
     EvaluationOption,
@@ -175,6 +174,3 @@ def mark_paper_request_answered(session, person) -> None:
         .values(answered=True)
         .execution_options(synchronize_session=False)
     )
-
-
-__all__ = ["Answer", "Channel", "field_name", "posted_values", "read_answers", "save_response"]
