@@ -12,14 +12,17 @@ from flask_babel import gettext as _
 from planner.evaluations.answering import NOT_APPLICABLE, field_name
 from planner.evaluations.models import CONDITION_LABELS, Condition, EvaluationForm, EvaluationQuestion, QuestionKind
 
-FACES = {3: ["🙁", "😐", "🙂"], 5: ["😞", "🙁", "😐", "🙂", "😄"]}
+def face_mouth(position: int, count: int) -> str:
+    """The SVG path of a smiley's mouth: a frown for the first face, a smile for the last."""
+    bend = -1 + 2 * (position - 1) / (count - 1) if count > 1 else 0
+    return f"M7 15.5 Q12 {15.5 + 5 * bend:.1f} 17 15.5"
 
 
 @dataclass
 class Choice:
     value: str
     label: str
-    face: str = ""
+    face: str = ""  # the mouth of a smiley face, as an SVG path
 
 
 @dataclass
@@ -49,8 +52,8 @@ def _agree() -> list[Choice]:
 def choices_of(question: EvaluationQuestion, language: str) -> tuple[list[Choice], str]:
     kind = question.kind
     if kind == QuestionKind.SMILEY:
-        faces = FACES.get(len(question.options), [""] * len(question.options))
-        return [Choice(str(o.position), o.label(language), faces[n]) for n, o in enumerate(question.options)], "faces"
+        count = len(question.options)
+        return [Choice(str(o.position), o.label(language), face_mouth(o.position, count)) for o in question.options], "faces"
     if kind == QuestionKind.AGREE:
         return _agree(), "scale"
     if kind == QuestionKind.MARK:
