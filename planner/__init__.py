@@ -89,6 +89,8 @@ def _migrations_dir():
 def _register_blueprints(app: Flask) -> None:
     from planner.attendance.routes import bp as attendance_bp
     from planner.auth.routes import bp as auth_bp
+    from planner.evaluations.participant import bp as evaluation_participant_bp
+    from planner.evaluations.routes import bp as evaluations_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -106,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participant_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(evaluations_bp)
+    app.register_blueprint(evaluation_participant_bp)
 
 
 def _connect_areas(app: Flask) -> None:
@@ -119,6 +123,7 @@ def _connect_areas(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from planner.auth.cli import users_cli
     from planner.demo import demo_command
+    from planner.evaluations.cli import evaluations_cli
     from planner.invitations.cli import reminders_cli
     from planner.mail.cli import mail_cli
 
@@ -126,6 +131,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(evaluations_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

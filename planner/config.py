@@ -67,6 +67,10 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
         # A personal link stops working this many days after the last session of its series.
         "INVITATION_LINK_DAYS_AFTER_SERIES": int(os.environ.get("INVITATION_LINK_DAYS_AFTER_SERIES", "60")),
+        # Evaluations: a reminder this many days after the first mail (0: none); links and the
+        # screen's short link stop working this many days after the session ended.
+        "EVALUATION_REMINDER_DAYS": int(os.environ.get("EVALUATION_REMINDER_DAYS", "3")),
+        "EVALUATION_LINK_DAYS": int(os.environ.get("EVALUATION_LINK_DAYS", "30")),
         # Links in mails point here; participants open them outside the app.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
     }

@@ -172,6 +172,10 @@ def demo_command(if_empty: bool) -> None:
         if load_demo_invitations():  # a database loaded before invitations existed
             db.session.commit()
             click.echo("Demo invitations added.")
+    from planner.evaluations.catalogue import ensure_builtin_forms
+
+    ensure_builtin_forms()  # the built-in evaluation forms, loaded once
+    db.session.commit()
     if db.session.scalar(StaffUser.by_email(ADMIN_EMAIL)) is not None:
         click.echo(f"Demo login: {ADMIN_EMAIL} / {DEMO_PASSWORD} (organiser: ruud.hendriks@example.org)")
         click.echo("In debug mode the mails the demo queued are under Mailbox: /debug/mailbox/")

@@ -105,6 +105,37 @@ MESSAGES = {
         "The meeting “%(title)s” has already started. You can no longer change your answer.", **p
     ),
     "unknown_answer": lambda p: _("Choose yes, no or maybe."),
+    # Evaluations: building forms, choosing them per session, answering.
+    "form_title_required": lambda p: _("Enter a title for the form."),
+    "unknown_purpose": lambda p: _("Choose what the form is for."),
+    "builtin_form_read_only": lambda p: _("A built-in form cannot be changed. Make a copy and change the copy."),
+    "form_superseded": lambda p: _("There is a newer version of this form. Change that one."),
+    "form_changed_meanwhile": lambda p: _("Someone changed this form at the same moment. Please try again."),
+    "unknown_question_kind": lambda p: _("Choose a type of question."),
+    "question_text_required": lambda p: _("Enter the question in Dutch."),
+    "unknown_condition": lambda p: _("Choose one of the four conditions, or none."),
+    "pair_incomplete": lambda p: _("A before / now pair needs both a pair name and a moment (before or now)."),
+    "smiley_labels": lambda p: _(
+        "A smiley scale has 3 or 5 faces: enter 3 or 5 labels, one per line, saddest first. You entered %(count)s.",
+        **p,
+    ),
+    "choice_needs_options": lambda p: _("A choice question needs at least 2 options, one per line."),
+    "too_many_options": lambda p: _("At most %(maximum)s options.", **p),
+    "english_options_count": lambda p: _(
+        "Enter as many English labels as Dutch ones (%(count)s), or leave the English labels empty.", **p
+    ),
+    "duplicate_option": lambda p: _("The same option is entered twice."),
+    "unknown_question": lambda p: _("This question is no longer on the form."),
+    "delay_out_of_range": lambda p: _("The waiting time is from 0 to %(maximum)s hours.", **p),
+    "unknown_form": lambda p: _("Choose one of the forms of this learning studio."),
+    "session_has_responses": lambda p: _(
+        "“%(title)s” already has answers, so its form can no longer be changed.", **p
+    ),
+    "already_answered": lambda p: _("This form has already been filled in. Thank you!"),
+    "answer_required": lambda p: _("Please answer this question."),
+    "answer_unknown_option": lambda p: _("Choose one of the answers."),
+    "answer_too_long": lambda p: _("Your answer is too long: at most 2000 characters."),
+    "not_present": lambda p: _("This person was not marked present at this session."),
     "same_session": lambda p: _("Choose another session to move to."),
     "text_too_long": lambda p: _("The text is too long."),
     "bad_group_request": lambda p: _("Enter a number of groups or a group size from 1 to %(maximum)s.", **p),

@@ -12,7 +12,7 @@ def test_every_post_route_requires_a_csrf_token(app, admin_client, db, programme
         "slug": programme.slug, "series_id": series.id, "session_id": session.id,
         "user_id": admin.id, "blocked_id": blocked.id,
     }
-    values.update(person_id=1, organisation_id=1)  # refused before the record is looked up
+    values.update(person_id=1, organisation_id=1, form_id=1, key="q1")  # refused before the record is looked up
     invitation = factories.make_invitation(factories.make_series(programme, admin, title="Uitgenodigd"))
     values.update(token=invitation.token, invitation_id=invitation.id, code="00000000")
     post_rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods and r.endpoint != "static"]

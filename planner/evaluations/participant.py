@@ -1,0 +1,219 @@
+"""The participant's evaluation: the personal link from the mail, and the screen's short link.
+
+``/e/<token>`` is the personal link (43 characters); ``/e/<code>`` the short link shown on
+screen at the end of a session (8 characters). No account, no password; the personal link
+speaks the person's language, the short link the browser's (with the switch in the header).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import refresh
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.auth.forms import LanguageForm
+from planner.errors import DomainError
+from planner.evaluations.answering import posted_values, read_answers, save_response
+from planner.evaluations.display import questions_view
+from planner.evaluations.models import (
+    Channel,
+    EvaluationForm,
+    EvaluationQuestion,
+    EvaluationRequest,
+    SessionEvaluation,
+)
+from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of
+from planner.extensions import db
+from planner.messages import MESSAGES
+from planner.series.models import SeriesStatus, Session
+from planner.timekeeping import utcnow
+
+bp = Blueprint("evaluation_participant", __name__)
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+SHORT_CODE_PATTERN = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}")
+SECONDS_PER_QUESTION = 15
+
+
+@bp.after_request
+def _keep_the_link_private(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _not_found():
+    return render_template("evaluations/not_found.html"), 404
+
+
+def _link_days() -> timedelta:
+    return timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
+
+
+def _session_open(session: Session) -> bool:
+    series = session.series
+    return (
+        not session.is_cancelled
+        and series.status == SeriesStatus.PUBLISHED
+        and series.purged_at is None
+        and utcnow() <= session.ends_at + _link_days()
+    )
+
+
+def _request_for(token: str) -> EvaluationRequest | None:
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
+    found = db.session.scalar(
+        select(EvaluationRequest).where(EvaluationRequest.token == token)
+        .options(joinedload(EvaluationRequest.person),
+                 joinedload(EvaluationRequest.session).joinedload(Session.series))
+    )
+    if found is None:
+        return None
+    person = found.person
+    if person.mail_withdrawn_at or person.anonymised_at or person.deletion_requested_at:
+        return None
+    if not _session_open(found.session):
+        return None
+    g.locale = person.language
+    refresh()
+    return found
+
+
+def _screen_for(code: str) -> SessionEvaluation | None:
+    if not SHORT_CODE_PATTERN.fullmatch(code):
+        return None
+    found = db.session.scalar(
+        select(SessionEvaluation).where(SessionEvaluation.short_code == code)
+        .options(joinedload(SessionEvaluation.session).joinedload(Session.series))
+    )
+    if found is None or not found.screen_open or not _session_open(found.session):
+        return None
+    return found
+
+
+def _form(form_id: int) -> EvaluationForm:
+    return db.session.scalar(
+        select(EvaluationForm).where(EvaluationForm.id == form_id)
+        .options(selectinload(EvaluationForm.questions).selectinload(EvaluationQuestion.options))
+    )
+
+
+def progress(form: EvaluationForm) -> tuple[int, int]:
+    """(number of questions, minutes it takes, at least 1)."""
+    count = len(form.questions)
+    return count, max(1, round(count * SECONDS_PER_QUESTION / 60))
+
+
+def _problems(codes: dict[int, str]) -> dict[int, str]:
+    return {question_id: MESSAGES[code]({}) for question_id, code in codes.items()}
+
+
+def _answer_page(*, session, form, action, values=None, problems=None, language_action=None, status=200):
+    count, minutes = progress(form)
+    language = _current_language()
+    return render_template(
+        "evaluations/answer.html", session=session, series=session.series, form=form,
+        views=questions_view(form, language), language=language, action=action, values=values or {},
+        problems=problems or {}, count=count, minutes=minutes, language_action=language_action,
+    ), status
+
+
+def _current_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+@bp.route("/e/<code>", methods=["GET", "POST"])
+def answer(code: str):
+    if len(code) == SHORT_CODE_LENGTH:
+        return _screen(code)
+    return _personal(code)
+
+
+def _personal(token: str):
+    found = _request_for(token)
+    if found is None:
+        return _not_found()
+    session = found.session
+    language_action = url_for("evaluation_participant.language", token=token)
+    if utcnow() < session.ends_at:
+        return render_template("evaluations/not_yet.html", session=session, series=session.series,
+                               opens=session.ends_at, language_action=language_action)
+    if found.answered:
+        return render_template("evaluations/thanks.html", series=session.series, already=True,
+                               language_action=language_action)
+    form = _form(evaluation_of(session).form_id)
+    action = url_for("evaluation_participant.answer", code=token)
+    if request.method == "POST":
+        answers, codes = read_answers(form, request.form)
+        if codes:
+            return _answer_page(session=session, form=form, action=action, values=posted_values(form, request.form),
+                                problems=_problems(codes), language_action=language_action, status=422)
+        try:
+            save_response(session, form, answers, channel=Channel.MAIL, request=found)
+        except DomainError:
+            db.session.rollback()
+            return render_template("evaluations/thanks.html", series=session.series, already=True,
+                                   language_action=language_action)
+        db.session.commit()
+        return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
+    db.session.commit()  # the session's evaluation may just have been made
+    return _answer_page(session=session, form=form, action=action, language_action=language_action)
+
+
+def _screen(code: str):
+    found = _screen_for(code)
+    if found is None:
+        return _not_found()
+    session = found.session
+    if utcnow() < session.starts_at:
+        return render_template("evaluations/not_yet.html", session=session, series=session.series,
+                               opens=session.starts_at)
+    form = _form(found.form_id)
+    action = url_for("evaluation_participant.answer", code=code)
+    if request.method == "POST":
+        answers, codes = read_answers(form, request.form)
+        if codes:
+            return _answer_page(session=session, form=form, action=action, values=posted_values(form, request.form),
+                                problems=_problems(codes), status=422)
+        save_response(session, form, answers, channel=Channel.SCREEN)
+        db.session.commit()
+        return redirect(url_for("evaluation_participant.thanks", code=code), code=303)
+    return _answer_page(session=session, form=form, action=action)
+
+
+@bp.get("/e/<code>/thanks")
+def thanks(code: str):
+    if len(code) == SHORT_CODE_LENGTH:
+        found = _screen_for(code)
+        series = found.session.series if found else None
+        language_action = None
+    else:
+        found = _request_for(code)
+        series = found.session.series if found and found.answered else None
+        language_action = url_for("evaluation_participant.language", token=code)
+    if series is None:
+        return _not_found()
+    return render_template("evaluations/thanks.html", series=series, already=False, language_action=language_action)
+
+
+@bp.post("/e/<token>/language")
+def language(token: str):
+    """The header's language switch on a personal link changes the person's own language."""
+    found = _request_for(token)
+    if found is None:
+        return _not_found()
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    found.person.language = form.lang.data
+    db.session.commit()
+    return redirect(url_for("evaluation_participant.answer", code=token))
+

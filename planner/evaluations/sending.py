@@ -1,0 +1,178 @@
+"""Evaluation mails after a session, and one reminder: ``flask evaluations send`` (run from cron).
+
+A session is due once it ended more than the series' delay ago, and for at most
+``SEND_WITHIN`` after its end; cancelled sessions and unpublished or purged series are
+skipped. Everyone marked present who has an e-mail address and has not withdrawn gets one
+request (unique per session and person, so a second run, or a second machine, skips them)
+and one mail, queued in the same transaction. Reminders go once, to those who have not
+answered, ``EVALUATION_REMINDER_DAYS`` after the first mail.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, format_datetime
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from planner.attendance.models import Attendance, Presence
+from planner.evaluations.models import EvaluationRequest
+from planner.evaluations.services import evaluation_of
+from planner.extensions import db
+from planner.mail.services import queue_mail
+from planner.people.models import Person
+from planner.series.models import Series, SeriesStatus, Session, SessionStatus
+from planner.timekeeping import utcnow
+
+TOKEN_BYTES = 24  # 192 random bits, as the invitation links
+SEND_WITHIN = timedelta(days=14)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    reminded: int = 0
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def evaluation_link(request: EvaluationRequest) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/e/{request.token}"
+
+
+def link_valid_until(session: Session) -> datetime:
+    return session.ends_at + timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
+
+
+def _reachable():
+    return (
+        Person.email.is_not(None),
+        Person.mail_withdrawn_at.is_(None),
+        Person.anonymised_at.is_(None),
+        Person.deletion_requested_at.is_(None),
+    )
+
+
+def due_sessions(now: datetime) -> list[Session]:
+    candidates = db.session.scalars(
+        select(Session)
+        .join(Session.series)
+        .where(
+            Session.status == SessionStatus.SCHEDULED,
+            Session.ends_at <= now,
+            Session.ends_at >= now - SEND_WITHIN,
+            Series.status == SeriesStatus.PUBLISHED,
+            Series.purged_at.is_(None),
+        )
+        .options(joinedload(Session.series))
+        .order_by(Session.ends_at, Session.id)
+    ).all()
+    return [s for s in candidates if s.ends_at + timedelta(hours=s.series.evaluation_delay_hours) <= now]
+
+
+def _people_to_ask(session: Session) -> list[Person]:
+    asked = select(EvaluationRequest.id).where(
+        EvaluationRequest.session_id == session.id, EvaluationRequest.person_id == Person.id
+    )
+    return db.session.scalars(
+        select(Person)
+        .join(Attendance, Attendance.person_id == Person.id)
+        .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
+               *_reachable(), ~asked.exists())
+        .order_by(Person.id)
+    ).all()
+
+
+def _when(session: Session, language: str) -> str:
+    with force_locale(language):
+        return (
+            f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
+            f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
+        )
+
+
+def _queue(request: EvaluationRequest, template: str) -> None:
+    person, session = request.person, request.session
+    queue_mail(
+        to_address=person.email,
+        to_name=person.name,
+        language=person.language,
+        template=template,
+        context={
+            "person": person, "series": session.series, "session": session,
+            "when": _when(session, person.language), "link": evaluation_link(request),
+        },
+        reference=request.mail_reference,
+    )
+
+
+def send_requests(now: datetime) -> int:
+    sent = 0
+    for session in due_sessions(now):
+        people = _people_to_ask(session)
+        if not people:
+            continue
+        evaluation_of(session)  # sessions without a chosen form get the built-in session form
+        for person in people:
+            request = EvaluationRequest(session_id=session.id, person_id=person.id, token=new_token(), sent_at=now)
+            try:
+                with db.session.begin_nested():  # another run got there first: skip, keep the rest
+                    db.session.add(request)
+            except IntegrityError:
+                continue
+            request.person, request.session = person, session
+            _queue(request, "evaluation")
+            sent += 1
+    return sent
+
+
+def send_reminders(now: datetime) -> int:
+    days = current_app.config["EVALUATION_REMINDER_DAYS"]
+    if days <= 0:
+        return 0
+    link_days = timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
+    due = db.session.scalars(
+        select(EvaluationRequest)
+        .join(EvaluationRequest.person)
+        .join(EvaluationRequest.session)
+        .where(
+            EvaluationRequest.answered.is_(False),
+            EvaluationRequest.reminded_at.is_(None),
+            EvaluationRequest.token.is_not(None),
+            EvaluationRequest.sent_at <= now - timedelta(days=days),
+            Session.status == SessionStatus.SCHEDULED,
+            Session.ends_at >= now - link_days,
+            *_reachable(),
+        )
+        .options(joinedload(EvaluationRequest.person), joinedload(EvaluationRequest.session).joinedload(Session.series))
+        .order_by(EvaluationRequest.id)
+    ).all()
+    reminded = 0
+    for request in due:
+        claimed = db.session.execute(
+            update(EvaluationRequest)
+            .where(EvaluationRequest.id == request.id, EvaluationRequest.reminded_at.is_(None),
+                   EvaluationRequest.answered.is_(False))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # answered, or reminded by another run, just now
+            continue
+        _queue(request, "evaluation_reminder")
+        reminded += 1
+    return reminded
+
+
+def send_due(*, now: datetime | None = None) -> SendResult:
+    """Queue every evaluation mail and reminder that is due and not yet queued; the caller commits."""
+    now = now or utcnow()
+    result = SendResult(sent=send_requests(now), reminded=send_reminders(now))
+    db.session.flush()
+    return result

@@ -1,0 +1,444 @@
+"""Building forms, choosing a form per session, and the on-screen short link.
+
+A form that has responses is frozen: ``editable`` makes a new version (same lineage,
+version + 1, question keys kept), marks the old one superseded and moves the sessions
+that have no responses yet to the new version. Services add and flush; routes commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from planner.errors import DomainError
+from planner.evaluations.catalogue import SESSION, builtin_form
+from planner.evaluations.models import (
+    Condition,
+    EvaluationForm,
+    EvaluationOption,
+    EvaluationQuestion,
+    EvaluationRequest,
+    EvaluationResponse,
+    FormPurpose,
+    Moment,
+    QuestionKind,
+    SessionEvaluation,
+)
+from planner.extensions import db
+from planner.series.models import Series, Session
+
+# Short codes for the screen link: no 0/o, 1/l/i, so they can be typed over from a projector.
+SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+SHORT_CODE_LENGTH = 8
+MAX_DELAY_HOURS = 336
+SMILEY_SIZES = (3, 5)
+KINDS_WITH_OPTIONS = {QuestionKind.SMILEY, QuestionKind.CHOICE, QuestionKind.MULTIPLE}
+MAX_OPTIONS = 20
+
+
+class EvaluationError(DomainError):
+    pass
+
+
+@dataclass
+class FormDetails:
+    title_nl: str
+    title_en: str = ""
+    intro_nl: str = ""
+    intro_en: str = ""
+    anonymous: bool = False
+    purpose: str = FormPurpose.SESSION
+
+
+@dataclass
+class QuestionSpec:
+    kind: str
+    text_nl: str
+    text_en: str = ""
+    hint_nl: str = ""
+    hint_en: str = ""
+    condition: str | None = None
+    required: bool = False
+    options_nl: list[str] = field(default_factory=list)
+    options_en: list[str] = field(default_factory=list)
+    pair_key: str | None = None
+    moment: str | None = None
+
+
+# --- Reading.
+
+
+def forms_for_programme(programme):
+    """The built-in forms and the programme's own, newest version only: a select."""
+    return (
+        select(EvaluationForm)
+        .where(
+            or_(EvaluationForm.programme_id.is_(None), EvaluationForm.programme_id == programme.id),
+            EvaluationForm.superseded.is_(False),
+        )
+        .order_by(EvaluationForm.programme_id.is_not(None), EvaluationForm.title_nl, EvaluationForm.id)
+    )
+
+
+def form_with_questions(form_id: int) -> EvaluationForm | None:
+    return db.session.scalar(
+        select(EvaluationForm).where(EvaluationForm.id == form_id)
+        .options(selectinload(EvaluationForm.questions).selectinload(EvaluationQuestion.options))
+    )
+
+
+def newest_version(form: EvaluationForm) -> EvaluationForm:
+    return db.session.scalar(
+        select(EvaluationForm).where(EvaluationForm.lineage == form.lineage)
+        .order_by(EvaluationForm.version.desc()).limit(1)
+    )
+
+
+def response_count(form: EvaluationForm) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(EvaluationResponse).where(EvaluationResponse.form_id == form.id)
+    )
+
+
+def is_frozen(form: EvaluationForm) -> bool:
+    return response_count(form) > 0
+
+
+# --- Building.
+
+
+def _clean_details(details: FormDetails) -> FormDetails:
+    details.title_nl = (details.title_nl or "").strip()
+    details.title_en = (details.title_en or "").strip()
+    if not details.title_nl:
+        raise EvaluationError("form_title_required")
+    if len(details.title_nl) > 160 or len(details.title_en) > 160:
+        raise EvaluationError("too_long", field="title", maximum=160)
+    if details.purpose not in set(FormPurpose):
+        raise EvaluationError("unknown_purpose")
+    return details
+
+
+def create_form(programme, details: FormDetails, *, actor=None) -> EvaluationForm:
+    details = _clean_details(details)
+    form = EvaluationForm(
+        programme_id=programme.id, purpose=details.purpose, anonymous=details.anonymous,
+        title_nl=details.title_nl, title_en=details.title_en, intro_nl=details.intro_nl or "",
+        intro_en=details.intro_en or "", created_by_id=actor.id if actor else None,
+    )
+    db.session.add(form)
+    db.session.flush()
+    return form
+
+
+def _copy_questions(source: EvaluationForm, target: EvaluationForm) -> None:
+    target.questions = [
+        EvaluationQuestion(
+            position=q.position, key=q.key, kind=q.kind, text_nl=q.text_nl, text_en=q.text_en,
+            hint_nl=q.hint_nl, hint_en=q.hint_en, condition=q.condition, required=q.required,
+            pair_key=q.pair_key, moment=q.moment,
+            options=[
+                EvaluationOption(position=o.position, key=o.key, label_nl=o.label_nl, label_en=o.label_en)
+                for o in q.options
+            ],
+        )
+        for q in source.questions
+    ]
+
+
+def copy_form(source: EvaluationForm, programme, *, actor=None) -> EvaluationForm:
+    """A new form of the programme's own (a new lineage) with the same questions and keys."""
+    form = EvaluationForm(
+        programme_id=programme.id, purpose=source.purpose, anonymous=source.anonymous,
+        title_nl=source.title_nl[:150] + (" (kopie)" if source.programme_id else ""),
+        title_en=source.title_en, intro_nl=source.intro_nl, intro_en=source.intro_en,
+        created_by_id=actor.id if actor else None,
+    )
+    _copy_questions(source, form)
+    db.session.add(form)
+    db.session.flush()
+    return form
+
+
+def editable(form: EvaluationForm, *, actor=None) -> EvaluationForm:
+    """The version an edit may change: the form itself, or a new version when it has responses."""
+    if form.programme_id is None:
+        raise EvaluationError("builtin_form_read_only")
+    if form.superseded:
+        raise EvaluationError("form_superseded")
+    if not is_frozen(form):
+        return form
+    new = EvaluationForm(
+        lineage=form.lineage, version=form.version + 1, programme_id=form.programme_id,
+        purpose=form.purpose, anonymous=form.anonymous, title_nl=form.title_nl, title_en=form.title_en,
+        intro_nl=form.intro_nl, intro_en=form.intro_en, created_by_id=actor.id if actor else None,
+    )
+    _copy_questions(form, new)
+    try:
+        with db.session.begin_nested():
+            db.session.add(new)
+            form.superseded = True
+    except IntegrityError:
+        raise EvaluationError("form_changed_meanwhile") from None
+    # Sessions that nobody has answered yet move on to the new version.
+    answered = select(EvaluationResponse.session_id).where(EvaluationResponse.form_id == form.id)
+    for evaluation in db.session.scalars(
+        select(SessionEvaluation).where(SessionEvaluation.form_id == form.id,
+                                        SessionEvaluation.session_id.not_in(answered))
+    ):
+        evaluation.form_id = new.id
+    db.session.flush()
+    return new
+
+
+def update_form_details(form: EvaluationForm, details: FormDetails, *, actor=None) -> EvaluationForm:
+    details = _clean_details(details)
+    target = editable(form, actor=actor)
+    target.title_nl, target.title_en = details.title_nl, details.title_en
+    target.intro_nl, target.intro_en = details.intro_nl or "", details.intro_en or ""
+    target.purpose, target.anonymous = details.purpose, details.anonymous
+    db.session.flush()
+    return target
+
+
+def _clean_lines(lines) -> list[str]:
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+def validate_question(spec: QuestionSpec) -> QuestionSpec:
+    spec.text_nl = (spec.text_nl or "").strip()
+    spec.text_en = (spec.text_en or "").strip()
+    spec.hint_nl = (spec.hint_nl or "").strip()
+    spec.hint_en = (spec.hint_en or "").strip()
+    if spec.kind not in set(QuestionKind):
+        raise EvaluationError("unknown_question_kind")
+    if not spec.text_nl:
+        raise EvaluationError("question_text_required")
+    if len(spec.text_nl) > 500 or len(spec.text_en) > 500:
+        raise EvaluationError("too_long", field="question", maximum=500)
+    if len(spec.hint_nl) > 300 or len(spec.hint_en) > 300:
+        raise EvaluationError("too_long", field="hint", maximum=300)
+    spec.condition = spec.condition or None
+    if spec.condition is not None and spec.condition not in set(Condition):
+        raise EvaluationError("unknown_condition")
+    spec.pair_key = (spec.pair_key or "").strip() or None
+    spec.moment = spec.moment or None
+    if (spec.pair_key is None) != (spec.moment is None):
+        raise EvaluationError("pair_incomplete")
+    if spec.moment is not None and spec.moment not in set(Moment):
+        raise EvaluationError("pair_incomplete")
+    if spec.pair_key and len(spec.pair_key) > 40:
+        raise EvaluationError("too_long", field="pair", maximum=40)
+    if spec.kind in KINDS_WITH_OPTIONS:
+        spec.options_nl = _clean_lines(spec.options_nl)
+        spec.options_en = _clean_lines(spec.options_en)
+        if spec.kind == QuestionKind.SMILEY and len(spec.options_nl) not in SMILEY_SIZES:
+            raise EvaluationError("smiley_labels", count=len(spec.options_nl))
+        if spec.kind != QuestionKind.SMILEY and len(spec.options_nl) < 2:
+            raise EvaluationError("choice_needs_options")
+        if len(spec.options_nl) > MAX_OPTIONS:
+            raise EvaluationError("too_many_options", maximum=MAX_OPTIONS)
+        if spec.options_en and len(spec.options_en) != len(spec.options_nl):
+            raise EvaluationError("english_options_count", count=len(spec.options_nl))
+        if len({o.casefold() for o in spec.options_nl}) != len(spec.options_nl):
+            raise EvaluationError("duplicate_option")
+        if any(len(o) > 200 for o in spec.options_nl + spec.options_en):
+            raise EvaluationError("too_long", field="option", maximum=200)
+    else:
+        spec.options_nl, spec.options_en = [], []
+    return spec
+
+
+def _apply(question: EvaluationQuestion, spec: QuestionSpec) -> None:
+    question.kind, question.text_nl, question.text_en = spec.kind, spec.text_nl, spec.text_en
+    question.hint_nl, question.hint_en = spec.hint_nl, spec.hint_en
+    question.condition, question.required = spec.condition, spec.required
+    question.pair_key, question.moment = spec.pair_key, spec.moment
+    wanted = [(nl, spec.options_en[n] if spec.options_en else "") for n, nl in enumerate(spec.options_nl)]
+    current = [(o.label_nl, o.label_en) for o in question.options]
+    if wanted == current:
+        return
+    # Options keep their key where the Dutch label stays the same, so answers line up.
+    by_label = {o.label_nl.casefold(): o.key for o in question.options}
+    used = set(by_label.values())
+    question.options = []
+    db.session.flush()
+    options = []
+    for position, (nl, en) in enumerate(wanted, start=1):
+        key = by_label.get(nl.casefold())
+        if key is None:
+            key = uuid.uuid4().hex[:8]
+            while key in used:
+                key = uuid.uuid4().hex[:8]
+        used.add(key)
+        options.append(EvaluationOption(position=position, key=key, label_nl=nl, label_en=en))
+    question.options = options
+
+
+def _question(form: EvaluationForm, key: str) -> EvaluationQuestion:
+    for question in form.questions:
+        if question.key == key:
+            return question
+    raise EvaluationError("unknown_question")
+
+
+def add_question(form: EvaluationForm, spec: QuestionSpec, *, actor=None) -> tuple[EvaluationForm, EvaluationQuestion]:
+    spec = validate_question(spec)
+    target = editable(form, actor=actor)
+    keys = {q.key for q in target.questions}
+    key = "q" + uuid.uuid4().hex[:8]
+    while key in keys:
+        key = "q" + uuid.uuid4().hex[:8]
+    position = max((q.position for q in target.questions), default=0) + 1
+    question = EvaluationQuestion(key=key, position=position, kind=spec.kind, text_nl=spec.text_nl)
+    _apply(question, spec)
+    target.questions.append(question)
+    db.session.flush()
+    return target, question
+
+
+def update_question(form: EvaluationForm, key: str, spec: QuestionSpec, *, actor=None) -> EvaluationForm:
+    spec = validate_question(spec)
+    _question(form, key)  # an unknown question is refused before a version is made
+    target = editable(form, actor=actor)
+    _apply(_question(target, key), spec)
+    db.session.flush()
+    return target
+
+
+def move_question(form: EvaluationForm, key: str, direction: str, *, actor=None) -> EvaluationForm:
+    _question(form, key)
+    target = editable(form, actor=actor)
+    questions = sorted(target.questions, key=lambda q: q.position)
+    index = next(n for n, q in enumerate(questions) if q.key == key)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(questions):
+        return target
+    a, b = questions[index], questions[other]
+    a_position, b_position = a.position, b.position
+    # Positions are unique per form: park one out of the way while swapping.
+    a.position = -1
+    db.session.flush()
+    b.position = a_position
+    db.session.flush()
+    a.position = b_position
+    db.session.flush()
+    target.questions.sort(key=lambda q: q.position)
+    return target
+
+
+def delete_question(form: EvaluationForm, key: str, *, actor=None) -> EvaluationForm:
+    _question(form, key)
+    target = editable(form, actor=actor)
+    question = _question(target, key)
+    target.questions.remove(question)
+    db.session.flush()
+    for position, remaining in enumerate(sorted(target.questions, key=lambda q: q.position), start=1):
+        if remaining.position != position:
+            remaining.position = position
+            db.session.flush()
+    return target
+
+
+# --- Sessions and their forms.
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def evaluation_of(session: Session, *, create: bool = True) -> SessionEvaluation | None:
+    """The session's form and short code; made with the built-in session form when missing."""
+    evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == session.id))
+    if evaluation is not None or not create:
+        return evaluation
+    form = builtin_form(SESSION)
+    for _attempt in range(5):
+        try:
+            with db.session.begin_nested():
+                evaluation = SessionEvaluation(session_id=session.id, form_id=form.id, short_code=new_short_code())
+                db.session.add(evaluation)
+            return evaluation
+        except IntegrityError:
+            # Another request made it first, or (very rarely) the short code was taken.
+            evaluation = db.session.scalar(
+                select(SessionEvaluation).where(SessionEvaluation.session_id == session.id)
+            )
+            if evaluation is not None:
+                return evaluation
+    raise EvaluationError("form_changed_meanwhile")
+
+
+def evaluations_of(sessions) -> tuple[dict[int, SessionEvaluation], bool]:
+    """(session id → its evaluation, whether any was made): one query once all exist."""
+    ids = [s.id for s in sessions]
+    found = {
+        e.session_id: e
+        for e in db.session.scalars(
+            select(SessionEvaluation).where(SessionEvaluation.session_id.in_(ids))
+            .options(selectinload(SessionEvaluation.form))
+        )
+    } if ids else {}
+    made = False
+    for session in sessions:
+        if session.id not in found:
+            found[session.id] = evaluation_of(session)
+            made = True
+    return found, made
+
+
+def session_response_counts(session_ids) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(EvaluationResponse.session_id, func.count())
+        .where(EvaluationResponse.session_id.in_(list(session_ids)))
+        .group_by(EvaluationResponse.session_id)
+    )
+    return dict(rows.all())
+
+
+def request_counts(session_ids) -> dict[int, tuple[int, int]]:
+    """session id → (asked, answered), counted in the database."""
+    if not session_ids:
+        return {}
+    answered = func.sum(func.cast(EvaluationRequest.answered, db.Integer))
+    rows = db.session.execute(
+        select(EvaluationRequest.session_id, func.count(), answered)
+        .where(EvaluationRequest.session_id.in_(list(session_ids)))
+        .group_by(EvaluationRequest.session_id)
+    )
+    return {session_id: (asked, int(done or 0)) for session_id, asked, done in rows}
+
+
+def choose_forms(series: Series, choices: dict[int, int], delay_hours: int, *, actor=None) -> None:
+    """Set the form of each session (session id → form id) and the series' delay before mailing."""
+    if delay_hours is None or not 0 <= delay_hours <= MAX_DELAY_HOURS:
+        raise EvaluationError("delay_out_of_range", maximum=MAX_DELAY_HOURS)
+    allowed = {f.id: f for f in db.session.scalars(forms_for_programme(series.programme))}
+    sessions = {s.id: s for s in series.sessions}
+    answered = session_response_counts(list(sessions))
+    for session_id, form_id in choices.items():
+        session = sessions.get(session_id)
+        if session is None:
+            raise EvaluationError("session_not_in_series")
+        evaluation = evaluation_of(session)
+        if evaluation.form_id == form_id:
+            continue  # unchanged, even when it is an older version kept for its answers
+        if form_id not in allowed:
+            raise EvaluationError("unknown_form")
+        if answered.get(session_id):
+            raise EvaluationError("session_has_responses", title=session.title)
+        evaluation.form_id = form_id
+    series.evaluation_delay_hours = delay_hours
+    db.session.flush()
+
+
+def set_screen_open(evaluation: SessionEvaluation, is_open: bool) -> None:
+    evaluation.screen_open = is_open
+    db.session.flush()
