@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from planner.audit.models import AuditAction
@@ -42,8 +42,8 @@ def save(token: str):
         if value == "":
             continue  # left open: nothing changes
         if value not in ANSWERS:
-            flash(_("Choose yes or no for each question."), "error")
-            return redirect(url_for("participant.personal_page", token=token) + "#consent"), 303
+            message = _("Choose yes or no for each question.")
+            return render_template("error.html", code=400, message=message), 400
         answers[purpose] = ANSWERS[value]
     person = invitation.person
     changed = [p for p, given in answers.items() if next((c.given for c in person.consents if c.purpose == p), None) != given]
