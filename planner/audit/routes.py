@@ -17,7 +17,7 @@ from planner.auth.access import admin_required
 from planner.extensions import db
 from planner.pagination import paginate
 
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp = Blueprint("audit", __name__)
 
 EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
 
@@ -35,7 +35,7 @@ def _filter_form() -> tuple[TrailFilterForm, TrailFilter]:
     )
 
 
-@bp.get("")
+@bp.get("/admin/audit")
 @admin_required
 def index():
     form, chosen = _filter_form()
@@ -73,7 +73,7 @@ def _record_export(chosen: TrailFilter, kind: str) -> None:
     db.session.commit()
 
 
-@bp.get(".csv")
+@bp.get("/admin/audit.csv")
 @admin_required
 def export_csv():
     _, chosen = _filter_form()
@@ -89,7 +89,7 @@ def export_csv():
     )
 
 
-@bp.get(".xlsx")
+@bp.get("/admin/audit.xlsx")
 @admin_required
 def export_xlsx():
     from openpyxl import Workbook
