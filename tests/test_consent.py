@@ -74,7 +74,7 @@ def test_the_person_form_records_consent_and_the_person_page_shows_it(organiser_
         "consent_participation": "yes", "consent_photos": "no", "consent_contact_shared": "", "consent_research": "yes",
     }
     response = organiser_client.post(f"/people/{person.id}/edit", data=data)
-    assert response.status_code == 302 and response.location == f"/people/{person.id}"
+    assert response.status_code == 302
     db.session.expire_all()
     answers = {c.purpose: (c.given, c.recorded_by_id) for c in db.session.get(Person, person.id).consents}
     assert answers == {

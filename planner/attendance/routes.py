@@ -166,10 +166,13 @@ def door_qr(series_id: int, session_id: int):
 
 def _groups_page(series, session, form, status=200):
     drawing = drawing_of(session)
-    return render_template(
+    html = render_template(
         "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
         groups=groups_view(session, drawing), available=len(participants(session)),
-    ), status
+    )
+    audit(AuditAction.VIEW, "breakout_groups", session.id)
+    db.session.commit()
+    return html, status
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups")
@@ -226,9 +229,12 @@ def change_group(series_id: int, session_id: int):
 @login_required
 def print_groups(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    return render_template(
+    html = render_template(
         "attendance/groups_print.html", series=series, session=session, groups=groups_view(session, drawing_of(session))
     )
+    audit(AuditAction.EXPORT, "breakout_groups", session.id, "print")
+    db.session.commit()
+    return html
 
 
 # --- Figures: organisers and trekkers of the programme.

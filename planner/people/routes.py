@@ -149,7 +149,7 @@ def _person_form_page(person: Person | None):
             target.errors.append(describe(error))
         else:
             flash(_("%(name)s saved.", name=saved.name), "success")
-            return redirect(url_for("people.show", person_id=saved.id))
+            return redirect(url_for("people.index", q=saved.email or saved.name))
     status = 422 if form.errors else 200
     html = render_template("people/form.html", form=form, person=person, consent_purposes=list(ConsentPurpose))
     if person is not None and request.method == "GET":
