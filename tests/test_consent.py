@@ -234,3 +234,39 @@ def test_pasted_addresses_become_adults_and_the_form_says_so(organiser_client, d
     assert response.status_code == 302
     person = db.session.scalar(select(Person).where(Person.email == "nieuw@example.org"))
     assert person.under_16 is False
+
+
+def test_the_services_refuse_an_under_16_without_consent_by_code(db, programme, organiser):
+    from planner.attendance.services import add_walk_in
+    from planner.people.importing import Table, check_rows
+
+    session = factories.make_series(programme, organiser).sessions[0]
+    with pytest.raises(PeopleError) as refused:
+        add_walk_in(session, name="Sam", role="resident", organisation="Jongerenwerk", under_16=True,
+                    guardian_consent_by="Moeder", actor=organiser)
+    assert refused.value.code == "guardian_consent_required"
+    db.session.rollback()
+    assert count(db, Person) == 0 and count(db, Organisation) == 0
+
+    table = Table(header=IMPORT_HEADER, rows=[
+        (2, ["Kim", "bewoner", "x", "2026-01-12", "Vader"]),
+        (3, ["Lot", "bewoner", "ja", "2026-01-12", ""]),
+        (4, ["Mo", "bewoner", "ja", "12.13.2026", "Oma"]),
+        (5, ["Nina", "bewoner", "wie weet", "", ""]),
+    ])
+    mapping = {"name": 0, "role": 1, "under_16": 2, "guardian_consent_on": 3, "guardian_consent_by": 4}
+    checks = check_rows(table, mapping)
+    assert [[p.code for p in c.problems] for c in checks] == [
+        [], ["guardian_consent_required"], ["invalid_consent_date"], ["not_yes_or_no"],
+    ]
+
+
+def test_the_person_page_asks_a_fixed_number_of_queries(app, organiser_client, organiser, admin, db):
+    from tests.test_query_counts import queries_for
+
+    person = factories.make_person(name="Vera")
+    few = queries_for(app, organiser_client, f"/people/{person.id}")
+    for purpose, actor in zip(ConsentPurpose, [organiser, admin, None, organiser]):
+        record_consent(person, purpose, True, actor)
+    db.session.commit()
+    assert queries_for(app, organiser_client, f"/people/{person.id}") <= few + 1, "one query for the recorders"
