@@ -178,6 +178,10 @@ def test_a_bad_filter_is_a_clear_4xx(admin_client, admin, db):
     assert response.status_code == 400 and "must not be before" in response.get_data(as_text=True)
     response = admin_client.get("/admin/audit?action=steal&since=gisteren")
     assert response.status_code == 400 and "valid" in response.get_data(as_text=True).lower()
+    for export in ("/admin/audit.csv", "/admin/audit.xlsx"):
+        response = admin_client.get(export + "?since=gisteren")
+        assert response.status_code == 400 and "valid" in response.get_data(as_text=True).lower(), export
+    assert events(db, object_type="audit_trail") == [], "a refused export is not recorded"
 
 
 def test_the_page_asks_a_fixed_number_of_queries(app, admin_client, db):

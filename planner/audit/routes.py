@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
@@ -66,6 +66,15 @@ def _rows(chosen: TrailFilter):
     return header, rows
 
 
+def _export_filter() -> TrailFilter:
+    form, chosen = _filter_form()
+    if form.errors:
+        # Never export the whole trail because a filter could not be read.
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        abort(make_response(render_template("error.html", code=400, message=message), 400))
+    return chosen
+
+
 def _record_export(chosen: TrailFilter, kind: str) -> None:
     # Exporting the trail is itself an access worth knowing about; the filter says what.
     detail = ";".join(f"{k}={v}" for k, v in vars(chosen).items() if v)
@@ -76,7 +85,7 @@ def _record_export(chosen: TrailFilter, kind: str) -> None:
 @bp.get("/admin/audit.csv")
 @admin_required
 def export_csv():
-    _, chosen = _filter_form()
+    chosen = _export_filter()
     _record_export(chosen, "csv")
     header, rows = _rows(chosen)
     out = io.StringIO()
@@ -94,7 +103,7 @@ def export_csv():
 def export_xlsx():
     from openpyxl import Workbook
 
-    _, chosen = _filter_form()
+    chosen = _export_filter()
     _record_export(chosen, "xlsx")
     header, rows = _rows(chosen)
     workbook = Workbook(write_only=True)
