@@ -88,9 +88,11 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from planner.attendance.routes import bp as attendance_bp
+    from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
     from planner.evaluations.routes import bp as evaluations_bp
+    from planner.invitations.consent import bp as consent_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -98,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.people.routes import bp as people_bp
     from planner.programmes.routes import bp as programmes_bp
     from planner.series.routes import bp as series_bp
+    from planner.statements.routes import bp as statements_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(mail_bp)
@@ -107,9 +110,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(consent_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(evaluation_participant_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(statements_bp)
 
 
 def _connect_areas(app: Flask) -> None:
@@ -121,6 +127,7 @@ def _connect_areas(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from planner.audit.cli import audit_cli
     from planner.auth.cli import users_cli
     from planner.demo import demo_command
     from planner.evaluations.cli import evaluations_cli
@@ -132,6 +139,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(evaluations_cli)
+    app.cli.add_command(audit_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

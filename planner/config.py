@@ -73,4 +73,6 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "EVALUATION_LINK_DAYS": int(os.environ.get("EVALUATION_LINK_DAYS", "30")),
         # Links in mails point here; participants open them outside the app.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Where people send questions about their data and about accessibility (shown in the statements).
+        "PRIVACY_CONTACT": os.environ.get("PRIVACY_CONTACT", ""),
     }

@@ -66,6 +66,11 @@ MESSAGES = {
         "Someone under 16 can only be stored when a parent or guardian has consented: enter the "
         "date and who gave consent."
     ),
+    "unknown_consent_purpose": lambda p: _("Unknown purpose of consent: %(purpose)s.", **p),
+    "not_yes_or_no": lambda p: _("%(field)s must be yes or no, not “%(value)s”.", **p),
+    "invalid_consent_date": lambda p: _(
+        "“%(value)s” is not a date. Write the date of consent as 31-12-2026 or 2026-12-31.", **p
+    ),
     "organisation_taken": lambda p: _("There is already an organisation %(name)s in this municipality.", **p),
     "role_required": lambda p: _("Enter a role."),
     "duplicate_in_file": lambda p: _("%(email)s is already in row %(row)s of the file.", **p),

@@ -148,7 +148,8 @@ def test_csv_with_bom_semicolons_and_windows_encoding(db):
         assert table.header == ["Naam", "E-mail", "Rol", "Gemeente"]
         assert table.rows == [(2, ["Zoë", "zoe@example.org", "bewoner", "Nijmegen"])]
         assert propose_mapping(table) == {
-            "name": 0, "email": 1, "phone": None, "role": 2, "organisation": None, "municipality": 3, "language": None
+            "name": 0, "email": 1, "phone": None, "role": 2, "organisation": None, "municipality": 3, "language": None,
+            "under_16": None, "guardian_consent_on": None, "guardian_consent_by": None,
         }
 
 

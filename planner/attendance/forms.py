@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -19,6 +19,17 @@ class WalkInForm(FlaskForm):
         _l("E-mail address"),
         description=_l("Optional. We use it to find someone we already know."),
         validators=[Optional(), Length(max=254)],
+    )
+    under_16 = BooleanField(_l("Under 16"))
+    guardian_consent_on = DateField(
+        _l("Date of consent"),
+        description=_l("Only for someone under 16: when a parent or guardian consented."),
+        validators=[Optional()],
+    )
+    guardian_consent_by = StringField(
+        _l("Consent given by"),
+        description=_l("Name of the parent or guardian."),
+        validators=[Optional(), Length(max=120)],
     )
 
     def __init__(self, *args, **kwargs):

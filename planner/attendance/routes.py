@@ -24,6 +24,8 @@ from planner.attendance.services import (
     unmark,
 )
 from planner.attendance.figures import figure_rows, session_figures, sessions_attended
+from planner.audit.models import AuditAction
+from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.extensions import db
@@ -82,10 +84,14 @@ def _check_in_page(series, session, walk_in_form, status=200):
     search = _search()
     rows = session_list(session, search)
     present = sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
-    return render_template(
+    html = render_template(
         "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
         present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
-    ), status
+    )
+    # After rendering: the commit expires what the page has loaded.
+    audit(AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", [r.person.id for r in rows]))
+    db.session.commit()
+    return html, status
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/mark")
@@ -107,6 +113,7 @@ def mark_person(series_id: int, session_id: int):
         db.session.rollback()
         flash(describe(error), "error")
         return _back(series, session)
+    audit(AuditAction.CHANGE, "attendance", session.id, f"person {person_id}: {status}")
     db.session.commit()
     return _back(series, session, anchor=f"person-{person_id}")
 
@@ -121,12 +128,15 @@ def walk_in(series_id: int, session_id: int):
     try:
         person = add_walk_in(
             session, name=form.name.data, role=form.role.data, organisation=form.organisation.data or "",
-            email=form.email.data or None, actor=current_user,
+            email=form.email.data or None, under_16=form.under_16.data,
+            guardian_consent_on=form.guardian_consent_on.data, guardian_consent_by=form.guardian_consent_by.data or "",
+            actor=current_user,
         )
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(describe(error))
         return _check_in_page(series, session, form, status=400)
+    audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
     db.session.commit()
     flash(_("%(name)s is checked in.", name=person.name), "success")
     return _back(series, session, anchor=f"person-{person.id}")
@@ -137,7 +147,10 @@ def walk_in(series_id: int, session_id: int):
 def sheet(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
-    return render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
+    html = render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
+    audit(AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows]))
+    db.session.commit()
+    return html
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/check-in/qr")
@@ -153,10 +166,13 @@ def door_qr(series_id: int, session_id: int):
 
 def _groups_page(series, session, form, status=200):
     drawing = drawing_of(session)
-    return render_template(
+    html = render_template(
         "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
         groups=groups_view(session, drawing), available=len(participants(session)),
-    ), status
+    )
+    audit(AuditAction.VIEW, "breakout_groups", session.id)
+    db.session.commit()
+    return html, status
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups")
@@ -213,9 +229,12 @@ def change_group(series_id: int, session_id: int):
 @login_required
 def print_groups(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    return render_template(
+    html = render_template(
         "attendance/groups_print.html", series=series, session=session, groups=groups_view(session, drawing_of(session))
     )
+    audit(AuditAction.EXPORT, "breakout_groups", session.id, "print")
+    db.session.commit()
+    return html
 
 
 # --- Figures: organisers and trekkers of the programme.
@@ -266,6 +285,8 @@ def _table(series):
 def figures_csv(series_id: int):
     series = series_or_404(series_id, can_view)
     header, rows = _table(series)
+    audit(AuditAction.EXPORT, "attendance_figures", series.id, "csv")
+    db.session.commit()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
@@ -283,6 +304,8 @@ def figures_xlsx(series_id: int):
 
     series = series_or_404(series_id, can_view)
     header, rows = _table(series)
+    audit(AuditAction.EXPORT, "attendance_figures", series.id, "xlsx")
+    db.session.commit()
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Attendance"

@@ -7,7 +7,7 @@ with who made it (none: the participant themselves) and when.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +19,13 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.models import Organisation, Person
-from planner.people.services import create_person, find_or_create_organisation, normalise_email, person_with_email
+from planner.people.services import (
+    check_guardian_consent,
+    create_person,
+    find_or_create_organisation,
+    normalise_email,
+    person_with_email,
+)
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -191,20 +197,30 @@ def add_walk_in(
     role: str,
     organisation: str = "",
     email: str | None = None,
+    under_16: bool = False,
+    guardian_consent_on: date | None = None,
+    guardian_consent_by: str = "",
     actor,
     now: datetime | None = None,
 ) -> Person:
-    """Someone who came without an answer: found among the people we know or added, and marked present."""
+    """Someone who came without an answer: found among the people we know or added, and marked present.
+
+    Someone new and under 16 is only added with a parent's or guardian's consent."""
     if session.is_cancelled:
         raise AttendanceError("session_cancelled", title=session.title)
     if email and normalise_email(email) is None:
         raise AttendanceError("invalid_email")
     person = find_walk_in(name, organisation, email)
     if person is None:
+        # Checked before the organisation is made, so a refusal leaves nothing behind.
+        check_guardian_consent(under_16, guardian_consent_on, guardian_consent_by)
         fields = {}
         if organisation.strip():
             fields["organisation"] = find_or_create_organisation(organisation)
-        person = create_person(name=name, role=role, email=email or None, **fields)
+        person = create_person(
+            name=name, role=role, email=email or None, under_16=under_16,
+            guardian_consent_on=guardian_consent_on, guardian_consent_by=guardian_consent_by, **fields,
+        )
     _set(session, person.id, Presence.PRESENT, via=Via.WALK_IN, actor=actor, now=now or utcnow())
     return person
 

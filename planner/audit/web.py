@@ -22,3 +22,9 @@ def audit(action: AuditAction, object_type: str, object_id: object = "", detail:
         ip_address=request.remote_addr or "",
         source=f"{request.method} {request.path}",
     )
+
+
+def ids_detail(label: str, ids) -> str:
+    """"label: 3,5,8" for a page that showed these objects, cut to fit the detail column."""
+    text = f"{label}: " + ",".join(str(i) for i in ids)
+    return text if len(text) <= 300 else text[:299] + "…"

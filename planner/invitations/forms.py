@@ -69,7 +69,10 @@ class InviteForm(FlaskForm):
     role = SelectField(_l("Everyone with a role"), default="")
     emails = TextAreaField(
         _l("E-mail addresses"),
-        description=_l("One or more addresses, separated by new lines or commas. New people are added."),
+        description=_l(
+            "One or more addresses, separated by new lines or commas. New people are added as adults "
+            "(16 or older). Add someone under 16 on the People page first, with the consent of a parent or guardian."
+        ),
         validators=[Optional(), Length(max=100_000)],
     )
     sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner.audit.models import AuditAction
+from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise
 from planner.errors import DomainError
 from planner.extensions import db
@@ -70,14 +72,19 @@ def _search() -> str:
 def _page(series, form=None, place_form=None, status=200):
     overview = invitations_overview(series)
     search = _search()
-    return render_template(
+    html = render_template(
         "invitations/index.html",
         series=series,
         overview=overview,
         form=form or _invite_form(series, search),
         place_form=place_form or _place_form(series, overview),
         search=search,
-    ), status
+    )
+    # After rendering: the commit expires what the page has loaded.
+    audit(AuditAction.VIEW, "invitation_list", series.id,
+          ids_detail("persons", [row.invitation.person_id for row in overview.active]))
+    db.session.commit()
+    return html, status
 
 
 @bp.get("/series/<int:series_id>/invitations")
@@ -118,6 +125,8 @@ def invite(series_id: int):
             result = invite_people(series, _chosen_people(form, series), sessions, actor=current_user)
             counts = {"new": len(result.invited), "extended": len(result.extended),
                       "unchanged": len(result.unchanged), "letters": len(result.letters)}
+            audit(AuditAction.CHANGE, "invitation_list", series.id,
+                  "invited: {new} new, {extended} extended".format(**counts))
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -249,7 +258,10 @@ def letter(series_id: int, invitation_id: int):
     invitation = _invitation_or_404(series, invitation_id)
     if invitation.is_revoked:
         abort(404)
-    return render_template("invitations/letters.html", series=series, letters=[_letter(invitation)])
+    html = render_template("invitations/letters.html", series=series, letters=[_letter(invitation)])
+    audit(AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
+    db.session.commit()
+    return html
 
 
 @bp.get("/series/<int:series_id>/letters")
@@ -263,7 +275,10 @@ def letters(series_id: int):
         .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
         .order_by(Person.name, Invitation.id)
     ).unique().all()
-    return render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
+    html = render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
+    audit(AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations]))
+    db.session.commit()
+    return html
 
 
 def _letter(invitation: Invitation) -> Markup:

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from planner.people.importing import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from planner.people.models import FIELD_LABELS, LANGUAGE_LABELS, MAX_LENGTHS, ROLE_LABELS
+from planner.people.models import CONSENT_LABELS, FIELD_LABELS, LANGUAGE_LABELS, MAX_LENGTHS, ROLE_LABELS
 
 
 def _role_choices() -> list[SelectChoice]:
@@ -52,6 +52,26 @@ class PersonForm(FlaskForm):
         ]
 
 
+# Consent per purpose on the person form: yes, no, or not asked (no record).
+CONSENT_ANSWERS = {"yes": True, "no": False, "": None}
+
+
+def consent_field_name(purpose) -> str:
+    return f"consent_{purpose}"
+
+
+for _purpose, _label in CONSENT_LABELS.items():
+    setattr(
+        PersonForm,
+        consent_field_name(_purpose),
+        RadioField(
+            _label,
+            choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No")), SelectChoice("", _l("Not asked"))],
+            default="",
+        ),
+    )
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Name"),
@@ -85,6 +105,9 @@ class ImportReviewForm(FlaskForm):
     column_organisation = SelectField(FIELD_LABELS["organisation"], default="")
     column_municipality = SelectField(FIELD_LABELS["municipality"], default="")
     column_language = SelectField(FIELD_LABELS["language"], default="")
+    column_under_16 = SelectField(FIELD_LABELS["under_16"], default="")
+    column_guardian_consent_on = SelectField(FIELD_LABELS["guardian_consent_on"], default="")
+    column_guardian_consent_by = SelectField(FIELD_LABELS["guardian_consent_by"], default="")
     default_role = SelectField(
         _l("Role for rows without one"),
         description=_l("For example when the whole list is volunteers."),

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from planner.errors import DomainError
 from planner.extensions import db
-from planner.people.models import LANGUAGES, Organisation, Person, PersonRole
+from planner.people.models import FIELD_LABELS, LANGUAGES, Organisation, Person, PersonRole
 from planner.people.services import PeopleError, check_length, normalise_email
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -30,7 +30,10 @@ HEADER_SCAN_ROWS = 10
 PAYLOAD_MAX_AGE = 4 * 60 * 60  # seconds an organiser has between upload and import
 CHUNK = 500  # values per IN (...) query
 
-FIELDS = ("name", "email", "phone", "role", "organisation", "municipality", "language")
+FIELDS = (
+    "name", "email", "phone", "role", "organisation", "municipality", "language",
+    "under_16", "guardian_consent_on", "guardian_consent_by",
+)
 
 # Header names we recognise, in Dutch and English, after _word() normalisation.
 HEADER_WORDS = {
@@ -41,7 +44,19 @@ HEADER_WORDS = {
     "organisation": {"organisatie", "organisation", "organization", "org", "instelling"},
     "municipality": {"gemeente", "municipality", "woonplaats", "plaats", "city"},
     "language": {"taal", "language", "voorkeurstaal", "lang"},
+    "under_16": {"onder16", "under16", "jongerdan16", "youngerthan16", "jonger16", "minderjarig"},
+    "guardian_consent_on": {
+        "toestemmingdatum", "datumtoestemming", "toestemmingop", "consentdate", "dateofconsent", "consenton",
+    },
+    "guardian_consent_by": {
+        "toestemmingdoor", "toestemminggegevendoor", "toestemmingvan", "ouderverzorger", "ouderofverzorger",
+        "consentby", "consentgivenby", "guardian", "parentorguardian",
+    },
 }
+
+YES_WORDS = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
+NO_WORDS = {"", "nee", "n", "no", "0", "false", "onwaar"}
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
 
 ROLE_WORDS = {
     PersonRole.RESIDENT: {"resident", "bewoner", "bewoonster", "inwoner"},
@@ -345,12 +360,51 @@ def check_rows(
             check.problems.append(PeopleError("unknown_role", role=values["role"]))
         else:
             values["role"] = str(role)
+        _check_guardian_consent(check)
         language = LANGUAGES_BY_WORD.get(_word(values["language"]), None) if values["language"] else "nl"
         if language not in LANGUAGES:
             check.problems.append(PeopleError("unknown_language", language=values["language"]))
         else:
             values["language"] = language
     return checks
+
+
+def _consent_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_guardian_consent(check: RowCheck) -> None:
+    """A row marked under 16 needs the date and the giver of a parent's or guardian's consent."""
+    values = check.values
+    answer = _word(values["under_16"])
+    if answer in YES_WORDS:
+        values["under_16"] = "1"
+    elif answer in NO_WORDS:
+        values["under_16"] = ""
+        values["guardian_consent_on"] = values["guardian_consent_by"] = ""
+        return
+    else:
+        check.problems.append(PeopleError("not_yes_or_no", field=FIELD_LABELS["under_16"], value=values["under_16"]))
+        return
+    consent_on = None
+    if values["guardian_consent_on"]:
+        consent_on = _consent_date(values["guardian_consent_on"])
+        if consent_on is None:
+            check.problems.append(PeopleError("invalid_consent_date", value=values["guardian_consent_on"]))
+            return
+        values["guardian_consent_on"] = consent_on.isoformat()
+    try:
+        check_length("guardian_consent_by", values["guardian_consent_by"])
+    except PeopleError as error:
+        check.problems.append(error)
+        return
+    if consent_on is None or not values["guardian_consent_by"]:
+        check.problems.append(PeopleError("guardian_consent_required"))
 
 
 def _organisations_for(checks: list[RowCheck]) -> tuple[dict[tuple[str, str], Organisation], int]:
@@ -405,6 +459,9 @@ def import_people(
                 municipality=values["municipality"],
                 language=values["language"],
                 organisation=organisation,
+                under_16=bool(values["under_16"]),
+                guardian_consent_on=date.fromisoformat(values["guardian_consent_on"]) if values["under_16"] else None,
+                guardian_consent_by=values["guardian_consent_by"] if values["under_16"] else "",
             )
         )
     db.session.flush()

@@ -55,6 +55,8 @@ FIELD_LABELS = {
     "organisation": _l("Organisation"),
     "municipality": _l("Municipality"),
     "language": _l("Language"),
+    "under_16": _l("Under 16"),
+    "guardian_consent_on": _l("Date of consent"),
     "guardian_consent_by": _l("Consent given by"),
 }
 

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
+from planner.audit.models import AuditAction
+from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
+from planner.auth.models import StaffUser
 from planner.extensions import db
 from planner.messages import describe
 from planner.pagination import paginate
-from planner.people.forms import ImportReviewForm, ImportUploadForm, OrganisationForm, PersonForm
+from planner.people.forms import (
+    CONSENT_ANSWERS,
+    ImportReviewForm,
+    ImportUploadForm,
+    OrganisationForm,
+    PersonForm,
+    consent_field_name,
+)
 from planner.people.importing import (
     MAX_IMPORT_BYTES,
     check_rows,
@@ -23,13 +35,21 @@ from planner.people.importing import (
 )
 from planner.people.models import (
     LANGUAGE_LABELS,
+    ConsentPurpose,
     Organisation,
     Person,
     PersonRole,
     organisations_with_people_count,
     people_matching,
 )
-from planner.people.services import PeopleError, create_person, save_organisation, update_person
+from planner.people.services import (
+    PeopleError,
+    consent_of,
+    create_person,
+    record_consent,
+    save_organisation,
+    update_person,
+)
 
 bp = Blueprint("people", __name__)
 
@@ -47,7 +67,38 @@ def _navigation():
 def index():
     term = request.args.get("q", "")
     page = paginate(people_matching(term), request.args.get("page", 1, type=int))
-    return render_template("people/index.html", page=page, term=term)
+    html = render_template("people/index.html", page=page, term=term)
+    if page.items:
+        # After rendering: the commit expires what the page has loaded.
+        audit(AuditAction.VIEW, "person", "", ids_detail("list", [p.id for p in page.items]))
+        db.session.commit()
+    return html
+
+
+def _person_or_404(person_id: int) -> Person:
+    person = db.session.scalar(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(joinedload(Person.organisation), selectinload(Person.consents))
+    )
+    return person or abort(404)
+
+
+@bp.get("/people/<int:person_id>")
+@people_manager_required
+def show(person_id: int):
+    person = _person_or_404(person_id)
+    recorder_ids = {c.recorded_by_id for c in person.consents if c.recorded_by_id}
+    recorders = {
+        u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(recorder_ids)))
+    } if recorder_ids else {}
+    consents = [
+        (purpose, next((c for c in person.consents if c.purpose == purpose), None)) for purpose in ConsentPurpose
+    ]
+    html = render_template("people/show.html", person=person, consents=consents, recorders=recorders)
+    audit(AuditAction.VIEW, "person", person.id)
+    db.session.commit()
+    return html
 
 
 def _person_form_page(person: Person | None):
@@ -55,6 +106,10 @@ def _person_form_page(person: Person | None):
         select(Organisation).order_by(func.lower(Organisation.name), Organisation.municipality)
     ).all()
     form = PersonForm(obj=person, organisations=organisations)
+    if person is not None and not form.is_submitted():
+        for purpose in ConsentPurpose:
+            given = consent_of(person, purpose)
+            form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
         fields = {
             "name": form.name.data,
@@ -73,6 +128,10 @@ def _person_form_page(person: Person | None):
                 saved = create_person(**fields)
             else:
                 saved = update_person(person, **fields)
+            for purpose in ConsentPurpose:
+                given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
+                record_consent(saved, purpose, given, current_user)
+            audit(AuditAction.CHANGE, "person", saved.id, "created" if person is None else "edited")
             db.session.commit()
         except IntegrityError:
             # Someone stored the same address between our check and our commit.
@@ -92,7 +151,11 @@ def _person_form_page(person: Person | None):
             flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.index", q=saved.email or saved.name))
     status = 422 if form.errors else 200
-    return render_template("people/form.html", form=form, person=person), status
+    html = render_template("people/form.html", form=form, person=person, consent_purposes=list(ConsentPurpose))
+    if person is not None and request.method == "GET":
+        audit(AuditAction.VIEW, "person", person.id, "edit form")
+        db.session.commit()
+    return html, status
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -104,7 +167,7 @@ def new():
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @people_manager_required
 def edit(person_id: int):
-    return _person_form_page(db.session.get(Person, person_id) or abort(404))
+    return _person_form_page(_person_or_404(person_id))
 
 
 # Organisations
@@ -187,6 +250,7 @@ def import_review():
             result = import_people(
                 table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
             )
+            audit(AuditAction.CHANGE, "person", "", f"import: {result.imported} imported, {result.skipped} skipped")
             db.session.commit()
         except PeopleError as error:
             db.session.rollback()

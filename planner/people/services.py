@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from planner.errors import DomainError
 from planner.extensions import db
-from planner.people.models import FIELD_LABELS, LANGUAGES, MAX_LENGTHS, Organisation, Person, PersonRole
+from planner.people.models import (
+    FIELD_LABELS,
+    LANGUAGES,
+    MAX_LENGTHS,
+    Consent,
+    ConsentPurpose,
+    Organisation,
+    Person,
+    PersonRole,
+)
+from planner.timekeeping import utcnow
 
 
 class PeopleError(DomainError):
@@ -202,3 +212,36 @@ def find_or_create_organisation(name: str, municipality: str = "") -> Organisati
         raise PeopleError("name_required")
     existing = db.session.scalar(organisation_named(name, municipality))
     return existing or save_organisation(None, name=name, municipality=municipality)
+
+
+# Consent per purpose
+
+
+def record_consent(person: Person, purpose: str, given: bool | None, actor, now: datetime | None = None):
+    """Record ``person``'s yes (``given`` True) or no for ``purpose``; None: not asked, the record goes.
+
+    ``actor`` is the staff user who recorded it, or None when the person said so on their own page.
+    An unchanged answer keeps its date and recorder. Returns the Consent, or None."""
+    if purpose not in set(ConsentPurpose):
+        raise PeopleError("unknown_consent_purpose", purpose=purpose)
+    current = next((c for c in person.consents if c.purpose == purpose), None)
+    if given is None:
+        if current is not None:
+            person.consents.remove(current)
+            db.session.flush()
+        return None
+    if current is not None and current.given == bool(given):
+        return current
+    if current is None:
+        current = Consent(purpose=str(purpose))
+        person.consents.append(current)
+    current.given = bool(given)
+    current.recorded_at = now or utcnow()
+    current.recorded_by_id = actor.id if actor is not None else None
+    db.session.flush()
+    return current
+
+
+def consent_of(person: Person, purpose: str) -> bool | None:
+    """True, False, or None when nobody asked."""
+    return next((c.given for c in person.consents if c.purpose == purpose), None)

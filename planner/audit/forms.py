@@ -1,0 +1,43 @@
+"""The filter above the audit trail: a GET form, so a filtered page can be bookmarked."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from planner.audit.models import AuditAction
+
+ACTION_LABELS = {
+    AuditAction.VIEW: _l("Viewed"),
+    AuditAction.EXPORT: _l("Exported"),
+    AuditAction.CHANGE: _l("Changed"),
+    AuditAction.DELETE: _l("Deleted"),
+}
+
+
+class TrailFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search: it changes nothing
+
+    action = SelectField(_l("Action"), default="", validators=[Optional()])
+    object_type = SelectField(_l("Kind of data"), default="", validate_choice=False, validators=[Optional()])
+    actor = StringField(_l("Who"), description=_l("Part of an e-mail address, or “participant”."),
+                        validators=[Optional(), Length(max=254)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Up to and including"), validators=[Optional()])
+
+    def __init__(self, *args, object_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [SelectChoice("", _l("All actions"))] + [
+            SelectChoice(str(action), label) for action, label in ACTION_LABELS.items()
+        ]
+        self.object_type.choices = [SelectChoice("", _l("All kinds"))] + [
+            SelectChoice(kind, kind) for kind in object_types
+        ]
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date must not be before the start date."))

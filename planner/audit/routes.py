@@ -1,0 +1,119 @@
+"""The audit trail for admins: who viewed, exported, changed or deleted personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask_babel import format_datetime, gettext as _
+from flask_login import current_user
+
+from planner.audit.forms import ACTION_LABELS, TrailFilterForm
+from planner.audit.models import AuditAction
+from planner.audit.trail import TrailFilter, object_types, trail
+from planner.audit.web import audit
+from planner.auth.access import admin_required
+from planner.extensions import db
+from planner.pagination import paginate
+
+bp = Blueprint("audit", __name__)
+
+EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
+
+
+def _filter_form() -> tuple[TrailFilterForm, TrailFilter]:
+    form = TrailFilterForm(request.args, object_types=object_types())
+    if not form.validate():
+        return form, TrailFilter()
+    return form, TrailFilter(
+        action=form.action.data or "",
+        object_type=form.object_type.data or "",
+        actor=form.actor.data or "",
+        since=form.since.data,
+        until=form.until.data,
+    )
+
+
+@bp.get("/admin/audit")
+@admin_required
+def index():
+    form, chosen = _filter_form()
+    page = paginate(trail(chosen), request.args.get("page", 1, type=int), per_page=50)
+    return render_template(
+        "audit/index.html", form=form, page=page, action_labels={str(a): l for a, l in ACTION_LABELS.items()},
+        export_args={k: v for k, v in request.args.items() if k != "page"},
+    ), 400 if form.errors else 200
+
+
+def _cell(value):
+    # A spreadsheet must not read a value such as "=HYPERLINK(...)" as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _rows(chosen: TrailFilter):
+    header = [_("When"), _("Who"), _("Action"), _("Kind of data"), _("Object"), _("Detail"), _("IP address"), _("Page")]
+    events = db.session.scalars(trail(chosen).limit(EXPORT_LIMIT))
+    rows = (
+        [_cell(v) for v in (
+            format_datetime(e.at, "yyyy-MM-dd HH:mm:ss"), e.actor, e.action, e.object_type, e.object_id,
+            e.detail, e.ip_address, e.source,
+        )]
+        for e in events
+    )
+    return header, rows
+
+
+def _export_filter() -> TrailFilter:
+    form, chosen = _filter_form()
+    if form.errors:
+        # Never export the whole trail because a filter could not be read.
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        abort(make_response(render_template("error.html", code=400, message=message), 400))
+    return chosen
+
+
+def _record_export(chosen: TrailFilter, kind: str) -> None:
+    # Exporting the trail is itself an access worth knowing about; the filter says what.
+    detail = ";".join(f"{k}={v}" for k, v in vars(chosen).items() if v)
+    audit(AuditAction.EXPORT, "audit_trail", "", f"{kind} {detail}".strip(), actor=current_user)
+    db.session.commit()
+
+
+@bp.get("/admin/audit.csv")
+@admin_required
+def export_csv():
+    chosen = _export_filter()
+    _record_export(chosen, "csv")
+    header, rows = _rows(chosen)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        "\ufeff" + out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'},
+    )
+
+
+@bp.get("/admin/audit.xlsx")
+@admin_required
+def export_xlsx():
+    from openpyxl import Workbook
+
+    chosen = _export_filter()
+    _record_export(chosen, "xlsx")
+    header, rows = _rows(chosen)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Audit")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return Response(
+        out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="audit-trail.xlsx"'},
+    )

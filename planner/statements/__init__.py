@@ -1,0 +1,1 @@
+"""Public statements: privacy and accessibility. No login, in Dutch and English."""
