@@ -15,7 +15,7 @@ class ProgrammeForm(FlaskForm):
         _l("Keep personal data for (months)"),
         default=12,
         validators=[
-            InputRequired(_l("Enter a number of months between 1 and 120.")),
+            Optional(),
             NumberRange(min=1, max=120, message=_l("Enter a number of months between 1 and 120.")),
         ],
         description=_l("After the last session of a series, its personal data is anonymised after this many months."),
