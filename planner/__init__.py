@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
     from planner.people.routes import bp as people_bp
+    from planner.privacy.routes import bp as privacy_bp
     from planner.programmes.routes import bp as programmes_bp
     from planner.series.routes import bp as series_bp
 
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participant_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _connect_areas(app: Flask) -> None:
@@ -121,11 +123,13 @@ def _register_cli(app: Flask) -> None:
     from planner.demo import demo_command
     from planner.invitations.cli import reminders_cli
     from planner.mail.cli import mail_cli
+    from planner.privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def _register_error_pages(app: Flask) -> None:
