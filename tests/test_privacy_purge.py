@@ -403,3 +403,21 @@ def test_only_people_managers_carry_out_deletions(client, db, world, programme):
     assert client.post(f"/people/{world.gone.id}/erase").status_code == 404
     db.session.expire_all()
     assert db.session.get(Person, world.gone.id).anonymised_at is None
+
+
+def test_the_series_page_says_when_the_purge_is_overdue_and_when_it_happened(
+        organiser_client, db, programme, organiser, world):
+    organiser.locale = "en"
+    db.session.commit()
+    html = organiser_client.get(f"/series/{world.old.id}").get_data(as_text=True)
+    assert "will be anonymised on" in html
+    for session in world.old.sessions:  # as if the series ended two years ago
+        session.starts_at -= timedelta(days=730)
+        session.ends_at -= timedelta(days=730)
+    db.session.commit()
+    html = organiser_client.get(f"/series/{world.old.id}").get_data(as_text=True)
+    assert "is due to be anonymised since" in html
+    purge_due_series(world.now)
+    db.session.commit()
+    html = organiser_client.get(f"/series/{world.old.id}").get_data(as_text=True)
+    assert "was anonymised on" in html

@@ -146,6 +146,9 @@ def _retention_note(series) -> str:
     if due is None:
         return ""
     day = format_date(due.astimezone(series.zone).date(), "long")
+    if due <= utcnow():
+        return _("Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.",
+                 day=day)
     return _(
         "Personal data of this series will be anonymised on %(day)s (%(months)s months after the last session).",
         day=day, months=series.programme.retention_months,
