@@ -75,14 +75,14 @@ def series_due_dates() -> dict[int, tuple[datetime | None, datetime | None]]:
     return out
 
 
-def _split(now: datetime) -> tuple[list[int], list[int]]:
-    """(series due and not yet purged, series still live: neither purged nor due)."""
-    due, live = [], []
+def _split(now: datetime) -> tuple[dict[int, datetime], list[int]]:
+    """(series due and not yet purged → when they fell due, series still live: neither purged nor due)."""
+    due, live = {}, []
     for series_id, (purged_at, due_at) in series_due_dates().items():
         if purged_at is not None:
             continue
         if due_at is not None and due_at <= now:
-            due.append(series_id)
+            due[series_id] = due_at
         else:
             live.append(series_id)
     return due, live
@@ -175,15 +175,22 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
     """
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
-    due, live = _split(now)
-    if not due:
+    due_at, live = _split(now)
+    if not due_at:
         return report
     db.session.flush()
-    due_at = {sid: d for sid, (_, d) in series_due_dates().items() if sid in due}
+    query = select(Series).where(Series.id.in_(due_at)).order_by(Series.id)
+    if not dry_run:
+        # Two runs at once: the second waits here, then finds these series purged and skips them.
+        query = query.with_for_update().execution_options(populate_existing=True)
+    due_series = [s for s in db.session.scalars(query) if s.purged_at is None]
+    due = [s.id for s in due_series]
+    if not due:
+        return report
     still_active = _persons_in(live)
     already = set(db.session.scalars(select(Person.id).where(Person.anonymised_at.is_not(None))))
     anonymise: set[int] = set()
-    for series in db.session.scalars(select(Series).where(Series.id.in_(due)).order_by(Series.id)):
+    for series in due_series:
         people = _persons_in([series.id]) - already
         leaving = people - still_active
         report.series.append(PurgedSeries(series.id, series.title, due_at[series.id],
