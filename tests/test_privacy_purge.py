@@ -421,3 +421,32 @@ def test_the_series_page_says_when_the_purge_is_overdue_and_when_it_happened(
     db.session.commit()
     html = organiser_client.get(f"/series/{world.old.id}").get_data(as_text=True)
     assert "was anonymised on" in html
+
+
+def test_two_purges_at_the_same_moment_purge_each_series_once(db, second_app, world):
+    import threading
+
+    from planner.extensions import db as _db
+
+    runs, errors = 4, []
+    barrier = threading.Barrier(runs, timeout=60)
+
+    def purge():
+        try:
+            with second_app.app_context():
+                _db.session.connection()
+                barrier.wait()
+                purge_due_series(world.now)
+                _db.session.commit()
+        except Exception as error:  # noqa: BLE001  (collected and reported below)
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=purge) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    events = db.session.scalars(sa.select(AuditEvent.object_type)).all()
+    assert events.count("series") == 1 and events.count("person") == 2
+    assert where_text_occurs(db, SECRET_TEXTS["name"]) == []

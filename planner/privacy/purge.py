@@ -23,7 +23,7 @@ from planner.audit.services import record_event
 from planner.evaluations.models import EvaluationAnswer, EvaluationRequest, EvaluationResponse, Moderation
 from planner.extensions import db
 from planner.invitations.models import Answer, CalendarFeed, Invitation
-from planner.invitations.services import answer as give_answer
+from planner.invitations.services import SQLITE_BUSY_TIMEOUT_MS, answer as give_answer
 from planner.mail.models import OutboxMessage
 from planner.people.models import Consent, Person
 from planner.programmes.models import Programme
@@ -167,6 +167,17 @@ def _anonymise_people(report: PurgeReport, person_ids: set[int], now: datetime) 
 # The two ways in.
 
 
+def _wait_for_other_writers() -> None:
+    """SQLite has no row locks: take its write lock before reading, so a second run waits for
+    the first (up to the busy timeout) and then sees its work, instead of failing half-way.
+    PostgreSQL needs nothing here: the due series are locked row by row below."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        table = Series.__table__
+        db.session.execute(update(table).where(table.c.id == -1).values(id=table.c.id))
+
+
 def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> PurgeReport:
     """Anonymise every series whose retention period has passed; the caller commits.
 
@@ -175,6 +186,8 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
     """
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
+    if not dry_run:
+        _wait_for_other_writers()
     due_at, live = _split(now)
     if not due_at:
         return report
