@@ -8,9 +8,16 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from planner.attendance.services import mark
 from planner.audit.models import AuditEvent
 from planner.invitations.reminders import send_due_reminders
-from planner.invitations.services import InvitationError, invite_people, remind_unanswered, resend_invitation
+from planner.invitations.services import (
+    InvitationError,
+    answer,
+    invite_people,
+    remind_unanswered,
+    resend_invitation,
+)
 from planner.mail.models import OutboxMessage
 from planner.people.models import Person
 from planner.series.hooks import session_changed, snapshot
@@ -146,8 +153,6 @@ def test_withdrawn_people_get_no_invitation_reminder_or_calendar_update(db, prog
         resend_invitation(next(i for i in invited.invited if i.person_id == quiet.id))
     assert error.value.code == "mail_withdrawn"
 
-    from planner.invitations.services import answer
-
     for invitation in invited.invited:
         answer(invitation, series.sessions[0], "yes")
     db.session.commit()
@@ -163,3 +168,19 @@ def test_withdrawn_people_get_no_invitation_reminder_or_calendar_update(db, prog
     assert _mails_to(db, "stil@example.org") == []
     assert {m.calendar_method for m in _mails_to(db, "luid@example.org")} >= {"REQUEST"}
     assert len(_mails_to(db, "luid@example.org")) >= 4  # invitation, reminder, yes, the move, the day before
+
+
+def test_the_own_data_page_asks_a_fixed_number_of_questions(app, client, db, programme, organiser, world):
+    from tests.test_query_counts import queries_for
+
+    token = _token(db, world, world.gone)
+    few = queries_for(app, client, f"/i/{token}/my-data")
+    few_json = queries_for(app, client, f"/i/{token}/my-data.json")
+    for n in range(3):  # more series, answers and presence for the same person
+        series = factories.make_series(programme, organiser, count=4, title=f"Extra {n}")
+        invitation = factories.make_invitation(series, world.gone)
+        answer(invitation, series.sessions[0], "yes")
+        mark(series.sessions[0], world.gone.id, "present", actor=organiser)
+    db.session.commit()
+    assert queries_for(app, client, f"/i/{token}/my-data") == few
+    assert queries_for(app, client, f"/i/{token}/my-data.json") == few_json
