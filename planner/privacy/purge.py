@@ -118,15 +118,17 @@ def _run(report: PurgeReport, table: str, model, where, values: dict | None) -> 
         db.session.execute(statement.where(where), execution_options={"synchronize_session": False})
 
 
-def _scrub(report: PurgeReport, invitations, requests, named_responses) -> None:
+def _scrub(report: PurgeReport, invitations, requests, named_responses):
     """Clear free text, personal links and mails of these invitations / requests / named responses.
 
-    Each argument is a SQL condition on its own table.
+    Each argument is a SQL condition on its own table. Returns the condition on the mails it
+    removed, so a dry run does not count them twice.
     """
-    _run(report, "outbox_message", OutboxMessage, OutboxMessage.reference.in_(
+    mails = OutboxMessage.reference.in_(
         select(literal("invitation:", String) + cast(Invitation.id, String)).where(invitations)
         .union(select(literal("evaluation:", String) + cast(EvaluationRequest.id, String)).where(requests))
-    ), None)
+    )
+    _run(report, "outbox_message", OutboxMessage, mails, None)
     # The token goes: the link is dead for good. revoked_at stays as it was, because the
     # attendance figures count the answers of invitations that were never revoked.
     _run(report, "invitation", Invitation, and_(invitations, or_(
@@ -148,14 +150,16 @@ def _scrub(report: PurgeReport, invitations, requests, named_responses) -> None:
         EvaluationResponse.id.in_(responses),
         or_(EvaluationResponse.person_id.is_not(None), EvaluationResponse.submitted_at.is_not(None)),
     ), {"person_id": None, "submitted_at": None})
+    return mails
 
 
-def _anonymise_people(report: PurgeReport, person_ids: set[int], now: datetime) -> None:
+def _anonymise_people(report: PurgeReport, person_ids: set[int], now: datetime, mails_done) -> None:
     if not person_ids:
         return
     people = Person.id.in_(person_ids)
     addresses = select(Person.email).where(people, Person.email.is_not(None))
-    _run(report, "outbox_message", OutboxMessage, OutboxMessage.to_address.in_(addresses), None)
+    _run(report, "outbox_message", OutboxMessage,
+         and_(OutboxMessage.to_address.in_(addresses), ~mails_done), None)
     _run(report, "consent", Consent, Consent.person_id.in_(person_ids), None)
     _run(report, "calendar_feed", CalendarFeed, CalendarFeed.person_id.in_(person_ids), None)
     _run(report, "person", Person, and_(people, Person.anonymised_at.is_(None)), {
@@ -215,13 +219,13 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
                          detail="retention period passed: personal data anonymised")
     report.persons_anonymised = len(anonymise)
     sessions = select(Session.id).where(Session.series_id.in_(due))
-    _scrub(
+    mails_done = _scrub(
         report,
         Invitation.series_id.in_(due),
         EvaluationRequest.session_id.in_(sessions),
         EvaluationResponse.session_id.in_(sessions),
     )
-    _anonymise_people(report, anonymise, now)
+    _anonymise_people(report, anonymise, now, mails_done)
     if not dry_run:
         for person_id in sorted(anonymise):
             record_event(actor="system", action=AuditAction.DELETE, object_type="person", object_id=person_id,
@@ -251,13 +255,13 @@ def erase_person(person: Person, *, actor, now: datetime | None = None) -> Purge
             if rsvp.answer != Answer.NO and not session.is_cancelled and session.starts_at > now:
                 give_answer(invitation, session, Answer.NO, now=now)
     db.session.flush()
-    _scrub(
+    mails_done = _scrub(
         report,
         Invitation.person_id == person.id,
         EvaluationRequest.person_id == person.id,
         EvaluationResponse.person_id == person.id,
     )
-    _anonymise_people(report, {person.id}, now)
+    _anonymise_people(report, {person.id}, now, mails_done)
     report.persons_anonymised = 1
     record_event(actor=actor, action=AuditAction.DELETE, object_type="person", object_id=person.id,
                  detail="deletion carried out: anonymised in every series")
