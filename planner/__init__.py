@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
     from planner.people.routes import bp as people_bp
+    from planner.privacy.routes import bp as privacy_bp
     from planner.programmes.routes import bp as programmes_bp
     from planner.series.routes import bp as series_bp
     from planner.statements.routes import bp as statements_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_participant_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(statements_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _connect_areas(app: Flask) -> None:
@@ -133,6 +135,7 @@ def _register_cli(app: Flask) -> None:
     from planner.evaluations.cli import evaluations_cli
     from planner.invitations.cli import reminders_cli
     from planner.mail.cli import mail_cli
+    from planner.privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
@@ -140,6 +143,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(evaluations_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -20,6 +20,8 @@ MESSAGES = {
     "invalid_email": lambda p: _("Enter a valid e-mail address, like name@example.org."),
     "password_too_short": lambda p: _("The password must be at least %(minimum)s characters.", **p),
     "name_required": lambda p: _("Enter a name."),
+    "retention_out_of_range": lambda p: _("Enter a number of months between 1 and 120."),
+    "mail_withdrawn": lambda p: _("%(name)s does not want to receive mails any more.", **p),
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
     "own_admin_rights": lambda p: _("You cannot take away your own admin rights or account."),
     "bad_credentials": lambda p: _("The e-mail address or password is not correct."),

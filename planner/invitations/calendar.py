@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
 from planner.extensions import db
-from planner.invitations.mails import personal_link, queue_about
+from planner.invitations.mails import can_mail, personal_link, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.series.hooks import SessionSnapshot, place_of
 from planner.series.models import Session
@@ -72,7 +72,7 @@ def _attendee(invitation: Invitation) -> Contact:
 def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes=()) -> None:
     """An invite (or an update replacing it) for this person and this session."""
     invitation = rsvp.invitation
-    if not invitation.person.email:
+    if not can_mail(invitation.person):
         return
     body = itip_request(
         calendar_event(rsvp.session, invitation),
@@ -88,7 +88,7 @@ def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", 
 def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") -> None:
     """Take this session out of this person's calendar."""
     invitation = rsvp.invitation
-    if not invitation.person.email:
+    if not can_mail(invitation.person):
         return
     body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(),
                        attendee=_attendee(invitation), stamp=now)

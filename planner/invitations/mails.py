@@ -21,6 +21,11 @@ from planner.mail.services import queue_mail
 from planner.series.models import Session
 
 
+def can_mail(person) -> bool:
+    """An address to write to, and the person has not withdrawn from our mails."""
+    return bool(person.email) and person.mail_withdrawn_at is None
+
+
 def personal_link(invitation: Invitation) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{invitation.token}"
 
@@ -69,8 +74,10 @@ def queue_about(
     *,
     calendar: tuple[str, bytes] | None = None,
     extra: dict | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     person = invitation.person
+    if not can_mail(person):  # the last guard: callers already leave these people out
+        return None
     return queue_mail(
         to_address=person.email,
         to_name=person.name,

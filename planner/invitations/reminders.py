@@ -1,7 +1,8 @@
 """Reminders a few days (per series) before each session, to those who said yes or maybe.
 
 Due times are worked out from the session as it is now, so a reminder follows a move;
-cancelled sessions, a no, the waiting list and withdrawn invitations get none. Each answer
+cancelled sessions, a no, the waiting list, withdrawn invitations and people who withdrew
+from our mails get none. Each answer
 gets at most one reminder: the unique ``sent_reminder.rsvp_id`` makes a second run, or a
 second machine running at the same moment, skip what another already queued.
 """
@@ -33,6 +34,7 @@ def due_reminders(now: datetime) -> list[Rsvp]:
         .where(
             Invitation.revoked_at.is_(None),
             Person.email.is_not(None),
+            Person.mail_withdrawn_at.is_(None),
             Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
             Session.status == SessionStatus.SCHEDULED,
             Session.starts_at > now,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
-from planner.invitations.mails import queue_about
+from planner.invitations.mails import can_mail, queue_about
 from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp, Seat
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person, PersonRole
@@ -160,7 +160,7 @@ def invite_people(
     cache: dict = {}
     with db.session.no_autoflush:  # the outbox rows go in with the next flush, all at once
         for invitation in result.invited:
-            if invitation.person.email:
+            if can_mail(invitation.person):
                 _queue_invitation_mail(invitation, cache)
     return result
 
@@ -174,6 +174,8 @@ def resend_invitation(invitation: Invitation, *, now: datetime | None = None) ->
         raise InvitationError("invitation_revoked")
     if not invitation.person.email:
         raise InvitationError("no_email", name=invitation.person.name)
+    if invitation.person.mail_withdrawn_at is not None:
+        raise InvitationError("mail_withdrawn", name=invitation.person.name)
     return _queue_invitation_mail(invitation)
 
 
@@ -187,6 +189,7 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
             Invitation.series_id == series.id,
             Invitation.revoked_at.is_(None),
             Person.email.is_not(None),
+            Person.mail_withdrawn_at.is_(None),
             Invitation.rsvps.any(
                 (Rsvp.answer == Answer.PENDING)
                 & Rsvp.session.has((Session.starts_at > now) & (Session.status != "cancelled"))

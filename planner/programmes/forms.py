@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.forms import MultiCheckboxField
 
@@ -11,6 +11,15 @@ class ProgrammeForm(FlaskForm):
         _l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)]
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    retention_months = IntegerField(
+        _l("Keep personal data for (months)"),
+        default=12,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=120, message=_l("Enter a number of months between 1 and 120.")),
+        ],
+        description=_l("After the last session of a series, its personal data is anonymised after this many months."),
+    )
     organisers = MultiCheckboxField(_l("Organisers"), coerce=int)
     trekkers = MultiCheckboxField(_l("Trekkers"), coerce=int)
 

@@ -75,6 +75,7 @@ def _edit(programme: Programme | None):
                 description=form.description.data or "",
                 organisers=[staff[i] for i in form.organisers.data],
                 trekkers=[staff[i] for i in form.trekkers.data],
+                retention_months=form.retention_months.data,
             )
         except ProgrammeError as error:
             db.session.rollback()

@@ -33,7 +33,8 @@ def _free_slug(name: str, exclude_id: int | None = None) -> str:
 
 
 def save_programme(
-    programme: Programme | None, *, name: str, description: str, organisers, trekkers
+    programme: Programme | None, *, name: str, description: str, organisers, trekkers,
+    retention_months: int | None = None,
 ) -> Programme:
     """Create or update a programme with exactly these organisers and trekkers."""
     name = name.strip()
@@ -49,6 +50,10 @@ def save_programme(
         programme.slug = _free_slug(name, exclude_id=programme.id)
     programme.name = name
     programme.description = description.strip()
+    if retention_months is not None:
+        if not 1 <= retention_months <= 120:
+            raise ProgrammeError("retention_out_of_range")
+        programme.retention_months = retention_months
     wanted = {(u.id, ProgrammeRole.ORGANISER) for u in organisers} | {
         (u.id, ProgrammeRole.TREKKER) for u in trekkers
     }

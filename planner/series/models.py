@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.schema import one_of
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
+from planner.series.retention import purge_due_at
 from planner.timekeeping import UTCDateTime, utcnow
 
 
@@ -95,6 +96,12 @@ class Series(db.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def purge_due_at(self) -> datetime | None:
+        """When its personal data is anonymised (None: no sessions yet)."""
+        last_end = max((s.ends_at for s in self.sessions), default=None)
+        return purge_due_at(last_end, self.programme.retention_months)
 
     def __repr__(self) -> str:
         return f"<Series {self.title!r}>"

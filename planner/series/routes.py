@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import format_date, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -133,6 +133,25 @@ def show(series_id: int):
         series=series,
         may_organise=can_organise(current_user, series.programme),
         cancel_form=CancelSessionForm(),
+        retention=_retention_note(series),
+    )
+
+
+def _retention_note(series) -> str:
+    """When the series' personal data goes (or went), in words for the organiser."""
+    if series.purged_at is not None:
+        day = format_date(series.purged_at.astimezone(series.zone).date(), "long")
+        return _("The personal data of this series was anonymised on %(day)s.", day=day)
+    due = series.purge_due_at
+    if due is None:
+        return ""
+    day = format_date(due.astimezone(series.zone).date(), "long")
+    if due <= utcnow():
+        return _("Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.",
+                 day=day)
+    return _(
+        "Personal data of this series will be anonymised on %(day)s (%(months)s months after the last session).",
+        day=day, months=series.programme.retention_months,
     )
 
 

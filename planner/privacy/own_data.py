@@ -1,0 +1,196 @@
+"""A person's own data, as they may see and download it, and what they may ask of us.
+
+Only what is linked to the person is shown. Anonymous evaluation answers are not linked to
+anyone, so they cannot be found here (nor anywhere else).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.attendance.models import Attendance, Presence
+from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, QuestionKind
+from planner.extensions import db
+from planner.invitations.models import Invitation, Rsvp
+from planner.people.models import ConsentPurpose, Person, PersonRole
+from planner.series.models import Session
+from planner.timekeeping import utcnow
+
+
+def collect_own_data(person: Person) -> dict:
+    """Everything stored about this person, as plain data (datetimes stay datetimes)."""
+    language = person.language
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.person_id == person.id).order_by(Invitation.created_at, Invitation.id)
+        .options(selectinload(Invitation.series), selectinload(Invitation.rsvps).selectinload(Rsvp.session))
+    ).all()
+    attendance = db.session.scalars(
+        select(Attendance).join(Attendance.session).where(Attendance.person_id == person.id)
+        .order_by(Session.starts_at, Session.id)
+        .options(selectinload(Attendance.session).selectinload(Session.series))
+    ).all()
+    responses = db.session.scalars(
+        select(EvaluationResponse).join(EvaluationResponse.session)
+        .where(EvaluationResponse.person_id == person.id, EvaluationResponse.anonymous.is_(False))
+        .order_by(Session.starts_at, Session.id)
+        .options(
+            selectinload(EvaluationResponse.session),
+            selectinload(EvaluationResponse.form),
+            selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.question)
+            .selectinload(EvaluationQuestion.options),
+            selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.option),
+        )
+    ).all()
+    return {
+        "person": {
+            "name": person.name,
+            "email": person.email or "",
+            "phone": person.phone,
+            "role": str(PersonRole(person.role).label),
+            "organisation": str(person.organisation) if person.organisation else "",
+            "municipality": person.municipality,
+            "language": person.language,
+            "under_16": person.under_16,
+            "guardian_consent_on": person.guardian_consent_on,
+            "guardian_consent_by": person.guardian_consent_by,
+            "created_at": person.created_at,
+            "mail_withdrawn_at": person.mail_withdrawn_at,
+            "deletion_requested_at": person.deletion_requested_at,
+        },
+        "consents": [
+            {"purpose": str(ConsentPurpose(c.purpose).label), "given": c.given, "recorded_at": c.recorded_at}
+            for c in person.consents
+        ],
+        "invitations": [_invitation(invitation) for invitation in invitations],
+        "attendance": [
+            {
+                "series": row.session.series.title,
+                "session": row.session.title,
+                "starts_at": row.session.starts_at,
+                "status": _presence_label(row.status),
+            }
+            for row in attendance
+        ],
+        "evaluations": [_response(response, language) for response in responses],
+    }
+
+
+def _invitation(invitation: Invitation) -> dict:
+    rsvps = sorted(invitation.rsvps, key=lambda r: (r.session.starts_at, r.session_id))
+    return {
+        "series": invitation.series.title,
+        "invited_at": invitation.created_at,
+        "link_withdrawn": invitation.is_revoked or invitation.token is None,
+        "learning_question": invitation.learning_question,
+        "needs": {
+            "access": invitation.needs_access,
+            "interpreter": invitation.needs_interpreter,
+            "childcare": invitation.needs_childcare,
+            "other": invitation.needs_other,
+        },
+        "sessions": [
+            {
+                "session": rsvp.session.title,
+                "starts_at": rsvp.session.starts_at,
+                "answer": _answer_label(rsvp.answer),
+                "answered_at": rsvp.answered_at,
+                "seat": _seat_label(rsvp.seat),
+            }
+            for rsvp in rsvps
+        ],
+    }
+
+
+def _response(response: EvaluationResponse, language: str) -> dict:
+    by_question: dict[int, dict] = {}
+    for answer in sorted(response.answers, key=lambda a: (a.question.position, a.id)):
+        question = answer.question
+        entry = by_question.setdefault(question.id, {"question": question.text(language), "answers": []})
+        shown = _answer_text(answer, question, language)
+        if shown:
+            entry["answers"].append(shown)
+    return {
+        "session": response.session.title,
+        "starts_at": response.session.starts_at,
+        "form": response.form.title(language),
+        "submitted_at": response.submitted_at,
+        "answers": list(by_question.values()),
+    }
+
+
+def _answer_text(answer: EvaluationAnswer, question: EvaluationQuestion, language: str) -> str:
+    if answer.not_applicable:
+        return _("Not applicable")
+    if answer.option is not None:
+        return answer.option.label(language)
+    if answer.value is not None:
+        if question.kind == QuestionKind.YES_NO:
+            return _("Yes") if answer.value else _("No")
+        if question.kind == QuestionKind.SMILEY:
+            face = next((o for o in question.options if o.position == answer.value), None)
+            if face is not None:
+                return face.label(language)
+        return str(answer.value)
+    return answer.text or ""
+
+
+def _answer_label(value: str) -> str:
+    return {"pending": _("No answer yet"), "yes": _("Yes"), "no": _("No"), "maybe": _("Maybe")}.get(value, value)
+
+
+def _seat_label(value: str | None) -> str:
+    return {"confirmed": _("Place confirmed"), "waiting": _("On the waiting list")}.get(value or "", "")
+
+
+def _presence_label(value: str) -> str:
+    return {
+        Presence.PRESENT: _("Present"), Presence.ABSENT: _("Absent"), Presence.EXCUSED: _("Excused"),
+    }.get(value, value)
+
+
+def as_json_ready(value):
+    """Dates as ISO 8601 text, so the download reads the same everywhere."""
+    if isinstance(value, dict):
+        return {key: as_json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json_ready(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+# What the person may ask. Each returns whether anything changed; the route records it.
+
+
+def withdraw_from_mail(person: Person, *, now: datetime | None = None) -> bool:
+    """No more invitation mails, reminders, calendar updates or evaluation mails."""
+    if person.mail_withdrawn_at is not None:
+        return False
+    person.mail_withdrawn_at = now or utcnow()
+    return True
+
+
+def resume_mail(person: Person) -> bool:
+    if person.mail_withdrawn_at is None:
+        return False
+    person.mail_withdrawn_at = None
+    return True
+
+
+def request_deletion(person: Person, *, now: datetime | None = None) -> bool:
+    """Asks an organiser to delete this person's data; an organiser carries it out."""
+    if person.deletion_requested_at is not None:
+        return False
+    person.deletion_requested_at = now or utcnow()
+    return True
+
+
+def cancel_deletion_request(person: Person) -> bool:
+    if person.deletion_requested_at is None or person.anonymised_at is not None:
+        return False
+    person.deletion_requested_at = None
+    return True
