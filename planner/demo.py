@@ -173,8 +173,12 @@ def demo_command(if_empty: bool) -> None:
             db.session.commit()
             click.echo("Demo invitations added.")
     from planner.evaluations.catalogue import ensure_builtin_forms
+    from planner.evaluations.demo import load_demo_evaluations
 
     ensure_builtin_forms()  # the built-in evaluation forms, loaded once
+    organiser = db.session.scalar(StaffUser.by_email("ruud.hendriks@example.org"))
+    if organiser is not None and load_demo_evaluations(organiser):
+        click.echo("Demo evaluations added (two finished rounds with answers).")
     db.session.commit()
     if db.session.scalar(StaffUser.by_email(ADMIN_EMAIL)) is not None:
         click.echo(f"Demo login: {ADMIN_EMAIL} / {DEMO_PASSWORD} (organiser: ruud.hendriks@example.org)")

@@ -77,3 +77,22 @@ def test_demo_leaves_an_example_of_every_kind_of_mail(app, db):
         assert words in subjects
     assert any(m.body_text and "niet beschikbaar" in m.body_text and m.calendar_method == "CANCEL" for m in mails)
     assert len({m.subject.split(": ", 1)[-1] for m in mails}) >= 5  # invitation, invite, update, cancel, reminder
+
+
+def test_demo_has_two_finished_rounds_with_enough_answers_to_summarise(app, db):
+    from planner.evaluations.models import EvaluationResponse
+    from planner.timekeeping import utcnow
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    per_session = dict(db.session.execute(
+        select(EvaluationResponse.session_id, func.count()).group_by(EvaluationResponse.session_id)
+    ).all())
+    rounds = db.session.scalars(select(Series).where(Series.title.in_(["Ontmoeting Bemmel", "Ontmoeting Huissen"]))).all()
+    assert len(rounds) == 2
+    for series in rounds:
+        assert all(s.ends_at < utcnow() for s in series.sessions)  # finished, so summaries can be read
+        assert all(per_session.get(s.id, 0) >= 5 for s in series.sessions)  # no figure hidden as "fewer than 5"
+    total = sum(per_session.values())
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count(EvaluationResponse.id))) == total

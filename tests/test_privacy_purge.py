@@ -385,8 +385,10 @@ def test_an_organiser_carries_out_a_deletion_request(client, db, world, organise
     assert {r.session_id: r.seat for r in live.rsvps}[new_session.id] is None  # the seat went back
     assert session_figures(world.old.sessions[0]).present == before
     assert KEPT["name"] not in client.get("/privacy/deletion-requests").get_data(as_text=True)
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "person"))
-    assert (event.actor, event.action, event.object_id) == (organiser.email, "delete", str(gone.id))
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.object_type == "person", AuditEvent.action == "delete")
+    )
+    assert (event.actor, event.object_id) == (organiser.email, str(gone.id))
 
     before = dump(db)
     assert client.post(f"/people/{gone.id}/erase").status_code == 302  # once more: nothing changes

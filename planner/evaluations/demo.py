@@ -1,0 +1,131 @@
+"""Demo evaluations: two finished series with attendance and answers, so summaries have something to show.
+
+The answers are drawn from a fixed seed and go through the same code as a participant's form.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from planner.attendance.models import Attendance, Presence, Via
+from planner.evaluations.answering import field_name, read_answers, save_response
+from planner.evaluations.catalogue import END_OF_SERIES, SESSION, ensure_builtin_forms
+from planner.evaluations.models import Channel, EvaluationAnswer, Moderation, QuestionKind, SessionEvaluation
+from planner.evaluations.services import new_short_code
+from planner.extensions import db
+from planner.people.models import Person
+from planner.people.services import create_person
+from planner.programmes.models import Programme
+from planner.series.models import Series
+from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
+from planner.series.services import SeriesPlan, create_series, publish_series
+from planner.timekeeping import utcnow
+
+# Two earlier rounds of the Ontmoetingenreeks, so a trekker can compare them side by side.
+ROUNDS = [("Ontmoeting Bemmel", "Lingewaard", 20), ("Ontmoeting Huissen", "Lingewaard", 12)]
+
+ROLES = ["resident"] * 5 + ["volunteer"] * 4 + ["professional"] * 5 + ["expert"] * 2
+FIRST_NAMES = [
+    "Aukje", "Bas", "Carla", "Daan", "Esra", "Freek", "Gonnie", "Hamid", "Iris", "Jan", "Karin", "Lotte",
+    "Mustafa", "Nel", "Oscar", "Petra",
+]
+
+GOOD = [
+    "Dat ik mijn eigen verhaal kon vertellen.",
+    "Het gesprek met de ervaringsdeskundige opende mijn ogen.",
+    "Fijne sfeer, iedereen luisterde naar elkaar.",
+    "Ik weet nu beter waar ik mensen naartoe kan sturen.",
+    "De casus was heel herkenbaar.",
+]
+BETTER = [
+    "Iets meer tijd voor de pauze.",
+    "Graag de volgende keer ook iemand van de gemeente erbij.",
+    "De zaal was wat koud.",
+]
+
+
+def _answers(form, rng: random.Random, mood: float) -> MultiDict:
+    """A plausible filled-in form: scales lean to ``mood`` (0 = low, 1 = high)."""
+    data = MultiDict()
+    for question in form.questions:
+        name = field_name(question)
+        if question.kind == QuestionKind.SMILEY:
+            top = len(question.options)
+            data[name] = str(min(top, max(1, round(1 + (top - 1) * mood + rng.uniform(-1.2, 1.2)))))
+        elif question.kind == QuestionKind.AGREE:
+            before = question.moment == "before"
+            level = mood - (0.35 if before else 0)
+            data[name] = "na" if rng.random() < 0.05 else str(min(5, max(1, round(1 + 4 * level + rng.uniform(-1, 1)))))
+        elif question.kind == QuestionKind.MARK:
+            data[name] = str(min(10, max(0, round(5 + 4.5 * mood + rng.uniform(-1.5, 1.5)))))
+        elif question.kind == QuestionKind.YES_NO:
+            data[name] = "yes" if rng.random() < mood else "no"
+        elif question.kind == QuestionKind.OPEN and rng.random() < 0.35:
+            data[name] = rng.choice(BETTER if question.key in ("better", "next") else GOOD)
+    return data
+
+
+def _past_series(programme: Programme, title: str, municipality: str, weeks_ago: int, organiser) -> Series:
+    first = utcnow().date() - timedelta(weeks=weeks_ago)
+    first += timedelta(days=(1 - first.weekday()) % 7)  # a Tuesday
+    planned_at = datetime.combine(first - timedelta(days=30), time(9), tzinfo=UTC)
+    series = create_series(
+        programme,
+        SeriesPlan(template_key="ontmoetingenreeks", title=title, municipality=municipality, venue=None,
+                   first_day=first, start=time(19, 30), end=time(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY),
+                   count=4),
+        organiser,
+        holidays=dutch_holidays("nl"),
+        now=planned_at,
+    )
+    publish_series(series, now=planned_at)
+    return series
+
+
+def load_demo_evaluations(organiser) -> bool:
+    """Add the finished demo rounds with answers; False when they are already there."""
+    if db.session.scalar(select(Series).where(Series.title == ROUNDS[0][0])) is not None:
+        return False
+    programme = db.session.scalar(select(Programme).where(Programme.name == "Armoede"))
+    if programme is None:
+        return False
+    forms = ensure_builtin_forms()
+    rng = random.Random(2026)
+    people: list[Person] = []
+    for name, role in zip(FIRST_NAMES, ROLES):
+        people.append(create_person(name=f"{name} (demo)", email=None, role=role, municipality="Lingewaard"))
+    db.session.flush()
+    for round_number, (title, municipality, weeks_ago) in enumerate(ROUNDS):
+        series = _past_series(programme, title, municipality, weeks_ago, organiser)
+        db.session.flush()
+        for number, session in enumerate(series.sessions):
+            form = forms[END_OF_SERIES] if number == len(series.sessions) - 1 else forms[SESSION]
+            db.session.add(SessionEvaluation(session=session, form=form, short_code=new_short_code(),
+                                             screen_open=False))
+            came = rng.sample(people, rng.randint(11, len(people)))
+            for person in came:
+                db.session.add(Attendance(session_id=session.id, person_id=person.id,
+                                          status=Presence.PRESENT, via=Via.ORGANISER))
+            mood = 0.55 + 0.08 * number + 0.05 * round_number
+            for person in came[: rng.randint(6, len(came))]:
+                answers, _problems = read_answers(form, _answers(form, rng, mood))
+                save_response(session, form, answers, channel=Channel.MAIL, person=person,
+                              now=session.ends_at + timedelta(hours=2))
+    db.session.flush()
+    # Half of the open answers approved by the organiser (so trekkers see them), one starred.
+    open_answers = db.session.scalars(
+        select(EvaluationAnswer).where(EvaluationAnswer.text.is_not(None)).order_by(EvaluationAnswer.id)
+    ).all()
+    for index, answer in enumerate(open_answers):
+        if index % 2 == 0:
+            answer.moderation = Moderation.APPROVED
+            answer.moderated_by_id = organiser.id
+            answer.moderated_at = utcnow()
+    if open_answers:
+        open_answers[0].starred = True
+    return True
+
