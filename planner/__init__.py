@@ -89,6 +89,7 @@ def _migrations_dir():
 def _register_blueprints(app: Flask) -> None:
     from planner.attendance.routes import bp as attendance_bp
     from planner.auth.routes import bp as auth_bp
+    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participant_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(evaluation_reports_bp)
 
 
 def _connect_areas(app: Flask) -> None:

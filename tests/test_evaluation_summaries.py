@@ -185,3 +185,96 @@ def test_counting_takes_a_fixed_number_of_queries(app, db, two_sessions):
         data.respond(sessions[i % 2], form, {"mood": 1 + i % 3, "mark": i % 11, "learned": ["rules"], "remark": "x"})
     db.session.commit()
     assert queries() == few
+
+
+# --- The pages.
+
+
+@pytest.fixture
+def trekker(db, programme):
+    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
+    factories.add_member(programme, user, "trekker")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def answered_series(db, programme, organiser):
+    series = factories.make_series(programme, organiser, count=4, municipality="Nijmegen")
+    form = data.make_form(programme)
+    for i, session in enumerate(series.sessions[:3]):
+        data.use_form(session, form)
+        data.mark_present(session, 10)
+        for j in range(6 + i):
+            data.respond(session, form, {
+                "mood": 1 + j % 3, "useful": 4, "mark": 7 + j % 3, "again": 1, "theme": "care",
+                "learned": ["signals"], "remark": f"Mooi gesprek {j}",
+            }, role="resident" if j % 2 else "volunteer")
+    data.respond(series.sessions[3], form, {"mood": 3}, role="professional")
+    db.session.commit()
+    return series
+
+
+def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answered_series):
+    login(client, trekker.email)
+    page = client.get(f"/series/{answered_series.id}/evaluation")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
+    assert "Vraag mood" in html and "minder dan 5" in html
+    assert "Bewoner" in html and "Sociale cohesie" in html
+    session = answered_series.sessions[0]
+    page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation")
+    assert page.status_code == 200 and "Vraag mark" in page.get_data(as_text=True)
+
+
+def test_only_the_programmes_own_people_see_summaries(app, client, answered_series, programme):
+    series_id = answered_series.id
+    urls = [
+        f"/series/{series_id}/evaluation", f"/series/{series_id}/sessions/{answered_series.sessions[0].id}/evaluation",
+        f"/series/{series_id}/evaluation/quotes", f"/series/{series_id}/evaluation/report",
+        f"/series/{series_id}/evaluation/summary.csv", f"/series/{series_id}/evaluation/summary.xlsx",
+        f"/programmes/{programme.slug}/evaluations?series={series_id}",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    stranger = factories.make_user(email="other@example.org")
+    factories.add_member(factories.make_programme(name="Elders"), stranger, "trekker")
+    _db.session.commit()
+    login(client, stranger.email)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_trekkers_do_not_moderate_or_download_answers(client, trekker, answered_series):
+    login(client, trekker.email)
+    for url in ("moderation", "answers.csv", "answers.xlsx"):
+        assert client.get(f"/series/{answered_series.id}/evaluation/{url}").status_code == 404
+
+
+def test_series_side_by_side(client, trekker, answered_series, programme, organiser):
+    other = factories.make_series(programme, organiser, count=4, title="Welkome Wijk Heumen", municipality="Heumen")
+    login(client, trekker.email)
+    page = client.get(f"/programmes/{programme.slug}/evaluations?series={answered_series.id}&series={other.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Welkome Wijk Heumen" in html and "Vraag mark" in html
+
+
+def test_summary_pages_ask_a_fixed_number_of_questions(app, client, trekker, answered_series, programme):
+    from tests.test_query_counts import queries_for
+
+    login(client, trekker.email)
+    urls = [f"/series/{answered_series.id}/evaluation", f"/series/{answered_series.id}/evaluation/report",
+            f"/series/{answered_series.id}/evaluation/quotes", f"/programmes/{programme.slug}/evaluations?series={answered_series.id}",
+            f"/series/{answered_series.id}/evaluation/summary.csv"]
+    few = [queries_for(app, client, url) for url in urls]
+    form = data.make_form(programme, lineage=None, title="Nieuw")
+    for session in answered_series.sessions:
+        data.mark_present(session, 5, role="student")
+        for j in range(12):
+            response = data.respond(session, form, {"mood": 2, "mark": j % 11, "learned": ["network", "rules"], "remark": "Goed"}, role="student")
+            data.approve_all([response])
+            response.answers[-1].starred = True
+    _db.session.commit()
+    assert [queries_for(app, client, url) for url in urls] == few

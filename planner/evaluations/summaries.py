@@ -71,6 +71,10 @@ class QuestionInfo:
         return self.question.condition
 
     @property
+    def condition_label(self):
+        return Condition(self.condition).label if self.condition else None
+
+    @property
     def is_scale(self) -> bool:
         return self.kind in SCALES
 
