@@ -25,16 +25,16 @@ def readings(counts: dict, result) -> list[dict]:
     """Every table a reader could think lies behind what is shown.
 
     The reader sees the shown cells, the total, and why each hidden cell is hidden: "fewer than
-    5" (so 0..4), or hidden to protect another (so at least 5, and no bigger than the smallest
+    5" (so 1..4), or hidden to protect another (so at least 5, and no bigger than the smallest
     shown cell, because the smallest is hidden first).
     """
     keys = list(counts)
     hidden = [k for k in keys if not result.cells[k].shown]
     fixed = {k: result.cells[k].value for k in keys if result.cells[k].shown}
     total = result.total.value
-    guard_ceiling = min(fixed.values(), default=total)
+    guard_ceiling = min((v for v in fixed.values() if v), default=total)
     ranges = [
-        range(0, THRESHOLD) if result.cells[k].hidden == FEW else range(THRESHOLD, guard_ceiling + 1)
+        range(1, THRESHOLD) if result.cells[k].hidden == FEW else range(THRESHOLD, guard_ceiling + 1)
         for k in hidden
     ]
     found = []
@@ -65,10 +65,19 @@ def test_two_small_cells_that_could_only_be_four_each_are_protected():
 def test_everything_hidden_below_five_responses():
     result = suppress_distribution({"yes": 3, "no": 1})
     assert not result.total.shown and all(not f.shown for f in result.cells.values())
+    assert suppress_distribution({"yes": 0, "no": 0}).total.value == 0
+
+
+def test_zeros_are_shown_but_not_when_they_give_a_cell_away():
+    result = suppress_distribution({"1": 0, "2": 0, "3": 6})
+    assert result.shown_cells() == {"1": 0, "2": 0, "3": 6}
+    result = suppress_distribution({"1": 0, "2": 3, "3": 6})
+    assert result.cells["1"].value == 0 and not result.cells["2"].shown and not result.cells["3"].shown
+    assert result.total.value == 9
 
 
 def test_lone_counts_and_statistics():
-    assert count(4).hidden == FEW and count(5).value == 5
+    assert count(4).hidden == FEW and count(5).value == 5 and count(0).value == 0
     assert statistic(3.5, 4).hidden == FEW and statistic(3.5, 5).value == 3.5
     assert statistic(None, 9).hidden == FEW
 
@@ -85,11 +94,11 @@ def test_no_hidden_cell_can_be_worked_out(values):
     result = suppress_distribution(counts)
     for key, figure in result.cells.items():
         if figure.shown:
-            assert figure.value == counts[key] and figure.value >= THRESHOLD
+            assert figure.value == counts[key] and (figure.value >= THRESHOLD or figure.value == 0)
         else:
             assert figure.value is None
     if result.total.shown:
-        assert result.total.value == sum(values) >= THRESHOLD
+        assert result.total.value == sum(values) and (sum(values) >= THRESHOLD or sum(values) == 0)
     hidden = [k for k, f in result.cells.items() if not f.shown]
     if hidden and result.total.shown:
         tables = readings(counts, result)

@@ -129,8 +129,8 @@ def star_quote(series_id: int, answer_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")
-    else:
-        db.session.commit()
+        abort(400)
+    db.session.commit()
     back = url_for("evaluation_reports.quotes_page", series_id=series.id,
                    **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
     return redirect(f"{back}#answer-{answer_id}", 303)
@@ -143,7 +143,10 @@ MODERATION_FILTERS = ("pending", "approved", "hidden", "all")
 @login_required
 def moderation_page(series_id: int):
     series = series_or_404(series_id, can_organise)
-    shown = request.args.get("show", "pending")
+    return _moderation(series, request.args.get("show", "pending"))
+
+
+def _moderation(series: Series, shown: str, status: int = 200):
     if shown not in MODERATION_FILTERS:
         shown = "pending"
     answers = db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
@@ -155,7 +158,7 @@ def moderation_page(series_id: int):
     return render_template(
         "evaluations/moderation.html", series=series, answers=answers, shown=shown, filters=MODERATION_FILTERS,
         sessions={s.id: s for s in series.sessions}, language=_language(),
-    )
+    ), status
 
 
 @bp.post("/series/<int:series_id>/evaluation/answers/<int:answer_id>/moderate")
@@ -171,6 +174,7 @@ def moderate_answer(series_id: int, answer_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")
+        return _moderation(series, shown, status=400)
     else:
         if not answer.response.anonymous:
             audit(AuditAction.CHANGE, "evaluation_answer", answer.id, f"moderation: {answer.moderation}")

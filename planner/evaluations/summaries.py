@@ -31,6 +31,7 @@ from planner.evaluations.models import (
 )
 from planner.evaluations.suppression import (
     Distribution,
+    count,
     Figure,
     few,
     mean_of,
@@ -116,7 +117,7 @@ class QuestionInfo:
         if self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
             return dict(self.options)[cell].label(language)
         if self.kind == QuestionKind.AGREE:
-            return {1: _l("1 · disagree completely"), 5: _l("5 · agree completely")}.get(cell, str(cell))
+            return str({1: _l("1 · disagree completely"), 5: _l("5 · agree completely")}.get(cell, cell))
         return str(cell)
 
 
@@ -435,7 +436,7 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
     anonymous = counts.sessions_total(ids, ANONYMOUS)
     return Summary(
         sessions=list(sessions), present=present,
-        responses=Figure(total) if total >= 5 else few(), rate=_rate(total, present),
+        responses=count(total), rate=_rate(total, present),
         per_session=per_session, questions=summaries, roles=role_rows, scale_questions=scale_summaries,
         trend=trend, profile=profile, pairs=list(pairs.values()), open_questions=open_questions,
         anonymous_responses=anonymous,

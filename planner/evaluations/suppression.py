@@ -1,10 +1,11 @@
 """Privacy in every figure: what may be shown of counts, means and breakdowns (pure functions).
 
-A figure resting on fewer than ``THRESHOLD`` responses is hidden ("fewer than 5"). A hidden
+A figure resting on one to four responses is hidden ("fewer than 5"); a zero is shown, since
+it is about nobody (but see below: a zero can still make its neighbours hidden). A hidden
 cell must also not be recoverable from the figures that are shown: when the cells of a
 distribution add up to a shown total, the hidden cells' sum is known, so we hide more
 (complementary suppression) until no hidden cell is pinned down by that sum and the bounds a
-reader can infer (a "fewer than 5" cell lies in 0..4; a cell hidden to protect another is at
+reader can infer (a "fewer than 5" cell lies in 1..4; a cell hidden to protect another is at
 least 5 and at most the smallest shown cell, since we always hide the smallest one next).
 """
 
@@ -53,7 +54,7 @@ class Distribution:
 
 def count(n: int) -> Figure:
     """A lone count (not part of a distribution with a shown total)."""
-    return Figure(n) if n >= THRESHOLD else few()
+    return Figure(n) if n >= THRESHOLD or n == 0 else few()
 
 
 def statistic(value: float | None, n: int) -> Figure:
@@ -74,14 +75,14 @@ def _pinned(counts: list[int], reasons: list[str | None], total: int) -> bool:
     hidden = [i for i, r in enumerate(reasons) if r is not None]
     if not hidden:
         return False
-    shown_at = [(j, c) for j, (c, r) in enumerate(zip(counts, reasons)) if r is None]
-    shown_values = [c for _, c in shown_at]
+    shown_values = [c for c, r in zip(counts, reasons) if r is None]
+    shown_at = [(j, c) for j, (c, r) in enumerate(zip(counts, reasons)) if r is None and c > 0]
 
     def guard_ceiling(i: int) -> int:
         # A guard is the smallest cell still shown when it was picked (ties: the first one).
         return min((c - (1 if j < i else 0) for j, c in shown_at), default=total)
 
-    low = {i: (0 if reasons[i] == FEW else THRESHOLD) for i in hidden}
+    low = {i: (1 if reasons[i] == FEW else THRESHOLD) for i in hidden}
     high = {i: (THRESHOLD - 1 if reasons[i] == FEW else guard_ceiling(i)) for i in hidden}
     total_hidden = total - sum(shown_values)
     for i in hidden:
@@ -102,12 +103,12 @@ def suppress_distribution(counts: dict[Hashable, int], total: int | None = None,
     if total is None:
         total = sum(values)
     if total < THRESHOLD:
-        return Distribution({k: few() for k in keys}, few())
-    reasons: list[str | None] = [FEW if v < THRESHOLD else None for v in values]
+        return Distribution({k: (Figure(0) if total == 0 else few()) for k in keys}, count(total))
+    reasons: list[str | None] = [FEW if 0 < v < THRESHOLD else None for v in values]
     total_shown = True
     if additive:
         while _pinned(values, reasons, total):
-            candidates = [i for i, r in enumerate(reasons) if r is None]
+            candidates = [i for i, r in enumerate(reasons) if r is None and values[i] > 0]
             if not candidates:
                 total_shown = False
                 break
