@@ -225,7 +225,7 @@ def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answe
     html = page.get_data(as_text=True)
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     assert "Vraag mood" in html and "minder dan 5" in html
-    assert "Bewoner" in html and "Sociale cohesie" in html
+    assert "Bewoner" in html and "Sociale samenhang" in html
     session = answered_series.sessions[0]
     page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation")
     assert page.status_code == 200 and "Vraag mark" in page.get_data(as_text=True)
