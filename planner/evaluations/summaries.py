@@ -199,12 +199,14 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
     if not questions:
         return counts
     Q, A, O = EvaluationQuestion, EvaluationAnswer, EvaluationOption
+    # One answer per response and question, except multiple choice (one row per ticked option):
+    # only there do we need to count the responses separately.
     for session_id, anonymous, role, qkey, n in db.session.execute(
         select(R.session_id, R.anonymous, R.role, Q.key, func.count(func.distinct(R.id)))
         .select_from(A)
         .join(R, R.id == A.response_id)
         .join(Q, Q.id == A.question_id)
-        .where(R.session_id.in_(session_ids))
+        .where(R.session_id.in_(session_ids), Q.kind == QuestionKind.MULTIPLE)
         .group_by(R.session_id, R.anonymous, R.role, Q.key)
     ):
         key = (session_id, _role_key(anonymous, role), qkey)
@@ -216,18 +218,23 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
         .join(R, R.id == A.response_id)
         .join(Q, Q.id == A.question_id)
         .outerjoin(O, O.id == A.option_id)
-        .where(R.session_id.in_(session_ids), Q.kind != QuestionKind.OPEN)
+        .where(R.session_id.in_(session_ids))
         .group_by(R.session_id, R.anonymous, R.role, Q.key, Q.kind, O.key, value, A.not_applicable)
     ):
+        role_key = _role_key(anonymous, role)
+        if kind != QuestionKind.MULTIPLE:
+            counts.respondents[(session_id, role_key, qkey)] = counts.respondents.get((session_id, role_key, qkey), 0) + n
         if not_applicable:
             cell = NOT_APPLICABLE
         elif kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
             cell = option_key
+        elif kind == QuestionKind.OPEN:
+            cell = None
         else:
             cell = v
         if cell is None:
             continue
-        key = (session_id, _role_key(anonymous, role), qkey, cell)
+        key = (session_id, role_key, qkey, cell)
         counts.answers[key] = counts.answers.get(key, 0) + n
     return counts.index()
 
