@@ -79,7 +79,7 @@ def test_zeros_are_shown_but_not_when_they_give_a_cell_away():
 def test_lone_counts_and_statistics():
     assert count(4).hidden == FEW and count(5).value == 5 and count(0).value == 0
     assert statistic(3.5, 4).hidden == FEW and statistic(3.5, 5).value == 3.5
-    assert statistic(None, 9).hidden == FEW
+    assert statistic(None, 9).hidden == "none" and statistic(None, 0).hidden == "none"
 
 
 def test_multiple_choice_cells_are_judged_alone():

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.evaluations.models import EvaluationAnswer, EvaluationResponse, Moderation, QuestionKind
 from planner.evaluations.summaries import NOT_APPLICABLE, QuestionInfo, Summary, role_label
-from planner.evaluations.suppression import FEW, Figure
+from planner.evaluations.suppression import FEW, NONE, Figure
 from planner.extensions import db
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,7 +32,7 @@ def neutralise(value):
 def figure_text(figure: Figure, decimals: int = 0):
     if figure.shown:
         return round(figure.value, decimals) if decimals else figure.value
-    return _("fewer than 5") if figure.hidden == FEW else _("hidden")
+    return {FEW: _("fewer than 5"), NONE: ""}.get(figure.hidden) if figure.hidden in (FEW, NONE) else _("hidden")
 
 
 # --- The answers.

@@ -21,7 +21,7 @@ from planner.evaluations.charts import bar_chart, line_chart
 from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, quotes, star
 from planner.evaluations.summaries import compare, forms_of, lined_up_questions, summarise
-from planner.evaluations.suppression import FEW
+from planner.evaluations.suppression import FEW, NONE
 from planner.extensions import db
 from planner.messages import describe
 from planner.programmes.routes import programme_or_404
@@ -35,7 +35,7 @@ bp = Blueprint("evaluation_reports", __name__)
 def evaluation_figure(figure, decimals: int = 0, percent: bool = False) -> str:
     """A figure as shown: the number in the reader's language, or why it is hidden."""
     if not figure.shown:
-        return _("fewer than 5") if figure.hidden == FEW else _("hidden")
+        return {FEW: _("fewer than 5"), NONE: "–"}.get(figure.hidden) or _("hidden")
     value = figure.value * 100 if percent else figure.value
     text = format_decimal(round(value, decimals), format="#,##0" + ("." + "0" * decimals if decimals else ""))
     return f"{text}%" if percent else text

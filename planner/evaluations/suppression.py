@@ -19,6 +19,7 @@ THRESHOLD = 5
 
 FEW = "few"  # rests on fewer than THRESHOLD responses
 GUARD = "guard"  # hidden so that a "few" cell cannot be worked out
+NONE = "none"  # nothing to compute from: no answers at all
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def count(n: int) -> Figure:
 
 def statistic(value: float | None, n: int) -> Figure:
     """A mean, median or share computed from ``n`` responses."""
-    if value is None or n < THRESHOLD:
+    if value is None or n == 0:
+        return Figure(None, NONE)
+    if n < THRESHOLD:
         return few()
     return Figure(value)
 
