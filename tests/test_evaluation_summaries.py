@@ -84,10 +84,12 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
     for key in ("mood", "useful", "mark"):
         values = [a[key] for a in everyone if a[key] != "n/a"]
         q = by_key[key]
-        if len(values) >= THRESHOLD:
+        if q.mean.shown:
+            assert len(values) >= THRESHOLD
             assert q.mean.value == pytest.approx(mean(values)) and q.median.value == median(values)
         else:
-            assert not q.mean.shown and not q.median.shown
+            assert len(values) < THRESHOLD or q.mean.hidden == "guard", "hidden only to protect a cell"
+            assert not q.median.shown
     learned = Counter(o for a in everyone for o in a["learned"])
     for cell in by_key["learned"].cells:
         if 0 < n < THRESHOLD:
@@ -116,9 +118,9 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
     useful = [a["useful"] for a in everyone if a["useful"] != "n/a"]
     marks = [a["mark"] for a in everyone]
     parts = []
-    if len(useful) >= THRESHOLD:
+    if len(useful) >= THRESHOLD and by_key["useful"].mean.shown:
         parts.append((mean(useful) - 1) / 4 * 100)
-    if len(marks) >= THRESHOLD:
+    if len(marks) >= THRESHOLD and by_key["mark"].mean.shown:
         parts.append(mean(marks) * 10)
     assert empowerment.score.value == (pytest.approx(sum(parts) / len(parts)) if parts else None)
 
@@ -160,11 +162,11 @@ def test_anonymous_responses_have_no_role(db, two_sessions):
 def test_before_and_now_are_paired(db, two_sessions):
     series, (first, _) = two_sessions
     form = data.make_form()
-    for before, now in [(1, 4), (2, 4), (2, 5), (1, 3), (3, 5)]:
+    for before, now in [(1, 4), (2, 5)] * 5:
         data.respond(first, form, {"contact_before": before, "contact_now": now})
     db.session.commit()
     (pair,) = summarise([first], "nl").pairs
-    assert pair.before.mean.value == pytest.approx(1.8) and pair.now.mean.value == pytest.approx(4.2)
+    assert pair.before.mean.value == pytest.approx(1.5) and pair.now.mean.value == pytest.approx(4.5)
 
 
 def test_counting_takes_a_fixed_number_of_queries(app, db, two_sessions):

@@ -11,6 +11,7 @@ from planner.evaluations.suppression import (
     GUARD,
     THRESHOLD,
     count,
+    mean_gives_away,
     mean_of,
     median_of,
     plain_median,
@@ -40,7 +41,7 @@ def readings(counts: dict, result) -> list[dict]:
     found = []
     for values in product(*ranges):
         if sum(values) + sum(fixed.values()) == total:
-            found.append(dict(fixed, **dict(zip(hidden, values))))
+            found.append({**fixed, **dict(zip(hidden, values))})
     return found
 
 
@@ -113,3 +114,32 @@ def test_mean_and_median_match_a_plain_computation(table):
     flat = [v for v, c in table.items() for _ in range(c)]
     assert abs(mean_of(table) - sum(flat) / len(flat)) < 1e-9
     assert median_of(table) == plain_median(flat)
+
+
+@FAST
+@given(st.lists(st.integers(0, 9), min_size=3, max_size=5), st.integers(0, 3))
+def test_a_shown_mean_gives_no_hidden_cell_away(values, not_applicable):
+    counts = {value: c for value, c in enumerate(values, start=1)}
+    counts["n/a"] = not_applicable
+    result = suppress_distribution(counts)
+    hidden = [k for k, f in result.cells.items() if not f.shown]
+    if not hidden or not result.total.shown or mean_gives_away(counts, result):
+        return
+    n = sum(c for k, c in counts.items() if k != "n/a")
+    exact = sum(k * c for k, c in counts.items() if k != "n/a")
+
+    def same_mean(table):
+        m = sum(c for k, c in table.items() if k != "n/a")
+        return m and sum(k * c for k, c in table.items() if k != "n/a") * n == exact * m
+
+    tables = [t for t in readings(counts, result) if same_mean(t)]
+    assert counts in tables
+    for key in hidden:
+        assert len({t[key] for t in tables}) > 1, f"the mean gives {key} of {counts} away"
+
+
+def test_a_mean_that_would_solve_two_hidden_cells_is_hidden():
+    counts = {1: 3, 2: 0, 3: 10, 4: 6, 5: 0}
+    assert mean_gives_away(counts, suppress_distribution(counts))
+    counts = {1: 0, 2: 0, 3: 10, 4: 6, 5: 7}
+    assert not mean_gives_away(counts, suppress_distribution(counts))

@@ -30,7 +30,9 @@ from planner.evaluations.models import (
     SessionEvaluation,
 )
 from planner.evaluations.suppression import (
+    GUARD,
     Distribution,
+    mean_gives_away,
     count,
     Figure,
     few,
@@ -301,6 +303,8 @@ def summarise_question(info: QuestionInfo, tables: Tables, language: str) -> Que
         values = scale_values(table)
         n = sum(values.values())
         mean, median = statistic(mean_of(values), n), statistic(median_of(values), n)
+        if mean.shown and mean_gives_away({k: table.get(k, 0) for k in keys}, distribution):
+            mean = median = Figure(None, GUARD)
     cells = [Cell(k, info.cell_label(k, language), distribution.cells[k]) for k in keys]
     return QuestionSummary(info, info.text(language), cells, distribution.total, mean, median, additive)
 

@@ -152,3 +152,56 @@ def median_of(values: dict[int, int]) -> float | None:
 def plain_median(values: list[int]) -> float:
     """For tests and checks: the median of a plain list."""
     return float(_median(values))
+
+
+MAX_READINGS = 200_000
+
+
+def mean_gives_away(counts: dict[Hashable, int], distribution: Distribution) -> bool:
+    """Would showing the mean let a reader work out a hidden cell of this scale's distribution?
+
+    The cells' sum is the total, and the mean adds a second equation (the values' weighted sum),
+    so two hidden cells next to a shown mean can often be solved. ``counts`` maps each cell to its
+    count; integer keys are scale values, other keys (e.g. "not applicable") count in the total
+    but not in the mean. We try every table a reader could think lies behind what is shown (with
+    the bounds a hidden cell's reason gives away) that has the same mean; if all agree on a hidden
+    cell, the mean gives it away. Too many tables to try counts as giving away (hide the mean).
+    """
+    hidden = [k for k, f in distribution.cells.items() if not f.shown]
+    if not hidden:
+        return False
+    numeric = {k: c for k, c in counts.items() if isinstance(k, int)}
+    n = sum(numeric.values())
+    if not n:
+        return False
+    weighted = sum(k * c for k, c in numeric.items())
+    shown_cells = {k: f.value for k, f in distribution.cells.items() if f.shown}
+    total = distribution.total.value if distribution.total.shown else None
+    ceiling = min((v for v in shown_cells.values() if v), default=total if total is not None else sum(counts.values()))
+    ranges = []
+    for key in hidden:
+        if distribution.cells[key].hidden == FEW:
+            ranges.append(range(1, THRESHOLD))
+        else:
+            ranges.append(range(THRESHOLD, max(ceiling, THRESHOLD) + 1))
+    size = 1
+    for r in ranges:
+        size *= len(r)
+    if size > MAX_READINGS:
+        return True
+    shown_n = sum(c for k, c in shown_cells.items() if isinstance(k, int))
+    shown_weighted = sum(k * c for k, c in shown_cells.items() if isinstance(k, int))
+    shown_total = sum(shown_cells.values())
+    seen: list[set] = [set() for _ in hidden]
+    from itertools import product
+
+    for values in product(*ranges):
+        if total is not None and shown_total + sum(values) != total:
+            continue
+        cell_n = shown_n + sum(v for k, v in zip(hidden, values) if isinstance(k, int))
+        cell_weighted = shown_weighted + sum(k * v for k, v in zip(hidden, values) if isinstance(k, int))
+        if not cell_n or cell_weighted * n != weighted * cell_n:  # the same mean, exactly
+            continue
+        for i, v in enumerate(values):
+            seen[i].add(v)
+    return any(len(s) == 1 for s in seen)
