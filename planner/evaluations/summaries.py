@@ -309,6 +309,17 @@ def summarise_question(info: QuestionInfo, tables: Tables, language: str) -> Que
     return QuestionSummary(info, info.text(language), cells, distribution.total, mean, median, additive)
 
 
+def _guarded_mean(info: QuestionInfo, table: dict) -> Figure:
+    """A mean of a part (e.g. one session), hidden when it would solve that part's own distribution."""
+    values = scale_values(table)
+    mean = statistic(mean_of(values), sum(values.values()))
+    if mean.shown:
+        cells = {k: table.get(k, 0) for k in info.cell_keys(set(table))}
+        if mean_gives_away(cells, suppress_distribution(cells)):
+            return Figure(None, GUARD)
+    return mean
+
+
 @dataclass
 class SessionRate:
     session: object
@@ -417,8 +428,7 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
         for q in scale_summaries:
             means = []
             for s in sessions:
-                values = scale_values(tables[q.info.key].per_session.get(s.id, {}))
-                means.append(statistic(mean_of(values), sum(values.values())))
+                means.append(_guarded_mean(q.info, tables[q.info.key].per_session.get(s.id, {})))
             trend.append(TrendRow(q.info, q.text, means))
 
     profile = []
