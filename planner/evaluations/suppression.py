@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import median as _median
+from itertools import product
 from typing import Hashable
 
 THRESHOLD = 5
@@ -154,7 +155,7 @@ def plain_median(values: list[int]) -> float:
     return float(_median(values))
 
 
-MAX_READINGS = 200_000
+MAX_READINGS = 50_000
 
 
 def mean_gives_away(counts: dict[Hashable, int], distribution: Distribution) -> bool:
@@ -184,8 +185,10 @@ def mean_gives_away(counts: dict[Hashable, int], distribution: Distribution) -> 
             ranges.append(range(1, THRESHOLD))
         else:
             ranges.append(range(THRESHOLD, max(ceiling, THRESHOLD) + 1))
+    # With a shown total the last hidden cell follows from the others: enumerate one range fewer.
+    free = ranges[:-1] if total is not None else ranges
     size = 1
-    for r in ranges:
+    for r in free:
         size *= len(r)
     if size > MAX_READINGS:
         return True
@@ -193,11 +196,12 @@ def mean_gives_away(counts: dict[Hashable, int], distribution: Distribution) -> 
     shown_weighted = sum(k * c for k, c in shown_cells.items() if isinstance(k, int))
     shown_total = sum(shown_cells.values())
     seen: list[set] = [set() for _ in hidden]
-    from itertools import product
-
-    for values in product(*ranges):
-        if total is not None and shown_total + sum(values) != total:
-            continue
+    for values in product(*free):
+        if total is not None:
+            last = total - shown_total - sum(values)
+            if last not in ranges[-1]:
+                continue
+            values = values + (last,)
         cell_n = shown_n + sum(v for k, v in zip(hidden, values) if isinstance(k, int))
         cell_weighted = shown_weighted + sum(k * v for k, v in zip(hidden, values) if isinstance(k, int))
         if not cell_n or cell_weighted * n != weighted * cell_n:  # the same mean, exactly
