@@ -286,3 +286,19 @@ def test_summary_pages_ask_a_fixed_number_of_questions(app, client, trekker, ans
             response.answers[-1].starred = True
     _db.session.commit()
     assert [queries_for(app, client, url) for url in urls] == few
+
+
+def test_a_series_without_answers_says_so(client, trekker, programme, organiser):
+    series = factories.make_series(programme, organiser, count=4)
+    login(client, trekker.email)
+    html = client.get(f"/series/{series.id}/evaluation").get_data(as_text=True)
+    assert "Nog geen antwoorden." in html
+    for url in ("report", "quotes", "summary.csv", "summary.xlsx"):
+        assert client.get(f"/series/{series.id}/evaluation/{url}").status_code == 200
+
+
+def test_a_session_of_another_series_is_not_found(client, trekker, answered_series, programme, organiser):
+    other = factories.make_series(programme, organiser, count=4, title="Ander")
+    login(client, trekker.email)
+    assert client.get(f"/series/{answered_series.id}/sessions/{other.sessions[0].id}/evaluation").status_code == 404
+    assert client.get(f"/series/{answered_series.id}/evaluation/answers/999/star").status_code == 405
