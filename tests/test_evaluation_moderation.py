@@ -122,3 +122,18 @@ def test_hiding_a_starred_quote_takes_the_star_away(db, organiser, answers):
     assert error.value.code == "quote_not_approved"
     with pytest.raises(ModerationError):
         moderate(made["pending"], "publish", actor=organiser)
+
+
+def test_the_moderation_page_asks_a_fixed_number_of_questions(app, client, organiser, answers, programme):
+    from tests.test_query_counts import queries_for
+
+    series, made = answers
+    login(client, organiser.email)
+    url = f"/series/{series.id}/evaluation/moderation?show=all"
+    few = queries_for(app, client, url)
+    form = data.make_form(programme, anonymous=True)
+    for session in series.sessions:
+        for i in range(5):
+            data.respond(session, form, {"remark": f"Antwoord {i}"})
+    _db.session.commit()
+    assert queries_for(app, client, url) == few

@@ -150,15 +150,16 @@ def _moderation(series: Series, shown: str, status: int = 200):
     if shown not in MODERATION_FILTERS:
         shown = "pending"
     answers = db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
-    named = [a for a in answers if not a.response.anonymous]
-    if named:
-        # Open answers of named forms are personal data, even shown without a name.
-        audit(AuditAction.VIEW, "evaluation_open_answers", series.id, f"{len(named)} named open answers ({shown})")
-        db.session.commit()
-    return render_template(
+    named = sum(1 for a in answers if not a.response.anonymous)
+    page = render_template(
         "evaluations/moderation.html", series=series, answers=answers, shown=shown, filters=MODERATION_FILTERS,
         sessions={s.id: s for s in series.sessions}, language=_language(),
-    ), status
+    )
+    if named:
+        # Open answers of named forms are personal data, even shown without a name.
+        audit(AuditAction.VIEW, "evaluation_open_answers", series.id, f"{named} named open answers ({shown})")
+        db.session.commit()
+    return page, status
 
 
 @bp.post("/series/<int:series_id>/evaluation/answers/<int:answer_id>/moderate")
