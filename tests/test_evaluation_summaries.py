@@ -302,3 +302,15 @@ def test_a_session_of_another_series_is_not_found(client, trekker, answered_seri
     login(client, trekker.email)
     assert client.get(f"/series/{answered_series.id}/sessions/{other.sessions[0].id}/evaluation").status_code == 404
     assert client.get(f"/series/{answered_series.id}/evaluation/answers/999/star").status_code == 405
+
+
+def test_charts_draw_only_shown_figures():
+    from planner.evaluations.charts import bar_chart, line_chart
+    from planner.evaluations.suppression import Figure, few
+
+    chart = bar_chart([("Goed", Figure(10)), ("Gaat wel", few()), ("Niet goed", Figure(5))])
+    widths = [bar.width for bar in chart.bars]
+    assert widths[0] > widths[2] > 0 and widths[1] == 0
+    line = line_chart([("1", Figure(3.0)), ("2", Figure(4.0)), ("3", few()), ("4", Figure(5.0))], 1, 5)
+    assert [p.y is None for p in line.points] == [False, False, True, False]
+    assert len(line.polylines) == 1 and line.polylines[0].count(",") == 2
