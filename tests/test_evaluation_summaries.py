@@ -314,3 +314,20 @@ def test_charts_draw_only_shown_figures():
     line = line_chart([("1", Figure(3.0)), ("2", Figure(4.0)), ("3", few()), ("4", Figure(5.0))], 1, 5)
     assert [p.y is None for p in line.points] == [False, False, True, False]
     assert len(line.polylines) == 1 and line.polylines[0].count(",") == 2
+
+
+def test_a_session_page_hides_its_response_count_when_the_series_page_does(db, two_sessions):
+    series, (first, second) = two_sessions
+    form = data.make_form()
+    for _ in range(3):
+        data.respond(first, form, {"mood": 2})
+    for _ in range(6):
+        data.respond(second, form, {"mood": 2})
+    db.session.commit()
+    whole = summarise([first, second], "nl")
+    assert whole.responses.value == 9
+    assert [r.responses.shown for r in whole.per_session] == [False, False]
+    alone = summarise([second], "nl")
+    assert alone.responses.value == 6
+    within = summarise([second], "nl", series_sessions=[first, second])
+    assert not within.responses.shown and not within.rate.shown

@@ -58,7 +58,7 @@ def _charts(summary):
 
 
 def _summary_page(template: str, series: Series, sessions: list[Session], **context):
-    summary = summarise(sessions, _language())
+    summary = summarise(sessions, _language(), series_sessions=_sessions(series))
     charts, trend_charts = _charts(summary)
     return render_template(
         template, series=series, summary=summary, charts=charts, trend_charts=trend_charts,

@@ -388,12 +388,28 @@ def _scaled(info: QuestionInfo, mean: float) -> float:
     return (mean - low) / (high - low) * 100
 
 
-def summarise(sessions: list, language: str) -> Summary:
-    """The summary of one or more sessions (a session, or the sessions of a series)."""
+def summarise(sessions: list, language: str, *, series_sessions: list | None = None) -> Summary:
+    """The summary of one or more sessions (a session, or the sessions of a series).
+
+    For one session of a series, pass ``series_sessions``: its response count is then hidden
+    whenever the series page hides it, so the two pages together do not give it away.
+    """
     session_ids = [s.id for s in sessions]
     questions = lined_up_questions(forms_of(session_ids))
     counts = count_answers(session_ids, questions)
-    return build_summary(sessions, questions, counts, language)
+    summary = build_summary(sessions, questions, counts, language)
+    if series_sessions and len(sessions) == 1:
+        R = EvaluationResponse
+        per_session = dict(db.session.execute(
+            select(R.session_id, func.count(R.id))
+            .where(R.session_id.in_([s.id for s in series_sessions]))
+            .group_by(R.session_id)
+        ).all())
+        row = suppress_distribution({s.id: per_session.get(s.id, 0) for s in series_sessions})
+        figure = row.cells.get(sessions[0].id)
+        if figure is not None and not figure.shown:
+            summary.responses = summary.rate = figure
+    return summary
 
 
 def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts, language: str) -> Summary:
