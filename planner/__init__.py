@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.evaluations.participant import bp as evaluation_participant_bp
     from planner.evaluations.routes import bp as evaluations_bp
     from planner.invitations.consent import bp as consent_bp
+    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(statements_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(evaluation_reports_bp)
 
 
 def _connect_areas(app: Flask) -> None:

@@ -157,6 +157,10 @@ MESSAGES = {
         "We cannot find this name among the people invited. Type your name as in your invitation, or ask at the door."
     ),
     "name_ambiguous": lambda p: _("More than one person invited has this name. Please ask at the door."),
+    "unknown_moderation": lambda p: _("Choose approve, hide or redact."),
+    "redaction_required": lambda p: _("Enter the text as it may be shown, with the name taken out."),
+    "redaction_too_long": lambda p: _("The text can be at most %(maximum)s characters.", **p),
+    "quote_not_approved": lambda p: _("Only approved answers can be starred."),
 }
 
 

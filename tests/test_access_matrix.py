@@ -129,6 +129,16 @@ ACCESS = {
     "evaluations.screen": ORGANISE,
     "evaluations.print_form": ORGANISE,
     "evaluations.paper": ORGANISE,
+    "evaluation_reports.series_summary": VIEW,
+    "evaluation_reports.session_summary": VIEW,
+    "evaluation_reports.compare_series": VIEW,
+    "evaluation_reports.quotes_page": VIEW,
+    "evaluation_reports.star_quote": VIEW,
+    "evaluation_reports.report": VIEW,
+    "evaluation_reports.summary_download": VIEW,
+    "evaluation_reports.moderation_page": ORGANISE,
+    "evaluation_reports.moderate_answer": ORGANISE,
+    "evaluation_reports.answers_download": ORGANISE,
 }
 
 # Endpoints whose ``code`` is not the door code: (personal evaluation link, screen short code).
@@ -153,7 +163,7 @@ GUESSES = {
     "series_id": 999_999, "session_id": 999_999, "invitation_id": 999_999, "person_id": 999_999,
     "organisation_id": 999_999, "user_id": 999_999, "blocked_id": 999_999, "message_id": 999_999,
     "slug": "geen-leeratelier", "token": "Gok" * 10, "code": "00000000", "form_id": 999_999,
-    "key": "geen_vraag",
+    "key": "geen_vraag", "answer_id": 999_999,
 }
 # A few fields so a POST that got through would change something.
 POST_DATA = {"title": "Gekaapt", "name": "Gekaapt", "reason": "x", "status": "present", "lang": "en",
@@ -202,7 +212,8 @@ def world(app, db):
         "user_id": users["organiser_a"].id, "blocked_id": blocked.id, "token": invitation.token,
         "code": door_code(session.id), "year": session.local_start.year, "month": session.local_start.month,
         "filename": "style.css", "form_id": form.id, "key": form.questions[0].key,
-        "evaluation_token": asked.token, "screen_code": screen.short_code,
+        "evaluation_token": asked.token, "screen_code": screen.short_code, "kind": "csv",
+        "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
         "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
     }
     clients = {}

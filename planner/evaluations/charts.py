@@ -1,0 +1,98 @@
+"""Chart geometry for inline SVG (pure): only shown figures are drawn; hidden ones get no bar.
+
+The templates turn this into ``<svg role="img">`` with a title and description; the numbers
+themselves are always in a table next to the chart, so the chart is never the only way in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.evaluations.suppression import Figure
+
+LABEL_WIDTH = 170
+BAR_AREA = 260
+ROW_HEIGHT = 28
+BAR_HEIGHT = 18
+
+
+@dataclass
+class Bar:
+    label: str
+    figure: Figure
+    y: int
+    width: float  # 0 when hidden
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 4
+
+
+@dataclass
+class BarChart:
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int = LABEL_WIDTH
+
+
+def bar_chart(rows: list[tuple[str, Figure]]) -> BarChart:
+    """Horizontal bars, one per row, scaled to the largest shown figure."""
+    biggest = max((f.value for _, f in rows if f.shown and f.value), default=0)
+    bars = []
+    for i, (label, figure) in enumerate(rows):
+        width = (figure.value / biggest * BAR_AREA) if figure.shown and biggest else 0
+        bars.append(Bar(_short(label), figure, 6 + i * ROW_HEIGHT, round(width, 1)))
+    return BarChart(bars, LABEL_WIDTH + BAR_AREA + 50, 12 + len(rows) * ROW_HEIGHT)
+
+
+@dataclass
+class Point:
+    label: str
+    figure: Figure
+    x: float
+    y: float | None  # None when hidden
+
+
+@dataclass
+class LineChart:
+    points: list[Point]
+    segments: list[list[Point]] = field(default_factory=list)  # runs of shown points, joined by lines
+    width: int = 480
+    height: int = 200
+    top: int = 20
+    bottom: int = 170
+    low: float = 0
+    high: float = 10
+
+    @property
+    def polylines(self) -> list[str]:
+        return [" ".join(f"{p.x:.1f},{p.y:.1f}" for p in run) for run in self.segments if len(run) > 1]
+
+
+def line_chart(points: list[tuple[str, Figure]], low: float, high: float) -> LineChart:
+    """A line through the shown figures (e.g. a scale's mean per session), broken where hidden."""
+    chart = LineChart([], low=low, high=high)
+    step = (chart.width - 80) / max(len(points) - 1, 1)
+    run: list[Point] = []
+    for i, (label, figure) in enumerate(points):
+        x = 50 + i * step
+        y = None
+        if figure.shown:
+            share = (figure.value - low) / (high - low) if high > low else 0
+            y = chart.bottom - share * (chart.bottom - chart.top)
+        point = Point(label, figure, x, y)
+        chart.points.append(point)
+        if y is None:
+            if run:
+                chart.segments.append(run)
+            run = []
+        else:
+            run.append(point)
+    if run:
+        chart.segments.append(run)
+    return chart
+
+
+def _short(label: str, limit: int = 24) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"

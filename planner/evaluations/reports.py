@@ -1,0 +1,238 @@
+"""Summaries for trekkers: per session and series, series side by side, quotes, exports, report.
+
+Organisers and trekkers of the programme (and admins) read them; others get a 404.
+Organisers also moderate open answers here and may download the answers themselves.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale, gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.audit.models import AuditAction
+from planner.audit.web import audit
+from planner.auth.access import can_organise, can_view
+from planner.errors import DomainError
+from planner.evaluations import exports
+from planner.evaluations.charts import bar_chart, line_chart
+from planner.evaluations.models import Moderation
+from planner.evaluations.moderation import answer_in_series, moderate, open_answers, quotes, star
+from planner.evaluations.summaries import compare, forms_of, lined_up_questions, summarise
+from planner.evaluations.suppression import FEW, NONE
+from planner.extensions import db
+from planner.messages import describe
+from planner.programmes.routes import programme_or_404
+from planner.series.models import Series, Session
+from planner.series.routes import series_or_404, session_or_404
+
+bp = Blueprint("evaluation_reports", __name__)
+
+
+@bp.app_template_filter("evaluation_figure")
+def evaluation_figure(figure, decimals: int = 0, percent: bool = False) -> str:
+    """A figure as shown: the number in the reader's language, or why it is hidden."""
+    if not figure.shown:
+        return {FEW: _("fewer than 5"), NONE: "–"}.get(figure.hidden) or _("hidden")
+    value = figure.value * 100 if percent else figure.value
+    text = format_decimal(round(value, decimals), format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    return f"{text}%" if percent else text
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _sessions(series: Series) -> list[Session]:
+    return [s for s in series.sessions if not s.is_cancelled]
+
+
+def _charts(summary):
+    """Chart geometry per question, and one line chart per scale question for the trend."""
+    charts = {q.info.key: bar_chart([(c.label, c.figure) for c in q.cells]) for q in summary.questions}
+    labels = [s.local_start.strftime("%d-%m") for s in summary.sessions]
+    trend = {row.info.key: line_chart(list(zip(labels, row.means)), *row.info.scale_range) for row in summary.trend}
+    return charts, trend
+
+
+def _summary_page(template: str, series: Series, sessions: list[Session], **context):
+    summary = summarise(sessions, _language(), series_sessions=_sessions(series))
+    charts, trend_charts = _charts(summary)
+    return render_template(
+        template, series=series, summary=summary, charts=charts, trend_charts=trend_charts,
+        may_organise=can_organise(current_user, series.programme), zip=zip, **context,
+    )
+
+
+@bp.route("/series/<int:series_id>/evaluation/summary")
+@login_required
+def series_summary(series_id: int):
+    series = series_or_404(series_id, can_view)
+    return _summary_page("evaluations/summary.html", series, _sessions(series), session=None)
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/evaluation/summary")
+@login_required
+def session_summary(series_id: int, session_id: int):
+    series = series_or_404(series_id, can_view)
+    session = session_or_404(series, session_id)
+    return _summary_page("evaluations/summary.html", series, [session], session=session)
+
+
+@bp.route("/programmes/<slug>/evaluations")
+@login_required
+def compare_series(slug: str):
+    programme = programme_or_404(slug)
+    all_series = db.session.scalars(
+        select(Series).where(Series.programme_id == programme.id).order_by(Series.title)
+        .options(selectinload(Series.sessions))
+    ).all()
+    wanted = set(request.args.getlist("series", type=int))
+    chosen = [s for s in all_series if s.id in wanted]
+    questions, compared = compare(chosen, _language()) if chosen else ([], [])
+    means = {
+        q.key: [next((x.mean for x in c.summary.scale_questions if x.info.key == q.key), None) for c in compared]
+        for q in questions
+    }
+    return render_template(
+        "evaluations/summary_compare.html", programme=programme, all_series=all_series, chosen=chosen,
+        wanted=wanted, questions=questions, compared=compared, means=means, language=_language(),
+    )
+
+
+# --- Open answers: quotes for trekkers, moderation for organisers.
+
+
+@bp.route("/series/<int:series_id>/evaluation/quotes")
+@login_required
+def quotes_page(series_id: int):
+    series = series_or_404(series_id, can_view)
+    starred_only = request.args.get("starred") == "1"
+    answers = db.session.scalars(quotes(series, starred=starred_only)).all()
+    return render_template(
+        "evaluations/summary_quotes.html", series=series, answers=answers, starred_only=starred_only,
+        sessions={s.id: s for s in series.sessions}, language=_language(),
+    )
+
+
+@bp.post("/series/<int:series_id>/evaluation/answers/<int:answer_id>/star")
+@login_required
+def star_quote(series_id: int, answer_id: int):
+    series = series_or_404(series_id, can_view)
+    answer = answer_in_series(series, answer_id)
+    if answer is None or answer.moderation != Moderation.APPROVED:
+        abort(404)  # pending and hidden answers do not exist for trekkers
+    try:
+        star(answer, request.form.get("starred") == "1", actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+        abort(400)
+    db.session.commit()
+    back = url_for("evaluation_reports.quotes_page", series_id=series.id,
+                   **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
+    return redirect(f"{back}#answer-{answer_id}", 303)
+
+
+MODERATION_FILTERS = ("pending", "approved", "hidden", "all")
+
+
+@bp.route("/series/<int:series_id>/evaluation/moderation")
+@login_required
+def moderation_page(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    return _moderation(series, request.args.get("show", "pending"))
+
+
+def _moderation(series: Series, shown: str, status: int = 200):
+    if shown not in MODERATION_FILTERS:
+        shown = "pending"
+    answers = db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
+    named = sum(1 for a in answers if not a.response.anonymous)
+    page = render_template(
+        "evaluations/moderation.html", series=series, answers=answers, shown=shown, filters=MODERATION_FILTERS,
+        sessions={s.id: s for s in series.sessions}, language=_language(),
+    )
+    if named:
+        # Open answers of named forms are personal data, even shown without a name.
+        audit(AuditAction.VIEW, "evaluation_open_answers", series.id, f"{named} named open answers ({shown})")
+        db.session.commit()
+    return page, status
+
+
+@bp.post("/series/<int:series_id>/evaluation/answers/<int:answer_id>/moderate")
+@login_required
+def moderate_answer(series_id: int, answer_id: int):
+    series = series_or_404(series_id, can_organise)
+    answer = answer_in_series(series, answer_id)
+    if answer is None:
+        abort(404)
+    shown = request.form.get("show", "pending")
+    try:
+        moderate(answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text"))
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+        return _moderation(series, shown, status=400)
+    else:
+        if not answer.response.anonymous:
+            audit(AuditAction.CHANGE, "evaluation_answer", answer.id, f"moderation: {answer.moderation}")
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("evaluation_reports.moderation_page", series_id=series.id,
+                            show=shown if shown in MODERATION_FILTERS else "pending"), 303)
+
+
+# --- Downloads and the printable report.
+
+
+def _download(content, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
+    })
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _answers(series: Series):
+    sessions = _sessions(series)
+    questions = lined_up_questions(forms_of([s.id for s in sessions]))
+    header, rows, named = exports.answer_table(sessions, questions, _language())
+    if named:
+        audit(AuditAction.EXPORT, "evaluation_answers", series.id, f"{len(rows)} responses, roles without names")
+        db.session.commit()
+    return header, rows
+
+
+@bp.route("/series/<int:series_id>/evaluation/answers.<any(csv, xlsx):kind>")
+@login_required
+def answers_download(series_id: int, kind: str):
+    # Only organisers: one row per response with roles can point at a person in a small group.
+    series = series_or_404(series_id, can_organise)
+    header, rows = _answers(series)
+    if kind == "csv":
+        return _download(exports.as_csv(header, rows), "text/csv", f"evaluation-answers-{series.id}.csv")
+    return _download(exports.as_xlsx(header, rows, _("Answers")), XLSX, f"evaluation-answers-{series.id}.xlsx")
+
+
+@bp.route("/series/<int:series_id>/evaluation/summary.<any(csv, xlsx):kind>")
+@login_required
+def summary_download(series_id: int, kind: str):
+    series = series_or_404(series_id, can_view)
+    summary = summarise(_sessions(series), _language())
+    header, rows = exports.summary_table(summary, series.title)
+    if kind == "csv":
+        return _download(exports.as_csv(header, rows), "text/csv", f"evaluation-summary-{series.id}.csv")
+    return _download(exports.as_xlsx(header, rows, _("Summary")), XLSX, f"evaluation-summary-{series.id}.xlsx")
+
+
+@bp.route("/series/<int:series_id>/evaluation/report")
+@login_required
+def report(series_id: int):
+    series = series_or_404(series_id, can_view)
+    starred = db.session.scalars(quotes(series, starred=True)).all()
+    return _summary_page("evaluations/report.html", series, _sessions(series), session=None, starred=starred, printable=True,
+                         language=_language(), session_by_id={s.id: s for s in series.sessions})

@@ -1,0 +1,333 @@
+"""Summaries: every figure equals a plain computation on the same answers, or is hidden."""
+
+from __future__ import annotations
+
+from collections import Counter
+from statistics import mean, median
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import event
+
+from planner.evaluations.summaries import ANONYMOUS, NOT_APPLICABLE, summarise
+from planner.evaluations.suppression import THRESHOLD
+from planner.extensions import db as _db
+from tests import evaluation_data as data, factories
+from tests.conftest import login
+
+PROPERTY = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=25, deadline=None)
+
+ROLES = ["resident", "volunteer", "professional"]
+
+answer_sets = st.fixed_dictionaries(
+    {
+        "role": st.sampled_from(ROLES),
+        "mood": st.integers(1, 3),
+        "useful": st.one_of(st.integers(1, 5), st.just("n/a")),
+        "mark": st.integers(0, 10),
+        "again": st.integers(0, 1),
+        "theme": st.sampled_from(["money", "care", "work"]),
+        "learned": st.lists(st.sampled_from(["signals", "network", "rules"]), unique=True, min_size=1),
+    }
+)
+
+
+def _clear(db):
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name.startswith("evaluation") or table.name in ("attendance", "session_evaluation", "person"):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def two_sessions(db, programme, organiser):
+    series = factories.make_series(programme, organiser, count=4)
+    return series, series.sessions[:2]
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.integers(0, 1), answer_sets), min_size=0, max_size=24))
+def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
+    _clear(db)
+    series, sessions = two_sessions
+    form = data.make_form()
+    present = [data.mark_present(s, 15) for s in sessions]
+    for s in sessions:
+        data.use_form(s, form)
+    for which, answers in given_answers:
+        data.respond(sessions[which], form, {k: v for k, v in answers.items() if k != "role"}, role=answers["role"])
+    db.session.commit()
+
+    summary = summarise(sessions, "nl")
+    everyone = [a for _, a in given_answers]
+    n = len(everyone)
+    assert summary.present == sum(len(p) for p in present)
+    assert summary.responses.value == (n if n >= THRESHOLD or n == 0 else None)
+    if n >= THRESHOLD:
+        assert summary.rate.value == pytest.approx(n / 30)
+
+    by_key = {q.info.key: q for q in summary.questions}
+    for key in ("mood", "useful", "mark", "again", "theme"):
+        plain = Counter(a[key] for a in everyone)
+        q = by_key[key]
+        for cell in q.cells:
+            expected = plain.get("n/a" if cell.key == NOT_APPLICABLE else cell.key, 0)
+            if cell.figure.shown:
+                assert cell.figure.value == expected and (expected >= THRESHOLD or expected == 0)
+            else:
+                assert n < THRESHOLD or expected < THRESHOLD or cell.figure.hidden == "guard"
+        shown_cells = [c for c in q.cells if c.figure.shown]
+        hidden_cells = [c for c in q.cells if not c.figure.shown]
+        assert len(hidden_cells) != 1 or not q.total.shown, "a lone hidden cell next to a shown total"
+        if q.total.shown:
+            assert q.total.value == n and sum(c.figure.value for c in shown_cells) <= n
+    for key in ("mood", "useful", "mark"):
+        values = [a[key] for a in everyone if a[key] != "n/a"]
+        q = by_key[key]
+        if q.mean.shown:
+            assert len(values) >= THRESHOLD
+            assert q.mean.value == pytest.approx(mean(values)) and q.median.value == median(values)
+        else:
+            assert len(values) < THRESHOLD or q.mean.hidden == "guard", "hidden only to protect a cell"
+            assert not q.median.shown
+    learned = Counter(o for a in everyone for o in a["learned"])
+    for cell in by_key["learned"].cells:
+        if 0 < n < THRESHOLD:
+            assert not cell.figure.shown
+        else:
+            assert cell.figure.value == (learned[cell.key] if learned[cell.key] >= THRESHOLD or not learned[cell.key] else None)
+
+    for row in summary.trend:
+        for session, figure in zip(sessions, row.means):
+            values = [a.get(row.info.key) for w, a in given_answers if w == sessions.index(session) and a.get(row.info.key, "n/a") != "n/a"]
+            if figure.shown:
+                assert figure.value == pytest.approx(mean(values)) and len(values) >= THRESHOLD
+            else:
+                assert len(values) < THRESHOLD or figure.hidden == "guard"
+
+    per_role = Counter(a["role"] for a in everyone)
+    for row in summary.roles:
+        if row.responses.shown:
+            assert row.responses.value == per_role[row.role] >= THRESHOLD
+            for q, figure in zip(summary.scale_questions, row.means):
+                values = [a.get(q.info.key) for a in everyone if a["role"] == row.role and a.get(q.info.key, "n/a") != "n/a"]
+                assert figure.value == (pytest.approx(mean(values)) if len(values) >= THRESHOLD else None)
+        else:
+            assert all(not m.shown for m in row.means)
+    hidden_roles = [r for r in summary.roles if not r.responses.shown]
+    assert len(hidden_roles) != 1 or not summary.responses.shown, "one hidden role could be worked out"
+
+    empowerment = next(p for p in summary.profile if p.condition == "social_empowerment")
+    useful = [a["useful"] for a in everyone if a["useful"] != "n/a"]
+    marks = [a["mark"] for a in everyone]
+    parts = []
+    if len(useful) >= THRESHOLD and by_key["useful"].mean.shown:
+        parts.append((mean(useful) - 1) / 4 * 100)
+    if len(marks) >= THRESHOLD and by_key["mark"].mean.shown:
+        parts.append(mean(marks) * 10)
+    assert empowerment.score.value == (pytest.approx(sum(parts) / len(parts)) if parts else None)
+
+
+def test_questions_line_up_across_versions_by_key(db, two_sessions):
+    series, (first, second) = two_sessions
+    old = data.make_form(questions=[("theme", "choice", {"options": [("money", "Geld"), ("care", "Zorg")]})])
+    new = data.make_form(
+        lineage=old.lineage, version=2,
+        questions=[
+            ("extra", "yes_no", {}),
+            ("theme", "choice", {"options": [("care", "Zorg en welzijn"), ("work", "Werk"), ("money", "Geld")]}),
+        ],
+    )
+    for _ in range(6):
+        data.respond(first, old, {"theme": "money"})
+        data.respond(second, new, {"theme": "money", "extra": 1})
+    for _ in range(5):
+        data.respond(second, new, {"theme": "care"})
+    db.session.commit()
+    summary = summarise([first, second], "nl")
+    theme = next(q for q in summary.questions if q.info.key == "theme")
+    assert [c.key for c in theme.cells] == ["care", "work", "money"]
+    assert [c.label for c in theme.cells][0] == "Zorg en welzijn"
+    assert [c.figure.value for c in theme.cells] == [5, 0, 12] and theme.total.value == 17
+
+
+def test_anonymous_responses_have_no_role(db, two_sessions):
+    series, (first, _) = two_sessions
+    form = data.make_form(anonymous=True)
+    for _ in range(6):
+        data.respond(first, form, {"mood": 3})
+    db.session.commit()
+    summary = summarise([first], "nl")
+    assert [r.role for r in summary.roles] == [ANONYMOUS]
+    assert summary.anonymous_responses == 6
+
+
+def test_before_and_now_are_paired(db, two_sessions):
+    series, (first, _) = two_sessions
+    form = data.make_form()
+    for before, now in [(1, 4), (2, 5)] * 5:
+        data.respond(first, form, {"contact_before": before, "contact_now": now})
+    db.session.commit()
+    (pair,) = summarise([first], "nl").pairs
+    assert pair.before.mean.value == pytest.approx(1.5) and pair.now.mean.value == pytest.approx(4.5)
+
+
+def test_counting_takes_a_fixed_number_of_queries(app, db, two_sessions):
+    series, sessions = two_sessions
+    form = data.make_form()
+
+    def queries() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(_db.engine, "before_cursor_execute", listener)
+        try:
+            summarise(sessions, "nl")
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    data.respond(sessions[0], form, {"mood": 1})
+    db.session.commit()
+    few = queries()
+    for i in range(30):
+        data.respond(sessions[i % 2], form, {"mood": 1 + i % 3, "mark": i % 11, "learned": ["rules"], "remark": "x"})
+    db.session.commit()
+    assert queries() == few
+
+
+# --- The pages.
+
+
+@pytest.fixture
+def trekker(db, programme):
+    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
+    factories.add_member(programme, user, "trekker")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def answered_series(db, programme, organiser):
+    series = factories.make_series(programme, organiser, count=4, municipality="Nijmegen")
+    form = data.make_form(programme)
+    for i, session in enumerate(series.sessions[:3]):
+        data.use_form(session, form)
+        data.mark_present(session, 10)
+        for j in range(6 + i):
+            data.respond(session, form, {
+                "mood": 1 + j % 3, "useful": 4, "mark": 7 + j % 3, "again": 1, "theme": "care",
+                "learned": ["signals"], "remark": f"Mooi gesprek {j}",
+            }, role="resident" if j % 2 else "volunteer")
+    data.respond(series.sessions[3], form, {"mood": 3}, role="professional")
+    db.session.commit()
+    return series
+
+
+def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answered_series):
+    login(client, trekker.email)
+    page = client.get(f"/series/{answered_series.id}/evaluation/summary")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
+    assert "Vraag mood" in html and "minder dan 5" in html
+    assert "Bewoner" in html and "Sociale samenhang" in html
+    session = answered_series.sessions[0]
+    page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation/summary")
+    assert page.status_code == 200 and "Vraag mark" in page.get_data(as_text=True)
+
+
+def test_only_the_programmes_own_people_see_summaries(app, client, answered_series, programme):
+    series_id = answered_series.id
+    urls = [
+        f"/series/{series_id}/evaluation/summary", f"/series/{series_id}/sessions/{answered_series.sessions[0].id}/evaluation/summary",
+        f"/series/{series_id}/evaluation/quotes", f"/series/{series_id}/evaluation/report",
+        f"/series/{series_id}/evaluation/summary.csv", f"/series/{series_id}/evaluation/summary.xlsx",
+        f"/programmes/{programme.slug}/evaluations?series={series_id}",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    stranger = factories.make_user(email="other@example.org")
+    factories.add_member(factories.make_programme(name="Elders"), stranger, "trekker")
+    _db.session.commit()
+    login(client, stranger.email)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_trekkers_do_not_moderate_or_download_answers(client, trekker, answered_series):
+    login(client, trekker.email)
+    for url in ("moderation", "answers.csv", "answers.xlsx"):
+        assert client.get(f"/series/{answered_series.id}/evaluation/{url}").status_code == 404
+
+
+def test_series_side_by_side(client, trekker, answered_series, programme, organiser):
+    other = factories.make_series(programme, organiser, count=4, title="Welkome Wijk Heumen", municipality="Heumen")
+    login(client, trekker.email)
+    page = client.get(f"/programmes/{programme.slug}/evaluations?series={answered_series.id}&series={other.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Welkome Wijk Heumen" in html and "Vraag mark" in html
+
+
+def test_summary_pages_ask_a_fixed_number_of_questions(app, client, trekker, answered_series, programme):
+    from tests.test_query_counts import queries_for
+
+    login(client, trekker.email)
+    urls = [f"/series/{answered_series.id}/evaluation/summary", f"/series/{answered_series.id}/evaluation/report",
+            f"/series/{answered_series.id}/evaluation/quotes", f"/programmes/{programme.slug}/evaluations?series={answered_series.id}",
+            f"/series/{answered_series.id}/evaluation/summary.csv"]
+    few = [queries_for(app, client, url) for url in urls]
+    form = data.make_form(programme, lineage=None, title="Nieuw")
+    for session in answered_series.sessions:
+        data.mark_present(session, 5, role="student")
+        for j in range(12):
+            response = data.respond(session, form, {"mood": 2, "mark": j % 11, "learned": ["network", "rules"], "remark": "Goed"}, role="student")
+            data.approve_all([response])
+            response.answers[-1].starred = True
+    _db.session.commit()
+    assert [queries_for(app, client, url) for url in urls] == few
+
+
+def test_a_series_without_answers_says_so(client, trekker, programme, organiser):
+    series = factories.make_series(programme, organiser, count=4)
+    login(client, trekker.email)
+    html = client.get(f"/series/{series.id}/evaluation/summary").get_data(as_text=True)
+    assert "Nog geen antwoorden." in html
+    for url in ("report", "quotes", "summary.csv", "summary.xlsx"):
+        assert client.get(f"/series/{series.id}/evaluation/{url}").status_code == 200
+
+
+def test_a_session_of_another_series_is_not_found(client, trekker, answered_series, programme, organiser):
+    other = factories.make_series(programme, organiser, count=4, title="Ander")
+    login(client, trekker.email)
+    assert client.get(f"/series/{answered_series.id}/sessions/{other.sessions[0].id}/evaluation/summary").status_code == 404
+    assert client.get(f"/series/{answered_series.id}/evaluation/answers/999/star").status_code == 405
+
+
+def test_charts_draw_only_shown_figures():
+    from planner.evaluations.charts import bar_chart, line_chart
+    from planner.evaluations.suppression import Figure, few
+
+    chart = bar_chart([("Goed", Figure(10)), ("Gaat wel", few()), ("Niet goed", Figure(5))])
+    widths = [bar.width for bar in chart.bars]
+    assert widths[0] > widths[2] > 0 and widths[1] == 0
+    line = line_chart([("1", Figure(3.0)), ("2", Figure(4.0)), ("3", few()), ("4", Figure(5.0))], 1, 5)
+    assert [p.y is None for p in line.points] == [False, False, True, False]
+    assert len(line.polylines) == 1 and line.polylines[0].count(",") == 2
+
+
+def test_a_session_page_hides_its_response_count_when_the_series_page_does(db, two_sessions):
+    series, (first, second) = two_sessions
+    form = data.make_form()
+    for _ in range(3):
+        data.respond(first, form, {"mood": 2})
+    for _ in range(6):
+        data.respond(second, form, {"mood": 2})
+    db.session.commit()
+    whole = summarise([first, second], "nl")
+    assert whole.responses.value == 9
+    assert [r.responses.shown for r in whole.per_session] == [False, False]
+    alone = summarise([second], "nl")
+    assert alone.responses.value == 6
+    within = summarise([second], "nl", series_sessions=[first, second])
+    assert not within.responses.shown and not within.rate.shown
