@@ -331,3 +331,29 @@ def test_a_session_page_hides_its_response_count_when_the_series_page_does(db, t
     assert alone.responses.value == 6
     within = summarise([second], "nl", series_sessions=[first, second])
     assert not within.responses.shown and not within.rate.shown
+
+
+def test_a_session_page_and_the_series_page_together_give_no_hidden_cell_away(db, programme, organiser):
+    """Three happy faces in the first session: the series shows 3 + 8 + 6 = 17 happy faces, so
+    the other sessions' pages must not show both their counts (17 − 8 − 6 = 3)."""
+    series = factories.make_series(programme, organiser, count=4)
+    sessions = series.sessions[:3]
+    form = data.make_form()
+    for session, (happy, sad) in zip(sessions, [(3, 9), (8, 7), (6, 5)]):
+        data.mark_present(session, happy + sad)
+        data.use_form(session, form)
+        for mood, times in ((3, happy), (1, sad)):
+            for _ in range(times):
+                data.respond(session, form, {"mood": mood})
+    db.session.commit()
+
+    def happy_faces(summary):
+        (mood,) = [q for q in summary.questions if q.info.key == "mood"]
+        return next(c.figure for c in mood.cells if c.key == 3)
+
+    series_figure = happy_faces(summarise(series.sessions, "nl"))
+    assert series_figure.value == 17
+    on_session_pages = [happy_faces(summarise([s], "nl", series_sessions=series.sessions)) for s in sessions]
+    assert not on_session_pages[0].shown
+    assert sum(not f.shown for f in on_session_pages) >= 2
+    assert all(f.value in (None, n) for f, n in zip(on_session_pages, [3, 8, 6]))

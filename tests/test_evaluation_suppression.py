@@ -17,6 +17,7 @@ from planner.evaluations.suppression import (
     plain_median,
     statistic,
     suppress_distribution,
+    suppress_table,
 )
 
 FAST = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300, deadline=None)
@@ -143,3 +144,42 @@ def test_a_mean_that_would_solve_two_hidden_cells_is_hidden():
     assert mean_gives_away(counts, suppress_distribution(counts))
     counts = {1: 0, 2: 0, 3: 10, 4: 6, 5: 7}
     assert not mean_gives_away(counts, suppress_distribution(counts))
+
+
+def _lines(table: dict, rows: dict, column_totals: dict):
+    """Every row and column of a suppressed table whose total a reader sees, with its cells' figures."""
+    for r, distribution in table.items():
+        if distribution.total.shown:
+            yield f"row {r}", list(distribution.cells.values())
+    for k, total in column_totals.items():
+        if total is not None:
+            yield f"column {k}", [table[r].cells[k] for r in rows]
+
+
+@FAST
+@given(st.lists(st.lists(st.integers(0, 12), min_size=3, max_size=3), min_size=2, max_size=4))
+def test_a_session_cell_cannot_be_worked_out_from_the_series_total(grid):
+    """Sessions are rows, answers are columns; the series page shows each column's sum."""
+    rows = {s: {k: v for k, v in enumerate(values)} for s, values in enumerate(grid)}
+    column_sums = {k: sum(rows[s][k] for s in rows) for k in range(3)}
+    series = suppress_distribution(column_sums)  # what the series page shows
+    column_totals = {k: (f.value if f.shown else None) for k, f in series.cells.items()}
+    table = suppress_table(rows, {s: sum(v.values()) for s, v in rows.items()}, column_totals)
+    for s, distribution in table.items():
+        for k, figure in distribution.cells.items():
+            assert figure.value == (rows[s][k] if figure.shown else None)
+            if figure.shown:
+                assert figure.value == 0 or figure.value >= THRESHOLD
+    for name, cells in _lines(table, rows, column_totals):
+        hidden = [f for f in cells if not f.shown]
+        # One hidden cell in a line with a shown total is that total minus the shown cells.
+        assert len(hidden) != 1, f"{name} of {grid} gives a hidden cell away"
+
+
+def test_a_small_cell_in_one_session_takes_a_cell_of_another_session_with_it():
+    rows = {1: {"good": 3, "bad": 9}, 2: {"good": 8, "bad": 7}, 3: {"good": 6, "bad": 5}}
+    column_totals = {"good": 17, "bad": 21}
+    table = suppress_table(rows, {1: 12, 2: 15, 3: 11}, column_totals)
+    assert table[1].cells["good"].hidden == FEW
+    hidden_good = [s for s in rows if not table[s].cells["good"].shown]
+    assert len(hidden_good) >= 2  # 17 − 8 − 6 would otherwise be session 1's 3

@@ -40,6 +40,7 @@ from planner.evaluations.suppression import (
     median_of,
     statistic,
     suppress_distribution,
+    suppress_table,
 )
 from planner.extensions import db
 from planner.people.models import ROLE_LABELS, PersonRole
@@ -391,33 +392,73 @@ def _scaled(info: QuestionInfo, mean: float) -> float:
 def summarise(sessions: list, language: str, *, series_sessions: list | None = None) -> Summary:
     """The summary of one or more sessions (a session, or the sessions of a series).
 
-    For one session of a series, pass ``series_sessions``: its response count is then hidden
-    whenever the series page hides it, so the two pages together do not give it away.
+    For one session of a series, pass ``series_sessions``: its figures are then hidden wherever
+    the series page's figures minus the other sessions' would give them away.
     """
     session_ids = [s.id for s in sessions]
     questions = lined_up_questions(forms_of(session_ids))
-    counts = count_answers(session_ids, questions)
-    summary = build_summary(sessions, questions, counts, language)
-    if series_sessions and len(sessions) == 1:
-        R = EvaluationResponse
-        per_session = dict(db.session.execute(
-            select(R.session_id, func.count(R.id))
-            .where(R.session_id.in_([s.id for s in series_sessions]))
-            .group_by(R.session_id)
-        ).all())
-        row = suppress_distribution({s.id: per_session.get(s.id, 0) for s in series_sessions})
-        figure = row.cells.get(sessions[0].id)
-        if figure is not None and not figure.shown:
-            summary.responses = summary.rate = figure
-    return summary
+    within = series_sessions if series_sessions and len(sessions) == 1 else None
+    counted = [s.id for s in within] if within else session_ids
+    counts = count_answers(counted, questions)
+    return build_summary(sessions, questions, counts, language, within=within)
 
 
-def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts, language: str) -> Summary:
+def _respondents_per_session(counts: Counts, key: str) -> dict[int, int]:
+    per_session: dict[int, int] = defaultdict(int)
+    for s, _role, n in counts.respondents_by_question.get(key, ()):
+        per_session[s] += n
+    return per_session
+
+
+def _guard_across_sessions(question: QuestionSummary, counts: Counts, series_ids: set, session_id: int,
+                           language: str) -> None:
+    """Hide more of one session's distribution so the series page cannot give a hidden cell away."""
+    info = question.info
+    series_tables = _tables(counts, info, series_ids)
+    column_totals = {
+        c.key: (c.figure.value if c.figure.shown else None)
+        for c in summarise_question(info, series_tables, language).cells
+    }
+    keys = [c.key for c in question.cells]
+    rows = {s: {k: series_tables.per_session.get(s, {}).get(k, 0) for k in keys} for s in series_ids}
+    respondents = _respondents_per_session(counts, info.key)
+    table = suppress_table(rows, {s: respondents.get(s, 0) for s in series_ids}, column_totals,
+                           additive=question.additive)
+    own = table[session_id]
+    if all(own.cells[c.key] == c.figure for c in question.cells) and own.total == question.total:
+        return
+    question.cells = [Cell(c.key, c.label, own.cells[c.key]) for c in question.cells]
+    question.total = own.total
+    if question.mean.shown and mean_gives_away(rows[session_id], own):
+        question.mean = question.median = Figure(None, GUARD)
+
+
+def _role_counts(counts: Counts, sessions: list, roles: list[str], total: int, within: list | None) -> Distribution:
+    ids = {s.id for s in sessions}
+    own = suppress_distribution({r: counts.sessions_total(ids, r) for r in roles}, total)
+    if not within:
+        return own
+    series_ids = {s.id for s in within}
+    series_roles = sorted({r for (s, r) in counts.responses if s in series_ids}, key=ROLE_ORDER.index)
+    series = suppress_distribution({r: counts.sessions_total(series_ids, r) for r in series_roles},
+                                   counts.sessions_total(series_ids))
+    rows = {s: {r: counts.sessions_total({s}, r) for r in series_roles} for s in series_ids}
+    table = suppress_table(rows, {s: counts.sessions_total({s}) for s in series_ids},
+                           {r: (f.value if f.shown else None) for r, f in series.cells.items()})
+    (session_id,) = ids
+    return Distribution({r: table[session_id].cells[r] for r in roles}, table[session_id].total)
+
+
+def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts, language: str,
+                  *, within: list | None = None) -> Summary:
+    """``within``: the series' sessions when ``sessions`` is one of them (its page must not give
+    away, together with the series page, what it hides)."""
     ids = {s.id for s in sessions}
     present = sum(counts.present.get(i, 0) for i in ids)
     total = counts.sessions_total(ids)
 
-    per_session_counts = suppress_distribution({s.id: counts.sessions_total({s.id}) for s in sessions}, total)
+    per_session_counts = suppress_distribution({s.id: counts.sessions_total({s.id}) for s in within or sessions},
+                                               counts.sessions_total({s.id for s in within or sessions}))
     per_session = []
     for s in sessions:
         responses = per_session_counts.cells[s.id]
@@ -426,10 +467,13 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
 
     tables = {q.key: _tables(counts, q, ids) for q in questions}
     summaries = [summarise_question(q, tables[q.key], language) for q in questions if q.kind != QuestionKind.OPEN]
+    if within:
+        for q in summaries:
+            _guard_across_sessions(q, counts, {s.id for s in within}, sessions[0].id, language)
     scale_summaries = [q for q in summaries if q.info.is_scale]
 
     roles_present = sorted({r for (s, r) in counts.responses if s in ids}, key=ROLE_ORDER.index)
-    role_counts = suppress_distribution({r: counts.sessions_total(ids, r) for r in roles_present}, total)
+    role_counts = _role_counts(counts, sessions, roles_present, total, within)
     role_rows = []
     for role in roles_present:
         means = []
@@ -471,9 +515,12 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
             open_questions.append((q, q.text(language), statistic(n, n)))
 
     anonymous = counts.sessions_total(ids, ANONYMOUS)
+    responses, rate = count(total), _rate(total, present)
+    if within and not per_session[0].responses.shown:  # the series page hides this session's count
+        responses = rate = per_session[0].responses
     return Summary(
         sessions=list(sessions), present=present,
-        responses=count(total), rate=_rate(total, present),
+        responses=responses, rate=rate,
         per_session=per_session, questions=summaries, roles=role_rows, scale_questions=scale_summaries,
         trend=trend, profile=profile, pairs=list(pairs.values()), open_questions=open_questions,
         anonymous_responses=anonymous,

@@ -209,3 +209,87 @@ def mean_gives_away(counts: dict[Hashable, int], distribution: Distribution) -> 
         for i, v in enumerate(values):
             seen[i].add(v)
     return any(len(s) == 1 for s in seen)
+
+
+def suppress_table(
+    rows: dict[Hashable, dict[Hashable, int]],
+    row_totals: dict[Hashable, int],
+    column_totals: dict[Hashable, int | None],
+    *,
+    additive: bool = True,
+) -> dict[Hashable, Distribution]:
+    """Distributions that are also the parts of totals shown elsewhere, column by column.
+
+    The sessions of a series are the rows: each session's page shows its row, while the series
+    page shows each column's sum. Without care, a cell hidden on one session's page is the series
+    figure minus the other sessions' shown cells. So after hiding each row on its own, we keep
+    hiding the smallest shown cell of any column whose hidden cells a reader could work out from
+    the column total (``column_totals``: None where that total is itself hidden), and re-check the
+    rows, until neither gives anything away. ``additive``: a row's cells add up to its total.
+    """
+    distributions = {r: suppress_distribution(cells, row_totals[r], additive=additive) for r, cells in rows.items()}
+    reasons = {r: {k: f.hidden for k, f in d.cells.items()} for r, d in distributions.items()}
+    total_shown = {r: d.total.shown for r, d in distributions.items()}
+    # In a row whose total is below the threshold every cell is hidden and may be 0.
+    small_row = {r: 0 < row_totals[r] < THRESHOLD for r in rows}
+
+    def bounds(r, k) -> tuple[int, int]:
+        if reasons[r][k] == FEW:
+            return (0 if small_row[r] else 1), THRESHOLD - 1
+        # A guard is at least the threshold and, as we always hide the smallest next, at most the
+        # smallest shown cell of its row or column; the tighter bound is the careful assumption.
+        shown_in_row = [v for key, v in rows[r].items() if reasons[r][key] is None and v > 0]
+        shown_in_column = [rows[o][k] for o in rows if reasons[o].get(k, GUARD) is None and rows[o][k] > 0]
+        return THRESHOLD, max(THRESHOLD, min(shown_in_row + shown_in_column, default=max(row_totals[r], THRESHOLD)))
+
+    def column_pinned(k) -> bool:
+        total = column_totals.get(k)
+        hidden = [r for r in rows if k in reasons[r] and reasons[r][k] is not None]
+        if total is None or not hidden:
+            return False
+        low, high = {}, {}
+        for r in hidden:
+            low[r], high[r] = bounds(r, k)
+        total_hidden = total - sum(rows[r][k] for r in rows if k in reasons[r] and reasons[r][k] is None)
+        return any(
+            lo >= hi for lo, hi in (_interval(r, hidden, total_hidden, low, high) for r in hidden)
+        )
+
+    keys = list(dict.fromkeys(k for cells in rows.values() for k in cells))
+    changed = True
+    while changed:
+        changed = False
+        for k in keys:
+            if not column_pinned(k):
+                continue
+            candidates = [r for r in rows if k in reasons[r] and reasons[r][k] is None and rows[r][k] > 0]
+            if candidates:
+                guard = min(candidates, key=lambda r: rows[r][k])
+                reasons[guard][k] = GUARD
+                changed = True
+            else:  # nothing left to hide beside it but zeros: hide those too
+                for r in rows:
+                    if k in reasons[r] and reasons[r][k] is None:
+                        reasons[r][k] = GUARD
+                        changed = True
+        if not additive:
+            continue
+        for r, cells in rows.items():
+            if not total_shown[r]:
+                continue
+            order = list(cells)
+            values = [cells[k] for k in order]
+            while _pinned(values, [reasons[r][k] for k in order], row_totals[r]):
+                candidates = [k for k in order if reasons[r][k] is None and cells[k] > 0]
+                if not candidates:
+                    total_shown[r] = False
+                    break
+                reasons[r][min(candidates, key=lambda k: (cells[k], order.index(k)))] = GUARD
+                changed = True
+    return {
+        r: Distribution(
+            {k: (Figure(v) if reasons[r][k] is None else Figure(None, reasons[r][k])) for k, v in cells.items()},
+            distributions[r].total if total_shown[r] else Figure(None, GUARD),
+        )
+        for r, cells in rows.items()
+    }

@@ -43,7 +43,7 @@ def test_a_trekker_reads_a_summary_and_stars_a_quote(page: Page, browse, db, tre
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
     browse.visit(f"/series/{series.id}")
-    browse.follow(page.get_by_role("link", name="Evaluatie", exact=True))
+    browse.follow(page.get_by_role("link", name="Samenvatting evaluatie", exact=True))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Evaluatie")
     expect(page.locator(".response-line")).to_contain_text("18")
     chart = page.get_by_role("img", name="Vraag mark", exact=True)
