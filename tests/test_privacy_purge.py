@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from planner.attendance.figures import session_figures, sessions_attended
+from planner.evaluations.summaries import summarise
 from planner.attendance.services import mark
 from planner.audit.models import AuditEvent
 from planner.evaluations.models import (
@@ -184,7 +185,7 @@ def dump(db) -> dict:
 
 
 def figures(db, series) -> dict:
-    """Attendance figures and raw answer counts per question and role, as the summaries count them."""
+    """Attendance figures, raw answer counts per question and role, and the summary trekkers read."""
     per_session = []
     for session in series.sessions:
         f = session_figures(session)
@@ -203,8 +204,17 @@ def figures(db, series) -> dict:
         .group_by(EvaluationRequest.session_id, EvaluationRequest.answered)
         .order_by(EvaluationRequest.session_id, EvaluationRequest.answered)
     ).all()
+    summary = summarise(series.sessions, "nl")
+    shown = {
+        "responses": (summary.responses, summary.rate),
+        "questions": [(q.info.key, [(c.key, c.figure) for c in q.cells], q.total, q.mean, q.median)
+                      for q in summary.questions],
+        "roles": [(r.role, r.responses, r.means) for r in summary.roles],
+        "profile": [(p.condition, p.score) for p in summary.profile],
+        "open": [(info.key, figure) for info, _text, figure in summary.open_questions],
+    }
     return {"sessions": per_session, "attended": sessions_attended(series), "answers": [tuple(r) for r in answers],
-            "answered": [tuple(r) for r in answered]}
+            "answered": [tuple(r) for r in answered], "summary": shown}
 
 
 # When a series is due.
