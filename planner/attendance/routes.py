@@ -35,6 +35,7 @@ from planner.messages import describe
 from planner.people.models import ROLE_LABELS
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
+from planner.link_privacy import keep_link_private
 
 bp = Blueprint("attendance", __name__)
 
@@ -42,9 +43,7 @@ bp = Blueprint("attendance", __name__)
 @bp.after_request
 def _keep_the_link_private(response):
     if request.endpoint in ("attendance.personal", "attendance.door"):
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Cache-Control"] = "private, no-store"
+        keep_link_private(response)
     return response
 
 

@@ -31,6 +31,7 @@ from planner.extensions import db
 from planner.messages import MESSAGES
 from planner.series.models import SeriesStatus, Session
 from planner.timekeeping import utcnow
+from planner.link_privacy import keep_link_private
 
 bp = Blueprint("evaluation_participant", __name__)
 
@@ -39,12 +40,7 @@ SHORT_CODE_PATTERN = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}
 SECONDS_PER_QUESTION = 15
 
 
-@bp.after_request
-def _keep_the_link_private(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+bp.after_request(keep_link_private)  # the token or code is in the URL
 
 
 def _not_found():

@@ -11,6 +11,7 @@ from planner.extensions import db
 from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.people.models import ConsentPurpose
 from planner.people.services import consent_of, record_consent
+from planner.link_privacy import keep_link_private
 
 bp = Blueprint("consent", __name__)
 
@@ -23,12 +24,7 @@ def _consent_helpers():
 ANSWERS = {"yes": True, "no": False}
 
 
-@bp.after_request
-def _keep_the_link_private(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+bp.after_request(keep_link_private)
 
 
 @bp.post("/i/<token>/consent")

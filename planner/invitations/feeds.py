@@ -22,15 +22,14 @@ from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, n
 from planner.invitations.services import renew_feed
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc
+from planner.link_privacy import keep_link_private
 
 bp = Blueprint("feeds", __name__)
 
 
 @bp.after_request
 def _private(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return keep_link_private(response, cache=True)  # calendar apps poll with conditional requests
 
 
 def _latest(*moments) -> datetime:

@@ -19,6 +19,7 @@ from planner.invitations.services import active_feed, answer, link_expired, save
 from planner.messages import describe
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
+from planner.link_privacy import keep_link_private
 
 bp = Blueprint("participant", __name__)
 
@@ -27,13 +28,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 ASKS_LEARNING_QUESTION = {"arena", "thematic"}
 
 
-@bp.after_request
-def _keep_the_link_private(response):
-    # The token is in the URL: never send it on to other sites, never let it be indexed or cached.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+bp.after_request(keep_link_private)  # the token is in the URL
 
 
 def invitation_or_none(token: str) -> Invitation | None:

@@ -25,17 +25,12 @@ from planner.privacy.own_data import (
 )
 from planner.privacy.purge import erase_person, open_deletion_requests
 from planner.timekeeping import utcnow
+from planner.link_privacy import keep_link_private
 
 bp = Blueprint("privacy", __name__)
 
 
-@bp.after_request
-def _keep_private(response):
-    # Personal links and personal data: not passed on, not indexed, not cached.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+bp.after_request(keep_link_private)  # personal links and personal data
 
 
 def _when(value) -> str:
