@@ -131,6 +131,14 @@ def organiser(db, programme):
 
 
 @pytest.fixture
+def trekker(db, programme):
+    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
+    factories.add_member(programme, user, "trekker")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def admin(db):
     user = factories.make_user(email="admin@example.org", name="Anna Admin", is_admin=True)
     db.session.commit()

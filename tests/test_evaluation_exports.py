@@ -26,14 +26,6 @@ def rows_of_xlsx(response) -> list[list]:
     return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
-@pytest.fixture
-def trekker(db, programme):
-    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
-    factories.add_member(programme, user, "trekker")
-    db.session.commit()
-    return user
-
-
 def _series(programme, organiser, *, anonymous: bool, remark: str = "Prima"):
     series = factories.make_series(programme, organiser, count=4)
     form = data.make_form(programme, anonymous=anonymous)

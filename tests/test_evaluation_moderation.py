@@ -14,14 +14,6 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def trekker(db, programme):
-    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
-    factories.add_member(programme, user, "trekker")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def answers(db, programme, organiser):
     """Three open answers in a named form: one pending, one approved, one hidden."""
     series = factories.make_series(programme, organiser, count=4)

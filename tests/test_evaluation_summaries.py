@@ -199,14 +199,6 @@ def test_counting_takes_a_fixed_number_of_queries(app, db, two_sessions):
 
 
 @pytest.fixture
-def trekker(db, programme):
-    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
-    factories.add_member(programme, user, "trekker")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def answered_series(db, programme, organiser):
     series = factories.make_series(programme, organiser, count=4, municipality="Nijmegen")
     form = data.make_form(programme)

@@ -12,14 +12,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def trekker(db, programme):
-    user = factories.make_user(email="trekker@example.org", name="Tessa Trekker")
-    factories.add_member(programme, user, "trekker")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def series(db, programme, organiser):
     series = factories.make_series(programme, organiser, count=4, municipality="Beuningen")
     form = data.make_form(programme)
