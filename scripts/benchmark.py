@@ -12,15 +12,14 @@ from __future__ import annotations
 import argparse
 import contextvars
 import statistics
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta, time as clock
 
 import flask_migrate
-import sqlalchemy as sa
 from sqlalchemy import event
 
 from planner import create_app
+from scratch import scratch_database
 from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.programmes.services import save_programme
@@ -65,13 +64,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp()
-    url = args.database_url or f"sqlite:///{folder}/benchmark.sqlite3"
-    if args.database_url:
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+    url = scratch_database(args.database_url, "benchmark")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         flask_migrate.upgrade()

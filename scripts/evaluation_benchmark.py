@@ -14,16 +14,15 @@ import argparse
 import contextvars
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta, time as clock, timezone
 
 import flask_migrate
-import sqlalchemy as sa
 from sqlalchemy import event, insert, text
 
 from planner import create_app
+from scratch import scratch_database
 from planner.attendance.models import Attendance
 from planner.auth.services import create_staff_user
 from planner.evaluations.models import (
@@ -164,14 +163,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/evaluation-benchmark.sqlite3"
-    if args.database_url:
-        if sa.make_url(url).database == "test":
-            raise SystemExit("Refusing to empty the database named 'test'.")
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+    url = scratch_database(args.database_url, "evaluation-benchmark")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         flask_migrate.upgrade()

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import argparse
 import contextvars
-import tempfile
 import time
 from datetime import date, timedelta, time as clock
 
 import flask_migrate
-import sqlalchemy as sa
 from sqlalchemy import event, func, select
 
 from planner import create_app
+from scratch import scratch_database
 from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.invitations.services import invite_people, remind_unanswered
@@ -66,14 +65,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/invitation-benchmark.sqlite3"
-    if args.database_url:
-        if sa.make_url(url).database == "test":
-            raise SystemExit("Refusing to empty the database named 'test'.")
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+    url = scratch_database(args.database_url, "invitation-benchmark")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         flask_migrate.upgrade()

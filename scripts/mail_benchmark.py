@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import socket
-import tempfile
 import threading
 import time
 
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from planner import create_app
+from scratch import scratch_database
 from planner.extensions import db
 from planner.mail.delivery import deliver_due
 from planner.mail.services import queue_mail
@@ -57,13 +57,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    folder = tempfile.TemporaryDirectory()
-    url = args.database_url or f"sqlite:///{folder.name}/mail-benchmark.sqlite3"
-    if args.database_url:
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+    url = scratch_database(args.database_url, "mail-benchmark")
 
     handler = CountingHandler()
     port = free_port()
@@ -107,7 +101,6 @@ def main() -> None:
             db.engine.dispose()
     finally:
         server.stop()
-        folder.cleanup()
 
     received = len(handler.message_ids)
     unique = len(set(handler.message_ids))
