@@ -8,12 +8,11 @@ speaks the person's language, the short link the browser's (with the switch in t
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import refresh
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from planner.auth.forms import LanguageForm
 from planner.errors import DomainError
@@ -22,16 +21,16 @@ from planner.evaluations.display import questions_view
 from planner.evaluations.models import (
     Channel,
     EvaluationForm,
-    EvaluationQuestion,
     EvaluationRequest,
     SessionEvaluation,
 )
-from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of
+from planner.evaluations.sending import link_valid_until
+from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
 from planner.messages import MESSAGES
 from planner.series.models import SeriesStatus, Session
-from planner.timekeeping import utcnow
 from planner.link_privacy import keep_link_private
+from planner.timekeeping import utcnow
 
 bp = Blueprint("evaluation_participant", __name__)
 
@@ -47,17 +46,13 @@ def _not_found():
     return render_template("evaluations/not_found.html"), 404
 
 
-def _link_days() -> timedelta:
-    return timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
-
-
 def _session_open(session: Session) -> bool:
     series = session.series
     return (
         not session.is_cancelled
         and series.status == SeriesStatus.PUBLISHED
         and series.purged_at is None
-        and utcnow() <= session.ends_at + _link_days()
+        and utcnow() <= link_valid_until(session)
     )
 
 
@@ -91,13 +86,6 @@ def _screen_for(code: str) -> SessionEvaluation | None:
     if found is None or not found.screen_open or not _session_open(found.session):
         return None
     return found
-
-
-def _form(form_id: int) -> EvaluationForm:
-    return db.session.scalar(
-        select(EvaluationForm).where(EvaluationForm.id == form_id)
-        .options(selectinload(EvaluationForm.questions).selectinload(EvaluationQuestion.options))
-    )
 
 
 def progress(form: EvaluationForm) -> tuple[int, int]:
@@ -145,7 +133,7 @@ def _personal(token: str):
     if found.answered:
         return render_template("evaluations/thanks.html", series=session.series, already=True,
                                language_action=language_action)
-    form = _form(evaluation_of(session).form_id)
+    form = form_with_questions(evaluation_of(session).form_id)
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
@@ -172,7 +160,7 @@ def _screen(code: str):
     if utcnow() < session.starts_at:
         return render_template("evaluations/not_yet.html", session=session, series=session.series,
                                opens=session.starts_at)
-    form = _form(found.form_id)
+    form = form_with_questions(found.form_id)
     action = url_for("evaluation_participant.answer", code=code)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)

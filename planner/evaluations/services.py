@@ -352,12 +352,13 @@ def new_short_code() -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 
 
-def evaluation_of(session: Session, *, create: bool = True) -> SessionEvaluation | None:
-    """The session's form and short code; made with the built-in session form when missing."""
+def evaluation_of(session: Session, *, create: bool = True, default_form: EvaluationForm | None = None,
+                  ) -> SessionEvaluation | None:
+    """The session's form and short code; made with ``default_form`` (the built-in session form) when missing."""
     evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == session.id))
     if evaluation is not None or not create:
         return evaluation
-    form = builtin_form(SESSION)
+    form = default_form or builtin_form(SESSION)
     for _attempt in range(5):
         try:
             with db.session.begin_nested():
@@ -384,12 +385,12 @@ def evaluations_of(sessions) -> tuple[dict[int, SessionEvaluation], bool]:
             .options(selectinload(SessionEvaluation.form))
         )
     } if ids else {}
-    made = False
-    for session in sessions:
-        if session.id not in found:
-            found[session.id] = evaluation_of(session)
-            made = True
-    return found, made
+    missing = [session for session in sessions if session.id not in found]
+    if missing:
+        default_form = builtin_form(SESSION)
+        for session in missing:
+            found[session.id] = evaluation_of(session, default_form=default_form)
+    return found, bool(missing)
 
 
 def session_response_counts(session_ids) -> dict[int, int]:
@@ -422,12 +423,13 @@ def choose_forms(series: Series, choices: dict[int, int], delay_hours: int, *, a
         raise EvaluationError("delay_out_of_range", maximum=MAX_DELAY_HOURS)
     allowed = {f.id: f for f in db.session.scalars(forms_for_programme(series.programme))}
     sessions = {s.id: s for s in series.sessions}
+    if set(choices) - set(sessions):
+        raise EvaluationError("session_not_in_series")
     answered = session_response_counts(list(sessions))
+    evaluations, _made = evaluations_of([sessions[session_id] for session_id in choices])
     for session_id, form_id in choices.items():
-        session = sessions.get(session_id)
-        if session is None:
-            raise EvaluationError("session_not_in_series")
-        evaluation = evaluation_of(session)
+        session = sessions[session_id]
+        evaluation = evaluations[session_id]
         if evaluation.form_id == form_id:
             continue  # unchanged, even when it is an older version kept for its answers
         if form_id not in allowed:
