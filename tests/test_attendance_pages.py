@@ -154,3 +154,7 @@ def test_self_check_in_by_name_on_the_door_link(db, english, series, session):
     response = client.post(page, data={"csrf_token": csrf(client, page), "name": "Piet"})
     assert response.status_code == 400 and "cannot find this name" in response.get_data(as_text=True)
     assert client.get(f"/check-in/{session.id}/00000000").status_code == 404
+
+
+def test_a_door_link_with_odd_characters_is_not_found(client, session):
+    assert client.get(f"/check-in/{session.id}/%C3%A9%C3%A9%C3%A9").status_code == 404

@@ -89,3 +89,14 @@ def test_the_public_series_feed_has_no_personal_data(db, client, programme, orga
     draft = factories.make_series(programme, organiser)
     assert client.get(f"/series/{draft.id}/calendar.ics").status_code == 404
     assert client.get("/series/999999/calendar.ics").status_code == 404
+
+
+def test_a_title_beyond_latin_1_still_gives_a_valid_download_name(db, client, programme, organiser):
+    series, invitation = _setup(db, programme, organiser)
+    series.title = "Ontmoeting Gendt – ronde 2 ✓"
+    db.session.commit()
+    response = client.get(f"/i/{invitation.token}/sessions/{series.sessions[0].id}.ics")
+    header = response.headers["Content-Disposition"]
+    header.encode("latin-1")  # a real server sends headers as Latin-1; this must not raise
+    assert 'filename="Ontmoeting Gendt  ronde 2 .ics"' in header
+    assert "filename*=UTF-8''Ontmoeting%20Gendt%20%E2%80%93%20ronde%202" in header

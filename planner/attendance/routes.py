@@ -348,7 +348,7 @@ def personal(token: str, session_id: int):
 
 @bp.route("/check-in/<int:session_id>/<code>", methods=["GET", "POST"])
 def door(session_id: int, code: str):
-    if not hmac.compare_digest(code, door_code(session_id)):
+    if not hmac.compare_digest(code.encode(), door_code(session_id).encode()):
         return not_found_page()
     session = db.session.get(Session, session_id)
     if session is None or not session.series.is_published:

@@ -22,6 +22,7 @@ from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, quotes, star
 from planner.evaluations.summaries import compare, forms_of, lined_up_questions, summarise
 from planner.evaluations.suppression import FEW, NONE
+from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.messages import describe
 from planner.programmes.routes import programme_or_404
@@ -124,12 +125,7 @@ def star_quote(series_id: int, answer_id: int):
     answer = answer_in_series(series, answer_id)
     if answer is None or answer.moderation != Moderation.APPROVED:
         abort(404)  # pending and hidden answers do not exist for trekkers
-    try:
-        star(answer, request.form.get("starred") == "1", actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-        abort(400)
+    star(answer, request.form.get("starred") == "1", actor=current_user)
     db.session.commit()
     back = url_for("evaluation_reports.quotes_page", series_id=series.id,
                    **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
@@ -190,7 +186,7 @@ def moderate_answer(series_id: int, answer_id: int):
 
 def _download(content, mimetype: str, filename: str) -> Response:
     return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
+        "Content-Disposition": content_disposition("attachment", filename), "Cache-Control": "private, no-store",
     })
 
 

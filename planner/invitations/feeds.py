@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.calendar.ics import feed, single_event
+from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event, in_calendar
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
@@ -40,7 +41,7 @@ def _calendar_response(body_for, last_modified: datetime, filename: str) -> Resp
     last_modified = last_modified.replace(microsecond=0)
     body = body_for(last_modified)  # the feed's DTSTAMPs are its last change: same data, same bytes
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition("inline", filename)
     response.headers["Cache-Control"] = "private, no-cache"
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.last_modified = last_modified
@@ -62,7 +63,7 @@ def session_file(token: str, session_id: int):
     changed = _latest(session.changed_at, session.series.created_at)
     return _calendar_response(
         lambda stamp: single_event(calendar_event(session, invitation), stamp=stamp),
-        changed, f"{session.series.title}.ics".replace('"', ""),
+        changed, f"{session.series.title}.ics",
     )
 
 
