@@ -69,6 +69,7 @@ MESSAGES = {
         "date and who gave consent."
     ),
     "unknown_consent_purpose": lambda p: _("Unknown purpose of consent: %(purpose)s.", **p),
+    "person_anonymised": lambda p: _("This person's data has been deleted; the record can no longer be changed."),
     "not_yes_or_no": lambda p: _("%(field)s must be yes or no, not “%(value)s”.", **p),
     "invalid_consent_date": lambda p: _(
         "“%(value)s” is not a date. Write the date of consent as 31-12-2026 or 2026-12-31.", **p

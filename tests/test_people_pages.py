@@ -214,3 +214,18 @@ def test_anonymous_visitors_go_to_login(client):
     for url in ["/people/", "/people/new", "/people/1/edit", "/people/import", "/organisations/", "/organisations/new"]:
         response = client.get(url)
         assert response.status_code == 302 and response.location.startswith("/login?next="), url
+
+
+
+def test_an_anonymised_person_cannot_be_filled_in_again(organiser_client, db):
+    from planner.timekeeping import utcnow
+
+    person = factories.make_person(name="Geanonimiseerd", email=None)
+    person.anonymised_at = utcnow()
+    db.session.commit()
+    response = organiser_client.post(f"/people/{person.id}/edit", data=person_form(
+        name="Karin Terug", email="karin@example.org", consent_photos="yes"))
+    assert response.status_code == 422
+    assert "kunnen niet meer worden veranderd" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (person.name, person.email, person.consents) == ("Geanonimiseerd", None, [])

@@ -184,3 +184,21 @@ def test_the_own_data_page_asks_a_fixed_number_of_questions(app, client, db, pro
     db.session.commit()
     assert queries_for(app, client, f"/i/{token}/my-data") == few
     assert queries_for(app, client, f"/i/{token}/my-data.json") == few_json
+
+
+def test_withdrawing_also_stops_the_mails_still_waiting_in_the_outbox(client, db, world):
+    from planner.mail.models import MailStatus
+    from planner.mail.services import queue_mail
+
+    person = db.session.get(Person, world.gone.id)
+    waiting = queue_mail(to_address=person.email, to_name=person.name, language="nl", template="test",
+                         context={"sender": "Reeks"})
+    sent = queue_mail(to_address=person.email, to_name=person.name, language="nl", template="test",
+                      context={"sender": "Reeks"})
+    sent.status = MailStatus.SENT
+    db.session.commit()
+    waiting_id, sent_id = waiting.id, sent.id
+    assert client.post(f"/i/{_token(db, world, world.gone)}/my-data/withdraw").status_code == 302
+    db.session.expire_all()
+    remaining = {m.id for m in _mails_to(db, person.email)}
+    assert waiting_id not in remaining and sent_id in remaining  # what went out stays on record

@@ -463,3 +463,15 @@ def test_two_purges_at_the_same_moment_purge_each_series_once(db, second_app, wo
     events = db.session.scalars(sa.select(AuditEvent.object_type)).all()
     assert events.count("series") == 1 and events.count("person") == 2
     assert where_text_occurs(db, SECRET_TEXTS["name"]) == []
+
+
+def test_an_approved_answer_with_a_name_taken_out_keeps_only_the_edited_text(db, world):
+    approved = db.session.scalar(sa.select(EvaluationAnswer).where(EvaluationAnswer.text == APPROVED_TEXT))
+    approved.text = "Pietje Puk van de buurvrouw hielp me erheen"
+    approved.redacted_text = "[naam] hielp me erheen"
+    db.session.commit()
+    purge_due_series(world.now)
+    db.session.commit()
+    db.session.expire_all()
+    assert where_text_occurs(db, "Pietje Puk") == []
+    assert db.session.get(EvaluationAnswer, approved.id).shown_text == "[naam] hielp me erheen"

@@ -133,6 +133,11 @@ def create_person(
     return person
 
 
+def _not_anonymised(person: Person) -> None:
+    if person.anonymised_at is not None:
+        raise PeopleError("person_anonymised")
+
+
 def update_person(
     person: Person,
     *,
@@ -147,7 +152,10 @@ def update_person(
     guardian_consent_on: date | None = None,
     guardian_consent_by: str = "",
 ) -> Person:
-    """Change a person under the same rules as a new one (``organisation`` None: none)."""
+    """Change a person under the same rules as a new one (``organisation`` None: none).
+
+    An anonymised person stays anonymous: their record can no longer be changed."""
+    _not_anonymised(person)
     checked = _checked(
         person,
         name=name,
@@ -222,6 +230,7 @@ def record_consent(person: Person, purpose: str, given: bool | None, actor, now:
 
     ``actor`` is the staff user who recorded it, or None when the person said so on their own page.
     An unchanged answer keeps its date and recorder. Returns the Consent, or None."""
+    _not_anonymised(person)
     if purpose not in set(ConsentPurpose):
         raise PeopleError("unknown_consent_purpose", purpose=purpose)
     current = next((c for c in person.consents if c.purpose == purpose), None)

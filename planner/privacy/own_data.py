@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from planner.attendance.models import Attendance, Presence
 from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, QuestionKind
 from planner.extensions import db
 from planner.invitations.models import Invitation, Rsvp
+from planner.mail.models import MailStatus, OutboxMessage
 from planner.people.models import ConsentPurpose, Person, PersonRole
 from planner.series.models import Session
 from planner.timekeeping import utcnow
@@ -171,6 +172,12 @@ def withdraw_from_mail(person: Person, *, now: datetime | None = None) -> bool:
     if person.mail_withdrawn_at is not None:
         return False
     person.mail_withdrawn_at = now or utcnow()
+    if person.email:  # mails already waiting in the outbox do not go out either
+        db.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.to_address == person.email, OutboxMessage.status == MailStatus.QUEUED
+            )
+        )
     return True
 
 

@@ -146,6 +146,12 @@ def _scrub(report: PurgeReport, invitations, requests, named_responses):
         EvaluationAnswer.moderation != Moderation.APPROVED,
         or_(EvaluationAnswer.text != "", EvaluationAnswer.redacted_text.is_not(None)),
     ), {"text": case((EvaluationAnswer.text.is_(None), None), else_=""), "redacted_text": None})
+    # An approved answer with a name taken out keeps only the edited text: the original goes.
+    _run(report, "evaluation_answer", EvaluationAnswer, and_(
+        EvaluationAnswer.response_id.in_(responses),
+        EvaluationAnswer.moderation == Moderation.APPROVED,
+        EvaluationAnswer.redacted_text.is_not(None),
+    ), {"text": EvaluationAnswer.redacted_text, "redacted_text": None})
     _run(report, "evaluation_response", EvaluationResponse, and_(
         EvaluationResponse.id.in_(responses),
         or_(EvaluationResponse.person_id.is_not(None), EvaluationResponse.submitted_at.is_not(None)),
