@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from planner.audit.models import AuditEvent
-from planner.evaluations.exports import neutralise
+from planner.spreadsheets import neutralise
 from planner.extensions import db as _db
 from tests import evaluation_data as data, factories
 from tests.conftest import login

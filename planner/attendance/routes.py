@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -36,6 +34,7 @@ from planner.people.models import ROLE_LABELS
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
 from planner.link_privacy import keep_link_private
+from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)
 
@@ -266,57 +265,20 @@ def _labels() -> dict:
     return labels
 
 
-def _cell(value):
-    # A spreadsheet must not read a name such as "=HYPERLINK(...)" as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _table(series):
     per_session, attended = _figures(series)
     header = [_("What"), _("Session"), _("Value"), _("Number")]
-    return header, [[_cell(v) for v in row] for row in figure_rows(per_session, attended, _labels())]
+    return header, figure_rows(per_session, attended, _labels())
 
 
-@bp.route("/series/<int:series_id>/attendance.csv")
+@bp.route("/series/<int:series_id>/attendance.<any(csv, xlsx):kind>")
 @login_required
-def figures_csv(series_id: int):
+def figures_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
     header, rows = _table(series)
-    audit(AuditAction.EXPORT, "attendance_figures", series.id, "csv")
+    audit(AuditAction.EXPORT, "attendance_figures", series.id, kind)
     db.session.commit()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        "\ufeff" + out.getvalue(), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="attendance-{series.id}.csv"'},
-    )
-
-
-@bp.route("/series/<int:series_id>/attendance.xlsx")
-@login_required
-def figures_xlsx(series_id: int):
-    from openpyxl import Workbook
-
-    series = series_or_404(series_id, can_view)
-    header, rows = _table(series)
-    audit(AuditAction.EXPORT, "attendance_figures", series.id, "xlsx")
-    db.session.commit()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Attendance"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return Response(
-        out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="attendance-{series.id}.xlsx"'},
-    )
+    return spreadsheet_download(kind, header, rows, title="Attendance", filename=f"attendance-{series.id}")
 
 
 # --- Participants: no account; their personal link, or their name on the session's door link.

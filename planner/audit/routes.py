@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 
-from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
@@ -16,6 +14,7 @@ from planner.audit.web import audit
 from planner.auth.access import admin_required
 from planner.extensions import db
 from planner.pagination import paginate
+from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("audit", __name__)
 
@@ -46,21 +45,14 @@ def index():
     ), 400 if form.errors else 200
 
 
-def _cell(value):
-    # A spreadsheet must not read a value such as "=HYPERLINK(...)" as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _rows(chosen: TrailFilter):
     header = [_("When"), _("Who"), _("Action"), _("Kind of data"), _("Object"), _("Detail"), _("IP address"), _("Page")]
     events = db.session.scalars(trail(chosen).limit(EXPORT_LIMIT))
     rows = (
-        [_cell(v) for v in (
+        [
             format_datetime(e.at, "yyyy-MM-dd HH:mm:ss"), e.actor, e.action, e.object_type, e.object_id,
             e.detail, e.ip_address, e.source,
-        )]
+        ]
         for e in events
     )
     return header, rows
@@ -82,38 +74,10 @@ def _record_export(chosen: TrailFilter, kind: str) -> None:
     db.session.commit()
 
 
-@bp.get("/admin/audit.csv")
+@bp.get("/admin/audit.<any(csv, xlsx):kind>")
 @admin_required
-def export_csv():
+def export(kind: str):
     chosen = _export_filter()
-    _record_export(chosen, "csv")
+    _record_export(chosen, kind)
     header, rows = _rows(chosen)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        "\ufeff" + out.getvalue(), mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'},
-    )
-
-
-@bp.get("/admin/audit.xlsx")
-@admin_required
-def export_xlsx():
-    from openpyxl import Workbook
-
-    chosen = _export_filter()
-    _record_export(chosen, "xlsx")
-    header, rows = _rows(chosen)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Audit")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return Response(
-        out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="audit-trail.xlsx"'},
-    )
+    return spreadsheet_download(kind, header, rows, title="Audit", filename="audit-trail")

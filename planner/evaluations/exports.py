@@ -7,9 +7,6 @@ Every cell that a spreadsheet would read as a formula is neutralised.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,16 +15,7 @@ from planner.evaluations.models import EvaluationAnswer, EvaluationResponse, Mod
 from planner.evaluations.summaries import NOT_APPLICABLE, QuestionInfo, Summary, role_label
 from planner.evaluations.suppression import FEW, NONE, Figure
 from planner.extensions import db
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A spreadsheet must not run a cell such as ``=HYPERLINK(...)`` typed by a participant."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
+from planner.spreadsheets import neutralise
 
 def figure_text(figure: Figure, decimals: int = 0):
     if figure.shown:
@@ -127,25 +115,3 @@ def _percent(figure: Figure):
 
 
 # --- Writing files.
-
-
-def as_csv(header: list, rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([neutralise(h) for h in header])
-    writer.writerows(rows)
-    return "\ufeff" + out.getvalue()
-
-
-def as_xlsx(header: list, rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([neutralise(h) for h in header])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -6,7 +6,7 @@ Organisers also moderate open answers here and may download the answers themselv
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -22,11 +22,11 @@ from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, quotes, star
 from planner.evaluations.summaries import compare, forms_of, lined_up_questions, summarise
 from planner.evaluations.suppression import FEW, NONE
-from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.messages import describe
 from planner.programmes.routes import programme_or_404
 from planner.series.models import Series, Session
+from planner.spreadsheets import spreadsheet_download
 from planner.series.routes import series_or_404, session_or_404
 
 bp = Blueprint("evaluation_reports", __name__)
@@ -184,15 +184,6 @@ def moderate_answer(series_id: int, answer_id: int):
 # --- Downloads and the printable report.
 
 
-def _download(content, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": content_disposition("attachment", filename), "Cache-Control": "private, no-store",
-    })
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _answers(series: Series):
     sessions = _sessions(series)
     questions = lined_up_questions(forms_of([s.id for s in sessions]))
@@ -209,9 +200,7 @@ def answers_download(series_id: int, kind: str):
     # Only organisers: one row per response with roles can point at a person in a small group.
     series = series_or_404(series_id, can_organise)
     header, rows = _answers(series)
-    if kind == "csv":
-        return _download(exports.as_csv(header, rows), "text/csv", f"evaluation-answers-{series.id}.csv")
-    return _download(exports.as_xlsx(header, rows, _("Answers")), XLSX, f"evaluation-answers-{series.id}.xlsx")
+    return spreadsheet_download(kind, header, rows, title=_("Answers"), filename=f"evaluation-answers-{series.id}")
 
 
 @bp.route("/series/<int:series_id>/evaluation/summary.<any(csv, xlsx):kind>")
@@ -220,9 +209,7 @@ def summary_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
     summary = summarise(_sessions(series), _language())
     header, rows = exports.summary_table(summary, series.title)
-    if kind == "csv":
-        return _download(exports.as_csv(header, rows), "text/csv", f"evaluation-summary-{series.id}.csv")
-    return _download(exports.as_xlsx(header, rows, _("Summary")), XLSX, f"evaluation-summary-{series.id}.xlsx")
+    return spreadsheet_download(kind, header, rows, title=_("Summary"), filename=f"evaluation-summary-{series.id}")
 
 
 @bp.route("/series/<int:series_id>/evaluation/report")
