@@ -234,3 +234,21 @@ def test_the_organisers_edit_page_sends_updates_and_fills_raised_capacity(db, or
     ]
     update = read_events(calendar_mails()[1].calendar_body.encode())[0]
     assert update["sequence"] == 1 and update["uid"] == session.uid
+
+
+def test_renaming_a_series_updates_the_calendars_and_a_new_description_does_not(db, organiser_client, programme, organiser):
+    series = factories.make_series(programme, organiser)
+    invitation = factories.make_invitation(series, email="anna@example.org")
+    session = series.sessions[0]
+    answer(invitation, session, Answer.YES)
+    db.session.commit()
+    form = {"title": "Ontmoeting Gendt, ronde 2", "municipality": "Lingewaard", "venue": "0",
+            "description": "", "reminder_days": "2"}
+    assert organiser_client.post(f"/series/{series.id}/edit", data=form).status_code == 302
+    invite, update = calendar_mails()
+    [event] = read_events(update.calendar_body.encode())
+    assert (method_of(update.calendar_body.encode()), event["sequence"]) == ("REQUEST", 1)
+    assert "SUMMARY:Ontmoeting Gendt\\, ronde 2" in update.calendar_body  # a comma is escaped in iCalendar
+    assert organiser_client.post(f"/series/{series.id}/edit", data=form | {"description": "Welkom!"}).status_code == 302
+    assert len(calendar_mails()) == 2
+    assert organiser_client.post(f"/series/{series.id}/edit", data=form | {"title": "  "}).status_code == 422

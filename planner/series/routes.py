@@ -23,6 +23,7 @@ from planner.series.models import Series, Session, Venue
 from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesPlan,
+    SeriesDetails,
     SessionDetails,
     add_session,
     cancel_session,
@@ -33,6 +34,7 @@ from planner.series.services import (
     publish_series,
     remove_session,
     sessions_between,
+    update_series_details,
     update_session,
 )
 from planner.timekeeping import utcnow
@@ -163,16 +165,24 @@ def edit(series_id: int):
     if not form.is_submitted():
         form.venue.data = series.venue_id or 0
     if form.validate_on_submit():
-        series.title = form.title.data.strip()
-        series.municipality = (form.municipality.data or "").strip()
-        series.description = (form.description.data or "").strip()
-        series.venue = _venue(form.venue.data)
-        if form.reminder_days.data is not None:
-            series.reminder_days = form.reminder_days.data
-        db.session.commit()
-        flash(_("Series saved."), "success")
-        return redirect(url_for("series.show", series_id=series.id))
-    return render_template("series/edit.html", series=series, form=form), 422 if form.errors else 200
+        details = SeriesDetails(
+            title=form.title.data, municipality=form.municipality.data or "",
+            description=form.description.data or "", venue=_venue(form.venue.data),
+            reminder_days=form.reminder_days.data,
+        )
+        try:
+            now = utcnow()
+            for session, before in update_series_details(series, details, now=now):
+                session_changed(session, before, now)  # invitations send the calendar updates
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(describe(error))
+        else:
+            db.session.commit()
+            flash(_("Series saved."), "success")
+            return redirect(url_for("series.show", series_id=series.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("series/edit.html", series=series, form=form), status
 
 
 def _details(form: SessionForm) -> SessionDetails:

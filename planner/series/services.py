@@ -16,6 +16,7 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
+from planner.series.hooks import SessionSnapshot, place_of, snapshot
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
 from planner.series.scheduling import (
     AMSTERDAM,
@@ -186,6 +187,43 @@ def update_session(session: Session, details: SessionDetails, *, now: datetime |
         session.sequence += 1
         session.changed_at = now or utcnow()
     db.session.flush()
+
+
+@dataclass
+class SeriesDetails:
+    title: str
+    municipality: str = ""
+    description: str = ""
+    venue: Venue | None = None
+    reminder_days: int | None = None  # None: unchanged
+
+
+def update_series_details(series: Series, details: SeriesDetails, *, now: datetime | None = None,
+                          ) -> list[tuple[Session, SessionSnapshot]]:
+    """Change a series. Its title is every session's calendar title, and its venue the place of
+    sessions without their own: coming sessions that look different in a calendar get a higher
+    sequence. Returns those sessions with how they were, for ``session_changed``."""
+    title = details.title.strip()
+    if not title:
+        raise SeriesError("title_required")
+    now = now or utcnow()
+    coming = [s for s in series.sessions if not s.is_cancelled and as_utc(s.ends_at) > now]
+    before = {s.id: (snapshot(s), series.title) for s in coming}
+    series.title = title
+    series.municipality = details.municipality.strip()
+    series.description = details.description.strip()
+    series.venue = details.venue
+    if details.reminder_days is not None:
+        series.reminder_days = details.reminder_days
+    changed = []
+    for session in coming:
+        was, old_title = before[session.id]
+        if (was.place, old_title) != (place_of(session), series.title):
+            session.sequence += 1
+            session.changed_at = now
+            changed.append((session, was))
+    db.session.flush()
+    return changed
 
 
 def add_session(series: Series, details: SessionDetails, *, now: datetime | None = None) -> Session:
