@@ -10,7 +10,6 @@ answered, ``EVALUATION_REMINDER_DAYS`` after the first mail.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,12 +23,12 @@ from planner.attendance.models import Attendance, Presence
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import evaluation_of
 from planner.extensions import db
+from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.mail.services import queue_mail
 from planner.people.models import Person
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
 from planner.timekeeping import utcnow
 
-TOKEN_BYTES = 24  # 192 random bits, as the invitation links
 SEND_WITHIN = timedelta(days=14)
 
 
@@ -37,10 +36,6 @@ SEND_WITHIN = timedelta(days=14)
 class SendResult:
     sent: int = 0
     reminded: int = 0
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def evaluation_link(request: EvaluationRequest) -> str:
