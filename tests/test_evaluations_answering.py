@@ -110,12 +110,14 @@ def test_unknown_withdrawn_and_expired_links_are_a_friendly_404(app, db, client,
     person.mail_withdrawn_at = None
     session = request.session
     days = app.config["EVALUATION_LINK_DAYS"]
-    session.starts_at -= timedelta(days=days + 1)
-    session.ends_at -= timedelta(days=days + 1)
+    # Measured from now, not from the session's date, so the test holds at any hour of the day.
+    length = session.ends_at - session.starts_at
+    session.ends_at = utcnow() - timedelta(days=days, hours=1)
+    session.starts_at = session.ends_at - length
     db.session.commit()
     assert client.get(f"/e/{request.token}").status_code == 404, "too old"
-    session.starts_at += timedelta(days=2)
-    session.ends_at += timedelta(days=2)
+    session.ends_at = utcnow() - timedelta(days=days - 1)
+    session.starts_at = session.ends_at - length
     db.session.commit()
     assert client.get(f"/e/{request.token}").status_code == 200, "still open a day before"
     request.token = None  # withdrawn, e.g. after the retention period
