@@ -15,8 +15,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from planner.errors import DomainError
 from planner.evaluations.catalogue import SESSION, builtin_form
+from planner.evaluations.errors import EvaluationError
+from planner.evaluations.kinds import KINDS
 from planner.evaluations.models import (
     Condition,
     EvaluationForm,
@@ -26,7 +27,6 @@ from planner.evaluations.models import (
     EvaluationResponse,
     FormPurpose,
     Moment,
-    QuestionKind,
     SessionEvaluation,
 )
 from planner.extensions import db
@@ -36,13 +36,6 @@ from planner.series.models import Series, Session
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 SHORT_CODE_LENGTH = 8
 MAX_DELAY_HOURS = 336
-SMILEY_SIZES = (3, 5)
-KINDS_WITH_OPTIONS = {QuestionKind.SMILEY, QuestionKind.CHOICE, QuestionKind.MULTIPLE}
-MAX_OPTIONS = 20
-
-
-class EvaluationError(DomainError):
-    pass
 
 
 @dataclass
@@ -206,17 +199,14 @@ def update_form_details(form: EvaluationForm, details: FormDetails, *, actor=Non
     return target
 
 
-def _clean_lines(lines) -> list[str]:
-    return [line.strip() for line in lines if line and line.strip()]
-
-
 def validate_question(spec: QuestionSpec) -> QuestionSpec:
     spec.text_nl = (spec.text_nl or "").strip()
     spec.text_en = (spec.text_en or "").strip()
     spec.hint_nl = (spec.hint_nl or "").strip()
     spec.hint_en = (spec.hint_en or "").strip()
-    if spec.kind not in set(QuestionKind):
+    if spec.kind not in KINDS:
         raise EvaluationError("unknown_question_kind")
+    kind = KINDS[spec.kind]
     if not spec.text_nl:
         raise EvaluationError("question_text_required")
     if len(spec.text_nl) > 500 or len(spec.text_en) > 500:
@@ -234,23 +224,7 @@ def validate_question(spec: QuestionSpec) -> QuestionSpec:
         raise EvaluationError("pair_incomplete")
     if spec.pair_key and len(spec.pair_key) > 40:
         raise EvaluationError("too_long", field="pair", maximum=40)
-    if spec.kind in KINDS_WITH_OPTIONS:
-        spec.options_nl = _clean_lines(spec.options_nl)
-        spec.options_en = _clean_lines(spec.options_en)
-        if spec.kind == QuestionKind.SMILEY and len(spec.options_nl) not in SMILEY_SIZES:
-            raise EvaluationError("smiley_labels", count=len(spec.options_nl))
-        if spec.kind != QuestionKind.SMILEY and len(spec.options_nl) < 2:
-            raise EvaluationError("choice_needs_options")
-        if len(spec.options_nl) > MAX_OPTIONS:
-            raise EvaluationError("too_many_options", maximum=MAX_OPTIONS)
-        if spec.options_en and len(spec.options_en) != len(spec.options_nl):
-            raise EvaluationError("english_options_count", count=len(spec.options_nl))
-        if len({o.casefold() for o in spec.options_nl}) != len(spec.options_nl):
-            raise EvaluationError("duplicate_option")
-        if any(len(o) > 200 for o in spec.options_nl + spec.options_en):
-            raise EvaluationError("too_long", field="option", maximum=200)
-    else:
-        spec.options_nl, spec.options_en = [], []
+    spec.options_nl, spec.options_en = kind.clean_options(spec.options_nl, spec.options_en)
     return spec
 
 
