@@ -32,7 +32,7 @@ from planner.evaluations.models import (
     Moderation,
     QuestionKind,
 )
-from planner.evaluations.services import QuestionSpec, validate_question
+from planner.evaluations.questions import QuestionSpec, validate_question
 
 PLANNER = Path(__file__).resolve().parent.parent / "planner"
 REGISTRY = PLANNER / "evaluations" / "kinds"

@@ -18,27 +18,29 @@ from planner.evaluations.catalogue import ensure_builtin_forms
 from planner.evaluations.display import questions_view
 from planner.evaluations.forms import PURPOSE_LABELS, DelayForm, FormDetailsForm, QuestionForm
 from planner.evaluations.models import Channel, EvaluationForm
-from planner.evaluations.services import (
-    FormDetails,
+from planner.evaluations.questions import (
     QuestionSpec,
     add_question,
+    delete_question,
+    move_question,
+    update_question,
+)
+from planner.evaluations.services import (
+    FormDetails,
     choose_forms,
     copy_form,
     create_form,
-    delete_question,
     evaluation_of,
     evaluations_of,
     form_with_questions,
     forms_for_programme,
     is_frozen,
-    move_question,
     newest_version,
     request_counts,
     response_count,
     session_response_counts,
     set_screen_open,
     update_form_details,
-    update_question,
 )
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
