@@ -58,7 +58,6 @@ class QuestionSummary:
     total: Figure
     mean: Figure
     median: Figure
-    additive: bool
 
     @property
     def spec(self) -> QuestionKindSpec:
@@ -90,9 +89,8 @@ def summarise_question(info: QuestionInfo, tables: Tables, language: str) -> Que
     table, respondents = tables.total, tables.respondents
     keys = info.cell_keys(set(table))
     spec = info.spec
-    additive = spec.additive
     distribution: Distribution = suppress_distribution(
-        {k: table.get(k, 0) for k in keys}, respondents, additive=additive
+        {k: table.get(k, 0) for k in keys}, respondents, additive=spec.additive
     )
     mean = median = few()
     if spec.scale:
@@ -102,7 +100,7 @@ def summarise_question(info: QuestionInfo, tables: Tables, language: str) -> Que
         if mean.shown and mean_gives_away({k: table.get(k, 0) for k in keys}, distribution):
             mean = median = Figure(None, GUARD)
     cells = [Cell(k, info.cell_label(k, language), distribution.cells[k]) for k in keys]
-    return QuestionSummary(info, info.text(language), cells, distribution.total, mean, median, additive)
+    return QuestionSummary(info, info.text(language), cells, distribution.total, mean, median)
 
 
 def _guarded_mean(info: QuestionInfo, table: dict) -> Figure:
@@ -213,7 +211,7 @@ def _guard_across_sessions(question: QuestionSummary, counts: Counts, series_ids
     rows = {s: {k: series_tables.per_session.get(s, {}).get(k, 0) for k in keys} for s in series_ids}
     respondents = _respondents_per_session(counts, info.key)
     table = suppress_table(rows, {s: respondents.get(s, 0) for s in series_ids}, column_totals,
-                           additive=question.additive)
+                           additive=question.spec.additive)
     own = table[session_id]
     if all(own.cells[c.key] == c.figure for c in question.cells) and own.total == question.total:
         return
