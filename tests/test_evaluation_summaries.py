@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event
 
-from planner.evaluations.summaries import ANONYMOUS, NOT_APPLICABLE, summarise
+from planner.evaluations.counting import ANONYMOUS
+from planner.evaluations.kinds import NOT_APPLICABLE
+from planner.evaluations.summaries import summarise
 from planner.evaluations.suppression import THRESHOLD
 from planner.extensions import db as _db
 from tests import evaluation_data as data, factories

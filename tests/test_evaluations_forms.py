@@ -13,18 +13,14 @@ from planner.evaluations.models import (
     QuestionKind,
     SessionEvaluation,
 )
-from planner.evaluations.services import (
-    FormDetails,
+from planner.evaluations.questions import (
     QuestionSpec,
     add_question,
-    choose_forms,
-    copy_form,
-    create_form,
     delete_question,
-    evaluation_of,
     move_question,
     update_question,
 )
+from planner.evaluations.services import FormDetails, choose_forms, copy_form, create_form, evaluation_of
 from tests import evaluation_factories as ef
 from tests import factories
 

@@ -1,6 +1,6 @@
 """Reading a filled-in form and saving it as one response, in one transaction.
 
-``read_answers`` checks the posted values against the form's questions and returns the
+``read_answers`` has each question's kind (``kinds``) check its posted values and returns the
 answers, or the problems per question (nothing is saved then). ``save_response`` stores
 them; when the answer comes through a personal link, the request is marked answered with a
 compare-and-set update, so two submits at once make one response.
@@ -8,101 +8,37 @@ compare-and-set update, so two submits at once make one response.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from planner.errors import DomainError
+from planner.evaluations.kinds import Answer, kind_of
 from planner.evaluations.models import (
     EvaluationAnswer,
     EvaluationForm,
-    EvaluationOption,
     EvaluationQuestion,
     EvaluationRequest,
     EvaluationResponse,
-    QuestionKind,
 )
 from planner.extensions import db
 from planner.timekeeping import utcnow
-
-MAX_OPEN_ANSWER = 2000
-NOT_APPLICABLE = "na"
-AGREE_VALUES = range(1, 6)
-MARK_VALUES = range(0, 11)
-
-
-@dataclass
-class Answer:
-    question: EvaluationQuestion
-    value: int | None = None
-    option: EvaluationOption | None = None
-    not_applicable: bool = False
-    text: str | None = None
 
 
 def field_name(question: EvaluationQuestion) -> str:
     return f"q{question.id}"
 
 
-def _int(raw: str, allowed: range) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if value in allowed else None
-
-
-def _read_one(question: EvaluationQuestion, data) -> tuple[list[Answer], str | None]:
-    name = field_name(question)
-    raw = (data.get(name) or "").strip()
-    kind = question.kind
-    if kind == QuestionKind.MULTIPLE:
-        chosen = set(data.getlist(name)) if hasattr(data, "getlist") else set(filter(None, [raw]))
-        by_key = {o.key: o for o in question.options}
-        if chosen - set(by_key):
-            return [], "answer_unknown_option"
-        answers = [Answer(question, option=o) for o in question.options if o.key in chosen]
-        if not answers and question.required:
-            return [], "answer_required"
-        return answers, None
-    if not raw:
-        return [], ("answer_required" if question.required else None)
-    if kind == QuestionKind.OPEN:
-        if len(raw) > MAX_OPEN_ANSWER:
-            return [], "answer_too_long"
-        return [Answer(question, text=raw)], None
-    if kind == QuestionKind.AGREE:
-        if raw == NOT_APPLICABLE:
-            return [Answer(question, not_applicable=True)], None
-        value = _int(raw, AGREE_VALUES)
-        return ([Answer(question, value=value)], None) if value is not None else ([], "answer_unknown_option")
-    if kind == QuestionKind.MARK:
-        value = _int(raw, MARK_VALUES)
-        return ([Answer(question, value=value)], None) if value is not None else ([], "answer_unknown_option")
-    if kind == QuestionKind.YES_NO:
-        if raw not in ("yes", "no"):
-            return [], "answer_unknown_option"
-        return [Answer(question, value=1 if raw == "yes" else 0)], None
-    if kind == QuestionKind.SMILEY:
-        option = next((o for o in question.options if str(o.position) == raw), None)
-        if option is None:
-            return [], "answer_unknown_option"
-        return [Answer(question, value=option.position, option=option)], None
-    if kind == QuestionKind.CHOICE:
-        option = next((o for o in question.options if o.key == raw), None)
-        if option is None:
-            return [], "answer_unknown_option"
-        return [Answer(question, option=option)], None
-    return [], "answer_unknown_option"
+def _posted(data, name: str) -> list[str]:
+    return data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
 
 
 def read_answers(form: EvaluationForm, data) -> tuple[list[Answer], dict[int, str]]:
     """(answers, {question id: problem code}); nothing is saved when there are problems."""
     answers, problems = [], {}
     for question in form.questions:
-        found, problem = _read_one(question, data)
+        found, problem = kind_of(question).read(question, _posted(data, field_name(question)))
         if problem:
             problems[question.id] = problem
         answers.extend(found)
@@ -111,11 +47,7 @@ def read_answers(form: EvaluationForm, data) -> tuple[list[Answer], dict[int, st
 
 def posted_values(form: EvaluationForm, data) -> dict[int, list[str]]:
     """What was posted per question, to show the form again with the answers kept."""
-    values = {}
-    for question in form.questions:
-        name = field_name(question)
-        values[question.id] = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
-    return values
+    return {question.id: _posted(data, field_name(question)) for question in form.questions}
 
 
 def save_response(

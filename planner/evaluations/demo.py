@@ -14,7 +14,8 @@ from werkzeug.datastructures import MultiDict
 from planner.attendance.models import Attendance, Presence, Via
 from planner.evaluations.answering import field_name, read_answers, save_response
 from planner.evaluations.catalogue import END_OF_SERIES, SESSION, ensure_builtin_forms
-from planner.evaluations.models import Channel, EvaluationAnswer, Moderation, QuestionKind, SessionEvaluation
+from planner.evaluations.kinds import kind_of
+from planner.evaluations.models import Channel, EvaluationAnswer, Moderation, SessionEvaluation
 from planner.evaluations.services import new_short_code
 from planner.extensions import db
 from planner.people.models import Person
@@ -52,20 +53,10 @@ def _answers(form, rng: random.Random, mood: float) -> MultiDict:
     """A plausible filled-in form: scales lean to ``mood`` (0 = low, 1 = high)."""
     data = MultiDict()
     for question in form.questions:
-        name = field_name(question)
-        if question.kind == QuestionKind.SMILEY:
-            top = len(question.options)
-            data[name] = str(min(top, max(1, round(1 + (top - 1) * mood + rng.uniform(-1.2, 1.2)))))
-        elif question.kind == QuestionKind.AGREE:
-            before = question.moment == "before"
-            level = mood - (0.35 if before else 0)
-            data[name] = "na" if rng.random() < 0.05 else str(min(5, max(1, round(1 + 4 * level + rng.uniform(-1, 1)))))
-        elif question.kind == QuestionKind.MARK:
-            data[name] = str(min(10, max(0, round(5 + 4.5 * mood + rng.uniform(-1.5, 1.5)))))
-        elif question.kind == QuestionKind.YES_NO:
-            data[name] = "yes" if rng.random() < mood else "no"
-        elif question.kind == QuestionKind.OPEN and rng.random() < 0.35:
-            data[name] = rng.choice(BETTER if question.key in ("better", "next") else GOOD)
+        remarks = BETTER if question.key in ("better", "next") else GOOD
+        value = kind_of(question).demo_answer(question, rng, mood, remarks)
+        if value is not None:
+            data[field_name(question)] = value
     return data
 
 

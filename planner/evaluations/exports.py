@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from planner.evaluations.models import EvaluationAnswer, EvaluationResponse, Moderation, QuestionKind
-from planner.evaluations.summaries import NOT_APPLICABLE, QuestionInfo, Summary, role_label
+from planner.evaluations.counting import QuestionInfo, role_label
+from planner.evaluations.models import EvaluationAnswer, EvaluationResponse
+from planner.evaluations.summaries import Summary
 from planner.evaluations.suppression import FEW, NONE, Figure
 from planner.extensions import db
 from planner.spreadsheets import neutralise
@@ -52,25 +53,10 @@ def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -
         row = [number, title[response.session_id], when[response.session_id],
                _("yes") if response.anonymous else _("no"), role]
         for q in questions:
-            row.append(_answer_cell(q, by_key.get(q.key, []), language))
+            answers = by_key.get(q.key)
+            row.append(q.spec.export_value(answers, language) if answers else "")
         rows.append([neutralise(v) for v in row])
     return header, rows, named
-
-
-def _answer_cell(info: QuestionInfo, answers: list, language: str):
-    if not answers:
-        return ""
-    if info.kind == QuestionKind.OPEN:
-        shown = [a.shown_text for a in answers if a.moderation == Moderation.APPROVED]
-        return " / ".join(shown) if shown else (_("(not shown: not approved)") if answers else "")
-    if info.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
-        return "; ".join(a.option.label(language) for a in answers if a.option is not None)
-    answer = answers[0]
-    if answer.not_applicable:
-        return info.cell_label(NOT_APPLICABLE, language)
-    if info.kind == QuestionKind.SMILEY:
-        return answer.value if answer.value is not None else (answer.option.position if answer.option else "")
-    return answer.value
 
 
 # --- The summary, with the same figures (and the same hiding) as on screen.
@@ -92,7 +78,7 @@ def summary_table(summary: Summary, scope: str) -> tuple[list, list[list]]:
         for cell in q.cells:
             rows.append([_("Answers"), scope, q.text, cell.label, figure_text(cell.figure)])
         rows.append([_("Answers"), scope, q.text, _("total"), figure_text(q.total)])
-        if q.info.is_scale:
+        if q.spec.scale:
             rows.append([_("Answers"), scope, q.text, _("mean"), figure_text(q.mean, 2)])
             rows.append([_("Answers"), scope, q.text, _("median"), figure_text(q.median, 1)])
     for row in summary.trend:

@@ -8,7 +8,8 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from planner.evaluations.models import CONDITION_LABELS, FormPurpose, Moment, QuestionKind
+from planner.evaluations.kinds import KINDS
+from planner.evaluations.models import CONDITION_LABELS, FormPurpose, Moment
 
 PURPOSE_LABELS = {
     FormPurpose.SESSION: _l("After each session"),
@@ -29,7 +30,9 @@ class FormDetailsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Type of question"), choices=[SelectChoice(k.value, k.value) for k in QuestionKind])
+    kind = SelectField(
+        _l("Type of question"), choices=[SelectChoice(kind, spec.label) for kind, spec in KINDS.items()]
+    )
     text_nl = StringField(_l("Question (Dutch)"), validators=[InputRequired(), Length(max=500)])
     text_en = StringField(_l("Question (English, optional)"), validators=[Optional(), Length(max=500)])
     hint_nl = StringField(_l("Explanation (Dutch, optional)"), validators=[Optional(), Length(max=300)])

@@ -11,12 +11,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from planner.errors import DomainError
+from planner.evaluations.kinds import FREE_TEXT_KINDS
 from planner.evaluations.models import (
     EvaluationAnswer,
     EvaluationQuestion,
     EvaluationResponse,
     Moderation,
-    QuestionKind,
 )
 from planner.extensions import db
 from planner.series.models import Session
@@ -37,7 +37,7 @@ def open_answers(series, *, moderation: str | None = None, starred: bool = False
         .join(EvaluationResponse, EvaluationResponse.id == EvaluationAnswer.response_id)
         .join(Session, Session.id == EvaluationResponse.session_id)
         .join(EvaluationQuestion, EvaluationQuestion.id == EvaluationAnswer.question_id)
-        .where(Session.series_id == series.id, EvaluationQuestion.kind == QuestionKind.OPEN)
+        .where(Session.series_id == series.id, EvaluationQuestion.kind.in_(FREE_TEXT_KINDS))
         .where(EvaluationAnswer.text.is_not(None))
         .options(contains_eager(EvaluationAnswer.question), contains_eager(EvaluationAnswer.response))
         .order_by(Session.starts_at, EvaluationQuestion.position, EvaluationAnswer.id)

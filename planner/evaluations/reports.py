@@ -20,7 +20,8 @@ from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart
 from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, quotes, star
-from planner.evaluations.summaries import compare, forms_of, lined_up_questions, summarise
+from planner.evaluations.counting import forms_of, lined_up_questions
+from planner.evaluations.summaries import compare, summarise
 from planner.evaluations.suppression import FEW, NONE
 from planner.extensions import db
 from planner.messages import describe

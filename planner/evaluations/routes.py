@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,30 +15,32 @@ from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.evaluations.answering import mark_paper_request_answered, posted_values, read_answers, save_response
 from planner.evaluations.catalogue import ensure_builtin_forms
-from planner.evaluations.display import kind_labels, questions_view
+from planner.evaluations.display import questions_view
 from planner.evaluations.forms import PURPOSE_LABELS, DelayForm, FormDetailsForm, QuestionForm
 from planner.evaluations.models import Channel, EvaluationForm
-from planner.evaluations.services import (
-    FormDetails,
+from planner.evaluations.questions import (
     QuestionSpec,
     add_question,
+    delete_question,
+    move_question,
+    update_question,
+)
+from planner.evaluations.services import (
+    FormDetails,
     choose_forms,
     copy_form,
     create_form,
-    delete_question,
     evaluation_of,
     evaluations_of,
     form_with_questions,
     forms_for_programme,
     is_frozen,
-    move_question,
     newest_version,
     request_counts,
     response_count,
     session_response_counts,
     set_screen_open,
     update_form_details,
-    update_question,
 )
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
@@ -49,10 +50,6 @@ from planner.programmes.routes import programme_or_404
 from planner.series.routes import series_or_404, session_or_404
 
 bp = Blueprint("evaluations", __name__)
-
-
-def _kind_choices() -> list[SelectChoice]:
-    return [SelectChoice(kind, label) for kind, label in kind_labels().items()]
 
 
 def _language() -> str:
@@ -131,7 +128,7 @@ def _form_page(programme, form, details_form, status=200):
     editable = form.programme_id is not None and can_organise(current_user, programme) and not form.superseded
     return render_template(
         "evaluations/form.html", programme=programme, form=form, details_form=details_form,
-        editable=editable, frozen=is_frozen(form), responses=response_count(form), kinds=kind_labels(),
+        editable=editable, frozen=is_frozen(form), responses=response_count(form),
         purposes=PURPOSE_LABELS, views=questions_view(form, _language()),
     ), status
 
@@ -189,7 +186,6 @@ def _spec(question_form: QuestionForm) -> QuestionSpec:
 
 
 def _question_page(programme, form, question_form, question=None, status=200):
-    question_form.kind.choices = _kind_choices()
     return render_template(
         "evaluations/question.html", programme=programme, form=form, question_form=question_form,
         question=question, frozen=is_frozen(form),
@@ -202,7 +198,6 @@ def new_question(slug: str, form_id: int):
     programme = programme_or_404(slug, can_organise)
     form = _form_or_404(programme, form_id, edit=True)
     question_form = QuestionForm()
-    question_form.kind.choices = _kind_choices()
     if request.method == "POST":
         if not question_form.validate_on_submit():
             return _question_page(programme, form, question_form, status=422)
@@ -225,7 +220,6 @@ def edit_question(slug: str, form_id: int, key: str):
     form = _form_or_404(programme, form_id, edit=True)
     question = _question_or_404(form, key)
     question_form = QuestionForm(obj=question)
-    question_form.kind.choices = _kind_choices()
     if request.method == "GET":
         question_form.options_nl.data = "\n".join(o.label_nl for o in question.options)
         question_form.options_en.data = "\n".join(o.label_en for o in question.options if o.label_en)

@@ -1,32 +1,29 @@
-"""Building forms, choosing a form per session, and the on-screen short link.
+"""Making and copying forms, choosing a form per session, and the on-screen short link.
 
 A form that has responses is frozen: ``editable`` makes a new version (same lineage,
 version + 1, question keys kept), marks the old one superseded and moves the sessions
-that have no responses yet to the new version. Services add and flush; routes commit.
+that have no responses yet to the new version. A form's questions are edited in
+``questions``. Services add and flush; routes commit.
 """
 
 from __future__ import annotations
 
 import secrets
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from planner.errors import DomainError
 from planner.evaluations.catalogue import SESSION, builtin_form
+from planner.evaluations.errors import EvaluationError
 from planner.evaluations.models import (
-    Condition,
     EvaluationForm,
     EvaluationOption,
     EvaluationQuestion,
     EvaluationRequest,
     EvaluationResponse,
     FormPurpose,
-    Moment,
-    QuestionKind,
     SessionEvaluation,
 )
 from planner.extensions import db
@@ -36,13 +33,6 @@ from planner.series.models import Series, Session
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 SHORT_CODE_LENGTH = 8
 MAX_DELAY_HOURS = 336
-SMILEY_SIZES = (3, 5)
-KINDS_WITH_OPTIONS = {QuestionKind.SMILEY, QuestionKind.CHOICE, QuestionKind.MULTIPLE}
-MAX_OPTIONS = 20
-
-
-class EvaluationError(DomainError):
-    pass
 
 
 @dataclass
@@ -53,21 +43,6 @@ class FormDetails:
     intro_en: str = ""
     anonymous: bool = False
     purpose: str = FormPurpose.SESSION
-
-
-@dataclass
-class QuestionSpec:
-    kind: str
-    text_nl: str
-    text_en: str = ""
-    hint_nl: str = ""
-    hint_en: str = ""
-    condition: str | None = None
-    required: bool = False
-    options_nl: list[str] = field(default_factory=list)
-    options_en: list[str] = field(default_factory=list)
-    pair_key: str | None = None
-    moment: str | None = None
 
 
 # --- Reading.
@@ -203,145 +178,6 @@ def update_form_details(form: EvaluationForm, details: FormDetails, *, actor=Non
     target.intro_nl, target.intro_en = details.intro_nl or "", details.intro_en or ""
     target.purpose, target.anonymous = details.purpose, details.anonymous
     db.session.flush()
-    return target
-
-
-def _clean_lines(lines) -> list[str]:
-    return [line.strip() for line in lines if line and line.strip()]
-
-
-def validate_question(spec: QuestionSpec) -> QuestionSpec:
-    spec.text_nl = (spec.text_nl or "").strip()
-    spec.text_en = (spec.text_en or "").strip()
-    spec.hint_nl = (spec.hint_nl or "").strip()
-    spec.hint_en = (spec.hint_en or "").strip()
-    if spec.kind not in set(QuestionKind):
-        raise EvaluationError("unknown_question_kind")
-    if not spec.text_nl:
-        raise EvaluationError("question_text_required")
-    if len(spec.text_nl) > 500 or len(spec.text_en) > 500:
-        raise EvaluationError("too_long", field="question", maximum=500)
-    if len(spec.hint_nl) > 300 or len(spec.hint_en) > 300:
-        raise EvaluationError("too_long", field="hint", maximum=300)
-    spec.condition = spec.condition or None
-    if spec.condition is not None and spec.condition not in set(Condition):
-        raise EvaluationError("unknown_condition")
-    spec.pair_key = (spec.pair_key or "").strip() or None
-    spec.moment = spec.moment or None
-    if (spec.pair_key is None) != (spec.moment is None):
-        raise EvaluationError("pair_incomplete")
-    if spec.moment is not None and spec.moment not in set(Moment):
-        raise EvaluationError("pair_incomplete")
-    if spec.pair_key and len(spec.pair_key) > 40:
-        raise EvaluationError("too_long", field="pair", maximum=40)
-    if spec.kind in KINDS_WITH_OPTIONS:
-        spec.options_nl = _clean_lines(spec.options_nl)
-        spec.options_en = _clean_lines(spec.options_en)
-        if spec.kind == QuestionKind.SMILEY and len(spec.options_nl) not in SMILEY_SIZES:
-            raise EvaluationError("smiley_labels", count=len(spec.options_nl))
-        if spec.kind != QuestionKind.SMILEY and len(spec.options_nl) < 2:
-            raise EvaluationError("choice_needs_options")
-        if len(spec.options_nl) > MAX_OPTIONS:
-            raise EvaluationError("too_many_options", maximum=MAX_OPTIONS)
-        if spec.options_en and len(spec.options_en) != len(spec.options_nl):
-            raise EvaluationError("english_options_count", count=len(spec.options_nl))
-        if len({o.casefold() for o in spec.options_nl}) != len(spec.options_nl):
-            raise EvaluationError("duplicate_option")
-        if any(len(o) > 200 for o in spec.options_nl + spec.options_en):
-            raise EvaluationError("too_long", field="option", maximum=200)
-    else:
-        spec.options_nl, spec.options_en = [], []
-    return spec
-
-
-def _apply(question: EvaluationQuestion, spec: QuestionSpec) -> None:
-    question.kind, question.text_nl, question.text_en = spec.kind, spec.text_nl, spec.text_en
-    question.hint_nl, question.hint_en = spec.hint_nl, spec.hint_en
-    question.condition, question.required = spec.condition, spec.required
-    question.pair_key, question.moment = spec.pair_key, spec.moment
-    wanted = [(nl, spec.options_en[n] if spec.options_en else "") for n, nl in enumerate(spec.options_nl)]
-    current = [(o.label_nl, o.label_en) for o in question.options]
-    if wanted == current:
-        return
-    # Options keep their key where the Dutch label stays the same, so answers line up.
-    by_label = {o.label_nl.casefold(): o.key for o in question.options}
-    used = set(by_label.values())
-    question.options = []
-    db.session.flush()
-    options = []
-    for position, (nl, en) in enumerate(wanted, start=1):
-        key = by_label.get(nl.casefold())
-        if key is None:
-            key = uuid.uuid4().hex[:8]
-            while key in used:
-                key = uuid.uuid4().hex[:8]
-        used.add(key)
-        options.append(EvaluationOption(position=position, key=key, label_nl=nl, label_en=en))
-    question.options = options
-
-
-def _question(form: EvaluationForm, key: str) -> EvaluationQuestion:
-    for question in form.questions:
-        if question.key == key:
-            return question
-    raise EvaluationError("unknown_question")
-
-
-def add_question(form: EvaluationForm, spec: QuestionSpec, *, actor=None) -> tuple[EvaluationForm, EvaluationQuestion]:
-    spec = validate_question(spec)
-    target = editable(form, actor=actor)
-    keys = {q.key for q in target.questions}
-    key = "q" + uuid.uuid4().hex[:8]
-    while key in keys:
-        key = "q" + uuid.uuid4().hex[:8]
-    position = max((q.position for q in target.questions), default=0) + 1
-    question = EvaluationQuestion(key=key, position=position, kind=spec.kind, text_nl=spec.text_nl)
-    _apply(question, spec)
-    target.questions.append(question)
-    db.session.flush()
-    return target, question
-
-
-def update_question(form: EvaluationForm, key: str, spec: QuestionSpec, *, actor=None) -> EvaluationForm:
-    spec = validate_question(spec)
-    _question(form, key)  # an unknown question is refused before a version is made
-    target = editable(form, actor=actor)
-    _apply(_question(target, key), spec)
-    db.session.flush()
-    return target
-
-
-def move_question(form: EvaluationForm, key: str, direction: str, *, actor=None) -> EvaluationForm:
-    _question(form, key)
-    target = editable(form, actor=actor)
-    questions = sorted(target.questions, key=lambda q: q.position)
-    index = next(n for n, q in enumerate(questions) if q.key == key)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(questions):
-        return target
-    a, b = questions[index], questions[other]
-    a_position, b_position = a.position, b.position
-    # Positions are unique per form: park one out of the way while swapping.
-    a.position = -1
-    db.session.flush()
-    b.position = a_position
-    db.session.flush()
-    a.position = b_position
-    db.session.flush()
-    target.questions.sort(key=lambda q: q.position)
-    return target
-
-
-def delete_question(form: EvaluationForm, key: str, *, actor=None) -> EvaluationForm:
-    _question(form, key)
-    target = editable(form, actor=actor)
-    question = _question(target, key)
-    target.questions.remove(question)
-    db.session.flush()
-    for position, remaining in enumerate(sorted(target.questions, key=lambda q: q.position), start=1):
-        if remaining.position != position:
-            remaining.position = position
-            db.session.flush()
     return target
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from planner.attendance.models import Attendance, Presence
-from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, QuestionKind
+from planner.evaluations.kinds import kind_of
+from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from planner.extensions import db
 from planner.invitations.models import Invitation, Rsvp
 from planner.mail.models import MailStatus, OutboxMessage
@@ -111,7 +112,7 @@ def _response(response: EvaluationResponse, language: str) -> dict:
     for answer in sorted(response.answers, key=lambda a: (a.question.position, a.id)):
         question = answer.question
         entry = by_question.setdefault(question.id, {"question": question.text(language), "answers": []})
-        shown = _answer_text(answer, question, language)
+        shown = kind_of(question).answer_text(answer, question, language)
         if shown:
             entry["answers"].append(shown)
     return {
@@ -121,22 +122,6 @@ def _response(response: EvaluationResponse, language: str) -> dict:
         "submitted_at": response.submitted_at,
         "answers": list(by_question.values()),
     }
-
-
-def _answer_text(answer: EvaluationAnswer, question: EvaluationQuestion, language: str) -> str:
-    if answer.not_applicable:
-        return _("Not applicable")
-    if answer.option is not None:
-        return answer.option.label(language)
-    if answer.value is not None:
-        if question.kind == QuestionKind.YES_NO:
-            return _("Yes") if answer.value else _("No")
-        if question.kind == QuestionKind.SMILEY:
-            face = next((o for o in question.options if o.position == answer.value), None)
-            if face is not None:
-                return face.label(language)
-        return str(answer.value)
-    return answer.text or ""
 
 
 def _answer_label(value: str) -> str:

@@ -1,0 +1,192 @@
+"""The questions of the forms used, lined up by key, and the grouped counts every figure rests on.
+
+The database does the counting: a handful of GROUP BY queries, whatever the number of responses,
+give answers per session × role × question key × cell. What a grouped row counts as (its cell),
+and whether a question's cells add up to the people who answered it, the question's kind says
+(``kinds``). Questions are lined up across form versions by their ``key``, options by theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import selectinload
+
+from planner.attendance.models import Attendance, Presence
+from planner.evaluations.kinds import NOT_ADDITIVE_KINDS, QuestionKindSpec, kind_of
+from planner.evaluations.models import (
+    Condition,
+    EvaluationAnswer,
+    EvaluationForm,
+    EvaluationOption,
+    EvaluationQuestion,
+    EvaluationResponse,
+    SessionEvaluation,
+)
+from planner.extensions import db
+from planner.people.models import ROLE_LABELS, PersonRole
+
+ANONYMOUS = "anonymous"  # the "role" of an anonymous response: it has none
+UNKNOWN = "unknown"  # a named response whose role is not known (e.g. after the retention period)
+ROLE_ORDER = [r.value for r in PersonRole] + [UNKNOWN, ANONYMOUS]
+
+
+def role_label(role: str):
+    if role == ANONYMOUS:
+        return _l("No role (anonymous answers)")
+    if role == UNKNOWN:
+        return _l("Role not known")
+    return ROLE_LABELS.get(PersonRole(role), role) if role in PersonRole._value2member_map_ else role
+
+
+# --- The questions, lined up by key across the forms (and versions) used.
+
+
+@dataclass
+class QuestionInfo:
+    key: str
+    kind: str
+    question: EvaluationQuestion  # the newest version, for its text
+    options: list[EvaluationOption] = field(default_factory=list)  # one per key, in the newest order
+
+    @property
+    def spec(self) -> QuestionKindSpec:
+        return kind_of(self.kind)
+
+    @property
+    def condition(self) -> str | None:
+        return self.question.condition
+
+    @property
+    def condition_label(self):
+        return Condition(self.condition).label if self.condition else None
+
+    def text(self, language: str) -> str:
+        return self.question.text(language)
+
+    @property
+    def scale_range(self) -> tuple[int, int]:
+        return self.spec.scale_range(self.options)
+
+    def cell_keys(self, seen: set) -> list:
+        """The cells of this question's distribution, in reading order."""
+        return self.spec.cell_keys(self.options, seen)
+
+    def cell_label(self, cell, language: str) -> str:
+        return self.spec.cell_label(cell, self.options, language)
+
+
+def forms_of(session_ids: list[int]) -> list[int]:
+    if not session_ids:
+        return []
+    used = union(
+        select(EvaluationResponse.form_id).where(EvaluationResponse.session_id.in_(session_ids)),
+        select(SessionEvaluation.form_id).where(SessionEvaluation.session_id.in_(session_ids)),
+    )
+    return sorted(set(db.session.scalars(used).all()))
+
+
+def lined_up_questions(form_ids: list[int]) -> list[QuestionInfo]:
+    if not form_ids:
+        return []
+    questions = db.session.scalars(
+        select(EvaluationQuestion)
+        .join(EvaluationForm, EvaluationForm.id == EvaluationQuestion.form_id)
+        .where(EvaluationQuestion.form_id.in_(form_ids))
+        .order_by(EvaluationForm.version.desc(), EvaluationForm.id.desc(), EvaluationQuestion.position)
+        .options(selectinload(EvaluationQuestion.options))
+    ).all()
+    infos: dict[str, QuestionInfo] = {}
+    for question in questions:  # newest first: its text and option order win
+        info = infos.setdefault(question.key, QuestionInfo(question.key, question.kind, question))
+        known = {o.key for o in info.options}
+        info.options.extend(o for o in question.options if o.key not in known)
+    return list(infos.values())
+
+
+# --- Counting, in the database.
+
+
+@dataclass
+class Counts:
+    """The grouped rows every figure is added up from."""
+
+    present: dict[int, int]  # session → people present
+    responses: dict[tuple[int, str], int]  # (session, role) → responses
+    respondents: dict[tuple[int, str, str], int]  # (session, role, question key) → responses answering
+    answers: dict[tuple[int, str, str, object], int]  # (session, role, question key, cell) → answers
+    answers_by_question: dict = field(default_factory=dict)  # question key → [(session, role, cell, n)]
+    respondents_by_question: dict = field(default_factory=dict)  # question key → [(session, role, n)]
+
+    def index(self) -> Counts:
+        for (s, r, qkey, cell), n in self.answers.items():
+            self.answers_by_question.setdefault(qkey, []).append((s, r, cell, n))
+        for (s, r, qkey), n in self.respondents.items():
+            self.respondents_by_question.setdefault(qkey, []).append((s, r, n))
+        return self
+
+    def sessions_total(self, sessions, role=None) -> int:
+        return sum(n for (s, r), n in self.responses.items() if s in sessions and (role is None or r == role))
+
+
+def _role_key(anonymous, role) -> str:
+    return ANONYMOUS if anonymous else (role or UNKNOWN)
+
+
+def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Counts:
+    counts = Counts({}, {}, {}, {})
+    if not session_ids:
+        return counts
+    for session_id, n in db.session.execute(
+        select(Attendance.session_id, func.count(Attendance.id))
+        .where(Attendance.session_id.in_(session_ids), Attendance.status == Presence.PRESENT)
+        .group_by(Attendance.session_id)
+    ):
+        counts.present[session_id] = n
+    R = EvaluationResponse
+    for session_id, anonymous, role, n in db.session.execute(
+        select(R.session_id, R.anonymous, R.role, func.count(R.id))
+        .where(R.session_id.in_(session_ids))
+        .group_by(R.session_id, R.anonymous, R.role)
+    ):
+        key = (session_id, _role_key(anonymous, role))
+        counts.responses[key] = counts.responses.get(key, 0) + n
+    if not questions:
+        return counts
+    Q, A, O = EvaluationQuestion, EvaluationAnswer, EvaluationOption
+    # One answer per response and question, except where several options may be ticked (one row
+    # per option): only there do we need to count the responses separately.
+    for session_id, anonymous, role, qkey, n in db.session.execute(
+        select(R.session_id, R.anonymous, R.role, Q.key, func.count(func.distinct(R.id)))
+        .select_from(A)
+        .join(R, R.id == A.response_id)
+        .join(Q, Q.id == A.question_id)
+        .where(R.session_id.in_(session_ids), Q.kind.in_(NOT_ADDITIVE_KINDS))
+        .group_by(R.session_id, R.anonymous, R.role, Q.key)
+    ):
+        key = (session_id, _role_key(anonymous, role), qkey)
+        counts.respondents[key] = counts.respondents.get(key, 0) + n
+    value = func.coalesce(A.value, O.position)
+    for session_id, anonymous, role, qkey, kind, option_key, v, not_applicable, n in db.session.execute(
+        select(R.session_id, R.anonymous, R.role, Q.key, Q.kind, O.key, value, A.not_applicable,
+               func.count(A.id))
+        .select_from(A)
+        .join(R, R.id == A.response_id)
+        .join(Q, Q.id == A.question_id)
+        .outerjoin(O, O.id == A.option_id)
+        .where(R.session_id.in_(session_ids))
+        .group_by(R.session_id, R.anonymous, R.role, Q.key, Q.kind, O.key, value, A.not_applicable)
+    ):
+        role_key = _role_key(anonymous, role)
+        spec = kind_of(kind)  # the kind of the version answered
+        if spec.additive:
+            answering = (session_id, role_key, qkey)
+            counts.respondents[answering] = counts.respondents.get(answering, 0) + n
+        cell = spec.cell(option_key, v, not_applicable)
+        if cell is None:
+            continue
+        key = (session_id, role_key, qkey, cell)
+        counts.answers[key] = counts.answers.get(key, 0) + n
+    return counts.index()
