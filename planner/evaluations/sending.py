@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -24,9 +24,11 @@ from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import evaluation_of
 from planner.extensions import db
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
+from planner.links import external_url
 from planner.mail.services import queue_mail
 from planner.people.models import Person
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
+from planner.series.presentation import session_when
 from planner.timekeeping import utcnow
 
 SEND_WITHIN = timedelta(days=14)
@@ -39,7 +41,7 @@ class SendResult:
 
 
 def evaluation_link(request: EvaluationRequest) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/e/{request.token}"
+    return external_url("evaluation_participant.answer", code=request.token)
 
 
 def link_valid_until(session: Session) -> datetime:
@@ -85,16 +87,10 @@ def _people_to_ask(session: Session) -> list[Person]:
     ).all()
 
 
-def _when(session: Session, language: str) -> str:
-    with force_locale(language):
-        return (
-            f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
-            f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
-        )
-
-
 def _queue(request: EvaluationRequest, template: str) -> None:
     person, session = request.person, request.session
+    with force_locale(person.language):
+        when = session_when(session)
     queue_mail(
         to_address=person.email,
         to_name=person.name,
@@ -102,7 +98,7 @@ def _queue(request: EvaluationRequest, template: str) -> None:
         template=template,
         context={
             "person": person, "series": session.series, "session": session,
-            "when": _when(session, person.language), "link": evaluation_link(request),
+            "when": when, "link": evaluation_link(request),
         },
         reference=request.mail_reference,
     )

@@ -13,7 +13,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,8 +21,9 @@ from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_
 from planner.extensions import db
 from planner.invitations.mails import can_mail, personal_link, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.series.hooks import SessionSnapshot, place_of
+from planner.series.hooks import SessionSnapshot
 from planner.series.models import Session
+from planner.series.presentation import session_place, time_span
 
 
 def in_calendar(rsvp: Rsvp) -> bool:
@@ -54,7 +55,7 @@ def calendar_event(session: Session, invitation: Invitation | None = None) -> Ca
         ends_at=session.ends_at,
         tzid=session.timezone,
         summary=session.series.title,
-        location=place_of(session),
+        location=session_place(session),
         description="\n".join(lines),
         cancelled=session.is_cancelled,
     )
@@ -118,16 +119,11 @@ def changes_between(before: SessionSnapshot, session: Session) -> list[Change]:
     changes = []
     if (before.starts_at, before.ends_at) != (session.starts_at, session.ends_at):
         changes.append(Change("when", (before.starts_at, before.ends_at), (session.starts_at, session.ends_at)))
-    if before.place != place_of(session):
-        changes.append(Change("place", before.place, place_of(session)))
+    if before.place != session_place(session):
+        changes.append(Change("place", before.place, session_place(session)))
     if before.online_url != session.online_url:
         changes.append(Change("online", before.online_url, session.online_url))
     return changes
-
-
-def _when(times) -> str:
-    start, end = times
-    return f"{format_datetime(start, 'EEEE d MMMM y')}, {format_datetime(start, 'HH:mm')}–{format_datetime(end, 'HH:mm')}"
 
 
 def _change_lines(changes, language: str) -> list[str]:
@@ -137,7 +133,7 @@ def _change_lines(changes, language: str) -> list[str]:
         labels = {"when": _("Date and time"), "place": _("Place"), "online": _("Online")}
         for change in changes:
             if change.what == "when":
-                old, new = _when(change.old), _when(change.new)
+                old, new = time_span(*change.old), time_span(*change.new)
             else:
                 old, new = change.old or _("(none)"), change.new or _("(none)")
             lines.append(f"{labels[change.what]}: {old} → {new}")

@@ -10,15 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from planner.extensions import db
 from planner.invitations.models import CalendarFeed, Invitation
+from planner.links import external_url, webcal
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
 from planner.series.models import Session
+from planner.series.presentation import session_place, session_when
 
 
 def can_mail(person) -> bool:
@@ -27,15 +28,15 @@ def can_mail(person) -> bool:
 
 
 def personal_link(invitation: Invitation) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{invitation.token}"
+    return external_url("participant.personal_page", token=invitation.token)
 
 
 def feed_url(calendar_feed: CalendarFeed) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/feed/{calendar_feed.token}.ics"
+    return external_url("feeds.personal_feed", token=calendar_feed.token)
 
 
 def webcal_url(calendar_feed: CalendarFeed) -> str:
-    return "webcal://" + feed_url(calendar_feed).split("://", 1)[1]
+    return webcal(feed_url(calendar_feed))
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,8 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
         key = (language, session.id)
         if key not in cache:
             with force_locale(language):
-                when = (
-                    f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
-                    f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
-                )
-            venue = session.effective_venue
-            place = ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part) if venue else ""
-            cache[key] = SessionLine(when, place, session.online_url, session.is_cancelled)
+                when = session_when(session)
+            cache[key] = SessionLine(when, session_place(session), session.online_url, session.is_cancelled)
         lines.append(cache[key])
     return lines
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from planner.series.models import Session
+from planner.series.presentation import session_place
 
 EXTENSION_KEY = "reeks.session_changed_listeners"
 
@@ -36,19 +37,12 @@ class SessionSnapshot:
     sequence: int
 
 
-def place_of(session: Session) -> str:
-    venue = session.effective_venue
-    if venue is None:
-        return ""
-    return ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part)
-
-
 def snapshot(session: Session) -> SessionSnapshot:
     return SessionSnapshot(
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         venue_id=session.venue_id,
-        place=place_of(session),
+        place=session_place(session),
         online_url=session.online_url,
         capacity=session.capacity,
         status=session.status,

@@ -20,7 +20,7 @@ from planner.series.catalogue import TEMPLATES
 from planner.series.hooks import session_changed, snapshot
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.models import Series, Session, Venue
-from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
+from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesPlan,
     SeriesDetails,
@@ -37,7 +37,7 @@ from planner.series.services import (
     update_series_details,
     update_session,
 )
-from planner.timekeeping import utcnow
+from planner.timekeeping import planning_zone, utcnow
 
 bp = Blueprint("series", __name__)
 
@@ -329,7 +329,7 @@ def overview():
 @bp.get("/sessions/month/<int:year>-<int:month>")
 @login_required
 def month(year: int | None = None, month: int | None = None):
-    today = utcnow().astimezone(AMSTERDAM).date()
+    today = utcnow().astimezone(planning_zone()).date()
     year, month = year or today.year, month or today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         abort(404)

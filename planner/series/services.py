@@ -6,7 +6,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -16,17 +16,11 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
-from planner.series.hooks import SessionSnapshot, place_of, snapshot
+from planner.series.hooks import SessionSnapshot, snapshot
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
-from planner.series.scheduling import (
-    AMSTERDAM,
-    ProposedSession,
-    Rhythm,
-    RhythmKind,
-    local_datetime,
-    propose_dates,
-)
-from planner.timekeeping import as_utc, utcnow
+from planner.series.presentation import session_place
+from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
+from planner.timekeeping import as_utc, planning_zone, utcnow
 
 
 PLANNING_HORIZON_YEARS = 5
@@ -95,6 +89,7 @@ def propose_series(
         programme.blocked(),
         holidays,
         duration=_duration(first_day, plan.start, plan.end),
+        tz=planning_zone(),
     )
     if proposals[0].starts_utc <= (now or utcnow()):
         raise SeriesError("in_the_past", day=first_day)
@@ -118,7 +113,7 @@ def create_series(
         municipality=plan.municipality.strip(),
         description=plan.description.strip(),
         venue=plan.venue,
-        timezone=AMSTERDAM.key,
+        timezone=planning_zone().key,
         status=SeriesStatus.DRAFT,
         created_by=actor,
     )
@@ -141,7 +136,7 @@ def create_series(
 
 def _check_horizon(day: date, now: datetime | None) -> None:
     """Plans reach a few years ahead; a typo like 2207 gets a message, not a calendar overflow."""
-    today = (now or utcnow()).astimezone(AMSTERDAM).date()
+    today = (now or utcnow()).astimezone(planning_zone()).date()
     if day > today.replace(year=today.year + PLANNING_HORIZON_YEARS, day=min(today.day, 28)):
         raise SeriesError("too_far_ahead", years=PLANNING_HORIZON_YEARS)
 
@@ -218,7 +213,7 @@ def update_series_details(series: Series, details: SeriesDetails, *, now: dateti
     changed = []
     for session in coming:
         was, old_title = before[session.id]
-        if (was.place, old_title) != (place_of(session), series.title):
+        if (was.place, old_title) != (session_place(session), series.title):
             session.sequence += 1
             session.changed_at = now
             changed.append((session, was))
@@ -321,7 +316,9 @@ def sessions_between(user, start: datetime, end: datetime, programme: Programme 
     )
 
 
-def month_bounds(year: int, month: int, tz=AMSTERDAM) -> tuple[datetime, datetime]:
+def month_bounds(year: int, month: int, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """The start of the month and of the next, in ``tz`` (by default the planning zone)."""
+    tz = tz or planning_zone()
     first = datetime(year, month, 1, tzinfo=tz)
     nxt = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return first, nxt
