@@ -124,7 +124,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _connect_areas(app: Flask) -> None:
-    """Areas lower in the flow that act on changes above them (see planner/series/hooks.py)."""
+    """Areas lower in the flow that act on changes above them (see planner/series/hooks.py).
+
+    Every listener is listed here: the series services call them after each change to a session.
+    """
     from planner.invitations.listeners import notify_session_changed
     from planner.series.hooks import on_session_changed
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from planner.extensions import db
@@ -18,8 +18,9 @@ from planner.invitations.models import CalendarFeed, Invitation
 from planner.links import external_url, webcal
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
+from planner.series.hooks import Change
 from planner.series.models import Session
-from planner.series.presentation import session_place, session_when
+from planner.series.presentation import session_place, session_when, time_span
 
 
 def can_mail(person) -> bool:
@@ -59,6 +60,20 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
                 when = session_when(session)
             cache[key] = SessionLine(when, session_place(session), session.online_url, session.is_cancelled)
         lines.append(cache[key])
+    return lines
+
+
+def change_lines(changes: Iterable[Change], language: str) -> list[str]:
+    """Each change in words, old → new, in the recipient's language."""
+    lines = []
+    with force_locale(language):
+        labels = {"title": _("Title"), "when": _("Date and time"), "place": _("Place"), "online": _("Online")}
+        for change in changes:
+            if change.what == "when":
+                old, new = time_span(*change.old), time_span(*change.new)
+            else:
+                old, new = change.old or _("(none)"), change.new or _("(none)")
+            lines.append(f"{labels[change.what]}: {old} → {new}")
     return lines
 
 

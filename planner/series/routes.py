@@ -17,7 +17,6 @@ from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
 from planner.series.catalogue import TEMPLATES
-from planner.series.hooks import session_changed, snapshot
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.models import Series, Session, Venue
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
@@ -171,9 +170,7 @@ def edit(series_id: int):
             reminder_days=form.reminder_days.data,
         )
         try:
-            now = utcnow()
-            for session, before in update_series_details(series, details, now=now):
-                session_changed(session, before, now)  # invitations send the calendar updates
+            update_series_details(series, details)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
@@ -242,9 +239,7 @@ def edit_session(series_id: int, session_id: int):
         form.audiences.data = [a.value for a in session.audiences]
     if form.validate_on_submit():
         try:
-            before, now = snapshot(session), utcnow()
-            update_session(session, _details(form), now=now)
-            session_changed(session, before, now)  # invitations send updates, fill seats
+            update_session(session, _details(form))
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
@@ -278,9 +273,7 @@ def cancel(series_id: int, session_id: int):
     form = CancelSessionForm()
     if form.validate_on_submit():
         try:
-            before, now = snapshot(session), utcnow()
-            cancel_session(session, form.reason.data, now=now)
-            session_changed(session, before, now)  # invitations send the cancellations
+            cancel_session(session, form.reason.data)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
