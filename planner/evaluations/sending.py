@@ -2,7 +2,7 @@
 
 A session is due once it ended more than the series' delay ago, and for at most
 ``SEND_WITHIN`` after its end; cancelled sessions and unpublished or purged series are
-skipped. Everyone marked present who has an e-mail address and has not withdrawn gets one
+skipped. Everyone marked present whom we may mail (``Person.can_be_mailed``) gets one
 request (unique per session and person, so a second run, or a second machine, skips them)
 and one mail, queued in the same transaction. Reminders go once, to those who have not
 answered, ``EVALUATION_REMINDER_DAYS`` after the first mail.
@@ -48,15 +48,6 @@ def link_valid_until(session: Session) -> datetime:
     return session.ends_at + timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
 
 
-def _reachable():
-    return (
-        Person.email.is_not(None),
-        Person.mail_withdrawn_at.is_(None),
-        Person.anonymised_at.is_(None),
-        Person.deletion_requested_at.is_(None),
-    )
-
-
 def due_sessions(now: datetime) -> list[Session]:
     candidates = db.session.scalars(
         select(Session)
@@ -82,7 +73,7 @@ def _people_to_ask(session: Session) -> list[Person]:
         select(Person)
         .join(Attendance, Attendance.person_id == Person.id)
         .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
-               *_reachable(), ~asked.exists())
+               Person.can_be_mailed, ~asked.exists())
         .order_by(Person.id)
     ).all()
 
@@ -140,7 +131,7 @@ def send_reminders(now: datetime) -> int:
             EvaluationRequest.sent_at <= now - timedelta(days=days),
             Session.status == SessionStatus.SCHEDULED,
             Session.ends_at >= now - link_days,
-            *_reachable(),
+            Person.can_be_mailed,
         )
         .options(joinedload(EvaluationRequest.person), joinedload(EvaluationRequest.session).joinedload(Session.series))
         .order_by(EvaluationRequest.id)

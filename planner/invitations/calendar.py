@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
 from planner.extensions import db
-from planner.invitations.mails import can_mail, change_lines, personal_link, queue_about
+from planner.invitations.mails import change_lines, personal_link, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.series.hooks import Change
 from planner.series.models import Session
@@ -75,7 +75,7 @@ def queue_request(
 ) -> None:
     """An invite (or an update replacing it, with what changed) for this person and this session."""
     invitation = rsvp.invitation
-    if not can_mail(invitation.person):
+    if not invitation.person.can_be_mailed:
         return
     body = itip_request(
         calendar_event(rsvp.session, invitation),
@@ -91,7 +91,7 @@ def queue_request(
 def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") -> None:
     """Take this session out of this person's calendar."""
     invitation = rsvp.invitation
-    if not can_mail(invitation.person):
+    if not invitation.person.can_be_mailed:
         return
     body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(),
                        attendee=_attendee(invitation), stamp=now)

@@ -23,11 +23,6 @@ from planner.series.models import Session
 from planner.series.presentation import session_place, session_when, time_span
 
 
-def can_mail(person) -> bool:
-    """An address to write to, and the person has not withdrawn from our mails."""
-    return bool(person.email) and person.mail_withdrawn_at is None
-
-
 def personal_link(invitation: Invitation) -> str:
     return external_url("participant.personal_page", token=invitation.token)
 
@@ -87,7 +82,7 @@ def queue_about(
     extra: dict | None = None,
 ) -> OutboxMessage | None:
     person = invitation.person
-    if not can_mail(person):  # the last guard: callers already leave these people out
+    if not person.can_be_mailed:  # the last guard: callers already leave these people out
         return None
     return queue_mail(
         to_address=person.email,
