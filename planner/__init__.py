@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _connect_areas(app)
+    _register_template_filters(app)
     _register_cli(app)
     _register_error_pages(app)
     app.after_request(_security_headers)
@@ -123,11 +124,22 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _connect_areas(app: Flask) -> None:
-    """Areas lower in the flow that act on changes above them (see planner/series/hooks.py)."""
+    """Areas lower in the flow that act on changes above them (see planner/series/hooks.py).
+
+    Every listener is listed here: the series services call them after each change to a session.
+    """
     from planner.invitations.listeners import notify_session_changed
     from planner.series.hooks import on_session_changed
 
     on_session_changed(app, notify_session_changed)
+
+
+def _register_template_filters(app: Flask) -> None:
+    """A session's time and place read the same on every page, mail and letter."""
+    from planner.series.presentation import TEMPLATE_FILTERS
+
+    for name, function in TEMPLATE_FILTERS.items():
+        app.add_template_filter(function, name)
 
 
 def _register_cli(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -24,8 +25,18 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def _planning_timezone() -> str:
+    name = os.environ.get("PLANNING_TIMEZONE", "Europe/Amsterdam").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"PLANNING_TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam).")
+    return name
+
+
 def load_config(instance_path: str, debug: bool) -> dict:
     """Everything the app reads from the environment, in one place."""
+    planning_timezone = _planning_timezone()
     secret_key = os.environ.get("SECRET_KEY")
     if not secret_key and debug:
         secret_key = "development-only-not-secret"
@@ -35,9 +46,10 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "nl",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        # Series are planned in one zone; pages show times in it, new series and sessions get it.
+        "PLANNING_TIMEZONE": planning_timezone,
+        "BABEL_DEFAULT_TIMEZONE": planning_timezone,
         "LANGUAGES": ("nl", "en"),
-        "PLANNING_TIMEZONE": "Europe/Amsterdam",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),

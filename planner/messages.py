@@ -22,6 +22,12 @@ MESSAGES = {
     "name_required": lambda p: _("Enter a name."),
     "retention_out_of_range": lambda p: _("Enter a number of months between 1 and 120."),
     "mail_withdrawn": lambda p: _("%(name)s does not want to receive mails any more.", **p),
+    "deletion_requested": lambda p: _(
+        "%(name)s asked for their data to be deleted, so we send them no more mails.", **p
+    ),
+    "person_anonymised": lambda p: _(
+        "The data of this person has been deleted, so we send them no more mails."
+    ),
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
     "own_admin_rights": lambda p: _("You cannot take away your own admin rights or account."),
     "bad_credentials": lambda p: _("The e-mail address or password is not correct."),

@@ -1,15 +1,22 @@
-"""Time as the app keeps it: UTC in the database, Europe/Amsterdam on the page."""
+"""Time as the app keeps it: UTC in the database, the planning zone (PLANNING_TIMEZONE) on the page."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def planning_zone() -> ZoneInfo:
+    """The zone series are planned in: the one setting ``PLANNING_TIMEZONE``."""
+    return ZoneInfo(current_app.config["PLANNING_TIMEZONE"])
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:

@@ -33,6 +33,7 @@ def read_events(data: bytes) -> list[dict]:
             "status": str(event["STATUS"]),
             "attendees": [(str(a), str(a.params.get("PARTSTAT"))) for a in attendees],
             "stamp": _utc(event.decoded("DTSTAMP")),
+            "location": str(event.get("LOCATION", "")),
         })
     by_vobject = []
     parsed = vobject.readOne(text)
@@ -46,6 +47,7 @@ def read_events(data: bytes) -> list[dict]:
             "status": event.status.value,
             "attendees": attendees,
             "stamp": _utc(event.dtstamp.value),
+            "location": event.location.value if "location" in event.contents else "",
         })
     assert by_icalendar == by_vobject, "icalendar and vobject read the calendar differently"
     return by_icalendar

@@ -9,9 +9,7 @@ from sqlalchemy import select
 from planner.invitations.models import Answer
 from planner.invitations.services import answer, revoke_invitation
 from planner.mail.models import OutboxMessage
-from planner.series.hooks import session_changed, snapshot
 from planner.series.services import SessionDetails, cancel_session, update_session
-from planner.timekeeping import utcnow
 from tests import factories
 from tests.calendar_reading import method_of, read_events
 
@@ -33,16 +31,12 @@ def details_of(session, **changes) -> SessionDetails:
 
 
 def change(session, **changes):
-    before, now = snapshot(session), utcnow()
-    update_session(session, details_of(session, **changes), now=now)
-    session_changed(session, before, now)
+    update_session(session, details_of(session, **changes))
     factories.db.session.commit()
 
 
 def cancel(session, reason="De zaal is niet beschikbaar"):
-    before, now = snapshot(session), utcnow()
-    cancel_session(session, reason, now=now)
-    session_changed(session, before, now)
+    cancel_session(session, reason)
     factories.db.session.commit()
 
 

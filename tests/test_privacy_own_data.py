@@ -20,8 +20,7 @@ from planner.invitations.services import (
 )
 from planner.mail.models import OutboxMessage
 from planner.people.models import Person
-from planner.series.hooks import session_changed, snapshot
-from planner.timekeeping import utcnow
+from planner.series.services import SessionDetails, update_session
 from tests import factories
 from tests.test_privacy_purge import ANONYMOUS_TEXT, APPROVED_TEXT, KEPT, SECRET_TEXTS, build_world
 
@@ -157,11 +156,11 @@ def test_withdrawn_people_get_no_invitation_reminder_or_calendar_update(db, prog
         answer(invitation, series.sessions[0], "yes")
     db.session.commit()
     session = series.sessions[0]
-    before = snapshot(session)
-    session.starts_at += timedelta(hours=1)
-    session.ends_at += timedelta(hours=1)
-    session.sequence += 1
-    session_changed(session, before, utcnow())
+    moved = session.local_start + timedelta(hours=1)
+    update_session(session, SessionDetails(
+        day=moved.date(), start=moved.time(), end=(session.local_end + timedelta(hours=1)).time(),
+        title=session.title, capacity=session.capacity,
+    ))
     db.session.commit()
     assert send_due_reminders(now=session.starts_at - timedelta(hours=1)) == 1
     db.session.commit()

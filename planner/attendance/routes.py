@@ -29,6 +29,7 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.links import external_url
 from planner.messages import describe
 from planner.people.models import ROLE_LABELS
 from planner.series.models import Session
@@ -55,10 +56,6 @@ def door_code(session_id: int) -> str:
     """A short code for the public check-in link of a session; not guessable without the secret key."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"check-in:{session_id}".encode(), hashlib.sha256).hexdigest()[:8]
-
-
-def door_link(session_id: int) -> str:
-    return url_for("attendance.door", session_id=session_id, code=door_code(session_id), _external=False)
 
 
 def _search() -> str:
@@ -155,7 +152,7 @@ def sheet(series_id: int, session_id: int):
 @login_required
 def door_qr(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    link = current_app.config["BASE_URL"].rstrip("/") + door_link(session.id)
+    link = external_url("attendance.door", session_id=session.id, code=door_code(session.id))
     return render_template("attendance/qr.html", series=series, session=session, link=link, qr=qr_data_uri(link))
 
 

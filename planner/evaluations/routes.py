@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -44,6 +44,7 @@ from planner.evaluations.services import (
 )
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
+from planner.links import external_url
 from planner.messages import MESSAGES, describe
 from planner.people.models import Person
 from planner.programmes.routes import programme_or_404
@@ -321,7 +322,7 @@ def _organised_session(series_id: int, session_id: int):
 
 
 def short_link(evaluation) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/e/{evaluation.short_code}"
+    return external_url("evaluation_participant.answer", code=evaluation.short_code)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/evaluation/screen", methods=["GET", "POST"])

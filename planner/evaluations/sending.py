@@ -2,7 +2,7 @@
 
 A session is due once it ended more than the series' delay ago, and for at most
 ``SEND_WITHIN`` after its end; cancelled sessions and unpublished or purged series are
-skipped. Everyone marked present who has an e-mail address and has not withdrawn gets one
+skipped. Everyone marked present whom we may mail (``Person.can_be_mailed``) gets one
 request (unique per session and person, so a second run, or a second machine, skips them)
 and one mail, queued in the same transaction. Reminders go once, to those who have not
 answered, ``EVALUATION_REMINDER_DAYS`` after the first mail.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -24,9 +24,11 @@ from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import evaluation_of
 from planner.extensions import db
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
+from planner.links import external_url
 from planner.mail.services import queue_mail
 from planner.people.models import Person
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
+from planner.series.presentation import session_when
 from planner.timekeeping import utcnow
 
 SEND_WITHIN = timedelta(days=14)
@@ -39,20 +41,11 @@ class SendResult:
 
 
 def evaluation_link(request: EvaluationRequest) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/e/{request.token}"
+    return external_url("evaluation_participant.answer", code=request.token)
 
 
 def link_valid_until(session: Session) -> datetime:
     return session.ends_at + timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
-
-
-def _reachable():
-    return (
-        Person.email.is_not(None),
-        Person.mail_withdrawn_at.is_(None),
-        Person.anonymised_at.is_(None),
-        Person.deletion_requested_at.is_(None),
-    )
 
 
 def due_sessions(now: datetime) -> list[Session]:
@@ -80,21 +73,15 @@ def _people_to_ask(session: Session) -> list[Person]:
         select(Person)
         .join(Attendance, Attendance.person_id == Person.id)
         .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
-               *_reachable(), ~asked.exists())
+               Person.can_be_mailed, ~asked.exists())
         .order_by(Person.id)
     ).all()
 
 
-def _when(session: Session, language: str) -> str:
-    with force_locale(language):
-        return (
-            f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
-            f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
-        )
-
-
 def _queue(request: EvaluationRequest, template: str) -> None:
     person, session = request.person, request.session
+    with force_locale(person.language):
+        when = session_when(session)
     queue_mail(
         to_address=person.email,
         to_name=person.name,
@@ -102,7 +89,7 @@ def _queue(request: EvaluationRequest, template: str) -> None:
         template=template,
         context={
             "person": person, "series": session.series, "session": session,
-            "when": _when(session, person.language), "link": evaluation_link(request),
+            "when": when, "link": evaluation_link(request),
         },
         reference=request.mail_reference,
     )
@@ -144,7 +131,7 @@ def send_reminders(now: datetime) -> int:
             EvaluationRequest.sent_at <= now - timedelta(days=days),
             Session.status == SessionStatus.SCHEDULED,
             Session.ends_at >= now - link_days,
-            *_reachable(),
+            Person.can_be_mailed,
         )
         .options(joinedload(EvaluationRequest.person), joinedload(EvaluationRequest.session).joinedload(Session.series))
         .order_by(EvaluationRequest.id)

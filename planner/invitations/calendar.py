@@ -8,21 +8,22 @@ iTIP message (one UID) in the same transaction. The bytes come from planner.cale
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
 from planner.extensions import db
-from planner.invitations.mails import can_mail, personal_link, queue_about
+from planner.invitations.mails import change_lines, personal_link, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.series.hooks import SessionSnapshot, place_of
+from planner.series.hooks import Change
 from planner.series.models import Session
+from planner.series.presentation import session_place
 
 
 def in_calendar(rsvp: Rsvp) -> bool:
@@ -54,7 +55,7 @@ def calendar_event(session: Session, invitation: Invitation | None = None) -> Ca
         ends_at=session.ends_at,
         tzid=session.timezone,
         summary=session.series.title,
-        location=place_of(session),
+        location=session_place(session),
         description="\n".join(lines),
         cancelled=session.is_cancelled,
     )
@@ -69,10 +70,12 @@ def _attendee(invitation: Invitation) -> Contact:
     return Contact(invitation.person.name, invitation.person.email)
 
 
-def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes=()) -> None:
-    """An invite (or an update replacing it) for this person and this session."""
+def queue_request(
+    rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes: Iterable[Change] = ()
+) -> None:
+    """An invite (or an update replacing it, with what changed) for this person and this session."""
     invitation = rsvp.invitation
-    if not can_mail(invitation.person):
+    if not invitation.person.can_be_mailed:
         return
     body = itip_request(
         calendar_event(rsvp.session, invitation),
@@ -82,13 +85,13 @@ def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", 
         stamp=now,
     )
     queue_about(invitation, template, [rsvp.session], calendar=(Method.REQUEST, body),
-                extra={"changes": _change_lines(changes, invitation.person.language)})
+                extra={"changes": change_lines(changes, invitation.person.language)})
 
 
 def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") -> None:
     """Take this session out of this person's calendar."""
     invitation = rsvp.invitation
-    if not can_mail(invitation.person):
+    if not invitation.person.can_be_mailed:
         return
     body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(),
                        attendee=_attendee(invitation), stamp=now)
@@ -105,43 +108,6 @@ def after_answer(rsvp: Rsvp, was_in: bool, was_partstat: str | None, now: dateti
             queue_request(rsvp, now)
     elif was_in:
         queue_cancel(rsvp, now)
-
-
-@dataclass(frozen=True)
-class Change:
-    what: str  # "when", "place" or "online"
-    old: object
-    new: object
-
-
-def changes_between(before: SessionSnapshot, session: Session) -> list[Change]:
-    changes = []
-    if (before.starts_at, before.ends_at) != (session.starts_at, session.ends_at):
-        changes.append(Change("when", (before.starts_at, before.ends_at), (session.starts_at, session.ends_at)))
-    if before.place != place_of(session):
-        changes.append(Change("place", before.place, place_of(session)))
-    if before.online_url != session.online_url:
-        changes.append(Change("online", before.online_url, session.online_url))
-    return changes
-
-
-def _when(times) -> str:
-    start, end = times
-    return f"{format_datetime(start, 'EEEE d MMMM y')}, {format_datetime(start, 'HH:mm')}–{format_datetime(end, 'HH:mm')}"
-
-
-def _change_lines(changes, language: str) -> list[str]:
-    """Each change in words, old → new, in the recipient's language."""
-    lines = []
-    with force_locale(language):
-        labels = {"when": _("Date and time"), "place": _("Place"), "online": _("Online")}
-        for change in changes:
-            if change.what == "when":
-                old, new = _when(change.old), _when(change.new)
-            else:
-                old, new = change.old or _("(none)"), change.new or _("(none)")
-            lines.append(f"{labels[change.what]}: {old} → {new}")
-    return lines
 
 
 def attendees_of(session: Session) -> list[Rsvp]:

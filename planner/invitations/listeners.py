@@ -1,32 +1,36 @@
-"""What the invitations area does when an organiser changes a session.
+"""What the invitations area does when a session changes.
 
 Registered in create_app with planner.series.hooks.on_session_changed, so the series
-area never imports invitations (arrows point down the flow).
+area never imports invitations (arrows point down the flow). The series services call it
+inside their transaction, whoever called them (a page, a command, the demo).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from planner.extensions import db
-from planner.invitations.calendar import attendees_of, changes_between, queue_cancel, queue_request
+from planner.invitations.calendar import attendees_of, queue_cancel, queue_request
 from planner.invitations.services import fill_free_seats
-from planner.series.hooks import SessionSnapshot
-from planner.series.models import Session
+from planner.series.hooks import SessionChange, snapshot, visible_changes
 
 
-def notify_session_changed(session: Session, before: SessionSnapshot, now: datetime) -> None:
-    """Moved, new place or link: an update (same UID, higher SEQUENCE) with what changed in
-    words; cancelled: METHOD:CANCEL; a higher capacity: the waiting list moves up."""
-    if session.sequence != before.sequence and session.ends_at > now:
-        changes = changes_between(before, session)
-        with db.session.no_autoflush:
-            for rsvp in attendees_of(session):
-                if session.is_cancelled:
+def notify_session_changed(change: SessionChange) -> None:
+    """Cancelled: METHOD:CANCEL. Changed where a calendar shows it: an update (same UID, the
+    higher SEQUENCE the services gave it) with what changed, old → new; nothing else changed
+    (capacity, theme, agenda): no mail. A higher capacity: the waiting list moves up.
+    A new session has nobody invited yet, only drafts (never invited) lose one, and a
+    session that is over needs nothing."""
+    session, before, now = change.session, change.before, change.now
+    if before is None or change.removed or session.ends_at <= now:
+        return
+    with db.session.no_autoflush:
+        if session.is_cancelled:
+            if before.status != session.status:
+                for rsvp in attendees_of(session):
                     queue_cancel(rsvp, now, template="session_cancelled")
-                else:
-                    queue_request(rsvp, now, template="session_changed", changes=changes)
-    if not session.is_cancelled and before.capacity is not None and (
-        session.capacity is None or session.capacity > before.capacity
-    ):
+            return
+        changes = visible_changes(before, snapshot(session))
+        if changes:
+            for rsvp in attendees_of(session):
+                queue_request(rsvp, now, template="session_changed", changes=changes)
+    if before.capacity is not None and (session.capacity is None or session.capacity > before.capacity):
         fill_free_seats(session, now=now)

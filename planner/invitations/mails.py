@@ -10,32 +10,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from planner.extensions import db
 from planner.invitations.models import CalendarFeed, Invitation
+from planner.links import external_url, webcal
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
+from planner.series.hooks import Change
 from planner.series.models import Session
-
-
-def can_mail(person) -> bool:
-    """An address to write to, and the person has not withdrawn from our mails."""
-    return bool(person.email) and person.mail_withdrawn_at is None
+from planner.series.presentation import session_place, session_when, time_span
 
 
 def personal_link(invitation: Invitation) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{invitation.token}"
+    return external_url("participant.personal_page", token=invitation.token)
 
 
 def feed_url(calendar_feed: CalendarFeed) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/feed/{calendar_feed.token}.ics"
+    return external_url("feeds.personal_feed", token=calendar_feed.token)
 
 
 def webcal_url(calendar_feed: CalendarFeed) -> str:
-    return "webcal://" + feed_url(calendar_feed).split("://", 1)[1]
+    return webcal(feed_url(calendar_feed))
 
 
 @dataclass(frozen=True)
@@ -55,14 +52,23 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
         key = (language, session.id)
         if key not in cache:
             with force_locale(language):
-                when = (
-                    f"{format_datetime(session.starts_at, 'EEEE d MMMM y')}, "
-                    f"{format_datetime(session.starts_at, 'HH:mm')}–{format_datetime(session.ends_at, 'HH:mm')}"
-                )
-            venue = session.effective_venue
-            place = ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part) if venue else ""
-            cache[key] = SessionLine(when, place, session.online_url, session.is_cancelled)
+                when = session_when(session)
+            cache[key] = SessionLine(when, session_place(session), session.online_url, session.is_cancelled)
         lines.append(cache[key])
+    return lines
+
+
+def change_lines(changes: Iterable[Change], language: str) -> list[str]:
+    """Each change in words, old → new, in the recipient's language."""
+    lines = []
+    with force_locale(language):
+        labels = {"title": _("Title"), "when": _("Date and time"), "place": _("Place"), "online": _("Online")}
+        for change in changes:
+            if change.what == "when":
+                old, new = time_span(*change.old), time_span(*change.new)
+            else:
+                old, new = change.old or _("(none)"), change.new or _("(none)")
+            lines.append(f"{labels[change.what]}: {old} → {new}")
     return lines
 
 
@@ -76,7 +82,7 @@ def queue_about(
     extra: dict | None = None,
 ) -> OutboxMessage | None:
     person = invitation.person
-    if not can_mail(person):  # the last guard: callers already leave these people out
+    if not person.can_be_mailed:  # the last guard: callers already leave these people out
         return None
     return queue_mail(
         to_address=person.email,

@@ -48,7 +48,7 @@ class Overview:
 
     @property
     def letters_needed(self) -> int:
-        return sum(1 for row in self.active if not row.invitation.person.email)
+        return sum(1 for row in self.active if row.invitation.person.needs_letter)
 
 
 def _answer_counts(series: Series) -> dict[int, dict[str, int]]:

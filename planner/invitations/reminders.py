@@ -1,10 +1,10 @@
 """Reminders a few days (per series) before each session, to those who said yes or maybe.
 
 Due times are worked out from the session as it is now, so a reminder follows a move;
-cancelled sessions, a no, the waiting list, withdrawn invitations and people who withdrew
-from our mails get none. Each answer
-gets at most one reminder: the unique ``sent_reminder.rsvp_id`` makes a second run, or a
-second machine running at the same moment, skip what another already queued.
+cancelled sessions, a no, the waiting list, withdrawn invitations and people we may not
+mail (``Person.can_be_mailed``) get none. Each answer gets at most one reminder: the unique
+``sent_reminder.rsvp_id`` makes a second run, or a second machine running at the same
+moment, skip what another already queued.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ def due_reminders(now: datetime) -> list[Rsvp]:
         .join(Session.series)
         .where(
             Invitation.revoked_at.is_(None),
-            Person.email.is_not(None),
-            Person.mail_withdrawn_at.is_(None),
+            Person.can_be_mailed,
             Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
             Session.status == SessionStatus.SCHEDULED,
             Session.starts_at > now,

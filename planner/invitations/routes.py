@@ -271,7 +271,7 @@ def letters(series_id: int):
     invitations = db.session.scalars(
         select(Invitation)
         .join(Invitation.person)
-        .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.email.is_(None))
+        .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
         .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
         .order_by(Person.name, Invitation.id)
     ).unique().all()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
-from planner.invitations.mails import can_mail, queue_about
+from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp, Seat
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person, PersonRole
@@ -88,7 +88,7 @@ class InviteResult:
     @property
     def letters(self) -> list[Invitation]:
         """New invitations for people without e-mail: they need a printed letter."""
-        return [i for i in self.invited if not i.person.email]
+        return [i for i in self.invited if i.person.needs_letter]
 
 
 def open_sessions(series: Series, now: datetime | None = None) -> list[Session]:
@@ -160,7 +160,7 @@ def invite_people(
     cache: dict = {}
     with db.session.no_autoflush:  # the outbox rows go in with the next flush, all at once
         for invitation in result.invited:
-            if can_mail(invitation.person):
+            if invitation.person.can_be_mailed:
                 _queue_invitation_mail(invitation, cache)
     return result
 
@@ -172,15 +172,25 @@ def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) ->
 def resend_invitation(invitation: Invitation, *, now: datetime | None = None) -> OutboxMessage:
     if invitation.is_revoked:
         raise InvitationError("invitation_revoked")
-    if not invitation.person.email:
-        raise InvitationError("no_email", name=invitation.person.name)
-    if invitation.person.mail_withdrawn_at is not None:
-        raise InvitationError("mail_withdrawn", name=invitation.person.name)
+    person = invitation.person
+    if not person.can_be_mailed:
+        raise InvitationError(_why_not_mailed(person), name=person.name)
     return _queue_invitation_mail(invitation)
 
 
+def _why_not_mailed(person: Person) -> str:
+    """Which part of ``Person.can_be_mailed`` refuses, for the organiser's message."""
+    if person.anonymised_at is not None:
+        return "person_anonymised"
+    if person.deletion_requested_at is not None:
+        return "deletion_requested"
+    if person.mail_withdrawn_at is not None:
+        return "mail_withdrawn"
+    return "no_email"
+
+
 def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
-    """Queue a reminder for everyone with e-mail who has not answered for an open session."""
+    """Queue a reminder for everyone we may mail who has not answered for an open session."""
     now = now or utcnow()
     invitations = db.session.scalars(
         select(Invitation)
@@ -188,8 +198,7 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
         .where(
             Invitation.series_id == series.id,
             Invitation.revoked_at.is_(None),
-            Person.email.is_not(None),
-            Person.mail_withdrawn_at.is_(None),
+            Person.can_be_mailed,
             Invitation.rsvps.any(
                 (Rsvp.answer == Answer.PENDING)
                 & Rsvp.session.has((Session.starts_at > now) & (Session.status != "cancelled"))

@@ -12,22 +12,12 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from planner.extensions import db
+from planner.links import external_url
 from planner.mail.models import OutboxMessage
 
 
-# The public statements, linked from every mail. Paths, not endpoints: mail knows no other area.
-STATEMENT_PATHS = {"privacy_url": "/privacy", "accessibility_url": "/toegankelijkheid"}
-
-
-def _with_footer(body_text: str, body_html: str) -> tuple[str, str]:
-    """Both bodies with the footer linking the statements, in the language already forced."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    links = {name: base + path for name, path in STATEMENT_PATHS.items()}
-    body_text = body_text.rstrip("\n") + "\n" + render_template("mail/_footer.txt", **links)
-    footer_html = render_template("mail/_footer.html", **links)
-    at = body_html.lower().rfind("</body>")
-    body_html = body_html[:at] + footer_html + "\n" + body_html[at:] if at >= 0 else body_html + footer_html
-    return body_text, body_html
+# The public statements every mail links to in its footer, by endpoint: mail knows no other area.
+STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url": "statements.accessibility"}
 
 
 def queue_mail(
@@ -42,13 +32,15 @@ def queue_mail(
 ) -> OutboxMessage:
     """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and queue the message.
 
-    ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as text/calendar.
+    The bodies extend ``mail/_layout.txt`` and ``mail/_layout.html``, whose footer links the
+    statements. ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as
+    text/calendar.
     """
+    context = {name: external_url(endpoint) for name, endpoint in STATEMENT_ENDPOINTS.items()} | context
     with force_locale(language):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         body_text = render_template(f"mail/{template}.txt", **context)
         body_html = render_template(f"mail/{template}.html", **context)
-        body_text, body_html = _with_footer(body_text, body_html)
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
     message = OutboxMessage(
         message_id=f"<{uuid.uuid4()}@{domain}>",

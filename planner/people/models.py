@@ -6,7 +6,20 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Select, String, UniqueConstraint, func, or_, select
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Select,
+    String,
+    UniqueConstraint,
+    and_,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from planner.extensions import db
@@ -120,6 +133,43 @@ class Person(db.Model):
     @property
     def role_label(self):
         return PersonRole(self.role).label
+
+    # May we write to this person? One rule for every mail (invitations, reminders, calendar
+    # mails, evaluations) and every query that picks recipients, in Python and in SQL:
+    # only with an address, and never to someone who withdrew from our mails, asked for
+    # their data to be deleted, or was anonymised. The one exception is the mail that
+    # confirms a deletion request (planner/privacy/own_data.py), sent as the request is made.
+    @hybrid_property
+    def can_be_mailed(self) -> bool:
+        return bool(self.email) and self._may_be_written_to
+
+    @can_be_mailed.inplace.expression
+    @classmethod
+    def _can_be_mailed_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.email.is_not(None), cls.email != "", cls._may_be_written_to)
+
+    # The same rule on paper: a printed letter for those without an address.
+    @hybrid_property
+    def needs_letter(self) -> bool:
+        return not self.email and self._may_be_written_to
+
+    @needs_letter.inplace.expression
+    @classmethod
+    def _needs_letter_expression(cls) -> ColumnElement[bool]:
+        return and_(or_(cls.email.is_(None), cls.email == ""), cls._may_be_written_to)
+
+    @hybrid_property
+    def _may_be_written_to(self) -> bool:
+        return all(moment is None for moment in (
+            self.mail_withdrawn_at, self.deletion_requested_at, self.anonymised_at
+        ))
+
+    @_may_be_written_to.inplace.expression
+    @classmethod
+    def _may_be_written_to_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.mail_withdrawn_at.is_(None), cls.deletion_requested_at.is_(None), cls.anonymised_at.is_(None)
+        )
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"

@@ -17,7 +17,9 @@ from planner.evaluations.kinds import kind_of
 from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from planner.extensions import db
 from planner.invitations.models import Invitation, Rsvp
+from planner.links import external_url
 from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.services import queue_mail
 from planner.people.models import ConsentPurpose, Person, PersonRole
 from planner.series.models import Session
 from planner.timekeeping import utcnow
@@ -152,17 +154,22 @@ def as_json_ready(value):
 # What the person may ask. Each returns whether anything changed; the route records it.
 
 
-def withdraw_from_mail(person: Person, *, now: datetime | None = None) -> bool:
-    """No more invitation mails, reminders, calendar updates or evaluation mails."""
-    if person.mail_withdrawn_at is not None:
-        return False
-    person.mail_withdrawn_at = now or utcnow()
-    if person.email:  # mails already waiting in the outbox do not go out either
+def _drop_waiting_mail(person: Person) -> None:
+    """Mails already waiting in the outbox do not go out either."""
+    if person.email:
         db.session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.to_address == person.email, OutboxMessage.status == MailStatus.QUEUED
             )
         )
+
+
+def withdraw_from_mail(person: Person, *, now: datetime | None = None) -> bool:
+    """No more invitation mails, reminders, calendar updates or evaluation mails."""
+    if person.mail_withdrawn_at is not None:
+        return False
+    person.mail_withdrawn_at = now or utcnow()
+    _drop_waiting_mail(person)
     return True
 
 
@@ -173,11 +180,29 @@ def resume_mail(person: Person) -> bool:
     return True
 
 
-def request_deletion(person: Person, *, now: datetime | None = None) -> bool:
-    """Asks an organiser to delete this person's data; an organiser carries it out."""
+def request_deletion(invitation: Invitation, *, now: datetime | None = None) -> bool:
+    """Asks an organiser to delete the data of this invitation's person; an organiser carries it out.
+
+    From now on the person gets no mail of any kind (``Person.can_be_mailed``) and mails still
+    waiting are dropped, except one: a short mail, in their language, that confirms the request
+    and links to the page where they can take it back. It goes only to someone we could mail
+    until now (not to someone who withdrew from our mails).
+    """
+    person = invitation.person
     if person.deletion_requested_at is not None:
         return False
+    confirm = person.can_be_mailed
     person.deletion_requested_at = now or utcnow()
+    _drop_waiting_mail(person)
+    if confirm:
+        queue_mail(
+            to_address=person.email,
+            to_name=person.name,
+            language=person.language,
+            template="deletion_requested",
+            context={"person": person, "link": external_url("privacy.my_data", token=invitation.token)},
+            reference=f"person:{person.id}",
+        )
     return True
 
 

@@ -75,11 +75,12 @@ def my_data_download(token: str):
 
 
 def _change(token: str, action, detail: str, message: str):
+    """Do what the person asks from their own page: ``action(invitation)``."""
     invitation = invitation_or_none(token)
     if invitation is None:
         return not_found_page()
     person = invitation.person
-    if action(person):
+    if action(invitation):
         audit(AuditAction.CHANGE, "person", person.id, detail, actor="participant")
     db.session.commit()
     flash(message, "success")
@@ -88,13 +89,14 @@ def _change(token: str, action, detail: str, message: str):
 
 @bp.post("/i/<token>/my-data/withdraw")
 def withdraw(token: str):
-    return _change(token, withdraw_from_mail, "mail withdrawn",
+    return _change(token, lambda invitation: withdraw_from_mail(invitation.person), "mail withdrawn",
                    _("You will get no more mails from us. You can change this back on this page."))
 
 
 @bp.post("/i/<token>/my-data/resume")
 def resume(token: str):
-    return _change(token, resume_mail, "mail resumed", _("You will get our mails again."))
+    return _change(token, lambda invitation: resume_mail(invitation.person), "mail resumed",
+                   _("You will get our mails again."))
 
 
 @bp.get("/i/<token>/my-data/delete")
@@ -114,8 +116,8 @@ def delete_request(token: str):
 
 @bp.post("/i/<token>/my-data/delete/cancel")
 def delete_cancel(token: str):
-    return _change(token, cancel_deletion_request, "deletion request withdrawn",
-                   _("Your request to delete your data has been withdrawn."))
+    return _change(token, lambda invitation: cancel_deletion_request(invitation.person),
+                   "deletion request withdrawn", _("Your request to delete your data has been withdrawn."))
 
 
 # Organisers.

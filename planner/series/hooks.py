@@ -1,10 +1,16 @@
-"""Who else must act when an organiser changes a session.
+"""Who else must act when a session changes: the one place the series area tells others.
 
-The series area sits above invitations in the flow and must not import it, yet a moved
-or cancelled session has to reach everyone who said they would come. So areas further
-down the flow register a listener here when the app is built (``create_app``), and the
-series views call ``session_changed`` after changing a session, before they commit:
-whatever the listeners queue (mail, seats) is part of the same transaction.
+The series area sits above invitations in the flow and must not import it, yet a moved or
+cancelled session has to reach everyone who said they would come. So areas further down the
+flow register a listener here when the app is built (``_connect_areas`` in ``create_app``
+lists every one), and the series services (``planner/series/services.py``) call
+``session_changed`` themselves after every change to a session: moving or editing it, a new
+capacity, cancelling it, adding or removing it, or a new series title or venue. Whatever the
+listeners queue (mail, seats) is part of the same transaction; the caller only commits.
+
+What a participant can see of a session is decided here too (``visible_changes``): the
+services raise a session's calendar SEQUENCE exactly when that list is not empty, and the
+update mail lists those changes, so an update never arrives with nothing in it.
 
 Listeners are kept per app (in ``app.extensions``), so test apps never share them.
 """
@@ -18,52 +24,78 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from planner.series.models import Session
+from planner.series.presentation import session_place
 
 EXTENSION_KEY = "reeks.session_changed_listeners"
 
 
 @dataclass(frozen=True)
 class SessionSnapshot:
-    """A session as it was before a change, to tell what changed (old → new)."""
+    """A session as a participant could see it before a change, to tell what changed (old → new)."""
 
     starts_at: datetime
     ends_at: datetime
-    venue_id: int | None
     place: str
     online_url: str
+    title: str  # the calendar title: the series' title (never the session's theme)
     capacity: int | None
     status: str
     sequence: int
-
-
-def place_of(session: Session) -> str:
-    venue = session.effective_venue
-    if venue is None:
-        return ""
-    return ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part)
 
 
 def snapshot(session: Session) -> SessionSnapshot:
     return SessionSnapshot(
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        venue_id=session.venue_id,
-        place=place_of(session),
+        place=session_place(session),
         online_url=session.online_url,
+        title=session.series.title,
         capacity=session.capacity,
         status=session.status,
         sequence=session.sequence,
     )
 
 
-Listener = Callable[[Session, SessionSnapshot, datetime], None]
+@dataclass(frozen=True)
+class Change:
+    what: str  # "title", "when", "place" or "online"
+    old: object
+    new: object
+
+
+def visible_changes(before: SessionSnapshot, after: SessionSnapshot) -> list[Change]:
+    """What a participant's calendar shows differently; empty for capacity, theme, agenda, audiences."""
+    changes = []
+    if before.title != after.title:
+        changes.append(Change("title", before.title, after.title))
+    if (before.starts_at, before.ends_at) != (after.starts_at, after.ends_at):
+        changes.append(Change("when", (before.starts_at, before.ends_at), (after.starts_at, after.ends_at)))
+    if before.place != after.place:
+        changes.append(Change("place", before.place, after.place))
+    if before.online_url != after.online_url:
+        changes.append(Change("online", before.online_url, after.online_url))
+    return changes
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """One change to one session, as the listeners get it."""
+
+    session: Session
+    before: SessionSnapshot | None  # None: the session is new
+    now: datetime
+    removed: bool = False  # the session is being deleted (only drafts lose sessions)
+
+
+Listener = Callable[[SessionChange], None]
 
 
 def on_session_changed(app: Flask, listener: Listener) -> None:
-    """Register ``listener(session, before, now)``; called once per changed session."""
+    """Register ``listener(change)``; called once per changed session, inside the transaction."""
     app.extensions.setdefault(EXTENSION_KEY, []).append(listener)
 
 
-def session_changed(session: Session, before: SessionSnapshot, now: datetime) -> None:
+def session_changed(change: SessionChange) -> None:
+    """Called by the series services only; other areas react, they do not call this."""
     for listener in current_app.extensions.get(EXTENSION_KEY, []):
-        listener(session, before, now)
+        listener(change)

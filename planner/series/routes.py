@@ -17,10 +17,9 @@ from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
 from planner.series.catalogue import TEMPLATES
-from planner.series.hooks import session_changed, snapshot
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.models import Series, Session, Venue
-from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
+from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesPlan,
     SeriesDetails,
@@ -37,7 +36,7 @@ from planner.series.services import (
     update_series_details,
     update_session,
 )
-from planner.timekeeping import utcnow
+from planner.timekeeping import planning_zone, utcnow
 
 bp = Blueprint("series", __name__)
 
@@ -171,9 +170,7 @@ def edit(series_id: int):
             reminder_days=form.reminder_days.data,
         )
         try:
-            now = utcnow()
-            for session, before in update_series_details(series, details, now=now):
-                session_changed(session, before, now)  # invitations send the calendar updates
+            update_series_details(series, details)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
@@ -242,9 +239,7 @@ def edit_session(series_id: int, session_id: int):
         form.audiences.data = [a.value for a in session.audiences]
     if form.validate_on_submit():
         try:
-            before, now = snapshot(session), utcnow()
-            update_session(session, _details(form), now=now)
-            session_changed(session, before, now)  # invitations send updates, fill seats
+            update_session(session, _details(form))
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
@@ -278,9 +273,7 @@ def cancel(series_id: int, session_id: int):
     form = CancelSessionForm()
     if form.validate_on_submit():
         try:
-            before, now = snapshot(session), utcnow()
-            cancel_session(session, form.reason.data, now=now)
-            session_changed(session, before, now)  # invitations send the cancellations
+            cancel_session(session, form.reason.data)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
@@ -329,7 +322,7 @@ def overview():
 @bp.get("/sessions/month/<int:year>-<int:month>")
 @login_required
 def month(year: int | None = None, month: int | None = None):
-    today = utcnow().astimezone(AMSTERDAM).date()
+    today = utcnow().astimezone(planning_zone()).date()
     year, month = year or today.year, month or today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         abort(404)

@@ -6,7 +6,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -16,17 +16,10 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
-from planner.series.hooks import SessionSnapshot, place_of, snapshot
+from planner.series.hooks import SessionChange, SessionSnapshot, session_changed, snapshot, visible_changes
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
-from planner.series.scheduling import (
-    AMSTERDAM,
-    ProposedSession,
-    Rhythm,
-    RhythmKind,
-    local_datetime,
-    propose_dates,
-)
-from planner.timekeeping import as_utc, utcnow
+from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
+from planner.timekeeping import as_utc, planning_zone, utcnow
 
 
 PLANNING_HORIZON_YEARS = 5
@@ -95,6 +88,7 @@ def propose_series(
         programme.blocked(),
         holidays,
         duration=_duration(first_day, plan.start, plan.end),
+        tz=planning_zone(),
     )
     if proposals[0].starts_utc <= (now or utcnow()):
         raise SeriesError("in_the_past", day=first_day)
@@ -118,7 +112,7 @@ def create_series(
         municipality=plan.municipality.strip(),
         description=plan.description.strip(),
         venue=plan.venue,
-        timezone=AMSTERDAM.key,
+        timezone=planning_zone().key,
         status=SeriesStatus.DRAFT,
         created_by=actor,
     )
@@ -141,7 +135,7 @@ def create_series(
 
 def _check_horizon(day: date, now: datetime | None) -> None:
     """Plans reach a few years ahead; a typo like 2207 gets a message, not a calendar overflow."""
-    today = (now or utcnow()).astimezone(AMSTERDAM).date()
+    today = (now or utcnow()).astimezone(planning_zone()).date()
     if day > today.replace(year=today.year + PLANNING_HORIZON_YEARS, day=min(today.day, 28)):
         raise SeriesError("too_far_ahead", years=PLANNING_HORIZON_YEARS)
 
@@ -155,15 +149,14 @@ def _times(series: Series, details: SessionDetails, now: datetime | None = None)
     )
 
 
-def _apply(session: Session, details: SessionDetails, starts: datetime, ends: datetime) -> bool:
-    """Copy details onto a session; True when a calendar would show the change."""
+def _apply(session: Session, details: SessionDetails, starts: datetime, ends: datetime) -> None:
+    """Copy details onto a session."""
     if not details.title.strip():
         raise SeriesError("title_required")
     if details.capacity is not None and details.capacity < 1:
         raise SeriesError("capacity_too_low")
     if details.online_url.strip() and urlsplit(details.online_url.strip()).scheme not in ("https", "http"):
         raise SeriesError("invalid_url")
-    visible_before = (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.title)
     session.starts_at, session.ends_at = starts, ends
     session.title = details.title.strip()
     session.theme = details.theme.strip()
@@ -173,20 +166,28 @@ def _apply(session: Session, details: SessionDetails, starts: datetime, ends: da
     session.online_url = details.online_url.strip()
     session.capacity = details.capacity
     session.audiences = details.audiences
-    visible_after = (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.title)
-    return visible_before != visible_after
+
+
+def _changed(session: Session, before: SessionSnapshot, now: datetime) -> None:
+    """A change a participant's calendar would show raises the session's sequence, so the
+    update replaces the old entry; then the listeners act on it (calendar updates, seats)."""
+    if session.status != before.status or visible_changes(before, snapshot(session)):
+        session.sequence += 1
+        session.changed_at = now
+    db.session.flush()
+    session_changed(SessionChange(session, before, now))
 
 
 def update_session(session: Session, details: SessionDetails, *, now: datetime | None = None) -> None:
-    """Change a session. A change people would see in their calendar bumps its sequence,
-    so a later calendar update replaces the old entry rather than adding one."""
+    """Change a session. Those who come get a calendar update saying what changed; a higher
+    capacity gives the new places to the waiting list."""
+    now = now or utcnow()
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     starts, ends = _times(session.series, details)
-    if _apply(session, details, starts, ends):
-        session.sequence += 1
-        session.changed_at = now or utcnow()
-    db.session.flush()
+    before = snapshot(session)
+    _apply(session, details, starts, ends)
+    _changed(session, before, now)
 
 
 @dataclass
@@ -198,66 +199,60 @@ class SeriesDetails:
     reminder_days: int | None = None  # None: unchanged
 
 
-def update_series_details(series: Series, details: SeriesDetails, *, now: datetime | None = None,
-                          ) -> list[tuple[Session, SessionSnapshot]]:
+def update_series_details(series: Series, details: SeriesDetails, *, now: datetime | None = None) -> None:
     """Change a series. Its title is every session's calendar title, and its venue the place of
-    sessions without their own: coming sessions that look different in a calendar get a higher
-    sequence. Returns those sessions with how they were, for ``session_changed``."""
+    sessions without their own: coming sessions that look different get a calendar update."""
     title = details.title.strip()
     if not title:
         raise SeriesError("title_required")
     now = now or utcnow()
     coming = [s for s in series.sessions if not s.is_cancelled and as_utc(s.ends_at) > now]
-    before = {s.id: (snapshot(s), series.title) for s in coming}
+    before = {s.id: snapshot(s) for s in coming}
     series.title = title
     series.municipality = details.municipality.strip()
     series.description = details.description.strip()
     series.venue = details.venue
     if details.reminder_days is not None:
         series.reminder_days = details.reminder_days
-    changed = []
     for session in coming:
-        was, old_title = before[session.id]
-        if (was.place, old_title) != (place_of(session), series.title):
-            session.sequence += 1
-            session.changed_at = now
-            changed.append((session, was))
-    db.session.flush()
-    return changed
+        _changed(session, before[session.id], now)
 
 
 def add_session(series: Series, details: SessionDetails, *, now: datetime | None = None) -> Session:
+    now = now or utcnow()
     starts, ends = _times(series, details, now)
-    if starts <= (now or utcnow()):
+    if starts <= now:
         raise SeriesError("in_the_past", day=details.day)
     session = Session(timezone=series.timezone, sequence=0, title="", theme="", agenda="", online_url="")
     _apply(session, details, starts, ends)
     series.sessions.append(session)
     db.session.flush()
+    session_changed(SessionChange(session, None, now))
     return session
 
 
-def remove_session(session: Session) -> None:
+def remove_session(session: Session, *, now: datetime | None = None) -> None:
     """Only a draft can lose sessions; once people may know of one, cancel it instead."""
     series = session.series
     if series.is_published:
         raise SeriesError("remove_published")
     if len(series.sessions) <= 1:
         raise SeriesError("last_session")
+    session_changed(SessionChange(session, snapshot(session), now or utcnow(), removed=True))
     series.sessions.remove(session)
     db.session.flush()
 
 
 def cancel_session(session: Session, reason: str, *, now: datetime | None = None) -> None:
+    """Those who come get METHOD:CANCEL, which takes it out of their calendar."""
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     if not reason.strip():
         raise SeriesError("reason_required")
+    before = snapshot(session)
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
-    session.sequence += 1
-    session.changed_at = now or utcnow()
-    db.session.flush()
+    _changed(session, before, now or utcnow())
 
 
 def publish_series(series: Series, *, now: datetime | None = None) -> None:
@@ -321,7 +316,9 @@ def sessions_between(user, start: datetime, end: datetime, programme: Programme 
     )
 
 
-def month_bounds(year: int, month: int, tz=AMSTERDAM) -> tuple[datetime, datetime]:
+def month_bounds(year: int, month: int, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """The start of the month and of the next, in ``tz`` (by default the planning zone)."""
+    tz = tz or planning_zone()
     first = datetime(year, month, 1, tzinfo=tz)
     nxt = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return first, nxt
