@@ -11,14 +11,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
 from planner.auth.models import StaffUser
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.people.models import Organisation, Person
+from planner.people.models import Organisation, Person, people_matching
 from planner.people.services import (
     check_guardian_consent,
     create_person,
@@ -67,33 +66,34 @@ class ListRow:
         return (rank, self.person.name.casefold(), self.person.id)
 
 
-def invited_to(session: Session):
-    """Everyone with a live invitation to this session: (person, answer, seat, presence)."""
+def invited_to(session: Session, search: str = ""):
+    """Everyone with a live invitation to this session whom the people search finds:
+    (person, answer, seat, presence)."""
     return (
-        select(Person, Rsvp.answer, Rsvp.seat, Attendance.status)
+        people_matching(search)
+        .add_columns(Rsvp.answer, Rsvp.seat, Attendance.status)
         .join(Invitation, Invitation.person_id == Person.id)
         .join(Rsvp, Rsvp.invitation_id == Invitation.id)
         .outerjoin(Attendance, (Attendance.session_id == Rsvp.session_id) & (Attendance.person_id == Person.id))
         .where(Rsvp.session_id == session.id, Invitation.revoked_at.is_(None))
-        .options(joinedload(Person.organisation))
     )
 
 
 def session_list(session: Session, search: str = "") -> list[ListRow]:
     """The door list: those who said yes first, then walk-ins, maybe, not answered, no; by name.
+    With ``search``, those the people search finds (as on the people list).
 
     Two queries, however long the list.
     """
-    rows = [ListRow(p, a, s, st) for p, a, s, st in db.session.execute(invited_to(session)).unique()]
+    rows = [ListRow(p, a, s, st) for p, a, s, st in db.session.execute(invited_to(session, search))]
     invited = {row.person.id for row in rows}
-    others = db.session.scalars(
-        select(Attendance).where(Attendance.session_id == session.id)
-        .options(joinedload(Attendance.person).joinedload(Person.organisation))
-    ).all()
-    rows += [ListRow(a.person, None, None, a.status) for a in others if a.person_id not in invited]
-    term = search.strip().casefold()
-    if term:
-        rows = [row for row in rows if term in row.person.name.casefold()]
+    marked = (
+        people_matching(search)
+        .add_columns(Attendance.status)
+        .join(Attendance, Attendance.person_id == Person.id)
+        .where(Attendance.session_id == session.id)
+    )
+    rows += [ListRow(p, None, None, st) for p, st in db.session.execute(marked) if p.id not in invited]
     return sorted(rows, key=lambda row: row.order)
 
 
@@ -251,7 +251,7 @@ def check_in_by_name(session: Session, name: str, *, now: datetime | None = None
     wanted = name.strip().casefold()
     if not wanted:
         raise AttendanceError("name_required")
-    people = [p for p, *_ in db.session.execute(invited_to(session)).unique() if p.name.strip().casefold() == wanted]
+    people = [p for p, *_ in db.session.execute(invited_to(session)) if p.name.strip().casefold() == wanted]
     if not people:
         raise AttendanceError("name_not_found")
     if len(people) > 1:
