@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from planner.people.importing import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from planner.people.models import CONSENT_LABELS, FIELD_LABELS, LANGUAGE_LABELS, MAX_LENGTHS, ROLE_LABELS
 
 

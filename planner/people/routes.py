@@ -24,15 +24,8 @@ from planner.people.forms import (
     PersonForm,
     consent_field_name,
 )
-from planner.people.importing import (
-    MAX_IMPORT_BYTES,
-    check_rows,
-    import_people,
-    pack_table,
-    propose_mapping,
-    read_table,
-    unpack_table,
-)
+from planner.people.import_files import MAX_IMPORT_BYTES, pack_table, propose_mapping, read_table, unpack_table
+from planner.people.importing import check_rows, import_people
 from planner.people.models import (
     LANGUAGE_LABELS,
     ConsentPurpose,
