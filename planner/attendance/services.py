@@ -7,9 +7,9 @@ with who made it (none: the participant themselves) and when.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
@@ -17,14 +17,9 @@ from planner.auth.models import StaffUser
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.people.models import Organisation, Person, people_matching
-from planner.people.services import (
-    check_guardian_consent,
-    create_person,
-    find_or_create_organisation,
-    normalise_email,
-    person_with_email,
-)
+from planner.people.details import PersonDetails, normalise_email
+from planner.people.models import Organisation, Person, folded, people_matching
+from planner.people.services import create_person, person_with_email
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -171,56 +166,39 @@ def unmark(session: Session, person_id: int, *, actor, now: datetime | None = No
     db.session.flush()
 
 
-def find_walk_in(name: str, organisation: str, email: str | None) -> Person | None:
-    """A person we already know: by e-mail address, else by exact name and organisation."""
-    email = normalise_email(email)
+def find_walk_in(details: PersonDetails) -> Person | None:
+    """A person we already know: by e-mail address, else by exact name and organisation.
+    PeopleError for an e-mail address that cannot be one."""
+    email = normalise_email(details.email)
     if email:
         return db.session.scalar(person_with_email(email))
-    if not organisation.strip():
+    organisation = details.organisation
+    if isinstance(organisation, Organisation):
+        organisation = organisation.name
+    organisation = (organisation or "").strip()
+    if not organisation:
         return None
     return db.session.scalar(
         select(Person)
         .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(
-            Person.name == name.strip(),
-            func.lower(Organisation.name) == organisation.strip().lower(),
-        )
+        .where(Person.name == details.name.strip(), folded(Organisation.name) == organisation.lower())
         .order_by(Person.id)
         .limit(1)
     )
 
 
 def add_walk_in(
-    session: Session,
-    *,
-    name: str,
-    role: str,
-    organisation: str = "",
-    email: str | None = None,
-    under_16: bool = False,
-    guardian_consent_on: date | None = None,
-    guardian_consent_by: str = "",
-    actor,
-    now: datetime | None = None,
+    session: Session, details: PersonDetails | None = None, /, *, actor, now: datetime | None = None, **fields
 ) -> Person:
-    """Someone who came without an answer: found among the people we know or added, and marked present.
+    """Someone who came without an answer (``details``, or the same as keywords), marked present.
 
-    Someone new and under 16 is only added with a parent's or guardian's consent."""
+    Someone we know is found and checked in as they are; someone new is added by the service
+    and the rules of the person form (so someone under 16 only with a parent's or guardian's
+    consent), which refuses before it makes anything, so a refusal leaves nothing behind."""
     if session.is_cancelled:
         raise AttendanceError("session_cancelled", title=session.title)
-    if email and normalise_email(email) is None:
-        raise AttendanceError("invalid_email")
-    person = find_walk_in(name, organisation, email)
-    if person is None:
-        # Checked before the organisation is made, so a refusal leaves nothing behind.
-        check_guardian_consent(under_16, guardian_consent_on, guardian_consent_by)
-        fields = {}
-        if organisation.strip():
-            fields["organisation"] = find_or_create_organisation(organisation)
-        person = create_person(
-            name=name, role=role, email=email or None, under_16=under_16,
-            guardian_consent_on=guardian_consent_on, guardian_consent_by=guardian_consent_by, **fields,
-        )
+    details = details or PersonDetails(**fields)
+    person = find_walk_in(details) or create_person(details)
     _set(session, person.id, Presence.PRESENT, via=Via.WALK_IN, actor=actor, now=now or utcnow())
     return person
 

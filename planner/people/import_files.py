@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from planner.people.services import PeopleError
+from planner.people.errors import PeopleError
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5_000

@@ -1,19 +1,21 @@
-"""Import people from a spreadsheet read by ``import_files``: check each row, import the good ones."""
+"""Import people from a spreadsheet: turn each row into person details, check them, store them.
+
+A row is checked by the same rules as the person form (``person_details_problems``) and the
+people are stored by the same service (``add_people``); what is the import's own is reading
+words from cells ("bewoner", "Engels", "ja", "31-12-2026") and refusing an address that
+comes twice in the file. Reading the file itself is ``import_files``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
-from planner.errors import DomainError
-from planner.extensions import db
+from planner.people.details import PersonDetails, person_details_problems
+from planner.people.errors import PeopleError
 from planner.people.import_files import FIELDS, Table, plain_word
-from planner.people.models import FIELD_LABELS, LANGUAGES, Organisation, Person, PersonRole
-from planner.people.services import PeopleError, check_length, normalise_email
-
-CHUNK = 500  # values per IN (...) query
+from planner.people.models import PersonRole
+from planner.people.services import add_people, addresses_in_use
 
 YES_WORDS = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO_WORDS = {"", "nee", "n", "no", "0", "false", "onwaar"}
@@ -39,9 +41,13 @@ LANGUAGES_BY_WORD = {
 
 @dataclass
 class RowCheck:
+    """A row of the file: its cells as the preview shows them, the person they describe and
+    what is wrong with them (nothing for a row that can be imported)."""
+
     line: int
     values: dict[str, str]
-    problems: list[DomainError] = field(default_factory=list)
+    details: PersonDetails | None = None
+    problems: list[PeopleError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -52,10 +58,6 @@ class RowCheck:
 class ImportResult:
     imported: int
     skipped: int
-    organisations_created: int
-
-
-# Checking and importing
 
 
 def _values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
@@ -65,13 +67,60 @@ def _values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
     }
 
 
-def _known_emails(emails: set[str]) -> set[str]:
-    known: set[str] = set()
-    ordered = sorted(emails)
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start:start + CHUNK]
-        known.update(db.session.scalars(select(Person.email).where(Person.email.in_(chunk))))
-    return known
+def _consent_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _read_row(values: dict[str, str], default_role: str | None) -> tuple[PersonDetails, list[PeopleError]]:
+    """The person a row describes, with what its cells do not say in a way we can read.
+
+    A role or language we do not know stays as written, so the person rules name it."""
+    problems: list[PeopleError] = []
+    role = values["role"] or default_role or ""
+    language = values["language"]
+    under_16 = plain_word(values["under_16"])
+    if under_16 not in YES_WORDS | NO_WORDS:
+        problems.append(PeopleError("not_yes_or_no", field="under_16", value=values["under_16"]))
+    consent_on = None
+    if under_16 in YES_WORDS and values["guardian_consent_on"]:
+        consent_on = _consent_date(values["guardian_consent_on"])
+        if consent_on is None:
+            problems.append(PeopleError(
+                "invalid_consent_date", field="guardian_consent_on", value=values["guardian_consent_on"]
+            ))
+    details = PersonDetails(
+        name=values["name"],
+        email=values["email"],
+        phone=values["phone"],
+        role=str(ROLES_BY_WORD.get(plain_word(role), role)),
+        organisation=values["organisation"],
+        municipality=values["municipality"],
+        language=LANGUAGES_BY_WORD.get(plain_word(language), language) if language else "nl",
+        under_16=under_16 in YES_WORDS,
+        guardian_consent_on=consent_on,
+        guardian_consent_by=values["guardian_consent_by"],
+    )
+    return details, problems
+
+
+def _shown(values: dict[str, str], details: PersonDetails, wrong: set[str]) -> dict[str, str]:
+    """The cells as the preview shows them: read and cleaned up where they are right."""
+    shown = dict(values)
+    for name in ("email", "role", "language"):
+        if name not in wrong:
+            shown[name] = getattr(details, name) or ""
+    if "under_16" not in wrong:
+        shown["under_16"] = "1" if details.under_16 else ""
+        if details.guardian_consent_on is not None:
+            shown["guardian_consent_on"] = details.guardian_consent_on.isoformat()
+        if not details.under_16:
+            shown["guardian_consent_on"] = shown["guardian_consent_by"] = ""
+    return shown
 
 
 def check_rows(
@@ -84,113 +133,33 @@ def check_rows(
     mapping = {name: mapping.get(name) for name in FIELDS}
     if mapping["name"] is None:
         raise PeopleError("import_name_not_mapped")
-    checks = [RowCheck(number, _values(cells, mapping)) for number, cells in table.rows]
+    checks = []
+    for line, cells in table.rows:
+        values = _values(cells, mapping)
+        details, problems = _read_row(values, default_role)
+        details, rule_problems = person_details_problems(details)
+        # One problem per field: what could not be read says more than what the rules make of it.
+        unread = {problem.field for problem in problems}
+        problems += [problem for problem in rule_problems if problem.field not in unread]
+        wrong = {problem.field for problem in problems}
+        checks.append(RowCheck(line, _shown(values, details, wrong), details, problems))
 
-    emails: dict[int, str] = {}
-    for i, check in enumerate(checks):
-        try:
-            email = normalise_email(check.values["email"])
-        except PeopleError as error:
-            check.problems.append(error)
-            continue
-        if email:
-            emails[i] = email
-            check.values["email"] = email
-    known = _known_emails(set(emails.values()))
+    with_address = [c for c in checks if c.details.email and "email" not in {p.field for p in c.problems}]
+    known = addresses_in_use(c.details.email for c in with_address)
     first_line: dict[str, int] = {}
-
-    for i, check in enumerate(checks):
-        values = check.values
-        if not values["name"]:
-            check.problems.append(PeopleError("name_required"))
-        for name in ("name", "phone", "municipality", "organisation"):
-            try:
-                check_length(name, values[name])
-            except PeopleError as error:
-                check.problems.append(error)
-        if i in emails:
-            email = emails[i]
-            if email in first_line:
-                check.problems.append(PeopleError("duplicate_in_file", email=email, row=first_line[email]))
-            else:
-                first_line[email] = check.line
-                if email in known:
-                    check.problems.append(PeopleError("person_email_taken", email=email))
-        if not values["role"] and default_role:
-            values["role"] = default_role
-        role = ROLES_BY_WORD.get(plain_word(values["role"]))
-        if not values["role"]:
-            check.problems.append(PeopleError("role_required"))
-        elif role is None:
-            check.problems.append(PeopleError("unknown_role", role=values["role"]))
-        else:
-            values["role"] = str(role)
-        _check_guardian_consent(check)
-        language = LANGUAGES_BY_WORD.get(plain_word(values["language"]), None) if values["language"] else "nl"
-        if language not in LANGUAGES:
-            check.problems.append(PeopleError("unknown_language", language=values["language"]))
-        else:
-            values["language"] = language
-    return checks
-
-
-def _consent_date(text: str) -> date | None:
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
+    for check in with_address:
+        email = check.details.email
+        if email in first_line:
+            problem = PeopleError("duplicate_in_file", field="email", email=email, row=first_line[email])
+            check.problems.append(problem)
             continue
-    return None
-
-
-def _check_guardian_consent(check: RowCheck) -> None:
-    """A row marked under 16 needs the date and the giver of a parent's or guardian's consent."""
-    values = check.values
-    answer = plain_word(values["under_16"])
-    if answer in YES_WORDS:
-        values["under_16"] = "1"
-    elif answer in NO_WORDS:
-        values["under_16"] = ""
-        values["guardian_consent_on"] = values["guardian_consent_by"] = ""
-        return
-    else:
-        check.problems.append(PeopleError("not_yes_or_no", field=FIELD_LABELS["under_16"], value=values["under_16"]))
-        return
-    consent_on = None
-    if values["guardian_consent_on"]:
-        consent_on = _consent_date(values["guardian_consent_on"])
-        if consent_on is None:
-            check.problems.append(PeopleError("invalid_consent_date", value=values["guardian_consent_on"]))
-            return
-        values["guardian_consent_on"] = consent_on.isoformat()
-    try:
-        check_length("guardian_consent_by", values["guardian_consent_by"])
-    except PeopleError as error:
-        check.problems.append(error)
-        return
-    if consent_on is None or not values["guardian_consent_by"]:
-        check.problems.append(PeopleError("guardian_consent_required"))
-
-
-def _organisations_for(checks: list[RowCheck]) -> tuple[dict[tuple[str, str], Organisation], int]:
-    wanted = {
-        (c.values["organisation"], c.values["municipality"]) for c in checks if c.values["organisation"]
-    }
-    names = sorted({name.lower() for name, _ in wanted})
-    found: dict[tuple[str, str], Organisation] = {}
-    for start in range(0, len(names), CHUNK):
-        for organisation in db.session.scalars(
-            select(Organisation).where(func.lower(Organisation.name).in_(names[start:start + CHUNK]))
-        ):
-            found.setdefault((organisation.name.lower(), organisation.municipality.lower()), organisation)
-    created = 0
-    for name, municipality in sorted(wanted):
-        key = (name.lower(), municipality.lower())
-        if key not in found:
-            found[key] = Organisation(name=name, municipality=municipality)
-            db.session.add(found[key])
-            created += 1
-    return found, created
+        first_line[email] = check.line
+        if email in known:
+            check.problems.append(PeopleError("person_email_taken", field="email", email=email))
+    order = {name: i for i, name in enumerate(FIELDS)}
+    for check in checks:
+        check.problems.sort(key=lambda problem: order.get(problem.field or "", len(order)))
+    return checks
 
 
 def import_people(
@@ -209,26 +178,5 @@ def import_people(
         raise PeopleError("import_has_errors", count=bad)
     if not good:
         raise PeopleError("import_nothing_good")
-    organisations, created = _organisations_for(good)
-    for check in good:
-        values = check.values
-        organisation = None
-        if values["organisation"]:
-            organisation = organisations[(values["organisation"].lower(), values["municipality"].lower())]
-        db.session.add(
-            Person(
-                name=values["name"],
-                email=values["email"] or None,
-                phone=values["phone"],
-                role=values["role"],
-                municipality=values["municipality"],
-                language=values["language"],
-                organisation=organisation,
-                under_16=bool(values["under_16"]),
-                guardian_consent_on=date.fromisoformat(values["guardian_consent_on"]) if values["under_16"] else None,
-                guardian_consent_by=values["guardian_consent_by"] if values["under_16"] else "",
-            )
-        )
-    db.session.flush()
-    return ImportResult(imported=len(good), skipped=bad, organisations_created=created)
-
+    add_people([c.details for c in good])
+    return ImportResult(imported=len(good), skipped=bad)
