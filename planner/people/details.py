@@ -16,6 +16,8 @@ from email_validator import EmailNotValidError, validate_email
 from planner.people.errors import PeopleError
 from planner.people.models import LANGUAGES, MAX_LENGTHS, Organisation, PersonRole
 
+ROLES = frozenset(str(role) for role in PersonRole)
+
 
 @dataclass(frozen=True)
 class PersonDetails:
@@ -71,7 +73,7 @@ def _role(value: str) -> str:
     role = (value or "").strip()
     if not role:
         raise PeopleError("role_required", field="role")
-    if role not in set(PersonRole):
+    if role not in ROLES:
         raise PeopleError("unknown_role", field="role", role=role)
     return str(role)
 
