@@ -42,11 +42,17 @@ babel = Babel()
 csrf = CSRFProtect()
 
 
+def _unicode_lower(text):
+    return text.lower() if isinstance(text, str) else text
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys (and their ON DELETE rules) only when asked."""
+    """SQLite enforces foreign keys (and their ON DELETE rules) only when asked, and its lower()
+    leaves "É" as it is: searches use unicode_lower instead (``planner.people.models.folded``)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+        dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from planner.people.importing import MAX_IMPORT_ROWS, propose_mapping, read_table
+from planner.people.import_files import MAX_IMPORT_ROWS, propose_mapping, read_table
 from planner.people.models import Organisation, Person
 from planner.people.services import create_person, save_organisation
 
@@ -287,19 +287,19 @@ def test_a_full_size_list_round_trips_through_the_payload(organiser_client, db):
 
 
 def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypatch):
-    from planner.people import importing
+    from planner.people import import_files
     from planner.people.services import PeopleError
 
     data = xlsx_bytes([HEADER, *GOOD_ROWS])
     assert read_table("lijst.xlsx", data).rows
-    monkeypatch.setattr(importing, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(import_files, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(PeopleError) as error:
         read_table("lijst.xlsx", data)
     assert error.value.code == "import_unreadable"
 
 
 def test_a_payload_is_valid_for_a_few_hours_and_only_with_our_key(db):
-    from planner.people.importing import pack_table, unpack_table
+    from planner.people.import_files import pack_table, unpack_table
     from planner.people.services import PeopleError
 
     table = read_table("lijst.csv", csv_bytes([HEADER, *GOOD_ROWS]))

@@ -8,17 +8,19 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from planner.people.models import ROLE_LABELS
+from planner.people.details import PersonDetails
+from planner.people.forms import role_choices, text_attributes
 
 
 class WalkInForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=160)])
+    """Someone at the door: the person rules are those of the person form (``check_person_details``)."""
+
+    name = StringField(_l("Name"), render_kw=text_attributes("name", required=True))
+    role = SelectField(_l("Role"), validate_choice=False, render_kw={"required": True})
+    organisation = StringField(_l("Organisation"), render_kw=text_attributes("organisation"))
     email = StringField(
         _l("E-mail address"),
         description=_l("Optional. We use it to find someone we already know."),
-        validators=[Optional(), Length(max=254)],
     )
     under_16 = BooleanField(_l("Under 16"))
     guardian_consent_on = DateField(
@@ -29,12 +31,23 @@ class WalkInForm(FlaskForm):
     guardian_consent_by = StringField(
         _l("Consent given by"),
         description=_l("Name of the parent or guardian."),
-        validators=[Optional(), Length(max=120)],
+        render_kw=text_attributes("guardian_consent_by"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+        self.role.choices = role_choices()
+
+    def details(self) -> PersonDetails:
+        return PersonDetails(
+            name=self.name.data or "",
+            role=self.role.data or "",
+            organisation=self.organisation.data or None,
+            email=self.email.data or None,
+            under_16=self.under_16.data,
+            guardian_consent_on=self.guardian_consent_on.data,
+            guardian_consent_by=self.guardian_consent_by.data or "",
+        )
 
 
 class NameCheckInForm(FlaskForm):

@@ -31,6 +31,7 @@ from planner.invitations.letters import qr_data_uri
 from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.links import external_url
 from planner.messages import describe
+from planner.people.forms import show_error
 from planner.people.models import ROLE_LABELS
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
@@ -121,15 +122,10 @@ def walk_in(series_id: int, session_id: int):
     if not form.validate_on_submit():
         return _check_in_page(series, session, form, status=400)
     try:
-        person = add_walk_in(
-            session, name=form.name.data, role=form.role.data, organisation=form.organisation.data or "",
-            email=form.email.data or None, under_16=form.under_16.data,
-            guardian_consent_on=form.guardian_consent_on.data, guardian_consent_by=form.guardian_consent_by.data or "",
-            actor=current_user,
-        )
+        person = add_walk_in(session, form.details(), actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(describe(error))
+        show_error(form, error)
         return _check_in_page(series, session, form, status=400)
     audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
     db.session.commit()

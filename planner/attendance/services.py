@@ -7,25 +7,19 @@ with who made it (none: the participant themselves) and when.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
 from planner.auth.models import StaffUser
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.people.models import Organisation, Person
-from planner.people.services import (
-    check_guardian_consent,
-    create_person,
-    find_or_create_organisation,
-    normalise_email,
-    person_with_email,
-)
+from planner.people.details import PersonDetails, normalise_email
+from planner.people.models import Organisation, Person, folded, people_matching
+from planner.people.services import create_person, person_with_email
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -67,33 +61,34 @@ class ListRow:
         return (rank, self.person.name.casefold(), self.person.id)
 
 
-def invited_to(session: Session):
-    """Everyone with a live invitation to this session: (person, answer, seat, presence)."""
+def invited_to(session: Session, search: str = ""):
+    """Everyone with a live invitation to this session whom the people search finds:
+    (person, answer, seat, presence)."""
     return (
-        select(Person, Rsvp.answer, Rsvp.seat, Attendance.status)
+        people_matching(search)
+        .add_columns(Rsvp.answer, Rsvp.seat, Attendance.status)
         .join(Invitation, Invitation.person_id == Person.id)
         .join(Rsvp, Rsvp.invitation_id == Invitation.id)
         .outerjoin(Attendance, (Attendance.session_id == Rsvp.session_id) & (Attendance.person_id == Person.id))
         .where(Rsvp.session_id == session.id, Invitation.revoked_at.is_(None))
-        .options(joinedload(Person.organisation))
     )
 
 
 def session_list(session: Session, search: str = "") -> list[ListRow]:
     """The door list: those who said yes first, then walk-ins, maybe, not answered, no; by name.
+    With ``search``, those the people search finds (as on the people list).
 
     Two queries, however long the list.
     """
-    rows = [ListRow(p, a, s, st) for p, a, s, st in db.session.execute(invited_to(session)).unique()]
+    rows = [ListRow(p, a, s, st) for p, a, s, st in db.session.execute(invited_to(session, search))]
     invited = {row.person.id for row in rows}
-    others = db.session.scalars(
-        select(Attendance).where(Attendance.session_id == session.id)
-        .options(joinedload(Attendance.person).joinedload(Person.organisation))
-    ).all()
-    rows += [ListRow(a.person, None, None, a.status) for a in others if a.person_id not in invited]
-    term = search.strip().casefold()
-    if term:
-        rows = [row for row in rows if term in row.person.name.casefold()]
+    marked = (
+        people_matching(search)
+        .add_columns(Attendance.status)
+        .join(Attendance, Attendance.person_id == Person.id)
+        .where(Attendance.session_id == session.id)
+    )
+    rows += [ListRow(p, None, None, st) for p, st in db.session.execute(marked) if p.id not in invited]
     return sorted(rows, key=lambda row: row.order)
 
 
@@ -171,56 +166,39 @@ def unmark(session: Session, person_id: int, *, actor, now: datetime | None = No
     db.session.flush()
 
 
-def find_walk_in(name: str, organisation: str, email: str | None) -> Person | None:
-    """A person we already know: by e-mail address, else by exact name and organisation."""
-    email = normalise_email(email)
+def find_walk_in(details: PersonDetails) -> Person | None:
+    """A person we already know: by e-mail address, else by exact name and organisation.
+    PeopleError for an e-mail address that cannot be one."""
+    email = normalise_email(details.email)
     if email:
         return db.session.scalar(person_with_email(email))
-    if not organisation.strip():
+    organisation = details.organisation
+    if isinstance(organisation, Organisation):
+        organisation = organisation.name
+    organisation = (organisation or "").strip()
+    if not organisation:
         return None
     return db.session.scalar(
         select(Person)
         .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(
-            Person.name == name.strip(),
-            func.lower(Organisation.name) == organisation.strip().lower(),
-        )
+        .where(Person.name == details.name.strip(), folded(Organisation.name) == organisation.lower())
         .order_by(Person.id)
         .limit(1)
     )
 
 
 def add_walk_in(
-    session: Session,
-    *,
-    name: str,
-    role: str,
-    organisation: str = "",
-    email: str | None = None,
-    under_16: bool = False,
-    guardian_consent_on: date | None = None,
-    guardian_consent_by: str = "",
-    actor,
-    now: datetime | None = None,
+    session: Session, details: PersonDetails | None = None, /, *, actor, now: datetime | None = None, **fields
 ) -> Person:
-    """Someone who came without an answer: found among the people we know or added, and marked present.
+    """Someone who came without an answer (``details``, or the same as keywords), marked present.
 
-    Someone new and under 16 is only added with a parent's or guardian's consent."""
+    Someone we know is found and checked in as they are; someone new is added by the service
+    and the rules of the person form (so someone under 16 only with a parent's or guardian's
+    consent), which refuses before it makes anything, so a refusal leaves nothing behind."""
     if session.is_cancelled:
         raise AttendanceError("session_cancelled", title=session.title)
-    if email and normalise_email(email) is None:
-        raise AttendanceError("invalid_email")
-    person = find_walk_in(name, organisation, email)
-    if person is None:
-        # Checked before the organisation is made, so a refusal leaves nothing behind.
-        check_guardian_consent(under_16, guardian_consent_on, guardian_consent_by)
-        fields = {}
-        if organisation.strip():
-            fields["organisation"] = find_or_create_organisation(organisation)
-        person = create_person(
-            name=name, role=role, email=email or None, under_16=under_16,
-            guardian_consent_on=guardian_consent_on, guardian_consent_by=guardian_consent_by, **fields,
-        )
+    details = details or PersonDetails(**fields)
+    person = find_walk_in(details) or create_person(details)
     _set(session, person.id, Presence.PRESENT, via=Via.WALK_IN, actor=actor, now=now or utcnow())
     return person
 
@@ -251,7 +229,7 @@ def check_in_by_name(session: Session, name: str, *, now: datetime | None = None
     wanted = name.strip().casefold()
     if not wanted:
         raise AttendanceError("name_required")
-    people = [p for p, *_ in db.session.execute(invited_to(session)).unique() if p.name.strip().casefold() == wanted]
+    people = [p for p, *_ in db.session.execute(invited_to(session)) if p.name.strip().casefold() == wanted]
     if not people:
         raise AttendanceError("name_not_found")
     if len(people) > 1:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.mails import MailState, mail_states
-from planner.people.models import Person
+from planner.people.models import Person, people_matching
 from planner.series.models import Series, Session
 
 PICKER_LIMIT = 50
@@ -111,11 +111,5 @@ def invitations_overview(series: Series) -> Overview:
 
 
 def find_people(search: str, limit: int = PICKER_LIMIT) -> list[Person]:
-    """People whose name or e-mail contains the search words (the first ones when empty)."""
-    query = select(Person).options(joinedload(Person.organisation)).order_by(Person.name, Person.id).limit(limit)
-    for word in search.split()[:5]:
-        word = word.lower()
-        query = query.where(
-            or_(func.lower(Person.name).contains(word, autoescape=True), Person.email.contains(word, autoescape=True))
-        )
-    return list(db.session.scalars(query))
+    """The first people the people search finds for ``search`` (as on the people list)."""
+    return list(db.session.scalars(people_matching(search).limit(limit)))

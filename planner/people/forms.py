@@ -1,36 +1,57 @@
+"""Forms of the people pages. The person rules are not repeated here: a form turns its fields
+into ``PersonDetails`` and the service's refusal is shown beside the field it names."""
+
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from planner.people.importing import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from planner.errors import DomainError
+from planner.messages import describe
+from planner.people.details import PersonDetails
+from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from planner.people.models import CONSENT_LABELS, FIELD_LABELS, LANGUAGE_LABELS, MAX_LENGTHS, ROLE_LABELS
 
 
-def _role_choices() -> list[SelectChoice]:
+def role_choices() -> list[SelectChoice]:
     return [SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()]
+
+
+def text_attributes(field: str, *, required: bool = False) -> dict:
+    """What the browser is told of a field's rule (the rule itself is ``check_person_details``)."""
+    return {"maxlength": MAX_LENGTHS[field], **({"required": True} if required else {})}
+
+
+def show_error(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
+    """Put the message of ``error`` beside the field it names (a PeopleError's ``field``;
+    ``fields`` maps it to a differently named form field), or above the form."""
+    field = getattr(error, "field", None)
+    name = (fields or {}).get(field or "", field)
+    if name and name in form:
+        form[name].errors = [*form[name].errors, describe(error)]
+    else:
+        form.form_errors.append(describe(error))
 
 
 class PersonForm(FlaskForm):
     name = StringField(
         _l("Name"),
         description=_l("A first name or a pseudonym is enough."),
-        validators=[DataRequired(_l("Enter a name.")), Length(max=MAX_LENGTHS["name"])],
+        render_kw=text_attributes("name", required=True),
     )
     email = EmailField(
         _l("E-mail address"),
         description=_l("Optional. Without one, the person gets invitations on paper."),
-        validators=[Optional(), Length(max=254)],
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=MAX_LENGTHS["phone"])])
-    role = SelectField(_l("Role"), validators=[InputRequired(_l("Choose a role."))])
+    phone = StringField(_l("Phone"), render_kw=text_attributes("phone"))
+    role = SelectField(_l("Role"), validate_choice=False, render_kw={"required": True})
     organisation_id = SelectField(_l("Organisation"), coerce=int, default=0)
-    municipality = StringField(
-        _l("Municipality"), validators=[Optional(), Length(max=MAX_LENGTHS["municipality"])]
-    )
-    language = RadioField(_l("Language"), default="nl", validators=[InputRequired(_l("Choose a language."))])
+    municipality = StringField(_l("Municipality"), render_kw=text_attributes("municipality"))
+    language = RadioField(_l("Language"), default="nl", validate_choice=False)
     under_16 = BooleanField(_l("Under 16"))
     guardian_consent_on = DateField(
         _l("Date of consent"),
@@ -40,16 +61,31 @@ class PersonForm(FlaskForm):
     guardian_consent_by = StringField(
         _l("Consent given by"),
         description=_l("Name of the parent or guardian."),
-        validators=[Optional(), Length(max=MAX_LENGTHS["guardian_consent_by"])],
+        render_kw=text_attributes("guardian_consent_by"),
     )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = _role_choices()
+        self.organisations = list(organisations)
+        self.role.choices = role_choices()
         self.language.choices = [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
         self.organisation_id.choices = [SelectChoice(0, _l("No organisation"))] + [
-            SelectChoice(o.id, str(o)) for o in organisations
+            SelectChoice(o.id, str(o)) for o in self.organisations
         ]
+
+    def details(self) -> PersonDetails:
+        return PersonDetails(
+            name=self.name.data or "",
+            email=self.email.data,
+            phone=self.phone.data or "",
+            role=self.role.data or "",
+            organisation=next((o for o in self.organisations if o.id == self.organisation_id.data), None),
+            municipality=self.municipality.data or "",
+            language=self.language.data or "",
+            under_16=self.under_16.data,
+            guardian_consent_on=self.guardian_consent_on.data,
+            guardian_consent_by=self.guardian_consent_by.data or "",
+        )
 
 
 # Consent per purpose on the person form: yes, no, or not asked (no record).
@@ -125,7 +161,7 @@ class ImportReviewForm(FlaskForm):
         ]
         for name in FIELDS:
             getattr(self, f"column_{name}").choices = choices
-        self.default_role.choices = [SelectChoice("", _l("None: such a row is not imported"))] + _role_choices()
+        self.default_role.choices = [SelectChoice("", _l("None: such a row is not imported"))] + role_choices()
 
     def mapping(self) -> dict[str, int | None]:
         return {

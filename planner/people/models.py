@@ -19,8 +19,10 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from planner.extensions import db
 from planner.schema import one_of
@@ -214,25 +216,43 @@ class Consent(db.Model):
     person: Mapped[Person] = relationship(back_populates="consents")
 
 
+class folded(FunctionElement):
+    """``text`` in lower case, accented capitals too: lower() of PostgreSQL, and on SQLite
+    (whose lower() folds A-Z only) the ``unicode_lower`` function each connection is given in
+    ``planner.extensions``. Compare it with Python's ``str.lower()`` of the other side."""
+
+    type = String()
+    name = "folded"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _lower(element, compiler, **kw) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _unicode_lower(element, compiler, **kw) -> str:
+    return f"unicode_lower({compiler.process(element.clauses, **kw)})"
+
+
+SEARCH_WORDS = 5  # a longer search uses its first five words
+
+
 def people_matching(term: str = "") -> Select:
-    """Persons whose name, e-mail, organisation or municipality contains ``term``, by name."""
+    """Persons with every word of ``term`` in their name, e-mail address, organisation or
+    municipality, by name; capitals do not matter and % or _ are plain text. The one people
+    search: callers narrow it (to a page, to those invited to a session) but do not change it."""
     query = (
         select(Person)
         .outerjoin(Person.organisation)
         .options(contains_eager(Person.organisation))
-        .order_by(func.lower(Person.name), Person.id)
+        .order_by(folded(Person.name), Person.id)
     )
-    term = term.strip()
-    if term:
-        query = query.where(
-            or_(
-                Person.name.icontains(term, autoescape=True),
-                Person.email.icontains(term, autoescape=True),
-                Person.municipality.icontains(term, autoescape=True),
-                Organisation.name.icontains(term, autoescape=True),
-                Organisation.municipality.icontains(term, autoescape=True),
-            )
-        )
+    columns = (Person.name, Person.email, Person.municipality, Organisation.name, Organisation.municipality)
+    for word in term.split()[:SEARCH_WORDS]:
+        word = word.lower()
+        query = query.where(or_(*(folded(column).contains(word, autoescape=True) for column in columns)))
     return query
 
 
@@ -243,14 +263,14 @@ def organisations_with_people_count(term: str = "") -> Select:
         select(Organisation, people)
         .outerjoin(Person, Person.organisation_id == Organisation.id)
         .group_by(Organisation.id)
-        .order_by(func.lower(Organisation.name), func.lower(Organisation.municipality), Organisation.id)
+        .order_by(folded(Organisation.name), folded(Organisation.municipality), Organisation.id)
     )
-    term = term.strip()
+    term = term.strip().lower()
     if term:
         query = query.where(
             or_(
-                Organisation.name.icontains(term, autoescape=True),
-                Organisation.municipality.icontains(term, autoescape=True),
+                folded(Organisation.name).contains(term, autoescape=True),
+                folded(Organisation.municipality).contains(term, autoescape=True),
             )
         )
     return query

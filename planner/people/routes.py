@@ -23,16 +23,10 @@ from planner.people.forms import (
     OrganisationForm,
     PersonForm,
     consent_field_name,
+    show_error,
 )
-from planner.people.importing import (
-    MAX_IMPORT_BYTES,
-    check_rows,
-    import_people,
-    pack_table,
-    propose_mapping,
-    read_table,
-    unpack_table,
-)
+from planner.people.import_files import MAX_IMPORT_BYTES, pack_table, propose_mapping, read_table, unpack_table
+from planner.people.importing import check_rows, import_people
 from planner.people.models import (
     LANGUAGE_LABELS,
     ConsentPurpose,
@@ -111,23 +105,11 @@ def _person_form_page(person: Person | None):
             given = consent_of(person, purpose)
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
-        fields = {
-            "name": form.name.data,
-            "email": form.email.data,
-            "phone": form.phone.data or "",
-            "role": form.role.data,
-            "municipality": form.municipality.data or "",
-            "language": form.language.data,
-            "organisation": next((o for o in organisations if o.id == form.organisation_id.data), None),
-            "under_16": form.under_16.data,
-            "guardian_consent_on": form.guardian_consent_on.data,
-            "guardian_consent_by": form.guardian_consent_by.data or "",
-        }
         try:
             if person is None:
-                saved = create_person(**fields)
+                saved = create_person(form.details())
             else:
-                saved = update_person(person, **fields)
+                saved = update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
                 record_consent(saved, purpose, given, current_user)
@@ -136,17 +118,10 @@ def _person_form_page(person: Person | None):
         except IntegrityError:
             # Someone stored the same address between our check and our commit.
             db.session.rollback()
-            form.email.errors.append(describe(PeopleError("person_email_taken", email=form.email.data)))
+            show_error(form, PeopleError("person_email_taken", field="email", email=form.email.data))
         except PeopleError as error:
             db.session.rollback()
-            target = {
-                "invalid_email": form.email,
-                "person_email_taken": form.email,
-                "unknown_role": form.role,
-                "unknown_language": form.language,
-                "guardian_consent_required": form.guardian_consent_on,
-            }.get(error.code, form.name)
-            target.errors.append(describe(error))
+            show_error(form, error, {"organisation": "organisation_id"})
         else:
             flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.index", q=saved.email or saved.name))

@@ -2,135 +2,89 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from planner.errors import DomainError
 from planner.extensions import db
-from planner.people.models import (
-    FIELD_LABELS,
-    LANGUAGES,
-    MAX_LENGTHS,
-    Consent,
-    ConsentPurpose,
-    Organisation,
-    Person,
-    PersonRole,
-)
+from planner.people.details import PersonDetails, check_length, check_person_details, normalise_email
+from planner.people.errors import PeopleError
+from planner.people.models import Consent, ConsentPurpose, Organisation, Person, PersonRole, folded
 from planner.timekeeping import utcnow
 
-
-class PeopleError(DomainError):
-    pass
+CHUNK = 500  # values per IN (...) query
 
 
-def normalise_email(email: str | None) -> str | None:
-    """A valid address in lower case, None for an empty one; PeopleError when invalid."""
-    if email is None or not email.strip():
-        return None
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise PeopleError("invalid_email", email=email.strip()) from error
+def addresses_in_use(addresses: Iterable[str], *, besides: Person | None = None) -> set[str]:
+    """Those of these (lower-case) addresses that belong to someone other than ``besides``;
+    one query per 500 addresses."""
+    ordered = sorted(set(addresses))
+    taken: set[str] = set()
+    for start in range(0, len(ordered), CHUNK):
+        query = select(Person.email).where(Person.email.in_(ordered[start:start + CHUNK]))
+        if besides is not None and besides.id is not None:
+            query = query.where(Person.id != besides.id)
+        taken.update(db.session.scalars(query))
+    return taken
 
 
-def person_with_email(email: str):
-    return select(Person).where(func.lower(Person.email) == email.lower())
+def _address_taken(email: str) -> PeopleError:
+    return PeopleError("person_email_taken", field="email", email=email)
 
 
-def check_length(field: str, value: str) -> str:
-    """``value`` stripped; PeopleError when it does not fit its column."""
-    value = (value or "").strip()
-    maximum = MAX_LENGTHS[field]
-    if len(value) > maximum:
-        raise PeopleError("too_long", field=FIELD_LABELS[field], maximum=maximum)
-    return value
-
-
-def check_guardian_consent(
-    under_16: bool, consent_on: date | None, consent_by: str
-) -> tuple[date | None, str]:
-    """Under 16 only with a parent's or guardian's consent; others keep no consent data."""
-    if not under_16:
-        return None, ""
-    consent_by = check_length("guardian_consent_by", consent_by)
-    if consent_on is None or not consent_by:
-        raise PeopleError("guardian_consent_required")
-    return consent_on, consent_by
-
-
-def _checked(
-    person: Person | None,
-    *,
-    name: str,
-    role: str,
-    email: str | None,
-    language: str,
-    phone: str = "",
-    municipality: str = "",
-    under_16: bool = False,
-    guardian_consent_on: date | None = None,
-    guardian_consent_by: str = "",
-) -> dict:
-    name = check_length("name", name)
-    if not name:
-        raise PeopleError("name_required")
-    if role not in set(PersonRole):
-        raise PeopleError("unknown_role", role=role)
-    if language not in LANGUAGES:
-        raise PeopleError("unknown_language", language=language)
-    email = normalise_email(email)
-    if email:
-        existing = db.session.scalar(person_with_email(email))
-        if existing is not None and existing is not person:
-            raise PeopleError("person_email_taken", email=email)
-    consent_on, consent_by = check_guardian_consent(under_16, guardian_consent_on, guardian_consent_by)
+def _columns(details: PersonDetails, organisations: dict[tuple[str, str], Organisation]) -> dict:
+    organisation = details.organisation
+    if details.organisation_key is not None:
+        organisation = organisations[_folded_key(*details.organisation_key)]
     return {
-        "name": name,
-        "role": str(role),
-        "email": email,
-        "language": language,
-        "phone": check_length("phone", phone),
-        "municipality": check_length("municipality", municipality),
-        "under_16": bool(under_16),
-        "guardian_consent_on": consent_on,
-        "guardian_consent_by": consent_by,
+        "name": details.name,
+        "email": details.email,
+        "phone": details.phone,
+        "role": details.role,
+        "organisation": organisation,
+        "municipality": details.municipality,
+        "language": details.language,
+        "under_16": details.under_16,
+        "guardian_consent_on": details.guardian_consent_on,
+        "guardian_consent_by": details.guardian_consent_by,
     }
 
 
-def create_person(
-    *,
-    name: str,
-    role: str,
-    email: str | None = None,
-    language: str = "nl",
-    phone: str = "",
-    municipality: str = "",
-    under_16: bool = False,
-    guardian_consent_on: date | None = None,
-    guardian_consent_by: str = "",
-    **fields,
-) -> Person:
-    """A new person; refuses an empty name, an unknown role or language, a known e-mail,
-    or someone under 16 without a guardian's consent."""
-    checked = _checked(
-        None,
-        name=name,
-        role=role,
-        email=email,
-        language=language,
-        phone=phone,
-        municipality=municipality,
-        under_16=under_16,
-        guardian_consent_on=guardian_consent_on,
-        guardian_consent_by=guardian_consent_by,
-    )
-    person = Person(**checked, **fields)
-    db.session.add(person)
+def add_people(many: Sequence[PersonDetails]) -> list[Person]:
+    """New persons, all of them or none: each checked by ``check_person_details``, no address
+    that someone already has or that comes twice, organisations given by name found or made
+    once per name and municipality. A few queries, however many people."""
+    checked = [check_person_details(details) for details in many]
+    addresses: set[str] = set()
+    for details in checked:
+        if details.email in addresses:
+            raise _address_taken(details.email)
+        if details.email:
+            addresses.add(details.email)
+    taken = addresses_in_use(addresses)
+    if taken:
+        raise _address_taken(next(d.email for d in checked if d.email in taken))
+    organisations = organisations_named(d.organisation_key for d in checked if d.organisation_key)
+    people = [Person(**_columns(details, organisations)) for details in checked]
+    db.session.add_all(people)
     db.session.flush()
-    return person
+    return people
+
+
+def _details(details: PersonDetails | None, fields: dict) -> PersonDetails:
+    if details is not None:
+        return details
+    if "organisation_id" in fields:
+        organisation_id = fields.pop("organisation_id")
+        fields["organisation"] = db.session.get(Organisation, organisation_id) if organisation_id else None
+    return PersonDetails(**fields)
+
+
+def create_person(details: PersonDetails | None = None, /, **fields) -> Person:
+    """A new person, from ``details`` or the same given as keywords (``organisation_id`` for
+    ``organisation`` too); refused as ``add_people`` refuses."""
+    return add_people([_details(details, fields)])[0]
 
 
 def _not_anonymised(person: Person) -> None:
@@ -138,39 +92,17 @@ def _not_anonymised(person: Person) -> None:
         raise PeopleError("person_anonymised")
 
 
-def update_person(
-    person: Person,
-    *,
-    name: str,
-    role: str,
-    email: str | None,
-    language: str,
-    phone: str = "",
-    municipality: str = "",
-    organisation: Organisation | None,
-    under_16: bool = False,
-    guardian_consent_on: date | None = None,
-    guardian_consent_by: str = "",
-) -> Person:
-    """Change a person under the same rules as a new one (``organisation`` None: none).
+def update_person(person: Person, details: PersonDetails | None = None, /, **fields) -> Person:
+    """Change a person under the same rules as a new one (organisation None: none).
 
     An anonymised person stays anonymous: their record can no longer be changed."""
     _not_anonymised(person)
-    checked = _checked(
-        person,
-        name=name,
-        role=role,
-        email=email,
-        language=language,
-        phone=phone,
-        municipality=municipality,
-        under_16=under_16,
-        guardian_consent_on=guardian_consent_on,
-        guardian_consent_by=guardian_consent_by,
-    )
-    for key, value in checked.items():
+    details = check_person_details(_details(details, fields))
+    if details.email and addresses_in_use([details.email], besides=person):
+        raise _address_taken(details.email)
+    organisations = organisations_named([details.organisation_key] if details.organisation_key else [])
+    for key, value in _columns(details, organisations).items():
         setattr(person, key, value)
-    person.organisation = organisation
     db.session.flush()
     return person
 
@@ -179,18 +111,46 @@ def get_or_create_by_email(email: str, *, language: str = "nl", role: str = Pers
     """The person with this address, or a new one named after the address's local part."""
     email = normalise_email(email)
     if email is None:
-        raise PeopleError("invalid_email", email="")
+        raise PeopleError("invalid_email", field="email", email="")
     existing = db.session.scalar(person_with_email(email))
     if existing is not None:
         return existing
     return create_person(name=email.split("@")[0], role=role, email=email, language=language)
 
 
+def person_with_email(email: str):
+    return select(Person).where(func.lower(Person.email) == email.lower())
+
+
+# Organisations
+
+
+def _folded_key(name: str, municipality: str) -> tuple[str, str]:
+    return name.strip().lower(), municipality.strip().lower()
+
+
+def organisations_named(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Organisation]:
+    """The organisation for each (name, municipality), ignoring case, made when not known yet;
+    keyed by both in lower case. One query per 500 names."""
+    wanted = {_folded_key(*key): (key[0].strip(), key[1].strip()) for key in keys}
+    names = sorted({name for name, _ in wanted})
+    found: dict[tuple[str, str], Organisation] = {}
+    for start in range(0, len(names), CHUNK):
+        query = select(Organisation).where(folded(Organisation.name).in_(names[start:start + CHUNK]))
+        for organisation in db.session.scalars(query):
+            found.setdefault(_folded_key(organisation.name, organisation.municipality), organisation)
+    for key, (name, municipality) in sorted(wanted.items()):
+        if key not in found:
+            found[key] = Organisation(name=name, municipality=municipality)
+            db.session.add(found[key])
+    return found
+
+
 def organisation_named(name: str, municipality: str):
     """The organisation with this name in this municipality, ignoring case."""
+    folded_name, folded_municipality = _folded_key(name, municipality)
     return select(Organisation).where(
-        func.lower(Organisation.name) == name.strip().lower(),
-        func.lower(Organisation.municipality) == municipality.strip().lower(),
+        folded(Organisation.name) == folded_name, folded(Organisation.municipality) == folded_municipality
     )
 
 
@@ -218,8 +178,9 @@ def find_or_create_organisation(name: str, municipality: str = "") -> Organisati
     municipality = check_length("municipality", municipality)
     if not name:
         raise PeopleError("name_required")
-    existing = db.session.scalar(organisation_named(name, municipality))
-    return existing or save_organisation(None, name=name, municipality=municipality)
+    organisation = organisations_named([(name, municipality)])[_folded_key(name, municipality)]
+    db.session.flush()
+    return organisation
 
 
 # Consent per purpose
