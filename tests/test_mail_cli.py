@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import select
 
@@ -52,9 +53,10 @@ def test_send_test_queues_a_message_for_deliver(app, db, smtp_server):
     assert received["To"] == "check@example.org" and received["Subject"] == "Test message from Reeks"
 
 
-def test_the_worker_keeps_delivering_until_stopped(app, db, smtp_server):
+@contextmanager
+def worker_in_a_thread(app, lines: list[str]):
+    """``run_worker`` as `mail worker` runs it, in a thread, every 0.05 s; its output in ``lines``."""
     stop = threading.Event()
-    lines = []
 
     def work():
         with app.app_context():
@@ -63,14 +65,20 @@ def test_the_worker_keeps_delivering_until_stopped(app, db, smtp_server):
     worker = threading.Thread(target=work)
     worker.start()
     try:
+        yield
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive(), "the worker did not stop"
+
+
+def test_the_worker_keeps_delivering_until_stopped(app, db, smtp_server):
+    lines = []
+    with worker_in_a_thread(app, lines):
         first = queue_many(3)
         assert wait_for(lambda: len(smtp_server.messages) == 3)
         second = queue_many(2)
         assert wait_for(lambda: len(smtp_server.messages) == 5)
-    finally:
-        stop.set()
-        worker.join(timeout=10)
-    assert not worker.is_alive()
     assert sorted(smtp_server.message_ids()) == sorted(first + second)
     # One line per round that did something; a round may have sent both lots.
     assert sum(int(line.split()[1]) for line in lines) == 5, lines

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from planner.mail.cli import run_worker
 from planner.mail.delivery import deliver_due, server_retry_pause
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.timekeeping import utcnow
-from tests.test_mail_cli import wait_for
+from tests.test_mail_cli import wait_for, worker_in_a_thread
 from tests.test_mail_delivery import at, queue_many
 
 
@@ -94,24 +92,13 @@ def test_the_worker_sends_within_seconds_once_the_server_answers_again(app, db, 
     monkeypatch.setitem(app.config, "MAIL_SERVER_RETRY_MAX_SECONDS", 1)
     smtp_server.stop()
     expected = queue_many(2)
-    stop = threading.Event()
     lines: list[str] = []
-
-    def work():
-        with app.app_context():
-            run_worker(stop, interval=0.05, batch_size=10, echo=lambda line, **kw: lines.append(line))
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    try:
+    with worker_in_a_thread(app, lines):
         assert wait_for(lambda: sum("could not be reached" in line for line in lines) >= 5), lines
         assert outbox(db) == [(MailStatus.QUEUED, 0)] * 2
         smtp_server.start()
         back = time.monotonic()
         assert wait_for(lambda: len(smtp_server.messages) == 2, timeout=10), "nothing was sent"
         assert time.monotonic() - back < 3, "the queue waited too long once the server was back"
-    finally:
-        stop.set()
-        worker.join(timeout=10)
     assert sorted(smtp_server.message_ids()) == expected
     assert outbox(db) == [(MailStatus.SENT, 1)] * 2
