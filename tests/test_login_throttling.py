@@ -105,7 +105,9 @@ def test_one_client_trying_many_accounts_is_slowed_down(app, organiser, lower_wi
     assert login(client_at(app, OWNER_HOME), organiser.email).status_code == 302
 
 
-def test_many_clients_on_one_account_do_not_lock_out_the_owners_known_device(app, organiser, lower_wide_limits):
+def test_many_clients_on_one_account_do_not_lock_out_the_owners_known_device(
+    app, organiser, lower_wide_limits
+):
     owner = known_device_of(app, organiser.email)
     limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     for n in range(limit):
@@ -198,7 +200,8 @@ def test_the_limit_lifts_once_the_failures_leave_the_window(db, organiser):
     start = utcnow() - timedelta(minutes=20)
     for minute in range(5):
         with pytest.raises(AuthError):
-            authenticate(organiser.email, "guess", source=source, limits=LIMITS, now=start + timedelta(minutes=minute))
+            authenticate(organiser.email, "guess", source=source, limits=LIMITS,
+                         now=start + timedelta(minutes=minute))
     with pytest.raises(AuthError) as refused:
         authenticate(organiser.email, factories.PASSWORD, source=source, limits=LIMITS,
                      now=start + timedelta(minutes=5))

@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.extensions import db as _db
-from planner.mail.delivery import backoff, build_message, claim_batch, deliver_batch, deliver_due, sending_margin
+from planner.mail.delivery import (
+    backoff,
+    build_message,
+    claim_batch,
+    deliver_batch,
+    deliver_due,
+    sending_margin,
+)
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
 from planner.timekeeping import utcnow
@@ -132,7 +139,8 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back(app, d
     assert message.next_attempt_at == queued_for, "the message lost its place in the queue"
 
     smtp_server.start()
-    assert deliver_due(now=at(now + timedelta(seconds=5))).sent == 1, "the mail waited once the server was back"
+    back = now + timedelta(seconds=5)
+    assert deliver_due(now=at(back)).sent == 1, "the mail waited once the server was back"
     assert deliver_due(now=at(now + timedelta(hours=2))).sent == 0
     assert smtp_server.message_ids() == [message.message_id]
     message = reload(message)
@@ -512,8 +520,9 @@ def test_a_short_lease_is_used_for_sending_up_to_its_half(app, db, smtp_server, 
 
 
 def test_the_margin_is_two_timeouts_where_the_lease_allows_it():
-    margins = {
-        (lease, timeout): sending_margin({"MAIL_LEASE_SECONDS": lease, "MAIL_TIMEOUT": timeout}).total_seconds()
-        for lease, timeout in [(600, 30), (120, 30), (60, 30), (10, 5)]
-    }
+    def margin(lease, timeout):
+        return sending_margin({"MAIL_LEASE_SECONDS": lease, "MAIL_TIMEOUT": timeout}).total_seconds()
+
+    settings = [(600, 30), (120, 30), (60, 30), (10, 5)]
+    margins = {(lease, timeout): margin(lease, timeout) for lease, timeout in settings}
     assert margins == {(600, 30): 60, (120, 30): 60, (60, 30): 30, (10, 5): 5}

@@ -20,6 +20,12 @@ def logged_in(client) -> bool:
     return client.get("/sessions").status_code == 200
 
 
+def change_password(client, current: str, new: str = NEW_PASSWORD, again: str | None = None):
+    """Fill in *Change password* under My account."""
+    data = {"current_password": current, "new_password": new, "confirm_password": again or new}
+    return client.post("/account", data=data)
+
+
 def copy_of(app, client):
     """Another browser holding a copy of ``client``'s session cookie (e.g. a stolen one)."""
     thief = app.test_client()
@@ -46,9 +52,7 @@ def test_logging_out_ends_the_sessions_on_other_devices_too(app, client, organis
 
 def test_changing_ones_password_ends_every_other_session_and_keeps_this_one(app, organiser_client, organiser):
     thief = copy_of(app, organiser_client)
-    response = organiser_client.post("/account", data={
-        "current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
-    })
+    response = change_password(organiser_client, factories.PASSWORD)
     assert response.status_code == 302
     page = organiser_client.get(response.location).get_data(as_text=True)
     assert "Je wachtwoord is gewijzigd" in page
@@ -60,14 +64,10 @@ def test_changing_ones_password_ends_every_other_session_and_keeps_this_one(app,
 
 
 def test_a_password_is_changed_only_with_the_current_one(organiser_client, organiser):
-    response = organiser_client.post("/account", data={
-        "current_password": "not my password", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
-    })
+    response = change_password(organiser_client, "not my password")
     assert response.status_code == 422
     assert "Dit is niet je huidige wachtwoord." in response.get_data(as_text=True)
-    mismatch = organiser_client.post("/account", data={
-        "current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": "iets anders!!",
-    })
+    mismatch = change_password(organiser_client, factories.PASSWORD, again="iets anders!!")
     assert mismatch.status_code == 422
     assert "De twee nieuwe wachtwoorden zijn niet hetzelfde." in mismatch.get_data(as_text=True)
     assert logged_in(organiser_client)
@@ -77,12 +77,8 @@ def test_a_password_is_changed_only_with_the_current_one(organiser_client, organ
 
 def test_guessing_the_current_password_is_slowed_down_like_a_login(organiser_client):
     for _ in range(5):
-        organiser_client.post("/account", data={
-            "current_password": "a guess", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
-        })
-    refused = organiser_client.post("/account", data={
-        "current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
-    })
+        change_password(organiser_client, "a guess")
+    refused = change_password(organiser_client, factories.PASSWORD)
     assert refused.status_code == 429
     assert "Te veel mislukte pogingen" in refused.get_data(as_text=True)
 
@@ -125,7 +121,7 @@ def test_an_admin_changing_their_own_password_stays_logged_in(admin_client, admi
     assert admin_client.get("/admin/users").status_code == 200
 
 
-def test_a_blocked_account_that_is_unblocked_does_not_get_its_old_sessions_back(app, admin_client, organiser, db):
+def test_a_blocked_account_that_is_unblocked_does_not_get_its_old_sessions_back(app, admin_client, organiser):
     organiser_browser = app.test_client()
     login(organiser_browser, organiser.email)
     for active in ("", "y"):
