@@ -8,8 +8,9 @@ from flask import Flask, g, has_request_context, render_template, request, sessi
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from planner.config import load_config
+from planner.config import instance_secret_key, load_config
 from planner.extensions import babel, csrf, db, login_manager, migrate
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,16 +27,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.update(load_config(app.instance_path, app.debug))
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY") and app.debug:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
             "SECRET_KEY is not set. Set it in the environment; it is required outside debug "
             "mode (for local development, run flask with --debug or FLASK_DEBUG=1)."
         )
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer every request comes from it: take the client's own address
+        # (login throttling and the audit trail count per address) from the proxies we trust.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # The default SQLite database lives in the instance folder (as in Flask's tutorial).
     os.makedirs(app.instance_path, exist_ok=True)
@@ -74,11 +82,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from planner.auth.models import StaffUser
+    from planner.auth.sessions import load_user
 
-        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_user)
 
 
 def _migrations_dir():

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SECRET_KEY_FILE = "secret_key"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -34,15 +38,40 @@ def _planning_timezone() -> str:
     return name
 
 
+def instance_secret_key(instance_path: str) -> str:
+    """This instance's own random key, made on first use and kept in the instance folder.
+
+    For debug mode only, where no SECRET_KEY is set: a key in the code would let anyone sign a
+    session. The file is written in full under another name and then linked into place, which
+    fails if it already exists, so processes starting at the same moment all read one key.
+    """
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        draft = folder / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable key: remove it and start again.")
+    return key
+
+
 def load_config(instance_path: str, debug: bool) -> dict:
     """Everything the app reads from the environment, in one place."""
     planning_timezone = _planning_timezone()
-    secret_key = os.environ.get("SECRET_KEY")
-    if not secret_key and debug:
-        secret_key = "development-only-not-secret"
     production = not debug
     return {
-        "SECRET_KEY": secret_key,
+        # Without it, debug mode makes a key of its own (instance_secret_key); production refuses to start.
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "nl",
@@ -53,6 +82,10 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        # A login lasts this long at most, however busy the session (checked in auth/sessions.py).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))),
+        # There is no "remember me"; should one come, its cookie lasts no longer than a login.
+        "REMEMBER_COOKIE_DURATION": timedelta(hours=float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
@@ -60,9 +93,16 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # The people import carries a signed copy of an uploaded list (up to 2 MB) between steps.
         "MAX_FORM_MEMORY_SIZE": 8 * 1024 * 1024,
-        # Failed logins per e-mail address within the window before we refuse more tries.
+        # Failed logins within the window before more tries are refused: per account from one
+        # client address (or one known device), per client address over all accounts, and per
+        # account from devices that never logged in to it. Known devices are remembered for days.
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_CLIENT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_CLIENT", "20")),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "20")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        "LOGIN_KNOWN_DEVICE_DAYS": int(os.environ.get("LOGIN_KNOWN_DEVICE_DAYS", "90")),
+        # Reverse proxies in front of the app whose X-Forwarded-For / -Proto headers we believe.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
@@ -77,6 +117,8 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "50")),
         "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "600")),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
+        # A worker that cannot reach the server waits longer each round, up to this many seconds.
+        "MAIL_SERVER_RETRY_MAX_SECONDS": float(os.environ.get("MAIL_SERVER_RETRY_MAX_SECONDS", "30")),
         # A personal link stops working this many days after the last session of its series.
         "INVITATION_LINK_DAYS_AFTER_SERIES": int(os.environ.get("INVITATION_LINK_DAYS_AFTER_SERIES", "60")),
         # Evaluations: a reminder this many days after the first mail (0: none); links and the

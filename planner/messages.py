@@ -31,7 +31,19 @@ MESSAGES = {
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
     "own_admin_rights": lambda p: _("You cannot take away your own admin rights or account."),
     "bad_credentials": lambda p: _("The e-mail address or password is not correct."),
-    "throttled": lambda p: _("Too many failed attempts. Please wait a few minutes and try again."),
+    "wrong_current_password": lambda p: _("This is not your current password."),
+    "throttled": lambda p: ngettext(
+        "Too many failed attempts. Please try again in %(num)s minute.",
+        "Too many failed attempts. Please try again in %(num)s minutes.",
+        p["minutes"],
+    ),
+    "throttled_account": lambda p: ngettext(
+        "Too many failed attempts on this account from devices it does not know. Log in on a "
+        "device you have logged in with before, or try again in %(num)s minute.",
+        "Too many failed attempts on this account from devices it does not know. Log in on a "
+        "device you have logged in with before, or try again in %(num)s minutes.",
+        p["minutes"],
+    ),
     "nonexistent_time": lambda p: _(
         "%(time)s does not exist on %(day)s: the clocks go forward that night. Choose another time.",
         **_when(p),

@@ -1,13 +1,9 @@
-"""Staff log in with a hashed password; guessing is slowed down."""
-
-from datetime import timedelta
+"""Staff log in with a hashed password (throttling: test_login_throttling.py; sessions: test_sessions.py)."""
 
 import pytest
 from sqlalchemy import select
 
 from planner.auth.models import StaffUser
-from planner.auth.services import AuthError, authenticate
-from planner.timekeeping import utcnow
 from tests import factories
 from tests.conftest import login
 
@@ -54,27 +50,6 @@ def test_blocked_account_cannot_log_in(client, organiser, db):
     organiser.active = False
     db.session.commit()
     assert "klopt niet" in login(client, organiser.email).get_data(as_text=True)
-
-
-def test_repeated_failures_are_slowed_down(client, organiser, app):
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        login(client, organiser.email, "guess")
-    response = login(client, organiser.email)  # even the right password waits now
-    assert response.status_code == 429
-    assert "Te veel" in response.get_data(as_text=True)
-    assert client.get("/sessions").status_code == 302
-
-
-def test_throttle_lifts_after_the_window(db, organiser):
-    window = timedelta(minutes=15)
-    earlier = utcnow() - timedelta(minutes=20)
-    for _ in range(5):
-        with pytest.raises(AuthError):
-            authenticate(organiser.email, "guess", max_failures=5, window=window, now=earlier)
-    with pytest.raises(AuthError) as error:
-        authenticate(organiser.email, factories.PASSWORD, max_failures=5, window=window, now=earlier)
-    assert error.value.code == "throttled"
-    assert authenticate(organiser.email, factories.PASSWORD, max_failures=5, window=window) == organiser
 
 
 def test_admin_creates_and_edits_an_account(admin_client, db):

@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.extensions import db as _db
-from planner.mail.delivery import backoff, build_message, claim_batch, deliver_batch, deliver_due
+from planner.mail.delivery import (
+    backoff,
+    build_message,
+    claim_batch,
+    deliver_batch,
+    deliver_due,
+    sending_margin,
+)
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
 from planner.timekeeping import utcnow
@@ -119,22 +126,25 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back(app, d
     smtp_server.stop()
     message = queue()
     db.session.commit()
+    queued_for = reload(message).next_attempt_at
     now = utcnow()
 
     report = deliver_due(now=at(now))
 
-    assert report.sent == 0 and report.retried == 1
+    assert report.sent == report.retried == 0 and report.deferred == 1 and report.unreachable
     message = reload(message)
-    assert message.status == MailStatus.QUEUED and message.attempts == 1
+    assert message.status == MailStatus.QUEUED
+    assert message.attempts == 0, "a connection that never reached the server counted as an attempt"
     assert "Cannot connect" in message.last_error
-    assert message.next_attempt_at == now + timedelta(minutes=1)
+    assert message.next_attempt_at == queued_for, "the message lost its place in the queue"
 
     smtp_server.start()
-    assert deliver_due(now=at(now + timedelta(seconds=30))).sent == 0  # not due yet
-    assert deliver_due(now=at(now + timedelta(minutes=1))).sent == 1
+    back = now + timedelta(seconds=5)
+    assert deliver_due(now=at(back)).sent == 1, "the mail waited once the server was back"
     assert deliver_due(now=at(now + timedelta(hours=2))).sent == 0
     assert smtp_server.message_ids() == [message.message_id]
-    assert reload(message).status == MailStatus.SENT
+    message = reload(message)
+    assert message.status == MailStatus.SENT and message.attempts == 1 and message.last_error == ""
 
 
 def test_a_temporary_refusal_is_retried_with_growing_pauses(app, db, smtp_server):
@@ -418,13 +428,15 @@ def test_a_wrong_password_or_an_untrusted_certificate_keeps_mail_queued(
     db.session.commit()
     now = utcnow()
 
-    assert deliver_due(now=at(now)).retried == 1  # the certificate is not trusted
+    # Settings the server refuses are the server's problem, not the message's: no attempt counts.
+    assert deliver_due(now=at(now)).deferred == 1  # the certificate is not trusted
     assert "CERTIFICATE_VERIFY_FAILED" in reload(message).last_error
 
     trust(monkeypatch, smtp_certificate[0])
-    assert deliver_due(now=at(now + timedelta(hours=1))).retried == 1  # the password is wrong
+    assert deliver_due(now=at(now + timedelta(hours=1))).deferred == 1  # the password is wrong
     message = reload(message)
     assert message.status == MailStatus.QUEUED and message.last_error.startswith("535")
+    assert message.attempts == 0
     assert smtp_server.messages == []
 
 
@@ -476,7 +488,8 @@ def test_an_unreachable_server_ends_the_round(app, db, smtp_server):
     smtp_server.stop()
     queue_many(5)
     report = deliver_due(batch_size=2)
-    assert report.unreachable and report.retried == 2  # one batch tried, the rest left queued
+    assert report.unreachable and report.deferred == 2  # one batch tried, the rest left queued
+    assert report.handled == 0
 
 
 def test_a_claim_takes_no_more_than_the_batch_size(app, db):
@@ -484,3 +497,32 @@ def test_a_claim_takes_no_more_than_the_batch_size(app, db):
     for size in (1, 2, 7):
         assert len(claim_batch(size)) == size
     assert len(claim_batch(50)) == 10
+
+
+def test_a_batch_is_sent_with_a_lease_of_60_and_a_timeout_of_30(app, db, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 60)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 30)
+    expected = queue_many(3)
+    report = deliver_due()
+    assert report.released == 0, "the worker handed its batch back instead of sending it"
+    assert report.sent == 3 and sorted(smtp_server.message_ids()) == expected
+
+
+def test_a_short_lease_is_used_for_sending_up_to_its_half(app, db, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 60)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 30)
+    queue_many(2)
+    now = utcnow()
+    first, second = claim_batch(10, now=now)
+    assert deliver_batch([first], now=at(now + timedelta(seconds=29))).sent == 1
+    assert deliver_batch([second], now=at(now + timedelta(seconds=31))).released == 1
+    assert smtp_server.message_ids() == [first.message_id]
+
+
+def test_the_margin_is_two_timeouts_where_the_lease_allows_it():
+    def margin(lease, timeout):
+        return sending_margin({"MAIL_LEASE_SECONDS": lease, "MAIL_TIMEOUT": timeout}).total_seconds()
+
+    settings = [(600, 30), (120, 30), (60, 30), (10, 5)]
+    margins = {(lease, timeout): margin(lease, timeout) for lease, timeout in settings}
+    assert margins == {(600, 30): 60, (120, 30): 60, (60, 30): 30, (10, 5): 5}

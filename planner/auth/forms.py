@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from planner.auth.services import MIN_PASSWORD_LENGTH
 
@@ -35,3 +35,29 @@ class StaffUserForm(FlaskForm):
     )
     is_admin = BooleanField(_l("Administrator (manages accounts and learning studios)"))
     active = BooleanField(_l("Account active"), default=True)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(_l("Enter a new password.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=_l("Choose a password of %(min)d to %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password once more.")),
+            EqualTo("new_password", _l("The two new passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

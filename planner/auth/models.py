@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,6 +26,8 @@ class StaffUser(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every login's session: raising it ends every session of this account at once.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     organisation = relationship("Organisation")
     memberships = relationship(
@@ -35,6 +37,10 @@ class StaffUser(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What a session remembers: the account and its session version (see auth/sessions.py)."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -51,16 +57,16 @@ class StaffUser(UserMixin, db.Model):
 
 
 class FailedLogin(db.Model):
-    """One failed attempt; kept in the database so every web process sees it."""
+    """One failed attempt; kept in the database so every web process sees it.
+
+    ``client`` is the address it came from (an IPv6 address by its /64 network); ``device`` the
+    token of the browser's known-device cookie for this account, if it had one.
+    """
 
     __tablename__ = "failed_login"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
+    device: Mapped[str | None] = mapped_column(String(64))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-    @staticmethod
-    def count_since(email: str, since: datetime):
-        return select(func.count(FailedLogin.id)).where(
-            FailedLogin.email == email, FailedLogin.attempted_at >= since
-        )

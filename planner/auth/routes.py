@@ -1,19 +1,28 @@
-"""Logging in and out, choosing a language, and the admin's list of staff accounts."""
+"""Logging in and out, one's own account, choosing a language, and the admin's staff accounts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from planner.auth.access import admin_required
-from planner.auth.forms import LanguageForm, LoginForm, StaffUserForm
+from planner.auth.devices import login_source, remember_device
+from planner.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, StaffUserForm
 from planner.auth.models import StaffUser
-from planner.auth.services import AuthError, authenticate, create_staff_user, update_staff_user
+from planner.auth.services import (
+    AuthError,
+    authenticate,
+    change_password,
+    create_staff_user,
+    end_all_sessions,
+    update_staff_user,
+)
+from planner.auth.sessions import end_session, start_session
+from planner.auth.throttling import LoginLimits
 from planner.extensions import db
 from planner.messages import describe
 
@@ -29,38 +38,94 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
+THROTTLED = ("throttled", "throttled_account")
+
+
+def _login_limits() -> LoginLimits:
+    return LoginLimits.from_config(current_app.config)
+
+
+def _refused(error: AuthError, status: int, field=None) -> tuple[int, dict]:
+    """Say why a password was not accepted: with ``status``, or 429 and Retry-After when the
+    try must wait."""
+    if field is None:
+        flash(describe(error), "error")
+    else:
+        field.errors.append(describe(error))
+    if error.code in THROTTLED:
+        return 429, {"Retry-After": str(error.params["minutes"] * 60)}
+    return status, {}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("series.overview"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
-        config = current_app.config
+        source = login_source(form.email.data)
         try:
-            user = authenticate(
-                form.email.data,
-                form.password.data,
-                max_failures=config["LOGIN_MAX_FAILURES"],
-                window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
-            )
+            user = authenticate(form.email.data, form.password.data, source=source, limits=_login_limits())
         except AuthError as error:
             db.session.commit()  # keep the record of the failed try
-            flash(describe(error), "error")
-            status = 429 if error.code == "throttled" else 200
+            status, headers = _refused(error, 200)
         else:
             db.session.commit()
-            session.clear()
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("series.overview")))
-    return render_template("auth/login.html", form=form), status
+            start_session(user)
+            response = redirect(safe_next(request.args.get("next"), url_for("series.overview")))
+            remember_device(response, user.email, source.device)
+            return response
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    session.clear()
+    if current_user.is_authenticated:
+        # Every session of the account ends, so no copy of this one's cookie lives on.
+        end_all_sessions(current_user._get_current_object())
+        db.session.commit()
+    end_session()
     flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The user's own account: a new password, and logging out on every device."""
+    form = ChangePasswordForm()
+    status, headers = 200, {}
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        source = login_source(user.email)
+        try:
+            authenticate(user.email, form.current_password.data, source=source, limits=_login_limits())
+            change_password(user, form.new_password.data)
+        except AuthError as error:
+            db.session.commit()  # a wrong current password counts as a failed login
+            if error.code == "bad_credentials":
+                error = AuthError("wrong_current_password")
+            field = form.new_password if error.code == "password_too_short" else form.current_password
+            status, headers = _refused(error, 422, field)
+        else:
+            db.session.commit()
+            start_session(user)  # this browser stays logged in; every other session has ended
+            flash(_("Your password has been changed. You have been logged out on every other device."),
+                  "success")
+            return redirect(url_for("auth.account"))
+    if form.errors and status == 200:
+        status = 422
+    return render_template("auth/account.html", form=form), status, headers
+
+
+@bp.post("/account/log-out-everywhere")
+@login_required
+def log_out_everywhere():
+    end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    end_session()
+    flash(_("You have been logged out on every device, this one included."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -133,6 +198,22 @@ def edit_user(user_id: int):
             field.errors.append(describe(error))
         else:
             db.session.commit()
+            if user.id == current_user.id and form.password.data:
+                start_session(user)  # a new password ends sessions; keep the admin's own one going
             flash(_("Account saved."), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.post("/admin/users/<int:user_id>/log-out-everywhere")
+@admin_required
+def end_user_sessions(user_id: int):
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    end_all_sessions(user)
+    db.session.commit()
+    if user.id == current_user.id:
+        end_session()
+        flash(_("You have been logged out on every device, this one included."), "info")
+        return redirect(url_for("auth.login"))
+    flash(_("%(name)s has been logged out on every device.", name=user.name), "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete
 from werkzeug.security import check_password_hash
 
-from planner.auth.models import FailedLogin, StaffUser
+from planner.auth.models import StaffUser
+from planner.auth.throttling import LoginLimits, LoginSource, forget_failures, record_failure, refusal
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.timekeeping import utcnow
@@ -55,7 +55,10 @@ def update_staff_user(
     user: StaffUser, *, actor: StaffUser, name: str, email: str, is_admin: bool, active: bool,
     password: str = "",
 ) -> None:
-    """Change an account; nobody can take away their own admin rights or account."""
+    """Change an account; nobody can take away their own admin rights or account.
+
+    A new password, or blocking the account, ends every session it has.
+    """
     email = normalise_email(email)
     name = name.strip()
     if not name:
@@ -66,32 +69,47 @@ def update_staff_user(
     if user.id == actor.id and not (is_admin and active):
         raise AuthError("own_admin_rights")
     if password:
-        check_password_strength(password)
-        user.set_password(password)
+        change_password(user, password)
+    elif user.active and not active:
+        end_all_sessions(user)
     user.name, user.email, user.is_admin, user.active = name, email, is_admin, active
     db.session.flush()
 
 
+def change_password(user: StaffUser, password: str) -> None:
+    """Set a new password; every session of the account ends (log in again where needed)."""
+    check_password_strength(password)
+    user.set_password(password)
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: StaffUser) -> None:
+    """Log the account out on every device: sessions carry a version that no longer matches."""
+    user.session_version = StaffUser.session_version + 1  # in SQL, so two at once both count
+    db.session.flush()
+
+
 def authenticate(
-    email: str, password: str, *, max_failures: int, window: timedelta, now: datetime | None = None
+    email: str, password: str, *, source: LoginSource, limits: LoginLimits, now: datetime | None = None
 ) -> StaffUser:
     """The active user with this e-mail and password, or AuthError.
 
-    After ``max_failures`` wrong tries within ``window`` the address is refused
-    until the window has passed, whatever the password: this slows down guessing
-    from any number of web processes, as the count lives in the database.
+    Tries are counted in the database per client, account and known device (auth/throttling.py),
+    so guessing is slowed down across any number of web processes; a refused try
+    ("throttled", "throttled_account") says how many minutes to wait.
     """
     now = now or utcnow()
     email = email.strip().lower()
-    recent = db.session.scalar(FailedLogin.count_since(email, now - window))
-    if recent >= max_failures:
-        raise AuthError("throttled")
+    refused = refusal(email, source, limits, now)
+    if refused:
+        code, minutes = refused
+        raise AuthError(code, minutes=minutes)
     user = db.session.scalar(StaffUser.by_email(email))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         user = None
     if user is None or not user.check_password(password):
-        db.session.add(FailedLogin(email=email, attempted_at=now))
+        record_failure(email, source, limits, now)
         raise AuthError("bad_credentials")
-    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    forget_failures(email, source)
     return user

@@ -11,7 +11,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from planner.extensions import db
-from planner.mail.delivery import DeliveryReport, deliver_due
+from planner.mail.delivery import (
+    DeliveryReport,
+    DeliverySettingsError,
+    check_settings,
+    deliver_due,
+    server_retry_pause,
+)
 from planner.mail.services import queue_mail
 
 mail_cli = AppGroup("mail", help="Deliver queued mail over SMTP.")
@@ -25,16 +31,27 @@ batch_size_option = click.option(
 
 
 def _summary(report: DeliveryReport) -> str:
-    return (
+    summary = (
         f"Sent {report.sent} message(s); {report.retried} to retry later, "
         f"{report.failed} failed, {report.released} handed back."
     )
+    if report.unreachable:
+        summary += f" The mail server could not be reached: {report.deferred} message(s) wait for it."
+    return summary
+
+
+def _check_settings() -> None:
+    try:
+        check_settings(current_app.config)
+    except DeliverySettingsError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @mail_cli.command("deliver")
 @batch_size_option
 def deliver_command(batch_size: int | None) -> None:
     """Send every message that is due now, then exit."""
+    _check_settings()
     report = deliver_due(batch_size=batch_size)
     click.echo(_summary(report))
     for error in dict.fromkeys(report.errors):
@@ -60,8 +77,13 @@ def stop_on_signals(stop: threading.Event):
 
 
 def run_worker(stop: threading.Event, *, interval: float, batch_size: int | None, echo=click.echo) -> DeliveryReport:
-    """Deliver what is due, wait ``interval`` seconds, repeat, until ``stop`` is set."""
+    """Deliver what is due, wait ``interval`` seconds, repeat, until ``stop`` is set.
+
+    While the mail server cannot be reached the wait doubles each round, up to
+    MAIL_SERVER_RETRY_MAX_SECONDS, so the queue goes out soon after the server is back.
+    """
     total = DeliveryReport()
+    unreachable_rounds = 0
     while not stop.is_set():
         try:
             report = deliver_due(batch_size=batch_size, should_stop=stop.is_set)
@@ -71,11 +93,15 @@ def run_worker(stop: threading.Event, *, interval: float, batch_size: int | None
             echo(f"Delivery round failed: {error!r}", err=True)
         else:
             total.add(report)
-            if report.handled:
+            unreachable_rounds = unreachable_rounds + 1 if report.unreachable else 0
+            if report.handled or report.unreachable:
                 echo(_summary(report))
+            if report.unreachable:
+                echo(f"  {report.errors[-1]}", err=True)
         finally:
             db.session.remove()
-        stop.wait(interval)
+        longest = current_app.config["MAIL_SERVER_RETRY_MAX_SECONDS"]
+        stop.wait(server_retry_pause(interval, unreachable_rounds, longest))
     return total
 
 
@@ -90,6 +116,7 @@ def run_worker(stop: threading.Event, *, interval: float, batch_size: int | None
 @batch_size_option
 def worker_command(interval: float, batch_size: int | None) -> None:
     """Keep delivering mail until stopped with SIGTERM or Ctrl-C."""
+    _check_settings()
     stop = threading.Event()
     click.echo(f"Mail worker started: every {interval:g} s via "
                f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}.")

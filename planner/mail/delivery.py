@@ -18,8 +18,14 @@ Claiming is one statement, ``WITH claimable AS (SELECT id ... LIMIT n) UPDATE ..
   condition, so the update is a compare-and-set: a row another process claimed first no longer
   matches and is not returned.
 
-Leases are compared with the workers' clocks: keep machine clocks in sync (NTP) and the lease
-(``MAIL_LEASE_SECONDS``) well above the worst time a batch can take.
+Leases are compared with the workers' clocks: keep machine clocks in sync (NTP). A worker sends
+only while at least ``sending_margin`` of its lease is left, and the lease must be at least twice
+``MAIL_TIMEOUT`` (``check_settings``), so every claim leaves time to send its first message.
+
+A mail server that cannot be reached (no connection, no greeting, TLS or login refused) is the
+server's problem, not the message's: the batch goes back to the queue as it was, without
+counting an attempt or moving ``next_attempt_at``, and the worker waits longer between rounds
+(``server_retry_pause``) until the server answers; then the queue goes out in its old order.
 """
 
 from __future__ import annotations
@@ -46,17 +52,53 @@ from planner.timekeeping import utcnow
 MAX_BACKOFF = timedelta(hours=1)
 
 
+class DeliverySettingsError(ValueError):
+    """The mail settings cannot work; the message says which and what to set instead."""
+
+
+def check_settings(config) -> None:
+    """Refuse settings under which a worker would claim batches and never send them."""
+    timeout, lease = config["MAIL_TIMEOUT"], config["MAIL_LEASE_SECONDS"]
+    if timeout <= 0:
+        raise DeliverySettingsError(f"MAIL_TIMEOUT is {timeout:g}: give a number of seconds above 0.")
+    if lease < 2 * timeout:
+        raise DeliverySettingsError(
+            f"MAIL_LEASE_SECONDS ({lease:g}) must be at least twice MAIL_TIMEOUT ({timeout:g}): one "
+            f"message may take a timeout to connect and one to send, and a worker must finish it "
+            f"before its claim runs out. Set MAIL_LEASE_SECONDS to {2 * timeout:g} or more "
+            f"(the default is 600), or lower MAIL_TIMEOUT."
+        )
+
+
+def sending_margin(config) -> timedelta:
+    """How much of its lease a worker keeps back: it starts no message later than this
+    before the lease ends. Two timeouts where the lease allows, never more than half of it,
+    so that every claim has time for its first message."""
+    timeout, lease = config["MAIL_TIMEOUT"], config["MAIL_LEASE_SECONDS"]
+    return timedelta(seconds=min(2 * timeout, lease / 2))
+
+
+def server_retry_pause(interval: float, unreachable_rounds: int, longest: float) -> float:
+    """Seconds a worker waits before its next round: ``interval``, or while the server has
+    been unreachable for that many rounds in a row, twice as long each time up to ``longest``."""
+    if unreachable_rounds <= 0:
+        return interval
+    return min(interval * 2 ** min(unreachable_rounds - 1, 30), max(longest, interval))
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
     retried: int = 0  # temporary failure: queued again for later
     failed: int = 0  # permanent failure, or too many attempts
     released: int = 0  # handed back unsent because the worker was stopped
+    deferred: int = 0  # handed back unsent, no attempt counted: the server could not be reached
     errors: list[str] = field(default_factory=list)
     unreachable: bool = False  # the mail server could not be reached (or refused our login)
 
     @property
     def handled(self) -> int:
+        """Messages whose turn came and went; deferred ones are still waiting for theirs."""
         return self.sent + self.retried + self.failed + self.released
 
     def add(self, other: DeliveryReport) -> None:
@@ -64,6 +106,7 @@ class DeliveryReport:
         self.retried += other.retried
         self.failed += other.failed
         self.released += other.released
+        self.deferred += other.deferred
         self.errors.extend(other.errors)
         self.unreachable = self.unreachable or other.unreachable
 
@@ -198,13 +241,16 @@ def record_failure(envelope: Envelope, error: str, *, permanent: bool, now: date
     return MailStatus.QUEUED
 
 
-def release(envelope: Envelope) -> bool:
-    """Hand an unsent message back at once (the worker is stopping), not counting the attempt."""
+def release(envelope: Envelope, error: str | None = None) -> bool:
+    """Hand an unsent message back at once, not counting the attempt and keeping its place in
+    the queue (``next_attempt_at``); with ``error``, say why it is still waiting."""
+    values = {"last_error": error} if error is not None else {}
     return _record(
         envelope,
         status=MailStatus.QUEUED,
         claimed_until=None,
         attempts=OutboxMessage.attempts - 1,
+        **values,
     )
 
 
@@ -230,7 +276,7 @@ def deliver_batch(
     smtp = SMTPSession(config)
     pending = list(envelopes)
     # Stop sending well before the lease runs out: after that another worker may take the row.
-    margin = timedelta(seconds=2 * config["MAIL_TIMEOUT"])
+    margin = sending_margin(config)
     try:
         while pending:
             envelope = pending.pop(0)
@@ -247,10 +293,13 @@ def deliver_batch(
             try:
                 smtp.send(build_message(envelope, config["MAIL_DEFAULT_SENDER"]))
             except ConnectionProblem as error:
-                # The server is unreachable: every message of the batch waits for the next try.
+                # The server is unreachable: no message has been tried, so none loses an attempt
+                # or its place in the queue; the worker backs off instead (server_retry_pause).
                 report.unreachable = True
+                report.errors.append(str(error))
                 for waiting in [envelope, *pending]:
-                    _record_failure(report, waiting, str(error), permanent=False, now=now())
+                    release(waiting, str(error))
+                    report.deferred += 1
                 pending = []
             except (TemporaryFailure, PermanentFailure) as error:
                 permanent = isinstance(error, PermanentFailure)
