@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
+from planner.calendar.reply_address import new_reply_token, reply_address
 from planner.extensions import db
 from planner.invitations.mails import can_mail, personal_link, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
@@ -60,8 +61,15 @@ def calendar_event(session: Session, invitation: Invitation | None = None) -> Ca
     )
 
 
-def organizer() -> Contact:
+def organizer(invitation: Invitation | None = None) -> Contact:
+    """The sender; with REPLY_MAILBOX_ADDRESS set, an address of that mailbox for this invitation,
+    so that the reply a calendar sends to its organiser finds its way back (planner.replies)."""
     name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    mailbox = current_app.config.get("REPLY_MAILBOX_ADDRESS")
+    if mailbox and invitation is not None:
+        if invitation.reply_token is None:
+            invitation.reply_token = new_reply_token()
+        address = reply_address(mailbox, invitation.reply_token)
     return Contact(name or "Reeks", address)
 
 
@@ -76,10 +84,11 @@ def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", 
         return
     body = itip_request(
         calendar_event(rsvp.session, invitation),
-        organizer=organizer(),
+        organizer=organizer(invitation),
         attendee=_attendee(invitation),
         partstat=partstat(rsvp),
         stamp=now,
+        rsvp=bool(current_app.config.get("REPLY_MAILBOX_ADDRESS")),  # replies are read back
     )
     queue_about(invitation, template, [rsvp.session], calendar=(Method.REQUEST, body),
                 extra={"changes": _change_lines(changes, invitation.person.language)})
@@ -90,7 +99,7 @@ def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") 
     invitation = rsvp.invitation
     if not can_mail(invitation.person):
         return
-    body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(),
+    body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(invitation),
                        attendee=_attendee(invitation), stamp=now)
     queue_about(invitation, template, [rsvp.session], calendar=(Method.CANCEL, body),
                 extra={"reason": rsvp.session.cancel_reason})
