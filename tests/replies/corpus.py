@@ -47,7 +47,7 @@ def _ical_utc(moment: datetime) -> str:
 
 def reply_values(session, person, to: str, *, sequence: int | None = None, stamped: datetime | None = None,
                  proposed: tuple[datetime, datetime] | None = None, sender: str | None = None) -> dict:
-    stamped = stamped or datetime.now(UTC).replace(microsecond=0)
+    stamped = stamped or datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
     proposed = proposed or (session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1))
     return {
         "UID": session.uid,
