@@ -149,7 +149,13 @@ def _calendar(method: str | None, events: list[Event], tzids: Iterable[str], nam
 
 
 def itip_request(
-    item: CalendarEvent, *, organizer: Contact, attendee: Contact, partstat: str, stamp: datetime, rsvp: bool = False
+    item: CalendarEvent,
+    *,
+    organizer: Contact,
+    attendee: Contact,
+    partstat: str,
+    stamp: datetime,
+    rsvp: bool = False,
 ) -> bytes:
     """METHOD:REQUEST for one attendee: a new entry, or an update that replaces it (same UID).
 

@@ -96,7 +96,9 @@ class Rsvp(db.Model):
             name="position_only_when_waiting",
         ),
         CheckConstraint("answer = 'pending' OR answered_at IS NOT NULL", name="answered_at_set"),
-        CheckConstraint("answered_via IS NULL OR " + one_of("answered_via", AnsweredVia), name="answered_via_known"),
+        CheckConstraint(
+            "answered_via IS NULL OR " + one_of("answered_via", AnsweredVia), name="answered_via_known"
+        ),
         CheckConstraint(
             "(proposed_starts_at IS NULL AND proposed_ends_at IS NULL AND proposed_at IS NULL)"
             " OR (proposed_ends_at > proposed_starts_at AND proposed_at IS NOT NULL)",

@@ -264,7 +264,12 @@ def _check_can_answer(invitation: Invitation, session: Session, now: datetime) -
 
 
 def answer(
-    invitation: Invitation, session: Session, answer: str, *, now: datetime | None = None, via: str | None = None
+    invitation: Invitation,
+    session: Session,
+    answer: str,
+    *,
+    now: datetime | None = None,
+    via: str | None = None,
 ) -> Rsvp:
     """Record yes / no / maybe; a yes takes a seat or a place on the waiting list.
 
@@ -394,7 +399,8 @@ def move_to_session(
     db.session.refresh(old)
     was_in, was_partstat = in_calendar(old), partstat(old)
     gave_up = old.seat == Seat.CONFIRMED
-    old.answer, old.seat, old.waitlist_position, old.answered_at, old.answered_via = Answer.NO, None, None, now, None
+    old.answer, old.seat, old.waitlist_position, old.answered_at = Answer.NO, None, None, now
+    old.answered_via = None
     db.session.flush()
     after_answer(old, was_in, was_partstat, now)
     rsvp = place_by_hand(invitation, to_session, actor=actor, now=now)

@@ -34,7 +34,8 @@ def replies_command(keep_watching: bool, idle_seconds: float, now: datetime | No
         try:
             report = read_once(settings, now=now)
         except (IMAPClientError, OSError) as error:
-            raise click.ClickException(f"Could not read the reply mailbox {settings.address}: {error}") from None
+            message = f"Could not read the reply mailbox {settings.address}: {error}"
+            raise click.ClickException(message) from None
         click.echo(report.summary())
         return
     stop = threading.Event()

@@ -191,7 +191,8 @@ def _filename(part: EmailMessage) -> str:
 def _calendar_parts(message: EmailMessage) -> Iterator[EmailMessage]:
     for part in _walk(message):
         kind = part.get_content_type()
-        if kind in CALENDAR_TYPES or (kind == "application/octet-stream" and _filename(part).endswith(".ics")):
+        attached_ics = kind == "application/octet-stream" and _filename(part).endswith(".ics")
+        if kind in CALENDAR_TYPES or attached_ics:
             yield part
 
 

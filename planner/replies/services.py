@@ -73,7 +73,7 @@ def record_message(parsed: ParsedMessage, *, now: datetime | None = None) -> Cal
     record.outcome, record.reason = result.outcome, result.reason[:300]
     record.rsvp_id = result.rsvp.id if result.rsvp is not None else None
     db.session.flush()
-    log.info("Calendar reply %s: %s%s", parsed.key[:12], result.outcome, f" ({result.reason})" if result.reason else "")
+    log.info("Calendar reply %s: %s %s", parsed.key[:12], result.outcome, result.reason)
     return record
 
 

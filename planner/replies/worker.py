@@ -141,6 +141,7 @@ def watch(
                     mailbox.wait(stop, idle_seconds)
         except (IMAPClientError, OSError, SQLAlchemyError) as error:
             log.warning("Reading the reply mailbox failed: %r", error)
-            echo(f"Reading the reply mailbox failed: {error!r}; trying again in {retry_seconds:g} s.", err=True)
+            echo(f"Reading the reply mailbox failed: {error!r}; trying again in {retry_seconds:g} s.",
+                 err=True)
             stop.wait(retry_seconds)
     return total

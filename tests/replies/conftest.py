@@ -204,10 +204,10 @@ class ReplyMailbox:
             if not client.folder_exists(folder):
                 return []
             client.select_folder(folder, readonly=True)
-            found = client.fetch(client.search("ALL"), ["BODY.PEEK[HEADER.FIELDS (SUBJECT)]"])
-            return sorted(
-                data[b"BODY[HEADER.FIELDS (SUBJECT)]"].decode().partition(":")[2].strip() for data in found.values()
-            )
+            field = "HEADER.FIELDS (SUBJECT)"
+            found = client.fetch(client.search("ALL"), [f"BODY.PEEK[{field}]"]).values()
+            headers = [data[f"BODY[{field}]".encode()].decode() for data in found]
+            return sorted(header.partition(":")[2].strip() for header in headers)
 
 
 @pytest.fixture(scope="session")

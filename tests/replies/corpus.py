@@ -21,12 +21,12 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # What each file is; the tests rely on these facts.
 NOTES = {
-    "outlook-accepted.eml": "Outlook/Exchange: no ORGANIZER, SUMMARY 'Geaccepteerd: …', W. Europe Standard Time",
+    "outlook-accepted.eml": "Outlook/Exchange: no ORGANIZER, 'Geaccepteerd: …', W. Europe Standard Time",
     "outlook-declined-winmail.eml": "Outlook: declined, with a winmail.dat (TNEF) beside the calendar part",
     "outlook-winmail-only.eml": "Outlook in rich text: only winmail.dat, no iCalendar part",
     "outlook-counter.eml": "Outlook: propose a new time (METHOD:COUNTER) with a comment",
     "google-declined.eml": "Google Calendar: text/calendar method=REPLY and an application/ics attachment",
-    "apple-icloud-accepted.eml": "Apple Calendar via iCloud: attendee as urn:uuid with EMAIL=, inline invitation.ics",
+    "apple-icloud-accepted.eml": "Apple Calendar via iCloud: attendee as urn:uuid with EMAIL=, inline .ics",
     "thunderbird-tentative.eml": "Thunderbird (Lightning): multipart/mixed with invite.ics attachment",
     "out-of-office-exchange.eml": "Exchange out of office: 'Automatisch antwoord', Auto-Submitted",
     "vacation-x-autoreply.eml": "a vacation responder: X-Autoreply and a plain 'Re:' subject",

@@ -151,7 +151,8 @@ def test_a_reply_to_an_older_version_of_the_session_is_ignored(series):
     anna = invited(series, "Anna", s0=Answer.YES)
     old_sequence = session.sequence
     before = snapshot(session)
-    session.starts_at, session.ends_at = session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1)
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
     session.sequence += 1
     session_changed(session, before, utcnow())
     db.session.commit()
@@ -220,7 +221,8 @@ def test_a_proposed_time_is_shown_to_the_organiser_never_applied_and_dropped_whe
     proposed = (session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1))
     starts_before = session.starts_at
 
-    assert handle_message(reply_to_invite("outlook-counter.eml", anna, session, proposed=proposed))[0] == Outcome.PROPOSAL
+    counter = reply_to_invite("outlook-counter.eml", anna, session, proposed=proposed)
+    assert handle_message(counter)[0] == Outcome.PROPOSAL
 
     rsvp = rsvp_of(anna, session)
     assert (rsvp.proposed_starts_at, rsvp.proposed_ends_at) == proposed
@@ -229,7 +231,7 @@ def test_a_proposed_time_is_shown_to_the_organiser_never_applied_and_dropped_whe
     page = organiser_client.get(f"/series/{series.id}/invitations").get_data(as_text=True)
     local = proposed[0].astimezone(session.local_start.tzinfo)
     assert "Andere tijden voorgesteld vanuit een agenda" in page
-    assert f"Anna: " in page and f"{local:%H:%M}" in page and "Kan het een uur later?" in page
+    assert "Anna: " in page and f"{local:%H:%M}" in page and "Kan het een uur later?" in page
 
     before = snapshot(session)
     session.starts_at, session.ends_at = proposed

@@ -148,7 +148,8 @@ def test_watch_waits_with_idle_and_applies_a_reply_as_it_arrives(app, series, re
     def worker():
         with app.app_context():
             try:
-                watch(settings, stop, idle_seconds=30, retry_seconds=1, echo=lambda line, **kw: lines.append(line))
+                watch(settings, stop, idle_seconds=30, retry_seconds=1,
+                      echo=lambda line, **kw: lines.append(line))
             except BaseException as error:  # reported below, not lost in the thread
                 failures.append(error)
 

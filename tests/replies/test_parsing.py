@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -92,12 +94,15 @@ def test_a_bounce_with_our_own_invite_inside_is_not_taken_for_a_reply():
 
 def test_the_same_message_has_the_same_key_and_another_message_another():
     values = reply_values(SESSION, PERSON, TO, stamped=STAMPED)
-    first, again = parse_message(build("google-declined.eml", values)), parse_message(build("google-declined.eml", values))
+    first = parse_message(build("google-declined.eml", values))
+    again = parse_message(build("google-declined.eml", values))
     other = parse_message(build("google-declined.eml", {**values, "MSGID": "another"}))
     assert first.key == again.key != other.key
 
 
-@pytest.mark.parametrize("raw", [b"", b"\x00\xff\xfe garbage", b"Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR"])
+@pytest.mark.parametrize(
+    "raw", [b"", b"\x00\xff\xfe garbage", b"Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR"]
+)
 def test_garbage_never_raises(raw):
     assert parse_message(raw).kind in {"broken", "not_calendar"}
 
@@ -111,3 +116,24 @@ def test_reply_addresses_carry_the_token_and_give_it_back():
     catch_all = reply_address("{token}@antwoord.example.org", token)
     assert catch_all == f"{token}@antwoord.example.org"
     assert token_in("{token}@antwoord.example.org", [catch_all]) == token
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_parsing_is_pure_and_no_area_imports_the_replies():
+    planner = Path(__file__).resolve().parents[2] / "planner"
+    parsing = _imports(planner / "replies" / "parsing.py")
+    assert not [m for m in parsing if m.startswith(("planner", "flask", "sqlalchemy"))]
+    assert not [m for m in _imports(planner / "calendar" / "reply_address.py") if m.startswith("planner")]
+    for path in planner.rglob("*.py"):
+        if "replies" in path.parts or path == planner / "__init__.py" or path == planner / "models.py":
+            continue
+        assert not [m for m in _imports(path) if m.startswith("planner.replies")], path
