@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import icalendar
@@ -281,3 +282,27 @@ def test_the_purge_takes_the_reply_address_and_proposals_away(series):
     db.session.commit()
     db.session.expire_all()
     assert anna.reply_token is None and rsvp_of(anna, session).proposal_comment == ""
+
+
+def test_two_workers_with_the_same_message_at_once_apply_it_once(second_app, series, monkeypatch):
+    monkeypatch.setitem(second_app.config, "REPLY_MAILBOX_ADDRESS", MAILBOX)
+    session = full_session(series)
+    anna, bram = invited(series, "Anna", s0=Answer.YES), invited(series, "Bram", s0=Answer.YES)
+    reply = reply_to_invite("google-declined.eml", anna, session)
+    barrier, results = threading.Barrier(2, timeout=60), []
+
+    def worker():
+        with second_app.app_context():
+            barrier.wait()
+            results.append(handle_message(reply))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(results) == [(Outcome.APPLIED, False), (Outcome.APPLIED, True)], results
+    assert len(calendar_audit()) == 1
+    assert rsvp_of(bram, session).seat == Seat.CONFIRMED
+    assert [m.subject for m in mails_to(bram)].count(mails_to(bram)[-1].subject) == 1, "one moved-up mail"
