@@ -135,9 +135,11 @@ def _connect_areas(app: Flask) -> None:
     Every listener is listed here: the series services call them after each change to a session.
     """
     from planner.invitations.listeners import notify_session_changed
+    from planner.replies.services import forget_proposals
     from planner.series.hooks import on_session_changed
 
     on_session_changed(app, notify_session_changed)
+    on_session_changed(app, forget_proposals)
 
 
 def _register_template_filters(app: Flask) -> None:
@@ -156,10 +158,12 @@ def _register_cli(app: Flask) -> None:
     from planner.invitations.cli import reminders_cli
     from planner.mail.cli import mail_cli
     from planner.privacy.cli import privacy_cli
+    from planner.replies.cli import replies_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
+    mail_cli.add_command(replies_command)  # `mail replies`: the calendar replies area reads its mailbox
     app.cli.add_command(reminders_cli)
     app.cli.add_command(evaluations_cli)
     app.cli.add_command(audit_cli)

@@ -127,6 +127,21 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "EVALUATION_LINK_DAYS": int(os.environ.get("EVALUATION_LINK_DAYS", "30")),
         # Links in mails point here; participants open them outside the app.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Calendar replies (planner/replies): the mailbox invites name as their organiser, and
+        # how `flask mail replies` reads it over IMAP. Without an address, nothing changes.
+        "REPLY_MAILBOX_ADDRESS": os.environ.get("REPLY_MAILBOX_ADDRESS", ""),
+        "REPLY_IMAP_HOST": os.environ.get("REPLY_IMAP_HOST", ""),
+        "REPLY_IMAP_PORT": int(os.environ["REPLY_IMAP_PORT"]) if os.environ.get("REPLY_IMAP_PORT") else None,
+        "REPLY_IMAP_SSL": _bool("REPLY_IMAP_SSL", True),
+        "REPLY_IMAP_STARTTLS": _bool("REPLY_IMAP_STARTTLS", False),
+        "REPLY_IMAP_CA_FILE": os.environ.get("REPLY_IMAP_CA_FILE", ""),
+        "REPLY_IMAP_USER": os.environ.get("REPLY_IMAP_USER", ""),
+        "REPLY_IMAP_PASSWORD": os.environ.get("REPLY_IMAP_PASSWORD", ""),
+        "REPLY_IMAP_FOLDER": os.environ.get("REPLY_IMAP_FOLDER", "INBOX"),
+        "REPLY_IMAP_DONE_FOLDER": os.environ.get("REPLY_IMAP_DONE_FOLDER", "Reeks-verwerkt"),
+        "REPLY_IMAP_REFUSED_FOLDER": os.environ.get("REPLY_IMAP_REFUSED_FOLDER", "Reeks-geweigerd"),
+        "REPLY_IMAP_OTHER_FOLDER": os.environ.get("REPLY_IMAP_OTHER_FOLDER", "Reeks-overig"),
+        "REPLY_IMAP_TIMEOUT": float(os.environ.get("REPLY_IMAP_TIMEOUT", "60")),
         # Where people send questions about their data and about accessibility (shown in the statements).
         "PRIVACY_CONTACT": os.environ.get("PRIVACY_CONTACT", ""),
     }

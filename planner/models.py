@@ -16,6 +16,7 @@ from planner.invitations.models import Invitation, Rsvp
 from planner.mail.models import OutboxMessage
 from planner.people.models import Consent, Organisation, Person
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember
+from planner.replies.models import CalendarReply
 from planner.series.models import Series, Session, SessionAudience, Venue
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "AttendanceChange",
     "BreakoutDrawing",
     "BreakoutMember",
+    "CalendarReply",
     "BlockedDate",
     "FailedLogin",
     "Invitation",

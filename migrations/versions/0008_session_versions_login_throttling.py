@@ -1,6 +1,6 @@
 """Session versions, and failed logins counted per client and known device
 
-Revision ID: 0008_sessions
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-01
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_sessions'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

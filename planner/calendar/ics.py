@@ -101,6 +101,7 @@ def _event(
     organizer: Contact | None = None,
     attendee: Contact | None = None,
     partstat: str | None = None,
+    rsvp: bool = False,
     cancelled: bool | None = None,
 ) -> Event:
     cancelled = item.cancelled if cancelled is None else cancelled
@@ -124,7 +125,8 @@ def _event(
     if attendee is not None:
         event.add(
             "attendee",
-            _address(attendee, role="REQ-PARTICIPANT", partstat=partstat or PartStat.ACCEPTED, rsvp="FALSE"),
+            _address(attendee, role="REQ-PARTICIPANT", partstat=partstat or PartStat.ACCEPTED,
+                     rsvp="TRUE" if rsvp else "FALSE"),
         )
     return event
 
@@ -146,11 +148,22 @@ def _calendar(method: str | None, events: list[Event], tzids: Iterable[str], nam
     return calendar.to_ical()
 
 
-def itip_request(item: CalendarEvent, *, organizer: Contact, attendee: Contact, partstat: str, stamp: datetime) -> bytes:
-    """METHOD:REQUEST for one attendee: a new entry, or an update that replaces it (same UID)."""
+def itip_request(
+    item: CalendarEvent,
+    *,
+    organizer: Contact,
+    attendee: Contact,
+    partstat: str,
+    stamp: datetime,
+    rsvp: bool = False,
+) -> bytes:
+    """METHOD:REQUEST for one attendee: a new entry, or an update that replaces it (same UID).
+
+    ``rsvp`` asks the calendar to send its reply (Accept / Decline) to the organiser.
+    """
     return _calendar(
         Method.REQUEST,
-        [_event(item, stamp=stamp, organizer=organizer, attendee=attendee, partstat=partstat)],
+        [_event(item, stamp=stamp, organizer=organizer, attendee=attendee, partstat=partstat, rsvp=rsvp)],
         [item.tzid],
     )
 

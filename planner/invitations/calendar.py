@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
+from planner.calendar.reply_address import new_reply_token, reply_address
 from planner.extensions import db
 from planner.invitations.mails import change_lines, personal_link, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
@@ -61,8 +62,15 @@ def calendar_event(session: Session, invitation: Invitation | None = None) -> Ca
     )
 
 
-def organizer() -> Contact:
+def organizer(invitation: Invitation | None = None) -> Contact:
+    """The sender; with REPLY_MAILBOX_ADDRESS set, an address of that mailbox for this invitation,
+    so that the reply a calendar sends to its organiser finds its way back (planner.replies)."""
     name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    mailbox = current_app.config.get("REPLY_MAILBOX_ADDRESS")
+    if mailbox and invitation is not None:
+        if invitation.reply_token is None:
+            invitation.reply_token = new_reply_token()
+        address = reply_address(mailbox, invitation.reply_token)
     return Contact(name or "Reeks", address)
 
 
@@ -79,10 +87,11 @@ def queue_request(
         return
     body = itip_request(
         calendar_event(rsvp.session, invitation),
-        organizer=organizer(),
+        organizer=organizer(invitation),
         attendee=_attendee(invitation),
         partstat=partstat(rsvp),
         stamp=now,
+        rsvp=bool(current_app.config.get("REPLY_MAILBOX_ADDRESS")),  # replies are read back
     )
     queue_about(invitation, template, [rsvp.session], calendar=(Method.REQUEST, body),
                 extra={"changes": change_lines(changes, invitation.person.language)})
@@ -93,7 +102,7 @@ def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") 
     invitation = rsvp.invitation
     if not invitation.person.can_be_mailed:
         return
-    body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(),
+    body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(invitation),
                        attendee=_attendee(invitation), stamp=now)
     queue_about(invitation, template, [rsvp.session], calendar=(Method.CANCEL, body),
                 extra={"reason": rsvp.session.cancel_reason})

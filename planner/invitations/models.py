@@ -28,6 +28,12 @@ class Seat(enum.StrEnum):
     WAITING = "waiting"
 
 
+class AnsweredVia(enum.StrEnum):
+    """Where an answer came from when not from the personal page or an organiser."""
+
+    CALENDAR = "calendar"
+
+
 class Invitation(db.Model):
     """One person invited to one series; the token is their personal link (no account)."""
 
@@ -39,6 +45,8 @@ class Invitation(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     # None once the link is withdrawn for good (after the retention period).
     token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The local part of the ORGANIZER address in its calendar invites (planner.replies reads them).
+    reply_token: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -88,6 +96,14 @@ class Rsvp(db.Model):
             name="position_only_when_waiting",
         ),
         CheckConstraint("answer = 'pending' OR answered_at IS NOT NULL", name="answered_at_set"),
+        CheckConstraint(
+            "answered_via IS NULL OR " + one_of("answered_via", AnsweredVia), name="answered_via_known"
+        ),
+        CheckConstraint(
+            "(proposed_starts_at IS NULL AND proposed_ends_at IS NULL AND proposed_at IS NULL)"
+            " OR (proposed_ends_at > proposed_starts_at AND proposed_at IS NOT NULL)",
+            name="proposal_complete",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +113,13 @@ class Rsvp(db.Model):
     seat: Mapped[str | None] = mapped_column(String(10))
     waitlist_position: Mapped[int | None] = mapped_column()
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 'calendar' when the answer came as a reply from the person's own calendar program.
+    answered_via: Mapped[str | None] = mapped_column(String(10))
+    # Another time the person proposed from their calendar (iTIP COUNTER); never applied.
+    proposed_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposed_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposal_comment: Mapped[str] = mapped_column(String(500), default="")
 
     invitation: Mapped[Invitation] = relationship(back_populates="rsvps")
     session: Mapped[Session] = relationship()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
 from planner.invitations.mails import MailState, mail_states
 from planner.people.models import Person, people_matching
 from planner.series.models import Series, Session
@@ -25,6 +26,8 @@ class SessionLists:
     maybe: list[Invitation] = field(default_factory=list)
     pending: list[Invitation] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    answered_in_calendar: dict[int, datetime] = field(default_factory=dict)  # invitation id → when
+    proposals: list[Rsvp] = field(default_factory=list)  # other times proposed from a calendar
 
     @property
     def has_free_seats_and_waiters(self) -> bool:
@@ -86,6 +89,10 @@ def invitations_overview(series: Series) -> Overview:
             target = lists.get(rsvp.session_id)
             if target is None:
                 continue
+            if rsvp.answered_via == AnsweredVia.CALENDAR:
+                target.answered_in_calendar[invitation.id] = rsvp.answered_at
+            if rsvp.proposed_at is not None:
+                target.proposals.append(rsvp)
             if rsvp.seat == Seat.CONFIRMED:
                 target.confirmed.append(invitation)
             elif rsvp.seat == Seat.WAITING:

@@ -272,11 +272,19 @@ def _check_can_answer(invitation: Invitation, session: Session, now: datetime) -
         raise InvitationError("session_started", title=session.title)
 
 
-def answer(invitation: Invitation, session: Session, answer: str, *, now: datetime | None = None) -> Rsvp:
+def answer(
+    invitation: Invitation,
+    session: Session,
+    answer: str,
+    *,
+    now: datetime | None = None,
+    via: str | None = None,
+) -> Rsvp:
     """Record yes / no / maybe; a yes takes a seat or a place on the waiting list.
 
     Changeable until the session starts. Giving up a confirmed seat moves the first
-    person on the waiting list up, who gets a mail.
+    person on the waiting list up, who gets a mail. ``via`` says where the answer came
+    from when not from the personal page (``AnsweredVia``).
     """
     now = now or utcnow()
     if answer not in (Answer.YES, Answer.NO, Answer.MAYBE):
@@ -286,7 +294,7 @@ def answer(invitation: Invitation, session: Session, answer: str, *, now: dateti
     lock_session(session)
     db.session.refresh(rsvp)  # someone may have moved it up while we waited for the lock
     was_in, was_partstat = in_calendar(rsvp), partstat(rsvp)
-    rsvp.answered_at = now
+    rsvp.answered_at, rsvp.answered_via = now, via
     if answer == Answer.YES:
         if rsvp.seat is None:
             _take_seat(rsvp, session)
@@ -401,6 +409,7 @@ def move_to_session(
     was_in, was_partstat = in_calendar(old), partstat(old)
     gave_up = old.seat == Seat.CONFIRMED
     old.answer, old.seat, old.waitlist_position, old.answered_at = Answer.NO, None, None, now
+    old.answered_via = None
     db.session.flush()
     after_answer(old, was_in, was_partstat, now)
     rsvp = place_by_hand(invitation, to_session, actor=actor, now=now)

@@ -22,7 +22,7 @@ from planner.audit.models import AuditAction
 from planner.audit.services import record_event
 from planner.evaluations.models import EvaluationAnswer, EvaluationRequest, EvaluationResponse, Moderation
 from planner.extensions import db
-from planner.invitations.models import Answer, CalendarFeed, Invitation
+from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp
 from planner.invitations.services import SQLITE_BUSY_TIMEOUT_MS, answer as give_answer
 from planner.mail.models import OutboxMessage
 from planner.people.models import Consent, Person
@@ -134,8 +134,13 @@ def _scrub(report: PurgeReport, invitations, requests, named_responses):
     _run(report, "invitation", Invitation, and_(invitations, or_(
         Invitation.token.is_not(None), Invitation.learning_question != "", Invitation.needs_other != "",
         Invitation.needs_access, Invitation.needs_interpreter, Invitation.needs_childcare,
+        Invitation.reply_token.is_not(None),
     )), {"token": None, "learning_question": "", "needs_other": "", "needs_access": False,
-         "needs_interpreter": False, "needs_childcare": False})
+         "needs_interpreter": False, "needs_childcare": False, "reply_token": None})
+    # Times proposed from a calendar, with the person's own comment.
+    _run(report, "rsvp", Rsvp, and_(Rsvp.invitation_id.in_(select(Invitation.id).where(invitations)),
+                                     Rsvp.proposed_at.is_not(None)),
+         {"proposed_starts_at": None, "proposed_ends_at": None, "proposed_at": None, "proposal_comment": ""})
     _run(report, "evaluation_request", EvaluationRequest,
          and_(requests, EvaluationRequest.token.is_not(None)), {"token": None})
     responses = select(EvaluationResponse.id).where(named_responses, EvaluationResponse.anonymous.is_(False))
