@@ -100,6 +100,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # A revision may turn foreign keys off for a batch copy (0008); the app's
+            # connections always enforce them (planner.extensions), this one too.
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
