@@ -92,14 +92,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # On SQLite a batch migration copies a table and drops the old one. With foreign keys
+            # enforced, that drop deletes (ON DELETE CASCADE) or refuses the rows that refer to it:
+            # an upgrade would lose answers and reminders. So they are off while migrating (the
+            # pragma only works outside a transaction, hence before it), checked afterwards, and
+            # on again for the connection's next user, as the app's connections always are.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            if connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
+                raise RuntimeError("SQLite's foreign keys could not be turned off for the migrations")
+            connection.commit()  # end the transaction SQLAlchemy began, so the migrations' own one commits
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuntimeError("a migration left a reference to a row that does not exist")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

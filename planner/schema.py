@@ -1,10 +1,87 @@
-"""Helpers for writing invariants into the schema."""
+"""Helpers for writing invariants into the schema: columns that hold one value of an enum."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
+from functools import partial
+from typing import Any, TypeVar
+
+from flask_babel import LazyString
+from sqlalchemy import Column, Enum, event
+from sqlalchemy.orm import Mapper, MappedColumn, mapped_column
+from wtforms.fields.choices import SelectChoice
+
+E = TypeVar("E", bound=enum.StrEnum)
 
 
-def one_of(column: str, values: Iterable) -> str:
-    """SQL for a check constraint: ``column`` holds one of ``values`` (strings or StrEnum members)."""
+class LabelledEnum(enum.StrEnum):
+    """Values kept in the database, each with the words shown for it.
+
+    A member is written ``RESIDENT = "resident", _l("Resident")``: the value is stored, the label
+    is what pages, mails and downloads show (``member.label``) and what forms offer (``choices()``).
+    """
+
+    label: LazyString
+
+    def __new__(cls, value: str, label: LazyString):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[SelectChoice]:
+        """The members for a WTForms SelectField or RadioField, in their order, with their labels."""
+        return [SelectChoice(member.value, member.label) for member in cls]
+
+
+def _values(enum_class: type[enum.StrEnum]) -> list[str]:
+    return [member.value for member in enum_class]
+
+
+def enum_column(enum_class: type[E], *, length: int, name: str, **kwargs: Any) -> MappedColumn[Any]:
+    """A column that holds a member of ``enum_class``, stored as its value in a VARCHAR(length).
+
+    The database checks the value with a CHECK constraint named ``ck_<table>_<name>`` (the naming
+    convention of ``planner.extensions``); an unknown value is already refused at flush
+    (StatementError), and a value read back is the member itself.
+    """
+    return mapped_column(
+        Enum(
+            enum_class,
+            native_enum=False,
+            create_constraint=True,
+            validate_strings=True,
+            values_callable=_values,
+            length=length,
+            name=name,
+        ),
+        **kwargs,
+    )
+
+
+def _member_of(enum_class: type[enum.StrEnum], target, value, oldvalue, initiator):
+    """The member for a value as it is set; an unknown value is kept, for the flush to refuse."""
+    if value is None or isinstance(value, enum_class):
+        return value
+    try:
+        return enum_class(value)
+    except ValueError:
+        return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _enum_attributes_hold_members(mapper: Mapper, class_: type) -> None:
+    """``person.role = "resident"`` leaves the member in the attribute, not the string, so its
+    ``label`` is there before the object has been flushed and read back."""
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if isinstance(column, Column) and isinstance(column.type, Enum) and column.type.enum_class:
+            member_of = partial(_member_of, column.type.enum_class)
+            event.listen(prop.class_attribute, "set", member_of, retval=True)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """SQL for a check constraint: ``column`` holds one of ``values`` (for keys that are no enum)."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"

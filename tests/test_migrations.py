@@ -1,5 +1,7 @@
 """The migrations build exactly the schema the models describe, on this database."""
 
+from datetime import date
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -8,23 +10,37 @@ from alembic.migration import MigrationContext
 
 from planner import create_app
 from planner.extensions import db as _db
+from planner.programmes.models import BlockedDate, Programme
 
 
 @pytest.fixture
-def scratch_url(app, tmp_path):
-    """An empty database beside the test database: a file, or a schema on PostgreSQL."""
+def scratch(app, tmp_path):
+    """Empty databases beside the test database, by name: files, or schemas on PostgreSQL."""
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
-        return
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA migration_check"))
-    yield url.update_query_dict({"options": "-csearch_path=migration_check"}).render_as_string(hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA migration_check CASCADE"))
-    engine.dispose()
+    engine = None if url.get_backend_name() == "sqlite" else sa.create_engine(url)
+    made = []
+
+    def make(name: str) -> str:
+        if engine is None:
+            return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+            connection.execute(sa.text(f"CREATE SCHEMA {name}"))
+        made.append(name)
+        in_schema = url.update_query_dict({"options": f"-csearch_path={name}"})
+        return in_schema.render_as_string(hide_password=False)
+
+    yield make
+    if engine is not None:
+        with engine.begin() as connection:
+            for name in made:
+                connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture
+def scratch_url(scratch):
+    return scratch("migration_check")
 
 
 def pending_differences(engine):
@@ -42,4 +58,79 @@ def test_models_and_migrations_agree_and_downgrade_cleanly(scratch_url):
         assert sa.inspect(_db.engine).get_table_names() == ["alembic_version"]
         flask_migrate.upgrade()
         assert pending_differences(_db.engine) == []
+        _db.engine.dispose()
+
+
+def check_constraints(url: str, build) -> dict[tuple[str, str], str]:
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        build()
+        inspector = sa.inspect(_db.engine)
+        checks = {
+            (table, check["name"]): " ".join(check["sqltext"].split())
+            for table in inspector.get_table_names()
+            for check in inspector.get_check_constraints(table)
+        }
+        _db.engine.dispose()
+    return checks
+
+
+def test_the_migrations_write_the_check_constraints_the_models_declare(scratch):
+    # Alembic compares no CHECK constraints, and the schema's rules rest on them (the values an enum
+    # column may hold among them): each one the models declare is there, by its name, saying the same.
+    migrated = check_constraints(scratch("checks_migrated"), flask_migrate.upgrade)
+    declared = check_constraints(scratch("checks_declared"), _db.create_all)
+    assert len(declared) > 40, "the models declare their CHECK constraints"
+    differences = {
+        key: {"migrations": migrated.get(key), "models": declared.get(key)}
+        for key in migrated.keys() | declared.keys()
+        if migrated.get(key) != declared.get(key)
+    }
+    assert differences == {}
+
+
+def test_after_migrating_deleting_a_row_still_deletes_what_hangs_on_it(scratch):
+    # 0008 turns SQLite's foreign keys off for its table copies; the connection it used goes back to
+    # the pool and must enforce them again, as every other connection does.
+    url = scratch("cascade_check")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="0007")
+        flask_migrate.upgrade()
+        programme = Programme(name="Armoede", slug="armoede")
+        programme.blocked_dates.append(BlockedDate(day=date(2027, 4, 27), reason="Koningsdag"))
+        _db.session.add(programme)
+        _db.session.commit()
+        _db.session.execute(sa.delete(Programme))
+        _db.session.commit()
+        left = _db.session.scalar(sa.select(sa.func.count(BlockedDate.id)))
+        assert left == 0, "the blocked dates went with their learning studio"
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _row_counts(tables) -> dict[str, int]:
+    with _db.engine.connect() as connection:
+        return {name: connection.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar() for name in tables}
+
+
+def test_upgrading_a_database_in_use_keeps_every_row(scratch):
+    # On SQLite a batch migration copies a table and drops the old one; were foreign keys enforced
+    # meanwhile, that drop would take the rows referring to it along (ON DELETE CASCADE): an upgrade
+    # would lose answers, reminders, attendance. The demo's data goes down to 0007 and up again.
+    url = scratch("upgrade_with_data")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        _db.session.remove()  # let the migrations have the database to themselves
+        flask_migrate.downgrade(revision="0007")
+        kept = sa.inspect(_db.engine).get_table_names()
+        before = _row_counts(name for name in kept if name != "alembic_version")
+        flask_migrate.upgrade()
+        after = _row_counts(before)
+        assert before["attendance"] > 0 and before["rsvp"] > 0, "the demo filled the database"
+        assert {name: n for name, n in after.items() if n != before[name]} == {}, "no table lost rows"
+        _db.session.remove()
         _db.engine.dispose()

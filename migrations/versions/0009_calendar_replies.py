@@ -47,7 +47,7 @@ def upgrade():
         batch_op.add_column(sa.Column('proposed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('proposal_comment', sa.String(length=500), nullable=False, server_default=''))
         batch_op.create_check_constraint(
-            op.f('ck_rsvp_answered_via_known'), "answered_via IS NULL OR answered_via IN ('calendar')"
+            op.f('ck_rsvp_answered_via_known'), "answered_via IN ('calendar')"
         )
         batch_op.create_check_constraint(
             op.f('ck_rsvp_proposal_complete'),

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, select
 from planner.attendance.models import Attendance, Presence
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
-from planner.people.models import Organisation, Person
+from planner.people.models import Organisation, Person, PersonRole
 from planner.series.models import Series, Session
 
 
@@ -22,7 +22,7 @@ class SessionFigures:
     present: int
     said_yes: int
     yes_but_absent: int
-    by_role: list[tuple[str, int]]
+    by_role: list[tuple[PersonRole, int]]
     by_organisation: list[tuple[str, int]]
     by_municipality: list[tuple[str, int]]
 
@@ -100,7 +100,7 @@ def figure_rows(figures: list[SessionFigures], attended: list[tuple[int, int]], 
         rows.append([labels["yes_but_absent"], when, "", f.yes_but_absent])
         for key, breakdown in (("role", f.by_role), ("organisation", f.by_organisation), ("municipality", f.by_municipality)):
             for value, count in breakdown:
-                rows.append([labels[key], when, labels.get(f"role:{value}", value) if key == "role" else value, count])
+                rows.append([labels[key], when, str(value.label) if key == "role" else value, count])
     for sessions, people in attended:
         rows.append([labels["came_to"], "", sessions, people])
     return rows

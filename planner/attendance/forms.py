@@ -9,7 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.people.details import PersonDetails
-from planner.people.forms import role_choices, text_attributes
+from planner.people.forms import text_attributes
+from planner.people.models import PersonRole
 
 
 class WalkInForm(FlaskForm):
@@ -36,7 +37,7 @@ class WalkInForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = role_choices()
+        self.role.choices = PersonRole.choices()
 
     def details(self) -> PersonDetails:
         return PersonDetails(

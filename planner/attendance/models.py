@@ -5,20 +5,21 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.people.models import Person
-from planner.schema import one_of
+from planner.schema import LabelledEnum, enum_column
 from planner.series.models import Session
 from planner.timekeeping import UTCDateTime, utcnow
 
 
-class Presence(enum.StrEnum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    EXCUSED = "excused"
+class Presence(LabelledEnum):
+    PRESENT = "present", _l("Present")
+    ABSENT = "absent", _l("Absent")
+    EXCUSED = "excused", _l("Excused")
 
 
 class Via(enum.StrEnum):
@@ -32,17 +33,13 @@ class Attendance(db.Model):
     """One person's presence at one session; at most one row each, so two devices never double it."""
 
     __tablename__ = "attendance"
-    __table_args__ = (
-        UniqueConstraint("session_id", "person_id"),
-        CheckConstraint(one_of("status", Presence), name="status_known"),
-        CheckConstraint(one_of("via", Via), name="via_known"),
-    )
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10))
-    via: Mapped[str] = mapped_column(String(10))
+    status: Mapped[Presence] = enum_column(Presence, length=10, name="status_known")
+    via: Mapped[Via] = enum_column(Via, length=10, name="via_known")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -54,17 +51,13 @@ class AttendanceChange(db.Model):
     """History: every mark, correction and undo, with who made it (none: the participant) and when."""
 
     __tablename__ = "attendance_change"
-    __table_args__ = (
-        CheckConstraint("status IS NULL OR " + one_of("status", Presence), name="status_known"),
-        CheckConstraint(one_of("via", Via), name="via_known"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     # None: the mark was taken away (undo).
-    status: Mapped[str | None] = mapped_column(String(10))
-    via: Mapped[str] = mapped_column(String(10))
+    status: Mapped[Presence | None] = enum_column(Presence, length=10, name="status_known")
+    via: Mapped[Via] = enum_column(Via, length=10, name="via_known")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -28,11 +28,11 @@ from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
+from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.links import external_url
 from planner.messages import describe
 from planner.people.forms import show_error
-from planner.people.models import ROLE_LABELS
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
 from planner.link_privacy import keep_link_private
@@ -83,6 +83,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
     html = render_template(
         "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
         present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
+        Answer=Answer, Presence=Presence,
     )
     # After rendering: the commit expires what the page has loaded.
     audit(AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", [r.person.id for r in rows]))
@@ -244,18 +245,15 @@ def figures(series_id: int):
     return render_template(
         "attendance/figures.html", series=series, figures=per_session, attended=attended,
         session_count=len(per_session), may_organise=can_organise(current_user, series.programme),
-        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
     )
 
 
 def _labels() -> dict:
-    labels = {
+    return {
         "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
         "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
         "came_to": _("people who came to this many sessions"),
     }
-    labels.update({f"role:{role.value}": str(label) for role, label in ROLE_LABELS.items()})
-    return labels
 
 
 def _table(series):

@@ -34,9 +34,9 @@ class AttendanceError(DomainError):
 @dataclass
 class ListRow:
     person: Person
-    answer: str | None  # None: not invited (a walk-in)
-    seat: str | None
-    status: str | None  # None: not marked
+    answer: Answer | None  # None: not invited (a walk-in)
+    seat: Seat | None
+    status: Presence | None  # None: not marked
 
     @property
     def said_yes(self) -> bool:
@@ -57,7 +57,7 @@ class ListRow:
         elif self.answer is None:
             rank = 1
         else:
-            rank = {Answer.YES: 2, Answer.MAYBE: 3, Answer.PENDING: 4, Answer.NO: 5}[Answer(self.answer)]
+            rank = {Answer.YES: 2, Answer.MAYBE: 3, Answer.PENDING: 4, Answer.NO: 5}[self.answer]
         return (rank, self.person.name.casefold(), self.person.id)
 
 

@@ -10,14 +10,6 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from planner.audit.models import AuditAction
 
-ACTION_LABELS = {
-    AuditAction.VIEW: _l("Viewed"),
-    AuditAction.EXPORT: _l("Exported"),
-    AuditAction.CHANGE: _l("Changed"),
-    AuditAction.DELETE: _l("Deleted"),
-}
-
-
 class TrailFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search: it changes nothing
@@ -31,9 +23,7 @@ class TrailFilterForm(FlaskForm):
 
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [SelectChoice("", _l("All actions"))] + [
-            SelectChoice(str(action), label) for action, label in ACTION_LABELS.items()
-        ]
+        self.action.choices = [SelectChoice("", _l("All actions")), *AuditAction.choices()]
         self.object_type.choices = [SelectChoice("", _l("All kinds"))] + [
             SelectChoice(kind, kind) for kind in object_types
         ]

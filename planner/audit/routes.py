@@ -7,7 +7,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
-from planner.audit.forms import ACTION_LABELS, TrailFilterForm
+from planner.audit.forms import TrailFilterForm
 from planner.audit.models import AuditAction
 from planner.audit.trail import TrailFilter, object_types, trail
 from planner.audit.web import audit
@@ -40,7 +40,7 @@ def index():
     form, chosen = _filter_form()
     page = paginate(trail(chosen), request.args.get("page", 1, type=int), per_page=50)
     return render_template(
-        "audit/index.html", form=form, page=page, action_labels={str(a): l for a, l in ACTION_LABELS.items()},
+        "audit/index.html", form=form, page=page,
         export_args={k: v for k, v in request.args.items() if k != "page"},
     ), 400 if form.errors else 200
 

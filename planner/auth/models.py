@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
@@ -11,6 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
 from planner.timekeeping import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from planner.people.models import Organisation
+    from planner.programmes.models import ProgrammeMember
 
 
 class StaffUser(UserMixin, db.Model):
@@ -29,9 +34,9 @@ class StaffUser(UserMixin, db.Model):
     # Part of every login's session: raising it ends every session of this account at once.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    organisation = relationship("Organisation")
-    memberships = relationship(
-        "ProgrammeMember", back_populates="user", cascade="all, delete-orphan"
+    organisation: Mapped[Organisation | None] = relationship()
+    memberships: Mapped[list[ProgrammeMember]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     @property

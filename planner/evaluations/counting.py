@@ -26,7 +26,7 @@ from planner.evaluations.models import (
     SessionEvaluation,
 )
 from planner.extensions import db
-from planner.people.models import ROLE_LABELS, PersonRole
+from planner.people.models import PersonRole
 
 ANONYMOUS = "anonymous"  # the "role" of an anonymous response: it has none
 UNKNOWN = "unknown"  # a named response whose role is not known (e.g. after the retention period)
@@ -38,7 +38,7 @@ def role_label(role: str):
         return _l("No role (anonymous answers)")
     if role == UNKNOWN:
         return _l("Role not known")
-    return ROLE_LABELS.get(PersonRole(role), role) if role in PersonRole._value2member_map_ else role
+    return PersonRole(role).label if role in PersonRole._value2member_map_ else role
 
 
 # --- The questions, lined up by key across the forms (and versions) used.

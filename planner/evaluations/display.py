@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from planner.evaluations.answering import field_name
 from planner.evaluations.kinds import Choice, QuestionKindSpec, kind_of
-from planner.evaluations.models import CONDITION_LABELS, Condition, EvaluationForm, EvaluationQuestion
+from planner.evaluations.models import EvaluationForm, EvaluationQuestion
 
 
 @dataclass
@@ -40,6 +40,6 @@ def questions_view(form: EvaluationForm, language: str) -> list[QuestionView]:
         views.append(QuestionView(
             question=question, spec=spec, number=number, name=field_name(question),
             text=question.text(language), hint=question.hint(language), choices=spec.choices(question, language),
-            condition=str(CONDITION_LABELS[Condition(question.condition)]) if question.condition else "",
+            condition=str(question.condition.label) if question.condition else "",
         ))
     return views

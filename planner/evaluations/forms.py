@@ -9,13 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner.evaluations.kinds import KINDS
-from planner.evaluations.models import CONDITION_LABELS, FormPurpose, Moment
-
-PURPOSE_LABELS = {
-    FormPurpose.SESSION: _l("After each session"),
-    FormPurpose.END_OF_SERIES: _l("End of the series (before / now)"),
-    FormPurpose.RESIDENTS: _l("Residents and young people (smileys)"),
-}
+from planner.evaluations.models import Condition, FormPurpose, Moment
 
 
 class FormDetailsForm(FlaskForm):
@@ -23,7 +17,7 @@ class FormDetailsForm(FlaskForm):
     title_en = StringField(_l("Title (English, optional)"), validators=[Optional(), Length(max=160)])
     intro_nl = TextAreaField(_l("Introduction (Dutch, optional)"), validators=[Optional(), Length(max=1000)])
     intro_en = TextAreaField(_l("Introduction (English, optional)"), validators=[Optional(), Length(max=1000)])
-    purpose = SelectField(_l("What is the form for?"), choices=[SelectChoice(k.value, v) for k, v in PURPOSE_LABELS.items()])
+    purpose = SelectField(_l("What is the form for?"), choices=FormPurpose.choices())
     anonymous = BooleanField(
         _l("Anonymous"), description=_l("Answers are stored without name, role or time. Nobody can trace them back.")
     )
@@ -49,7 +43,7 @@ class QuestionForm(FlaskForm):
     )
     condition = SelectField(
         _l("Condition of social quality"),
-        choices=[SelectChoice("", _l("None"))] + [SelectChoice(k.value, v) for k, v in CONDITION_LABELS.items()],
+        choices=[SelectChoice("", _l("None")), *Condition.choices()],
     )
     required = BooleanField(_l("An answer is required"))
     pair_key = StringField(
@@ -59,8 +53,7 @@ class QuestionForm(FlaskForm):
     )
     moment = SelectField(
         _l("Moment"),
-        choices=[SelectChoice("", _l("Not part of a pair")), SelectChoice(Moment.BEFORE.value, _l("Before")),
-                 SelectChoice(Moment.NOW.value, _l("Now"))],
+        choices=[SelectChoice("", _l("Not part of a pair")), *Moment.choices()],
     )
 
 

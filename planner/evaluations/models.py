@@ -26,8 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.people.models import PersonRole
-from planner.schema import one_of
+from planner.people.models import Person, PersonRole
+from planner.schema import LabelledEnum, enum_column
 from planner.series.models import Session
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -42,38 +42,26 @@ class QuestionKind(enum.StrEnum):
     OPEN = "open"
 
 
-class Condition(enum.StrEnum):
+class Condition(LabelledEnum):
     """The four conditions of social quality a question may be tagged with."""
 
-    SECURITY = "socio_economic_security"
-    INCLUSION = "social_inclusion"
-    COHESION = "social_cohesion"
-    EMPOWERMENT = "social_empowerment"
-
-    @property
-    def label(self):
-        return CONDITION_LABELS[self]
+    SECURITY = "socio_economic_security", _l("Socio-economic security")
+    INCLUSION = "social_inclusion", _l("Social inclusion")
+    COHESION = "social_cohesion", _l("Social cohesion")
+    EMPOWERMENT = "social_empowerment", _l("Social empowerment")
 
 
-CONDITION_LABELS = {
-    Condition.SECURITY: _l("Socio-economic security"),
-    Condition.INCLUSION: _l("Social inclusion"),
-    Condition.COHESION: _l("Social cohesion"),
-    Condition.EMPOWERMENT: _l("Social empowerment"),
-}
+class FormPurpose(LabelledEnum):
+    SESSION = "session", _l("After each session")
+    END_OF_SERIES = "end_of_series", _l("End of the series (before / now)")
+    RESIDENTS = "residents", _l("Residents and young people (smileys)")
 
 
-class FormPurpose(enum.StrEnum):
-    SESSION = "session"  # short form after each session
-    END_OF_SERIES = "end_of_series"  # before / now pairs
-    RESIDENTS = "residents"  # three smileys, anonymous
-
-
-class Moment(enum.StrEnum):
+class Moment(LabelledEnum):
     """Half of a before / now pair."""
 
-    BEFORE = "before"
-    NOW = "now"
+    BEFORE = "before", _l("Before")
+    NOW = "now", _l("Now")
 
 
 class Channel(enum.StrEnum):
@@ -82,10 +70,10 @@ class Channel(enum.StrEnum):
     PAPER = "paper"  # typed in by an organiser from a paper form
 
 
-class Moderation(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    HIDDEN = "hidden"
+class Moderation(LabelledEnum):
+    PENDING = "pending", _l("To moderate")
+    APPROVED = "approved", _l("Approved")
+    HIDDEN = "hidden", _l("Hidden")
 
 
 class EvaluationForm(db.Model):
@@ -95,7 +83,6 @@ class EvaluationForm(db.Model):
     __table_args__ = (
         UniqueConstraint("lineage", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
-        CheckConstraint(one_of("purpose", FormPurpose), name="purpose_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +94,9 @@ class EvaluationForm(db.Model):
     )
     # Set for the forms that ship with Reeks (e.g. "session"), so they are loaded once.
     builtin_key: Mapped[str | None] = mapped_column(String(40))
-    purpose: Mapped[str] = mapped_column(String(20), default=FormPurpose.SESSION)
+    purpose: Mapped[FormPurpose] = enum_column(
+        FormPurpose, length=20, name="purpose_known", default=FormPurpose.SESSION
+    )
     title_nl: Mapped[str] = mapped_column(String(160))
     title_en: Mapped[str] = mapped_column(String(160), default="")
     intro_nl: Mapped[str] = mapped_column(Text, default="")
@@ -137,9 +126,6 @@ class EvaluationQuestion(db.Model):
     __table_args__ = (
         UniqueConstraint("form_id", "key"),
         UniqueConstraint("form_id", "position"),
-        CheckConstraint(one_of("kind", QuestionKind), name="kind_known"),
-        CheckConstraint("condition IS NULL OR " + one_of("condition", Condition), name="condition_known"),
-        CheckConstraint("moment IS NULL OR " + one_of("moment", Moment), name="moment_known"),
         CheckConstraint("(moment IS NULL) = (pair_key IS NULL)", name="moment_with_pair"),
     )
 
@@ -148,16 +134,16 @@ class EvaluationQuestion(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     # Stable across the versions of a form: summaries line questions up by it.
     key: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[QuestionKind] = enum_column(QuestionKind, length=20, name="kind_known")
     text_nl: Mapped[str] = mapped_column(String(500))
     text_en: Mapped[str] = mapped_column(String(500), default="")
     hint_nl: Mapped[str] = mapped_column(String(300), default="")
     hint_en: Mapped[str] = mapped_column(String(300), default="")
-    condition: Mapped[str | None] = mapped_column(String(30))
+    condition: Mapped[Condition | None] = enum_column(Condition, length=30, name="condition_known")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     # Before / now pairs share a pair_key; each half says which moment it asks about.
     pair_key: Mapped[str | None] = mapped_column(String(40))
-    moment: Mapped[str | None] = mapped_column(String(10))
+    moment: Mapped[Moment | None] = enum_column(Moment, length=10, name="moment_known")
 
     form: Mapped[EvaluationForm] = relationship(back_populates="questions")
     options: Mapped[list[EvaluationOption]] = relationship(
@@ -230,7 +216,7 @@ class EvaluationRequest(db.Model):
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
 
     session: Mapped[Session] = relationship()
-    person = relationship("Person")
+    person: Mapped[Person] = relationship()
 
     @property
     def mail_reference(self) -> str:
@@ -246,8 +232,6 @@ class EvaluationResponse(db.Model):
 
     __tablename__ = "evaluation_response"
     __table_args__ = (
-        CheckConstraint(one_of("channel", Channel), name="channel_known"),
-        CheckConstraint("role IS NULL OR " + one_of("role", PersonRole), name="role_known"),
         CheckConstraint(
             "NOT anonymous OR (person_id IS NULL AND role IS NULL AND submitted_at IS NULL)",
             name="anonymous_is_unlinked",
@@ -261,8 +245,8 @@ class EvaluationResponse(db.Model):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     # Only for named forms; None after the retention period (the role stays for the figures).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
-    role: Mapped[str | None] = mapped_column(String(30))
-    channel: Mapped[str] = mapped_column(String(10), default=Channel.MAIL)
+    role: Mapped[PersonRole | None] = enum_column(PersonRole, length=30, name="role_known")
+    channel: Mapped[Channel] = enum_column(Channel, length=10, name="channel_known", default=Channel.MAIL)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Paper answers typed in: by whom (never shown for anonymous forms).
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
@@ -279,7 +263,6 @@ class EvaluationAnswer(db.Model):
 
     __tablename__ = "evaluation_answer"
     __table_args__ = (
-        CheckConstraint(one_of("moderation", Moderation), name="moderation_known"),
         CheckConstraint(
             "(value IS NOT NULL) OR (option_id IS NOT NULL) OR (text IS NOT NULL) OR not_applicable",
             name="has_content",
@@ -302,7 +285,9 @@ class EvaluationAnswer(db.Model):
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text)
     # Open answers: shown to trekkers only once approved; a redaction replaces the text shown.
-    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.PENDING)
+    moderation: Mapped[Moderation] = enum_column(
+        Moderation, length=10, name="moderation_known", default=Moderation.PENDING
+    )
     redacted_text: Mapped[str | None] = mapped_column(Text)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -133,19 +133,19 @@ def star_quote(series_id: int, answer_id: int):
     return redirect(f"{back}#answer-{answer_id}", 303)
 
 
-MODERATION_FILTERS = ("pending", "approved", "hidden", "all")
+MODERATION_FILTERS = (*Moderation, "all")
 
 
 @bp.route("/series/<int:series_id>/evaluation/moderation")
 @login_required
 def moderation_page(series_id: int):
     series = series_or_404(series_id, can_organise)
-    return _moderation(series, request.args.get("show", "pending"))
+    return _moderation(series, request.args.get("show", Moderation.PENDING))
 
 
 def _moderation(series: Series, shown: str, status: int = 200):
     if shown not in MODERATION_FILTERS:
-        shown = "pending"
+        shown = Moderation.PENDING
     answers = db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
     named = sum(1 for a in answers if not a.response.anonymous)
     page = render_template(
@@ -166,7 +166,7 @@ def moderate_answer(series_id: int, answer_id: int):
     answer = answer_in_series(series, answer_id)
     if answer is None:
         abort(404)
-    shown = request.form.get("show", "pending")
+    shown = request.form.get("show", Moderation.PENDING)
     try:
         moderate(answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text"))
     except DomainError as error:
@@ -179,7 +179,7 @@ def moderate_answer(series_id: int, answer_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("evaluation_reports.moderation_page", series_id=series.id,
-                            show=shown if shown in MODERATION_FILTERS else "pending"), 303)
+                            show=shown if shown in MODERATION_FILTERS else Moderation.PENDING), 303)
 
 
 # --- Downloads and the printable report.

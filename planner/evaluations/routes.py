@@ -16,7 +16,7 @@ from planner.errors import DomainError
 from planner.evaluations.answering import mark_paper_request_answered, posted_values, read_answers, save_response
 from planner.evaluations.catalogue import ensure_builtin_forms
 from planner.evaluations.display import questions_view
-from planner.evaluations.forms import PURPOSE_LABELS, DelayForm, FormDetailsForm, QuestionForm
+from planner.evaluations.forms import DelayForm, FormDetailsForm, QuestionForm
 from planner.evaluations.models import Channel, EvaluationForm
 from planner.evaluations.questions import (
     QuestionSpec,
@@ -77,7 +77,7 @@ def _forms_page(programme, details_form, status=200):
     ).all()
     return render_template(
         "evaluations/forms.html", programme=programme, forms=forms, details_form=details_form,
-        may_organise=can_organise(current_user, programme), purposes=PURPOSE_LABELS,
+        may_organise=can_organise(current_user, programme),
     ), status
 
 
@@ -130,7 +130,7 @@ def _form_page(programme, form, details_form, status=200):
     return render_template(
         "evaluations/form.html", programme=programme, form=form, details_form=details_form,
         editable=editable, frozen=is_frozen(form), responses=response_count(form),
-        purposes=PURPOSE_LABELS, views=questions_view(form, _language()),
+        views=questions_view(form, _language()),
     ), status
 
 

@@ -9,12 +9,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from planner.forms import MultiCheckboxField
-from planner.people.models import ROLE_LABELS
+from planner.invitations.models import Answer
+from planner.people.models import PersonRole
 
+# The answers as the participant gives them: to "Will you come?", in their own words.
 ANSWER_CHOICES = [
-    SelectChoice("yes", _l("Yes, I will come")),
-    SelectChoice("no", _l("No, I cannot come")),
-    SelectChoice("maybe", _l("I do not know yet")),
+    SelectChoice(Answer.YES, _l("Yes, I will come")),
+    SelectChoice(Answer.NO, _l("No, I cannot come")),
+    SelectChoice(Answer.MAYBE, _l("I do not know yet")),
 ]
 
 
@@ -49,7 +51,7 @@ def participant_form(rsvps, *, ask_learning_question: bool, **kwargs) -> NeedsFo
         field = RadioField(
             _l("Will you come on %(day)s?", day=day),
             choices=ANSWER_CHOICES,
-            default=None if rsvp.answer == "pending" else rsvp.answer,
+            default=None if rsvp.answer == Answer.PENDING else rsvp.answer,
             validate_choice=False,  # the service refuses unknown answers with a clear message
         )
         setattr(ParticipantForm, answer_field_name(rsvp.session), field)
@@ -57,10 +59,6 @@ def participant_form(rsvps, *, ask_learning_question: bool, **kwargs) -> NeedsFo
     if not ask_learning_question:
         del form.learning_question
     return form
-
-
-def _role_choices():
-    return [SelectChoice("", _l("No role"))] + [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class InviteForm(FlaskForm):
@@ -83,7 +81,7 @@ class InviteForm(FlaskForm):
         self.organisation.choices = [SelectChoice(0, _l("No organisation"))] + [
             SelectChoice(o.id, str(o)) for o in organisations
         ]
-        self.role.choices = _role_choices()
+        self.role.choices = [SelectChoice("", _l("No role")), *PersonRole.choices()]
         self.sessions.choices = [SelectChoice(value, label) for value, label in sessions]
 
 

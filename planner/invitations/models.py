@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.people.models import Person
-from planner.schema import one_of
+from planner.schema import LabelledEnum, enum_column
 from planner.series.models import Series, Session
 from planner.timekeeping import UTCDateTime, utcnow
 
 
-
-class Answer(enum.StrEnum):
-    PENDING = "pending"
-    YES = "yes"
-    NO = "no"
-    MAYBE = "maybe"
-
-
-class Seat(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
+class Answer(LabelledEnum):
+    PENDING = "pending", _l("No answer yet")
+    YES = "yes", _l("Yes")
+    NO = "no", _l("No")
+    MAYBE = "maybe", _l("Maybe")
 
 
-class AnsweredVia(enum.StrEnum):
+class Seat(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Place confirmed")
+    WAITING = "waiting", _l("On the waiting list")
+
+
+class AnsweredVia(LabelledEnum):
     """Where an answer came from when not from the personal page or an organiser."""
 
-    CALENDAR = "calendar"
+    CALENDAR = "calendar", _l("In the calendar")
 
 
 class Invitation(db.Model):
@@ -86,8 +85,6 @@ class Rsvp(db.Model):
     __table_args__ = (
         UniqueConstraint("invitation_id", "session_id"),
         UniqueConstraint("session_id", "waitlist_position"),
-        CheckConstraint(one_of("answer", Answer), name="answer_known"),
-        CheckConstraint("seat IS NULL OR " + one_of("seat", Seat), name="seat_known"),
         CheckConstraint("seat IS NULL OR answer = 'yes'", name="seat_only_for_yes"),
         CheckConstraint(
             "(seat = 'waiting' AND waitlist_position IS NOT NULL AND waitlist_position >= 1)"
@@ -96,9 +93,6 @@ class Rsvp(db.Model):
             name="position_only_when_waiting",
         ),
         CheckConstraint("answer = 'pending' OR answered_at IS NOT NULL", name="answered_at_set"),
-        CheckConstraint(
-            "answered_via IS NULL OR " + one_of("answered_via", AnsweredVia), name="answered_via_known"
-        ),
         CheckConstraint(
             "(proposed_starts_at IS NULL AND proposed_ends_at IS NULL AND proposed_at IS NULL)"
             " OR (proposed_ends_at > proposed_starts_at AND proposed_at IS NOT NULL)",
@@ -109,12 +103,12 @@ class Rsvp(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
-    answer: Mapped[str] = mapped_column(String(10), default=Answer.PENDING)
-    seat: Mapped[str | None] = mapped_column(String(10))
+    answer: Mapped[Answer] = enum_column(Answer, length=10, name="answer_known", default=Answer.PENDING)
+    seat: Mapped[Seat | None] = enum_column(Seat, length=10, name="seat_known")
     waitlist_position: Mapped[int | None] = mapped_column()
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 'calendar' when the answer came as a reply from the person's own calendar program.
-    answered_via: Mapped[str | None] = mapped_column(String(10))
+    answered_via: Mapped[AnsweredVia | None] = enum_column(AnsweredVia, length=10, name="answered_via_known")
     # Another time the person proposed from their calendar (iTIP COUNTER); never applied.
     proposed_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     proposed_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
@@ -33,8 +33,8 @@ class SessionLists:
     def has_free_seats_and_waiters(self) -> bool:
         """True after the capacity was raised while people were waiting."""
         capacity = self.session.capacity
-        confirmed = self.counts.get("confirmed", 0)
-        return bool(self.counts.get("waiting")) and (capacity is None or confirmed < capacity)
+        confirmed = self.counts.get(Seat.CONFIRMED, 0)
+        return bool(self.counts.get(Seat.WAITING)) and (capacity is None or confirmed < capacity)
 
 
 @dataclass
@@ -56,7 +56,8 @@ class Overview:
 
 def _answer_counts(series: Series) -> dict[int, dict[str, int]]:
     """session id → {"confirmed", "waiting", "no", "maybe", "pending"} counted in the database."""
-    bucket = func.coalesce(Rsvp.seat, Rsvp.answer)
+    # Text, not a Seat: a row without a seat counts under its answer.
+    bucket = func.coalesce(Rsvp.seat, Rsvp.answer, type_=String)
     rows = db.session.execute(
         select(Rsvp.session_id, bucket, func.count(Rsvp.id))
         .join(Invitation, Invitation.id == Rsvp.invitation_id)

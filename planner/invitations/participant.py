@@ -13,7 +13,7 @@ from planner.auth.forms import LanguageForm
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
-from planner.invitations.models import Invitation, Rsvp, invitation_with_token
+from planner.invitations.models import Answer, Invitation, Rsvp, Seat, invitation_with_token
 from planner.invitations.mails import feed_url, webcal_url
 from planner.invitations.services import active_feed, answer, link_expired, save_needs, waiting_places
 from planner.messages import describe
@@ -87,6 +87,7 @@ def personal_page(token: str):
         form=form,
         language_action=url_for("participant.language", token=token),
         calendar_feed=_feed_links(invitation),
+        Answer=Answer, Seat=Seat,
     ), status
 
 

@@ -25,7 +25,7 @@ from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp, S
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person, PersonRole
 from planner.people.services import PeopleError, get_or_create_by_email, normalise_email
-from planner.series.models import Series, Session
+from planner.series.models import Series, Session, SessionStatus
 from planner.timekeeping import utcnow
 
 TOKEN_BYTES = 24  # 192 random bits
@@ -201,7 +201,7 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
             Person.can_be_mailed,
             Invitation.rsvps.any(
                 (Rsvp.answer == Answer.PENDING)
-                & Rsvp.session.has((Session.starts_at > now) & (Session.status != "cancelled"))
+                & Rsvp.session.has((Session.starts_at > now) & (Session.status != SessionStatus.CANCELLED))
             ),
         )
         .options(

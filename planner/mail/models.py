@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
+from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
 
@@ -22,9 +23,6 @@ class MailStatus(enum.StrEnum):
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('queued', 'sending', 'sent', 'failed')", name="status_known"
-        ),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
@@ -42,7 +40,9 @@ class OutboxMessage(db.Model):
     calendar_method: Mapped[str] = mapped_column(String(10), default="")
     calendar_body: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(80), default="", index=True)
-    status: Mapped[str] = mapped_column(String(20), default=MailStatus.QUEUED, index=True)
+    status: Mapped[MailStatus] = enum_column(
+        MailStatus, length=20, name="status_known", default=MailStatus.QUEUED, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,9 +14,10 @@ from functools import partial
 from email_validator import EmailNotValidError, validate_email
 
 from planner.people.errors import PeopleError
-from planner.people.models import LANGUAGES, MAX_LENGTHS, Organisation, PersonRole
+from planner.people.models import MAX_LENGTHS, Language, Organisation, PersonRole
 
-ROLES = frozenset(str(role) for role in PersonRole)
+ROLES = frozenset(PersonRole)
+LANGUAGES = frozenset(Language)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PersonDetails:
     phone: str = ""
     organisation: Organisation | str | None = None
     municipality: str = ""
-    language: str = "nl"
+    language: str = Language.DUTCH
     under_16: bool = False
     guardian_consent_on: date | None = None
     guardian_consent_by: str = ""
@@ -69,19 +70,19 @@ def _name(value: str) -> str:
     return name
 
 
-def _role(value: str) -> str:
+def _role(value: str) -> PersonRole:
     role = (value or "").strip()
     if not role:
         raise PeopleError("role_required", field="role")
     if role not in ROLES:
         raise PeopleError("unknown_role", field="role", role=role)
-    return str(role)
+    return PersonRole(role)
 
 
-def _language(value: str) -> str:
+def _language(value: str) -> Language:
     if value not in LANGUAGES:
         raise PeopleError("unknown_language", field="language", language=value)
-    return value
+    return Language(value)
 
 
 def _organisation(value: Organisation | str | None) -> Organisation | str | None:

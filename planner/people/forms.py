@@ -14,11 +14,7 @@ from planner.errors import DomainError
 from planner.messages import describe
 from planner.people.details import PersonDetails
 from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from planner.people.models import CONSENT_LABELS, FIELD_LABELS, LANGUAGE_LABELS, MAX_LENGTHS, ROLE_LABELS
-
-
-def role_choices() -> list[SelectChoice]:
-    return [SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()]
+from planner.people.models import FIELD_LABELS, MAX_LENGTHS, ConsentPurpose, Language, PersonRole
 
 
 def text_attributes(field: str, *, required: bool = False) -> dict:
@@ -51,7 +47,7 @@ class PersonForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=False, render_kw={"required": True})
     organisation_id = SelectField(_l("Organisation"), coerce=int, default=0)
     municipality = StringField(_l("Municipality"), render_kw=text_attributes("municipality"))
-    language = RadioField(_l("Language"), default="nl", validate_choice=False)
+    language = RadioField(_l("Language"), default=Language.DUTCH, validate_choice=False)
     under_16 = BooleanField(_l("Under 16"))
     guardian_consent_on = DateField(
         _l("Date of consent"),
@@ -67,8 +63,8 @@ class PersonForm(FlaskForm):
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = list(organisations)
-        self.role.choices = role_choices()
-        self.language.choices = [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
+        self.role.choices = PersonRole.choices()
+        self.language.choices = Language.choices()
         self.organisation_id.choices = [SelectChoice(0, _l("No organisation"))] + [
             SelectChoice(o.id, str(o)) for o in self.organisations
         ]
@@ -96,12 +92,12 @@ def consent_field_name(purpose) -> str:
     return f"consent_{purpose}"
 
 
-for _purpose, _label in CONSENT_LABELS.items():
+for _purpose in ConsentPurpose:
     setattr(
         PersonForm,
         consent_field_name(_purpose),
         RadioField(
-            _label,
+            _purpose.label,
             choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No")), SelectChoice("", _l("Not asked"))],
             default="",
         ),
@@ -161,7 +157,8 @@ class ImportReviewForm(FlaskForm):
         ]
         for name in FIELDS:
             getattr(self, f"column_{name}").choices = choices
-        self.default_role.choices = [SelectChoice("", _l("None: such a row is not imported"))] + role_choices()
+        no_role = SelectChoice("", _l("None: such a row is not imported"))
+        self.default_role.choices = [no_role, *PersonRole.choices()]
 
     def mapping(self) -> dict[str, int | None]:
         return {

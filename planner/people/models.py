@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -25,39 +24,27 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
 
 from planner.extensions import db
-from planner.schema import one_of
+from planner.schema import LabelledEnum, enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
 
-class PersonRole(enum.StrEnum):
-    RESIDENT = "resident"
-    VOLUNTEER = "volunteer"
-    PROFESSIONAL = "professional"
-    EXPERT = "expert"
-    STUDENT = "student"
-    LECTURER = "lecturer"
-    RESEARCHER = "researcher"
-    POLICY_OFFICER = "policy_officer"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+class PersonRole(LabelledEnum):
+    RESIDENT = "resident", _l("Resident")
+    VOLUNTEER = "volunteer", _l("Volunteer")
+    PROFESSIONAL = "professional", _l("Professional")
+    EXPERT = "expert", _l("Expert by experience")
+    STUDENT = "student", _l("Student")
+    LECTURER = "lecturer", _l("Lecturer")
+    RESEARCHER = "researcher", _l("Researcher")
+    POLICY_OFFICER = "policy_officer", _l("Policy officer")
 
 
-ROLE_LABELS = {
-    PersonRole.RESIDENT: _l("Resident"),
-    PersonRole.VOLUNTEER: _l("Volunteer"),
-    PersonRole.PROFESSIONAL: _l("Professional"),
-    PersonRole.EXPERT: _l("Expert by experience"),
-    PersonRole.STUDENT: _l("Student"),
-    PersonRole.LECTURER: _l("Lecturer"),
-    PersonRole.RESEARCHER: _l("Researcher"),
-    PersonRole.POLICY_OFFICER: _l("Policy officer"),
-}
+class Language(LabelledEnum):
+    """The language a person gets their pages and mails in."""
 
-LANGUAGES = ("nl", "en")
+    DUTCH = "nl", _l("Dutch")
+    ENGLISH = "en", _l("English")
 
-LANGUAGE_LABELS = {"nl": _l("Dutch"), "en": _l("English")}
 
 # The longest text each field holds (the column sizes below).
 MAX_LENGTHS = {"name": 120, "phone": 40, "municipality": 80, "organisation": 160, "guardian_consent_by": 120}
@@ -98,8 +85,6 @@ class Person(db.Model):
     __tablename__ = "person"
     __table_args__ = (
         CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
-        CheckConstraint(one_of("role", PersonRole), name="role_known"),
-        CheckConstraint(one_of("language", LANGUAGES), name="language_known"),
         CheckConstraint(
             "NOT under_16 OR anonymised_at IS NOT NULL"
             " OR (guardian_consent_on IS NOT NULL AND guardian_consent_by <> '')",
@@ -112,12 +97,14 @@ class Person(db.Model):
     # Unique where present; stored lower-case so the same address cannot appear twice.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
-    role: Mapped[str] = mapped_column(String(30))
+    role: Mapped[PersonRole] = enum_column(PersonRole, length=30, name="role_known")
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     municipality: Mapped[str] = mapped_column(String(80), default="")
-    language: Mapped[str] = mapped_column(String(5), default="nl")
+    language: Mapped[Language] = enum_column(
+        Language, length=5, name="language_known", default=Language.DUTCH
+    )
     under_16: Mapped[bool] = mapped_column(default=False)
     guardian_consent_on: Mapped[date | None] = mapped_column(Date)
     guardian_consent_by: Mapped[str] = mapped_column(String(120), default="")
@@ -131,10 +118,6 @@ class Person(db.Model):
     consents: Mapped[list[Consent]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Consent.purpose"
     )
-
-    @property
-    def role_label(self):
-        return PersonRole(self.role).label
 
     # May we write to this person? One rule for every mail (invitations, reminders, calendar
     # mails, evaluations) and every query that picks recipients, in Python and in SQL:
@@ -177,37 +160,22 @@ class Person(db.Model):
         return f"<Person {self.id} {self.name!r}>"
 
 
-class ConsentPurpose(enum.StrEnum):
-    PARTICIPATION = "participation"
-    PHOTOS = "photos"
-    CONTACT_SHARED = "contact_shared"  # contact details shared with the group
-    RESEARCH = "research"  # being contacted for follow-up research
-
-    @property
-    def label(self):
-        return CONSENT_LABELS[self]
-
-
-CONSENT_LABELS = {
-    ConsentPurpose.PARTICIPATION: _l("Taking part"),
-    ConsentPurpose.PHOTOS: _l("Being photographed"),
-    ConsentPurpose.CONTACT_SHARED: _l("Contact details shared with the group"),
-    ConsentPurpose.RESEARCH: _l("Being contacted for follow-up research"),
-}
+class ConsentPurpose(LabelledEnum):
+    PARTICIPATION = "participation", _l("Taking part")
+    PHOTOS = "photos", _l("Being photographed")
+    CONTACT_SHARED = "contact_shared", _l("Contact details shared with the group")
+    RESEARCH = "research", _l("Being contacted for follow-up research")
 
 
 class Consent(db.Model):
     """A person's yes or no for one purpose, and when and by whom it was recorded."""
 
     __tablename__ = "consent"
-    __table_args__ = (
-        UniqueConstraint("person_id", "purpose"),
-        CheckConstraint(one_of("purpose", ConsentPurpose), name="purpose_known"),
-    )
+    __table_args__ = (UniqueConstraint("person_id", "purpose"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[ConsentPurpose] = enum_column(ConsentPurpose, length=20, name="purpose_known")
     given: Mapped[bool] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None: the person said so themselves, on their own page.

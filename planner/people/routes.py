@@ -28,8 +28,8 @@ from planner.people.forms import (
 from planner.people.import_files import MAX_IMPORT_BYTES, pack_table, propose_mapping, read_table, unpack_table
 from planner.people.importing import check_rows, import_people
 from planner.people.models import (
-    LANGUAGE_LABELS,
     ConsentPurpose,
+    Language,
     Organisation,
     Person,
     PersonRole,
@@ -261,6 +261,6 @@ def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
         checks=[(c, [describe(p) for p in c.problems]) for c in checks] if checks is not None else None,
         good=sum(1 for c in checks if c.ok) if checks else 0,
         bad=sum(1 for c in checks if not c.ok) if checks else 0,
-        role_labels={str(role): role.label for role in PersonRole},
-        language_labels=LANGUAGE_LABELS,
+        role_labels={role.value: role.label for role in PersonRole},
+        language_labels={language.value: language.label for language in Language},
     ), status

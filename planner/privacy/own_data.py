@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from planner.attendance.models import Attendance, Presence
+from planner.attendance.models import Attendance
 from planner.evaluations.kinds import kind_of
 from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from planner.extensions import db
@@ -20,7 +19,7 @@ from planner.invitations.models import Invitation, Rsvp
 from planner.links import external_url
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
-from planner.people.models import ConsentPurpose, Person, PersonRole
+from planner.people.models import Person
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -54,7 +53,7 @@ def collect_own_data(person: Person) -> dict:
             "name": person.name,
             "email": person.email or "",
             "phone": person.phone,
-            "role": str(PersonRole(person.role).label),
+            "role": str(person.role.label),
             "organisation": str(person.organisation) if person.organisation else "",
             "municipality": person.municipality,
             "language": person.language,
@@ -66,7 +65,7 @@ def collect_own_data(person: Person) -> dict:
             "deletion_requested_at": person.deletion_requested_at,
         },
         "consents": [
-            {"purpose": str(ConsentPurpose(c.purpose).label), "given": c.given, "recorded_at": c.recorded_at}
+            {"purpose": str(c.purpose.label), "given": c.given, "recorded_at": c.recorded_at}
             for c in person.consents
         ],
         "invitations": [_invitation(invitation) for invitation in invitations],
@@ -75,7 +74,7 @@ def collect_own_data(person: Person) -> dict:
                 "series": row.session.series.title,
                 "session": row.session.title,
                 "starts_at": row.session.starts_at,
-                "status": _presence_label(row.status),
+                "status": str(row.status.label),
             }
             for row in attendance
         ],
@@ -100,9 +99,9 @@ def _invitation(invitation: Invitation) -> dict:
             {
                 "session": rsvp.session.title,
                 "starts_at": rsvp.session.starts_at,
-                "answer": _answer_label(rsvp.answer),
+                "answer": str(rsvp.answer.label),
                 "answered_at": rsvp.answered_at,
-                "seat": _seat_label(rsvp.seat),
+                "seat": str(rsvp.seat.label) if rsvp.seat else "",
             }
             for rsvp in rsvps
         ],
@@ -124,20 +123,6 @@ def _response(response: EvaluationResponse, language: str) -> dict:
         "submitted_at": response.submitted_at,
         "answers": list(by_question.values()),
     }
-
-
-def _answer_label(value: str) -> str:
-    return {"pending": _("No answer yet"), "yes": _("Yes"), "no": _("No"), "maybe": _("Maybe")}.get(value, value)
-
-
-def _seat_label(value: str | None) -> str:
-    return {"confirmed": _("Place confirmed"), "waiting": _("On the waiting list")}.get(value or "", "")
-
-
-def _presence_label(value: str) -> str:
-    return {
-        Presence.PRESENT: _("Present"), Presence.ABSENT: _("Absent"), Presence.EXCUSED: _("Excused"),
-    }.get(value, value)
 
 
 def as_json_ready(value):

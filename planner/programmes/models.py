@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from planner.auth.models import StaffUser
 
 
 class ProgrammeRole(enum.StrEnum):
@@ -38,10 +43,18 @@ class Programme(db.Model):
         back_populates="programme", cascade="all, delete-orphan", order_by="BlockedDate.day"
     )
 
-    def members_with(self, role: ProgrammeRole) -> list:
+    def members_with(self, role: ProgrammeRole) -> list[StaffUser]:
         return sorted(
             (m.user for m in self.members if m.role == role), key=lambda user: user.name.lower()
         )
+
+    @property
+    def organisers(self) -> list[StaffUser]:
+        return self.members_with(ProgrammeRole.ORGANISER)
+
+    @property
+    def trekkers(self) -> list[StaffUser]:
+        return self.members_with(ProgrammeRole.TREKKER)
 
     def blocked(self) -> dict[date, str]:
         return {b.day: b.reason for b in self.blocked_dates}
@@ -54,18 +67,15 @@ class ProgrammeMember(db.Model):
     """A staff user's role on one programme; a person may be organiser and trekker."""
 
     __tablename__ = "programme_member"
-    __table_args__ = (
-        UniqueConstraint("programme_id", "user_id", "role"),
-        CheckConstraint("role IN ('organiser', 'trekker')", name="role_known"),
-    )
+    __table_args__ = (UniqueConstraint("programme_id", "user_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[ProgrammeRole] = enum_column(ProgrammeRole, length=20, name="role_known")
 
     programme: Mapped[Programme] = relationship(back_populates="members")
-    user = relationship("StaffUser", back_populates="memberships")
+    user: Mapped[StaffUser] = relationship(back_populates="memberships")
 
 
 class BlockedDate(db.Model):

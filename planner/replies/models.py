@@ -11,11 +11,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
-from planner.schema import one_of
+from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
 
@@ -31,13 +31,12 @@ class Outcome(enum.StrEnum):
 
 class CalendarReply(db.Model):
     __tablename__ = "calendar_reply"
-    __table_args__ = (CheckConstraint(one_of("outcome", Outcome), name="outcome_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # SHA-256 of the Message-ID (or, without one, of the whole message), hex.
     message_key: Mapped[str] = mapped_column(String(64), unique=True)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    outcome: Mapped[str] = mapped_column(String(12))
+    outcome: Mapped[Outcome] = enum_column(Outcome, length=12, name="outcome_known")
     reason: Mapped[str] = mapped_column(String(300), default="")
     method: Mapped[str] = mapped_column(String(20), default="")
     partstat: Mapped[str] = mapped_column(String(20), default="")

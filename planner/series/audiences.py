@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Audience(enum.StrEnum):
-    RESIDENTS = "residents"
-    VOLUNTEERS = "volunteers"
-    PROFESSIONALS = "professionals"
-    EXPERTS = "experts"
-    STUDENTS = "students"
-    RESEARCHERS = "researchers"
-    PARTNERS = "partners"
-    POLICYMAKERS = "policymakers"
-
-    @property
-    def label(self):
-        return AUDIENCE_LABELS[self]
+from planner.schema import LabelledEnum
 
 
-AUDIENCE_LABELS = {
-    Audience.RESIDENTS: _l("Residents"),
-    Audience.VOLUNTEERS: _l("Volunteers"),
-    Audience.PROFESSIONALS: _l("Professionals"),
-    Audience.EXPERTS: _l("Experts by experience"),
-    Audience.STUDENTS: _l("Students"),
-    Audience.RESEARCHERS: _l("Lecturers and researchers"),
-    Audience.PARTNERS: _l("Partner organisations"),
-    Audience.POLICYMAKERS: _l("Municipal policymakers"),
-}
+class Audience(LabelledEnum):
+    RESIDENTS = "residents", _l("Residents")
+    VOLUNTEERS = "volunteers", _l("Volunteers")
+    PROFESSIONALS = "professionals", _l("Professionals")
+    EXPERTS = "experts", _l("Experts by experience")
+    STUDENTS = "students", _l("Students")
+    RESEARCHERS = "researchers", _l("Lecturers and researchers")
+    PARTNERS = "partners", _l("Partner organisations")
+    POLICYMAKERS = "policymakers", _l("Municipal policymakers")

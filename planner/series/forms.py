@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from planner.forms import MultiCheckboxField
-from planner.series.audiences import AUDIENCE_LABELS
+from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.series.scheduling import RhythmKind
 
@@ -155,9 +155,7 @@ class SessionForm(FlaskForm):
         description=_l("Maximum number of participants. Leave empty for no limit."),
         validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Capacity must be at least 1."))],
     )
-    audiences = MultiCheckboxField(
-        _l("For whom"), choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()]
-    )
+    audiences = MultiCheckboxField(_l("For whom"), choices=Audience.choices())
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=250)])
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)])
 

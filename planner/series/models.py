@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.schema import one_of
+from planner.schema import LabelledEnum, enum_column, one_of
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.series.retention import purge_due_at
 from planner.timekeeping import UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from planner.auth.models import StaffUser
+    from planner.programmes.models import Programme
 
 
-class SeriesStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
+class SeriesStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
 
 
-class SessionStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
+class SessionStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class Venue(db.Model):
@@ -50,7 +55,6 @@ class Series(db.Model):
     __tablename__ = "series"
     __table_args__ = (
         CheckConstraint(one_of("template_key", TEMPLATES), name="template_known"),
-        CheckConstraint(one_of("status", SeriesStatus), name="status_known"),
         CheckConstraint("reminder_days >= 0", name="reminder_days_not_negative"),
         CheckConstraint(
             "evaluation_delay_hours >= 0 AND evaluation_delay_hours <= 336", name="evaluation_delay_in_range"
@@ -65,7 +69,9 @@ class Series(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
-    status: Mapped[str] = mapped_column(String(20), default=SeriesStatus.DRAFT)
+    status: Mapped[SeriesStatus] = enum_column(
+        SeriesStatus, length=20, name="status_known", default=SeriesStatus.DRAFT
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -76,9 +82,9 @@ class Series(db.Model):
     # Set when the retention period passed and its personal data was anonymised.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    programme = relationship("Programme")
+    programme: Mapped[Programme] = relationship()
     venue: Mapped[Venue | None] = relationship()
-    created_by = relationship("StaffUser")
+    created_by: Mapped[StaffUser | None] = relationship()
     sessions: Mapped[list[Session]] = relationship(
         back_populates="series",
         cascade="all, delete-orphan",
@@ -113,7 +119,6 @@ class Session(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
-        CheckConstraint(one_of("status", SessionStatus), name="status_known"),
         CheckConstraint(
             "status = 'cancelled' OR cancel_reason = ''", name="reason_only_when_cancelled"
         ),
@@ -130,7 +135,9 @@ class Session(db.Model):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
     online_url: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.SCHEDULED)
+    status: Mapped[SessionStatus] = enum_column(
+        SessionStatus, length=20, name="status_known", default=SessionStatus.SCHEDULED
+    )
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
     # A calendar entry is identified by uid forever; sequence counts its revisions (RFC 5545).
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=lambda: f"{uuid.uuid4()}@reeks")
@@ -147,14 +154,14 @@ class Session(db.Model):
     @property
     def audiences(self) -> list[Audience]:
         order = list(Audience)
-        return sorted((Audience(row.audience) for row in self.audience_rows), key=order.index)
+        return sorted((row.audience for row in self.audience_rows), key=order.index)
 
     @audiences.setter
     def audiences(self, values) -> None:
         wanted = {Audience(v) for v in values}
         self.audience_rows = [r for r in self.audience_rows if r.audience in wanted] + [
             SessionAudience(audience=a)
-            for a in sorted(wanted - {Audience(r.audience) for r in self.audience_rows})
+            for a in sorted(wanted - {r.audience for r in self.audience_rows})
         ]
 
     @property
@@ -183,12 +190,11 @@ class Session(db.Model):
 
 class SessionAudience(db.Model):
     __tablename__ = "session_audience"
-    __table_args__ = (CheckConstraint(one_of("audience", Audience), name="audience_known"),)
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
     )
-    audience: Mapped[str] = mapped_column(String(30), primary_key=True)
+    audience: Mapped[Audience] = enum_column(Audience, length=30, name="audience_known", primary_key=True)
 
 
 def series_of_programme(programme):
