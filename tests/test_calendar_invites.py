@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from planner.invitations.models import Answer
@@ -96,16 +97,26 @@ def test_revoking_an_invitation_cancels_its_calendar_entries(db, programme, orga
     assert methods == ["REQUEST", "REQUEST", "CANCEL", "CANCEL"]
 
 
+def tuesdays_around_the_spring_clock_change() -> tuple[date, date]:
+    """Next year's first Tuesday of March (winter time) and the Tuesday after the clocks go forward."""
+    year = factories.today_in_amsterdam().year + 1
+    first_of_march = date(year, 3, 1)
+    winter = first_of_march + timedelta(days=(1 - first_of_march.weekday()) % 7)
+    last_sunday = max(date(year, 3, day) for day in range(25, 32) if date(year, 3, day).weekday() == 6)
+    return winter, last_sunday + timedelta(days=2)
+
+
 def test_a_session_moved_twice_then_cancelled_keeps_its_uid_and_raises_its_sequence(db, programme, organiser):
     # One session in winter, moved into summer time: both DST seasons in one entry's life.
-    series = factories.make_series(programme, organiser, first_day=date(2027, 3, 2))
+    winter, summer = tuesdays_around_the_spring_clock_change()
+    series = factories.make_series(programme, organiser, first_day=winter)
     invitation = factories.make_invitation(series, name="Anna", email="anna@example.org")
     factories.make_invitation(series, name="Bram", email="bram@example.org")  # no answer: no mail
     session = series.sessions[0]
     answer(invitation, session, Answer.MAYBE)
     db.session.commit()
 
-    change(session, day=date(2027, 3, 30))  # summer time now
+    change(session, day=summer)  # summer time now
     change(session, online_url="https://meet.example.org/gendt")
     cancel(session)
 
@@ -116,14 +127,14 @@ def test_a_session_moved_twice_then_cancelled_keeps_its_uid_and_raises_its_seque
     assert {e["uid"] for e in events} == {session.uid}
     assert [e["sequence"] for e in events] == [0, 1, 2, 3]
     assert [e["status"] for e in events] == ["CONFIRMED"] * 3 + ["CANCELLED"]
-    assert events[0]["start"] == datetime(2027, 3, 2, 18, 30, tzinfo=timezone.utc)  # 19:30 CET
-    assert events[1]["start"] == datetime(2027, 3, 30, 17, 30, tzinfo=timezone.utc)  # 19:30 CEST
+    assert events[0]["start"] == datetime.combine(winter, time(18, 30), tzinfo=timezone.utc)  # 19:30 CET
+    assert events[1]["start"] == datetime.combine(summer, time(17, 30), tzinfo=timezone.utc)  # 19:30 CEST
     assert all(e["attendees"] == [("mailto:anna@example.org", "TENTATIVE")] for e in events[:3])
     assert events[0]["stamp"] <= events[1]["stamp"] <= events[2]["stamp"] <= events[3]["stamp"]
     moved = mails[1].body_text
     assert "→" in moved
-    assert "2 maart 2027" in moved
-    assert "30 maart 2027" in moved
+    assert format_date(winter, "d MMMM y", locale="nl") in moved
+    assert format_date(summer, "d MMMM y", locale="nl") in moved
     assert "https://meet.example.org/gendt" in mails[2].body_text
     assert "→" in mails[2].body_text
     assert "De zaal is niet beschikbaar" in mails[3].body_text
