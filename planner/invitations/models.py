@@ -101,14 +101,6 @@ class Rsvp(db.Model):
     invitation: Mapped[Invitation] = relationship(back_populates="rsvps")
     session: Mapped[Session] = relationship()
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.seat == Seat.CONFIRMED
-
-    @property
-    def is_waiting(self) -> bool:
-        return self.seat == Seat.WAITING
-
     def __repr__(self) -> str:
         return f"<Rsvp {self.invitation_id}/{self.session_id} {self.answer} {self.seat}>"
 
@@ -140,7 +132,3 @@ class SentReminder(db.Model):
 
 def invitation_with_token(token: str):
     return select(Invitation).where(Invitation.token == token)
-
-
-def invitations_of_series(series: Series):
-    return select(Invitation).where(Invitation.series_id == series.id)

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -189,7 +189,3 @@ class SessionAudience(db.Model):
         ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
     )
     audience: Mapped[str] = mapped_column(String(30), primary_key=True)
-
-
-def series_of_programme(programme):
-    return select(Series).where(Series.programme_id == programme.id).order_by(Series.created_at.desc())
