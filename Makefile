@@ -1,11 +1,12 @@
 # Everything a newcomer needs: `make run` for the app with demo data, `make test` for the suite.
+# `make lint` runs ruff and mypy.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := planner
 
-.PHONY: run test install translations extract-messages db demo clean
+.PHONY: run test lint install translations extract-messages db demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,14 @@ run: demo
 
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# All three run, so one report shows every finding; the target fails if any of them did.
+lint: install
+	@status=0; \
+	$(BIN)/ruff check planner tests scripts || status=1; \
+	$(BIN)/ruff format --check planner tests scripts || status=1; \
+	$(BIN)/mypy planner || status=1; \
+	exit $$status
 
 # Refresh both catalogues after changing user-facing text, then translate the new entries.
 extract-messages: install
