@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from itertools import count
 
@@ -60,12 +60,10 @@ def is_quiet(first: date, weeks: int) -> bool:
     return len(offsets) == 1 and not any(day in holidays for day in days[::7])
 
 
-def next_year_when(condition: Callable[[int], bool]) -> int:
-    """The first year after this one that ``condition`` holds for: fixed dates that stay ahead."""
-    year = today_in_amsterdam().year + 1
-    while not condition(year):
-        year += 1
-    return year
+def next_kings_day() -> date:
+    """Koningsdag next year (27 April, the 26th when the 27th is a Sunday): ahead, within reach."""
+    day = date(today_in_amsterdam().year + 1, 4, 27)
+    return day - timedelta(days=1) if day.weekday() == 6 else day
 
 
 def future_tuesday(weeks: int = 4, *, quiet_weeks: int = 8) -> date:

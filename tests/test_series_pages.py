@@ -3,13 +3,18 @@
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from planner.series.models import Series, Session
-from tests.factories import future_tuesday, make_series, next_year_when
+from planner.series.scheduling import dutch_holidays
+from tests.factories import future_tuesday, make_series, next_kings_day, today_in_amsterdam
 
-TUESDAY, SATURDAY = 1, 5
-
+TUESDAY, WEDNESDAY = 1, 2
 LOGGED_IN_AS_ORGANISER = pytest.mark.usefixtures("organiser_client")
+
+
+def dutch_day(day: date) -> str:
+    return format_date(day, "EEEE d MMMM y", locale="nl")
 
 
 def series_form(**overrides):
@@ -41,26 +46,32 @@ def test_template_prefills_the_form(organiser_client):
 
 
 def test_preview_shows_dates_and_why_one_moved(organiser_client, db):
-    year = next_year_when(lambda year: date(year, 4, 27).weekday() == SATURDAY)
+    kings_day = next_kings_day()
+    weekday = TUESDAY if kings_day.weekday() != TUESDAY else WEDNESDAY  # a weekday it does not fall on
+    first = kings_day - timedelta(days=7 + (kings_day.weekday() - weekday) % 7)
     response = organiser_client.post(
         "/programmes/armoede/series/new",
-        data=series_form(first_day=f"{year}-04-16", preview="1"),
+        data=series_form(first_day=first.isoformat(), preview="1"),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"dinsdag 16 april {year}" in page
-    assert f"Niet op zaterdag 27 april {year}" not in page  # Koningsdag on a Saturday moves no Tuesday
+    assert dutch_day(first) in page
+    assert f"Niet op {dutch_day(kings_day)}" not in page  # Koningsdag on another weekday moves nothing
     assert db.session.query(Series).count() == 0, "a preview saves nothing"
 
 
 def test_preview_explains_koningsdag(organiser_client):
-    year = next_year_when(lambda year: date(year, 4, 27).weekday() == TUESDAY)
+    kings_day = next_kings_day()
+    instead = kings_day + timedelta(weeks=1)
+    while instead in dutch_holidays("nl"):
+        instead += timedelta(weeks=1)
     page = organiser_client.post(
-        "/programmes/armoede/series/new", data=series_form(first_day=f"{year}-04-20", preview="1")
+        "/programmes/armoede/series/new",
+        data=series_form(first_day=(kings_day - timedelta(weeks=1)).isoformat(), preview="1"),
     ).get_data(as_text=True)
-    assert f"dinsdag 27 april {year}" in page
+    assert dutch_day(kings_day) in page
     assert "Koningsdag" in page
-    assert f"dinsdag 4 mei {year}" in page
+    assert dutch_day(instead) in page
 
 
 def test_create_series_then_publish(organiser_client, db):
@@ -84,7 +95,8 @@ def test_create_series_then_publish(organiser_client, db):
         ({"title": ""}, "Vul een titel in."),
         ({"template": "bingo"}, "Kies een van de sjablonen."),
         ({"start": "21:30", "end": "19:30"}, "De eindtijd moet na de begintijd liggen."),
-        ({"first_day": (date.today() - timedelta(days=7)).isoformat()}, "is al voorbij"),
+        # Weeks ago, so that holidays moving the first session on a week still leave it in the past.
+        ({"first_day": (today_in_amsterdam() - timedelta(weeks=8)).isoformat()}, "is al voorbij"),
         ({"count": "0"}, "Kies tussen 1 en 52 bijeenkomsten."),
         ({"count": "9"}, "tussen 4 en 5 bijeenkomsten"),
         ({"first_day": "31-02-2027"}, "Ongeldige datum"),
