@@ -1,11 +1,12 @@
 # Everything a newcomer needs: `make run` for the app with demo data, `make test` for the suite.
+# `make test-fast` leaves out the browser tests; `make lint` runs ruff and mypy.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := planner
 
-.PHONY: run test install translations extract-messages db demo clean
+.PHONY: run test test-fast lint install translations extract-messages db demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +28,24 @@ demo: db
 run: demo
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Tests run in parallel, one worker per core (each with its own database); the browser tests
+# come last. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
 test: install translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+test-fast: install translations
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+# All three run, so one report shows every finding; the target fails if any of them did.
+lint: install
+	@status=0; \
+	$(BIN)/ruff check planner tests scripts || status=1; \
+	$(BIN)/ruff format --check planner tests scripts || status=1; \
+	$(BIN)/mypy planner || status=1; \
+	exit $$status
 
 # Refresh both catalogues after changing user-facing text, then translate the new entries.
 extract-messages: install

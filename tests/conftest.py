@@ -23,13 +23,54 @@ pytest_plugins = ["tests.smtp"]
 def _fresh_database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
+        # Each xdist worker has a temporary directory, so a database file, of its own.
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "reeks-test.sqlite3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = _database_of_its_own(url, worker)
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def _database_of_its_own(url: str, worker: str) -> str:
+    """On PostgreSQL, a database beside the given one for this xdist worker: test_gw0, test_gw1, ..."""
+    given = sa.make_url(url)
+    name = f"{given.database}_{worker}"
+    engine = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        known = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not known:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last, so the quick tests report first."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+_browser_tests_not_run: dict[str, int] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """With xdist, each worker says how many browser tests it left out for want of Chromium."""
+    _browser_tests_not_run[node.gateway.id] = node.workeroutput.get("browser_tests_not_run", 0)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    # Every worker collects every test, so each one left out the same browser tests.
+    count = max(_browser_tests_not_run.values(), default=0)
+    if count:
+        from tests.browser.conftest import report_not_run
+
+        report_not_run(terminalreporter, count)
 
 
 class IsolatedClient(FlaskClient):
@@ -59,17 +100,26 @@ class IsolatedClient(FlaskClient):
 
 
 def _compile_catalogues() -> None:
-    """The app reads compiled catalogues; build them so a bare `pytest` works too."""
+    """The app reads compiled catalogues; build them so a bare `pytest` works too.
+
+    Parallel workers do this at once: a catalogue is written beside its place and then
+    renamed, so no worker ever reads a half-written one.
+    """
     from pathlib import Path
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     for po_path in Path(__file__).resolve().parent.parent.glob("planner/translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
         with po_path.open("rb") as po_file:
             catalogue = read_po(po_file)
-        with po_path.with_suffix(".mo").open("wb") as mo_file:
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalogue)
+        partial.replace(mo_path)
 
 
 @pytest.fixture(scope="session")

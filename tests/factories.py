@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from itertools import count
 
@@ -9,8 +10,9 @@ from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.programmes.models import ProgrammeMember
 from planner.programmes.services import save_programme
-from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
+from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series
+from planner.timekeeping import utcnow
 
 PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -44,9 +46,38 @@ def add_member(programme, user, role: str):
     db.session.flush()
 
 
-def future_tuesday(weeks: int = 4) -> date:
-    today = date.today()
-    return today + timedelta(days=(1 - today.weekday()) % 7 + 7 * weeks)
+def today_in_amsterdam() -> date:
+    """The planning calendar's date now, which is not the UTC date late in the evening."""
+    return utcnow().astimezone(AMSTERDAM).date()
+
+
+def is_quiet(first: date, weeks: int) -> bool:
+    """The ``weeks`` weeks from ``first`` see no change of the clocks, and no public holiday on
+    ``first``'s weekday (the day a weekly, fortnightly or monthly series from it meets)."""
+    holidays = dutch_holidays("nl")
+    days = [first + timedelta(days=n) for n in range(7 * weeks)]
+    offsets = {datetime.combine(day, time(12), tzinfo=AMSTERDAM).utcoffset() for day in days}
+    return len(offsets) == 1 and not any(day in holidays for day in days[::7])
+
+
+def next_kings_day() -> date:
+    """Koningsdag next year (27 April, the 26th when the 27th is a Sunday): ahead, within reach."""
+    day = date(today_in_amsterdam().year + 1, 4, 27)
+    return day - timedelta(days=1) if day.weekday() == 6 else day
+
+
+def future_tuesday(weeks: int = 4, *, quiet_weeks: int = 8) -> date:
+    """A Tuesday at least ``weeks`` weeks from today that starts ``quiet_weeks`` quiet weeks.
+
+    Quiet: no public holiday moves a session and every session has the same UTC offset, so
+    a series planned from it has the same shape whether the suite runs in December, on the
+    night the clocks change or at 23:30 UTC (already tomorrow in Amsterdam).
+    """
+    today = today_in_amsterdam()
+    day = today + timedelta(days=(1 - today.weekday()) % 7 + 7 * weeks)
+    while not is_quiet(day, quiet_weeks):
+        day += timedelta(weeks=1)
+    return day
 
 
 def make_plan(**overrides) -> SeriesPlan:
@@ -64,10 +95,17 @@ def make_plan(**overrides) -> SeriesPlan:
     return SeriesPlan(**values)
 
 
-def make_series(programme, actor=None, now: datetime | None = None, **overrides):
-    series = create_series(
-        programme, make_plan(**overrides), actor, holidays=dutch_holidays("nl"), now=now
-    )
+def make_series(
+    programme,
+    actor=None,
+    now: datetime | None = None,
+    *,
+    holidays: Mapping[date, str] | None = None,
+    **overrides,
+):
+    if holidays is None:
+        holidays = dutch_holidays("nl")
+    series = create_series(programme, make_plan(**overrides), actor, holidays=holidays, now=now)
     db.session.commit()
     return series
 

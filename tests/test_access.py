@@ -39,8 +39,10 @@ def test_organiser_of_another_programme_gets_404_and_cannot_change_anything(orga
         assert organiser_client.post(url, data={"title": "Gekaapt", "reason": "x"}).status_code == 404, url
     db.session.expire_all()
     series = db.session.get(Series, other_series.id)
-    assert series.title == "ARENA Nijmegen" and not series.is_published
-    assert not any(s.is_cancelled for s in series.sessions) and len(series.sessions) == 5
+    assert series.title == "ARENA Nijmegen"
+    assert not series.is_published
+    assert not any(s.is_cancelled for s in series.sessions)
+    assert len(series.sessions) == 5
 
 
 def test_other_programmes_are_not_listed(organiser_client, other_series):
@@ -58,7 +60,8 @@ def test_trekker_reads_but_does_not_edit(client, programme, db, admin):
     db.session.commit()
     login(client, trekker.email)
     page = client.get(f"/series/{series.id}")
-    assert page.status_code == 200 and "Ontmoeting 1" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Ontmoeting 1" in page.get_data(as_text=True)
     for action in ["/edit", "/publish", "/cancel", "/remove", "/sessions/new"]:
         assert action not in page.get_data(as_text=True), "a trekker sees no editing controls"
     for url in urls_of(series)["post"]:

@@ -143,7 +143,8 @@ def test_only_admins_see_the_trail(client, organiser_client, db):
     client.post("/logout")
     anonymous = client.application.test_client()
     response = anonymous.get("/admin/audit")
-    assert response.status_code == 302 and response.location.startswith("/login")
+    assert response.status_code == 302
+    assert response.location.startswith("/login")
 
 
 def test_the_admin_menu_links_the_trail(admin_client, organiser_client):
@@ -157,7 +158,8 @@ def test_newest_first_paginated_and_filtered(admin_client, admin, db):
     seed(db, 60, start)
     seed(db, 3, start + timedelta(days=3), actor=admin, action=AuditAction.EXPORT, object_type="letter")
     page = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "63 entries" in page and "Page 1 of 2" in page
+    assert "63 entries" in page
+    assert "Page 1 of 2" in page
     assert page.index("<td>letter</td>") < page.index("<td>person</td>"), "newest first"
     second = admin_client.get("/admin/audit?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
@@ -175,12 +177,15 @@ def test_a_bad_filter_is_a_clear_4xx(admin_client, admin, db):
     admin.locale = "en"
     db.session.commit()
     response = admin_client.get("/admin/audit?since=2026-05-02&until=2026-05-01")
-    assert response.status_code == 400 and "must not be before" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "must not be before" in response.get_data(as_text=True)
     response = admin_client.get("/admin/audit?action=steal&since=gisteren")
-    assert response.status_code == 400 and "valid" in response.get_data(as_text=True).lower()
+    assert response.status_code == 400
+    assert "valid" in response.get_data(as_text=True).lower()
     for export in ("/admin/audit.csv", "/admin/audit.xlsx"):
         response = admin_client.get(export + "?since=gisteren")
-        assert response.status_code == 400 and "valid" in response.get_data(as_text=True).lower(), export
+        assert response.status_code == 400, export
+        assert "valid" in response.get_data(as_text=True).lower(), export
     assert events(db, object_type="audit_trail") == [], "a refused export is not recorded"
 
 
@@ -200,9 +205,11 @@ def test_exports_follow_the_filter_and_are_recorded(admin_client, admin, db):
     seed(db, 4, start)
     seed(db, 2, start, object_type="letter", detail="=HYPERLINK(\"x\")")
     response = admin_client.get("/admin/audit.csv?object_type=letter")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
-    assert len(rows) == 3 and all(row[3] == "letter" for row in rows[1:])
+    assert len(rows) == 3
+    assert all(row[3] == "letter" for row in rows[1:])
     assert rows[1][5].startswith("'="), "no formulas in a spreadsheet"
     response = admin_client.get("/admin/audit.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active

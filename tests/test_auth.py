@@ -16,7 +16,8 @@ def test_passwords_are_hashed(db, organiser):
 
 def test_login_and_logout(client, organiser):
     response = login(client, "  Organiser@Example.org ")
-    assert response.status_code == 302 and response.location == "/sessions"
+    assert response.status_code == 302
+    assert response.location == "/sessions"
     assert client.get("/sessions").status_code == 200
     assert client.post("/logout").status_code == 302
     assert client.get("/sessions").status_code == 302
@@ -58,12 +59,15 @@ def test_admin_creates_and_edits_an_account(admin_client, db):
     })
     assert response.status_code == 302
     user = db.session.scalar(StaffUser.by_email("collega@example.org"))
-    assert user.email == "collega@example.org" and not user.is_admin and user.active
+    assert user.email == "collega@example.org"
+    assert not user.is_admin
+    assert user.active
 
     duplicate = admin_client.post("/admin/users/new", data={
         "name": "Dubbel", "email": "collega@example.org", "password": "lang genoeg wachtwoord",
     })
-    assert duplicate.status_code == 422 and "Er is al een account" in duplicate.get_data(as_text=True)
+    assert duplicate.status_code == 422
+    assert "Er is al een account" in duplicate.get_data(as_text=True)
     short = admin_client.post("/admin/users/new", data={"name": "Kort", "email": "kort@example.org", "password": "kort"})
     assert short.status_code == 422
 

@@ -25,7 +25,8 @@ def test_each_session_downloads_as_an_ics_file(db, client, programme, organiser)
     series, invitation = _setup(db, programme, organiser)
     session = series.sessions[0]
     response = client.get(f"/i/{invitation.token}/sessions/{session.id}.ics")
-    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
     assert method_of(response.data) is None
     [event] = read_events(response.data)
     assert (event["uid"], event["start"], event["end"]) == (session.uid, session.starts_at, session.ends_at)
@@ -44,7 +45,9 @@ def test_the_personal_feed_follows_moves_and_cancellations_and_answers_304(db, c
     path = "/" + webcal.split("/", 3)[3]
 
     first = client.get(path)
-    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    assert first.status_code == 200
+    assert first.headers["ETag"]
+    assert first.headers["Last-Modified"]
     events = read_events(first.data)
     assert [e["uid"] for e in events] == [series.sessions[0].uid, series.sessions[1].uid]
     assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
@@ -53,7 +56,8 @@ def test_the_personal_feed_follows_moves_and_cancellations_and_answers_304(db, c
     session = db.session.merge(series.sessions[0])
     change(session, online_url="https://meet.example.org/x")
     second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
-    assert second.status_code == 200 and second.headers["ETag"] != first.headers["ETag"]
+    assert second.status_code == 200
+    assert second.headers["ETag"] != first.headers["ETag"]
     assert read_events(second.data)[0]["sequence"] == 1
     cancel(db.session.merge(series.sessions[1]))
     third = read_events(client.get(path).data)

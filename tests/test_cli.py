@@ -14,7 +14,8 @@ def test_users_create_with_password(app, db):
     ])
     assert result.exit_code == 0, result.output
     user = db.session.scalar(StaffUser.by_email("beheer@example.org"))
-    assert user.is_admin and user.check_password("een lang wachtwoord")
+    assert user.is_admin
+    assert user.check_password("een lang wachtwoord")
 
 
 def test_users_create_prompts_for_the_password(app, db):
@@ -25,7 +26,8 @@ def test_users_create_prompts_for_the_password(app, db):
     assert result.exit_code == 0, result.output
     assert "geheim wachtwoord" not in result.output
     user = db.session.scalar(StaffUser.by_email("staf@example.org"))
-    assert not user.is_admin and user.check_password("geheim wachtwoord")
+    assert not user.is_admin
+    assert user.check_password("geheim wachtwoord")
 
 
 def test_users_create_refuses_bad_input(app, db):
@@ -36,14 +38,16 @@ def test_users_create_refuses_bad_input(app, db):
         (["--email", "x@example.org", "--name", "X", "--role", "baas", "--password", "lang genoeg ja"], "baas"),
     ]:
         result = runner.invoke(args=["users", "create", *args])
-        assert result.exit_code != 0 and message in result.output
+        assert result.exit_code != 0
+        assert message in result.output
     assert db.session.scalar(select(func.count(StaffUser.id))) == 0
 
 
 def test_demo_loads_the_newsletter_world_once(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0 and "beheer@example.org" in first.output
+    assert first.exit_code == 0
+    assert "beheer@example.org" in first.output
     names = set(db.session.scalars(select(Programme.name)))
     assert names == {"Armoede", "Betekenisvol contact in de wijk", "JIP", "Samenwerken aan Sociale Kwaliteit"}
     titles = set(db.session.scalars(select(Series.title)))
@@ -58,7 +62,8 @@ def test_demo_loads_the_newsletter_world_once(app, db):
 
 def test_demo_if_empty_leaves_a_used_database_alone(app, db, organiser):
     result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
-    assert result.exit_code == 0 and "not loaded" in result.output
+    assert result.exit_code == 0
+    assert "not loaded" in result.output
     assert db.session.scalar(select(func.count(Series.id))) == 0
 
 

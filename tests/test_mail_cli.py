@@ -50,7 +50,8 @@ def test_send_test_queues_a_message_for_deliver(app, db, smtp_server):
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["mail", "deliver"]).exit_code == 0
     [received] = smtp_server.messages
-    assert received["To"] == "check@example.org" and received["Subject"] == "Test message from Reeks"
+    assert received["To"] == "check@example.org"
+    assert received["Subject"] == "Test message from Reeks"
 
 
 @contextmanager
@@ -101,7 +102,8 @@ def test_the_worker_process_stops_gracefully_on_sigterm(app, db, smtp_server, tm
                 worker.kill()
                 worker.communicate()
     assert worker.returncode == 0, output
-    assert "Mail worker started" in output and "Mail worker stopped. Sent 1 message(s)" in output
+    assert "Mail worker started" in output
+    assert "Mail worker stopped. Sent 1 message(s)" in output
     assert smtp_server.message_ids() == [message.message_id]
     db.session.expire_all()
     assert db.session.scalar(select(OutboxMessage.status)) == MailStatus.SENT

@@ -53,7 +53,8 @@ def test_queued_mail_is_delivered_with_headers_parts_and_language(app, db, smtp_
 
     report = deliver_due()
 
-    assert report.sent == 1 and report.failed == report.retried == 0
+    assert report.sent == 1
+    assert report.failed == report.retried == 0
     [received] = smtp_server.messages
     assert smtp_server.envelopes == [("reeks@localhost", ["ida@example.org"])]
     assert received["From"] == app.config["MAIL_DEFAULT_SENDER"]
@@ -65,11 +66,16 @@ def test_queued_mail_is_delivered_with_headers_parts_and_language(app, db, smtp_
     assert received["Content-Language"] == "en"
     assert received.get_content_type() == "multipart/alternative"
     text, html = received.iter_parts()
-    assert text.get_content_type() == "text/plain" and "mail settings work" in text.get_content()
-    assert html.get_content_type() == "text/html" and '<html lang="en">' in html.get_content()
+    assert text.get_content_type() == "text/plain"
+    assert "mail settings work" in text.get_content()
+    assert html.get_content_type() == "text/html"
+    assert '<html lang="en">' in html.get_content()
     message = reload(message)
-    assert message.status == MailStatus.SENT and message.attempts == 1 and message.sent_at
-    assert message.claimed_until is None and message.last_error == ""
+    assert message.status == MailStatus.SENT
+    assert message.attempts == 1
+    assert message.sent_at
+    assert message.claimed_until is None
+    assert message.last_error == ""
 
 
 def test_the_recipient_name_is_encoded_on_the_wire(app, db, smtp_server):
@@ -78,7 +84,8 @@ def test_the_recipient_name_is_encoded_on_the_wire(app, db, smtp_server):
     deliver_due()
     [received] = smtp_server.messages
     raw_to = received.as_bytes().split(b"\nTo: ", 1)[1].split(b"\n", 1)[0]
-    assert raw_to.isascii() and b"=?utf-8?" in raw_to
+    assert raw_to.isascii()
+    assert b"=?utf-8?" in raw_to
     assert received["To"].addresses[0].display_name == "Ïda \"de\" Vries, jr."
 
 
@@ -105,7 +112,8 @@ def in_another_worker(app, work):
     thread = threading.Thread(target=run)
     thread.start()
     thread.join(timeout=30)
-    assert not thread.is_alive() and errors == []
+    assert not thread.is_alive()
+    assert errors == []
     return results[0]
 
 
@@ -131,7 +139,10 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back(app, d
 
     report = deliver_due(now=at(now))
 
-    assert report.sent == report.retried == 0 and report.deferred == 1 and report.unreachable
+    assert report.sent == 0
+    assert report.retried == 0
+    assert report.deferred == 1
+    assert report.unreachable
     message = reload(message)
     assert message.status == MailStatus.QUEUED
     assert message.attempts == 0, "a connection that never reached the server counted as an attempt"
@@ -155,14 +166,16 @@ def test_a_temporary_refusal_is_retried_with_growing_pauses(app, db, smtp_server
 
     deliver_due(now=at(now))
     message = reload(message)
-    assert message.status == MailStatus.QUEUED and message.attempts == 1
+    assert message.status == MailStatus.QUEUED
+    assert message.attempts == 1
     assert message.last_error == "451 4.3.0 Mailbox busy, try again later"
     assert message.next_attempt_at == now + timedelta(minutes=1)
 
     now += timedelta(minutes=1)
     deliver_due(now=at(now))
     message = reload(message)
-    assert message.attempts == 2 and message.next_attempt_at == now + timedelta(minutes=2)
+    assert message.attempts == 2
+    assert message.next_attempt_at == now + timedelta(minutes=2)
 
     smtp_server.accept()
     now += timedelta(minutes=2)
@@ -191,9 +204,11 @@ def test_a_permanent_refusal_marks_the_mail_failed_with_the_servers_answer(app, 
 
     report = deliver_due(now=at(now))
 
-    assert report.failed == 1 and report.sent == 0
+    assert report.failed == 1
+    assert report.sent == 0
     message = reload(message)
-    assert message.status == MailStatus.FAILED and message.attempts == 1
+    assert message.status == MailStatus.FAILED
+    assert message.attempts == 1
     assert message.last_error == "550 5.1.1 <ida@example.org>: Recipient address rejected: User unknown"
     smtp_server.accept()
     assert deliver_due(now=at(now + timedelta(days=1))).handled == 0
@@ -210,8 +225,10 @@ def test_a_mail_is_given_up_after_the_maximum_number_of_attempts(app, db, smtp_s
         deliver_due(now=at(now))
         now += timedelta(hours=1)
     message = reload(message)
-    assert message.status == MailStatus.FAILED and message.attempts == 3
-    assert message.last_error.startswith("Gave up after 3 attempts") and "421" in message.last_error
+    assert message.status == MailStatus.FAILED
+    assert message.attempts == 3
+    assert message.last_error.startswith("Gave up after 3 attempts")
+    assert "421" in message.last_error
 
 
 def test_an_invalid_address_fails_without_bothering_the_server(app, db, smtp_server):
@@ -219,9 +236,11 @@ def test_an_invalid_address_fails_without_bothering_the_server(app, db, smtp_ser
     good = queue(to_address="good@example.org")
     db.session.commit()
     report = deliver_due()
-    assert report.sent == 1 and report.failed == 1
+    assert report.sent == 1
+    assert report.failed == 1
     bad = reload(bad)
-    assert bad.status == MailStatus.FAILED and "Invalid recipient address" in bad.last_error
+    assert bad.status == MailStatus.FAILED
+    assert "Invalid recipient address" in bad.last_error
     assert smtp_server.envelopes == [("reeks@localhost", ["good@example.org"])]
     assert reload(good).status == MailStatus.SENT
 
@@ -257,12 +276,14 @@ def test_a_late_worker_cannot_record_over_a_take_over(app, db, smtp_server):
     [stale] = claim_batch(10, now=now)
     later = now + lease + timedelta(seconds=1)
     [fresh] = claim_batch(10, now=later)
-    assert fresh.id == stale.id and fresh.claimed_until != stale.claimed_until
+    assert fresh.id == stale.id
+    assert fresh.claimed_until != stale.claimed_until
     from planner.mail.delivery import record_failure
 
     record_failure(stale, "451 late news", permanent=False, now=later)  # ignored: not ours now
     message = db.session.get(OutboxMessage, fresh.id)
-    assert message.status == MailStatus.SENDING and message.last_error == ""
+    assert message.status == MailStatus.SENDING
+    assert message.last_error == ""
     assert deliver_batch([fresh], now=at(later)).sent == 1
     assert len(smtp_server.messages) == 1
 
@@ -272,7 +293,8 @@ def test_a_stopped_worker_hands_back_what_it_has_not_sent(app, db, smtp_server):
     batch = claim_batch(10)
     sent = []
     report = deliver_batch(batch, should_stop=lambda: bool(smtp_server.messages) or bool(sent.append(1)))
-    assert report.sent == 1 and report.released == 3
+    assert report.sent == 1
+    assert report.released == 3
     rows = db.session.execute(
         select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.claimed_until)
         .where(OutboxMessage.status != MailStatus.SENT)
@@ -287,7 +309,8 @@ def test_a_worker_does_not_send_when_its_lease_is_about_to_run_out(app, db, smtp
     batch = claim_batch(10, now=now)
     late = batch[0].claimed_until - timedelta(seconds=1)
     report = deliver_batch(batch, now=at(late))
-    assert report.released == 2 and smtp_server.messages == []
+    assert report.released == 2
+    assert smtp_server.messages == []
 
 
 def test_workers_side_by_side_send_every_message_exactly_once(app, db, smtp_server):
@@ -360,9 +383,11 @@ def test_a_dropped_connection_is_retried_and_the_batch_goes_on(app, db, smtp_ser
 
     report = deliver_due()
 
-    assert report.retried == 1 and report.sent == 1
+    assert report.retried == 1
+    assert report.sent == 1
     first = reload(first)
-    assert first.status == MailStatus.QUEUED and "SMTPServerDisconnected" in first.last_error
+    assert first.status == MailStatus.QUEUED
+    assert "SMTPServerDisconnected" in first.last_error
     assert reload(second).status == MailStatus.SENT
     assert smtp_server.message_ids() == [second.message_id]
 
@@ -382,7 +407,8 @@ def test_a_421_reply_closes_the_connection_and_the_next_message_reconnects(app, 
 
     report = deliver_batch(claim_batch(10), should_stop=accept_from_the_second_message_on)
 
-    assert report.retried == 1 and report.sent == 1
+    assert report.retried == 1
+    assert report.sent == 1
     assert reload(first).last_error.startswith("421 4.3.2")
     assert reload(second).status == MailStatus.SENT
 
@@ -435,7 +461,8 @@ def test_a_wrong_password_or_an_untrusted_certificate_keeps_mail_queued(
     trust(monkeypatch, smtp_certificate[0])
     assert deliver_due(now=at(now + timedelta(hours=1))).deferred == 1  # the password is wrong
     message = reload(message)
-    assert message.status == MailStatus.QUEUED and message.last_error.startswith("535")
+    assert message.status == MailStatus.QUEUED
+    assert message.last_error.startswith("535")
     assert message.attempts == 0
     assert smtp_server.messages == []
 
@@ -446,9 +473,11 @@ def test_a_message_that_cannot_be_built_fails_and_the_batch_goes_on(app, db, smt
     good = queue(to_address="good@example.org")
     db.session.commit()
     report = deliver_due()
-    assert report.failed == 1 and report.sent == 1
+    assert report.failed == 1
+    assert report.sent == 1
     broken = reload(broken)
-    assert broken.status == MailStatus.FAILED and broken.last_error.startswith("Cannot build the message")
+    assert broken.status == MailStatus.FAILED
+    assert broken.last_error.startswith("Cannot build the message")
     assert smtp_server.message_ids() == [good.message_id]
 
 
@@ -467,9 +496,12 @@ def test_an_unexpected_error_counts_as_an_attempt_and_does_not_stop_the_batch(ap
 
     monkeypatch.setattr(delivery, "build_message", build)
     report = deliver_due()
-    assert report.retried == 1 and report.sent == 1
+    assert report.retried == 1
+    assert report.sent == 1
     first = reload(first)
-    assert first.status == MailStatus.QUEUED and first.attempts == 1 and "surprise" in first.last_error
+    assert first.status == MailStatus.QUEUED
+    assert first.attempts == 1
+    assert "surprise" in first.last_error
     assert reload(second).status == MailStatus.SENT
 
 
@@ -488,7 +520,8 @@ def test_an_unreachable_server_ends_the_round(app, db, smtp_server):
     smtp_server.stop()
     queue_many(5)
     report = deliver_due(batch_size=2)
-    assert report.unreachable and report.deferred == 2  # one batch tried, the rest left queued
+    assert report.unreachable  # one batch tried, the rest left queued
+    assert report.deferred == 2
     assert report.handled == 0
 
 

@@ -22,7 +22,8 @@ def test_admin_creates_a_programme_with_organisers_and_trekkers(admin_client, db
     response = admin_client.post(f"/programmes/{programme.slug}/edit", data={
         "name": "Betekenisvol contact", "organisers": [str(trekker.id)],
     })
-    assert response.status_code == 302 and response.location == "/programmes/betekenisvol-contact"
+    assert response.status_code == 302
+    assert response.location == "/programmes/betekenisvol-contact"
     db.session.expire_all()
     programme = db.session.get(Programme, programme.id)
     assert [u.name for u in programme.members_with("organiser")] == ["Tim"]
@@ -40,10 +41,12 @@ def test_organiser_blocks_and_frees_a_date(organiser_client, programme, db):
     url = f"/programmes/{programme.slug}/blocked-dates"
     assert organiser_client.post(url, data={"day": "2027-07-14", "reason": "Zomerstop"}).status_code == 302
     duplicate = organiser_client.post(url, data={"day": "2027-07-14"})
-    assert duplicate.status_code == 422 and "al geblokkeerd" in duplicate.get_data(as_text=True)
+    assert duplicate.status_code == 422
+    assert "al geblokkeerd" in duplicate.get_data(as_text=True)
     assert organiser_client.post(url, data={"day": "14 juli"}).status_code == 422
     page = organiser_client.get(f"/programmes/{programme.slug}").get_data(as_text=True)
-    assert "woensdag 14 juli 2027" in page and "Zomerstop" in page
+    assert "woensdag 14 juli 2027" in page
+    assert "Zomerstop" in page
     blocked = db.session.query(BlockedDate).one()
     assert blocked.day == date(2027, 7, 14)
     response = organiser_client.post(f"/programmes/{programme.slug}/blocked-dates/{blocked.id}/delete")

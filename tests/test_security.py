@@ -96,13 +96,17 @@ def test_a_cookie_signed_with_the_old_published_key_is_refused(
 def test_production_cookies_are_secure_and_http_only(monkeypatch, client, organiser):
     response = login(client, organiser.email)
     cookie = response.headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
 
 
 def test_security_headers(client):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -112,7 +116,9 @@ def test_security_headers(client):
 def test_templates_have_no_inline_scripts_or_styles():
     for template in Path("planner/templates").rglob("*.html"):
         text = template.read_text()
-        assert "<script>" not in text and " onclick=" not in text and "style=" not in text, template
+        assert "<script>" not in text, template
+        assert " onclick=" not in text, template
+        assert "style=" not in text, template
 
 
 def test_participant_text_is_escaped(organiser_client, programme, organiser, db):
@@ -126,5 +132,6 @@ def test_participant_text_is_escaped(organiser_client, programme, organiser, db)
 
 def test_unknown_page_and_bad_method_get_friendly_errors(client):
     response = client.get("/does-not-exist")
-    assert response.status_code == 404 and "bestaat niet" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "bestaat niet" in response.get_data(as_text=True)
     assert client.get("/logout").status_code == 405

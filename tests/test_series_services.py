@@ -91,7 +91,8 @@ def test_moving_a_session_bumps_its_sequence_and_keeps_its_uid(programme, organi
     assert session.local_start.time() == time(19, 0)
     update_session(session, details(session, theme="Praten erover", capacity=12, audiences=["residents"]))
     assert session.sequence == 1, "a change no calendar shows leaves the sequence alone"
-    assert session.capacity == 12 and [a.value for a in session.audiences] == ["residents"]
+    assert session.capacity == 12
+    assert [a.value for a in session.audiences] == ["residents"]
 
 
 def test_session_edits_are_validated(programme, organiser, db):
@@ -116,12 +117,14 @@ def test_add_remove_cancel_and_publish(programme, organiser, db):
         SessionDetails(day=date(2027, 3, 16), start=time(19, 30), end=time(21, 30), title="Terugkomavond"),
         now=NOW,
     )
-    assert series.sessions[-1] is extra and len(series.sessions) == 6
+    assert series.sessions[-1] is extra
+    assert len(series.sessions) == 6
     remove_session(extra)
     assert len(series.sessions) == 5
 
     publish_series(series, now=NOW)
-    assert series.is_published and series.published_at == NOW
+    assert series.is_published
+    assert series.published_at == NOW
     with pytest.raises(DomainError) as error:
         remove_session(series.sessions[0])
     assert error.value.code == "remove_published"

@@ -25,9 +25,11 @@ def test_the_statements_are_public_and_follow_the_language_switch(client, url, d
     response = client.get(url)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert '<html lang="nl">' in page and all(word in page for word in dutch)
+    assert '<html lang="nl">' in page
+    assert [word for word in dutch if word not in page] == []
     page = english(client).get(url).get_data(as_text=True)
-    assert '<html lang="en">' in page and all(word in page for word in english_words)
+    assert '<html lang="en">' in page
+    assert [word for word in english_words if word not in page] == []
 
 
 def test_the_contact_address_is_shown_when_configured(app, client):
@@ -73,8 +75,9 @@ def test_every_mail_links_the_statements_in_the_recipients_language(app, db, lan
         app.config["BASE_URL"] = "http://127.0.0.1:5000"
     message = db.session.scalar(select(OutboxMessage))
     for body in (message.body_text, message.body_html):
-        assert "https://reeks.example/privacy" in body and "https://reeks.example/toegankelijkheid" in body
-    assert all(word in message.body_text for word in words)
+        assert "https://reeks.example/privacy" in body
+        assert "https://reeks.example/toegankelijkheid" in body
+    assert [word for word in words if word not in message.body_text] == []
     assert message.body_html.rstrip().endswith("</html>"), "the footer goes inside the body"
     assert message.body_html.index("reeks.example/privacy") < message.body_html.index("</body>")
 
@@ -83,4 +86,5 @@ def test_an_invitation_mail_carries_the_footer(db, programme, organiser):
     series = factories.make_series(programme, organiser)
     factories.make_invitation(series, language="en")
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address.like("person%")))
-    assert "/privacy" in message.body_text and "/toegankelijkheid" in message.body_html
+    assert "/privacy" in message.body_text
+    assert "/toegankelijkheid" in message.body_html

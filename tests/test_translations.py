@@ -37,9 +37,11 @@ def test_catalogue_is_complete(language):
 def test_dutch_is_the_default_and_english_can_be_chosen(client):
     assert "Inloggen" in client.get("/login").get_data(as_text=True)
     response = client.post("/language", data={"lang": "en", "next": "/login"})
-    assert response.status_code == 302 and response.location == "/login"
+    assert response.status_code == 302
+    assert response.location == "/login"
     page = client.get("/login").get_data(as_text=True)
-    assert '<html lang="en">' in page and "Log in" in page
+    assert '<html lang="en">' in page
+    assert "Log in" in page
     assert client.post("/language", data={"lang": "fr"}).status_code == 400
 
 

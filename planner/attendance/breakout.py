@@ -25,7 +25,7 @@ from planner.timekeeping import utcnow
 MAX_GROUPS = 100
 
 
-def participants(session: Session, now: datetime | None = None) -> list[Person]:
+def participants(session: Session) -> list[Person]:
     """Those present; before anyone is marked present, those who said yes (and hold a seat)."""
     present = db.session.scalars(
         select(Person).join(Attendance, Attendance.person_id == Person.id)
@@ -72,7 +72,7 @@ def draw(
     """Draw (or redraw, with a new seed) N groups or groups of size k; facilitators stay in their group."""
     if how not in ("count", "size") or not 1 <= number <= MAX_GROUPS:
         raise AttendanceError("bad_group_request", maximum=MAX_GROUPS)
-    people = participants(session, now)
+    people = participants(session)
     if not people:
         raise AttendanceError("nobody_to_divide")
     count = number if how == "count" else group_count_for_size(len(people), number)

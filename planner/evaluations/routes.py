@@ -303,7 +303,7 @@ def choose(series_id: int):
         except ValueError:
             abort(400)
     try:
-        choose_forms(series, choices, delay_form.evaluation_delay_hours.data, actor=current_user)
+        choose_forms(series, choices, delay_form.evaluation_delay_hours.data)
     except DomainError as error:
         db.session.rollback()
         series = series_or_404(series_id, can_organise)

@@ -253,7 +253,7 @@ def request_counts(session_ids) -> dict[int, tuple[int, int]]:
     return {session_id: (asked, int(done or 0)) for session_id, asked, done in rows}
 
 
-def choose_forms(series: Series, choices: dict[int, int], delay_hours: int, *, actor=None) -> None:
+def choose_forms(series: Series, choices: dict[int, int], delay_hours: int) -> None:
     """Set the form of each session (session id → form id) and the series' delay before mailing."""
     if delay_hours is None or not 0 <= delay_hours <= MAX_DELAY_HOURS:
         raise EvaluationError("delay_out_of_range", maximum=MAX_DELAY_HOURS)

@@ -168,10 +168,6 @@ class Summary:
     open_questions: list[tuple[QuestionInfo, str, Figure]]
     anonymous_responses: int
 
-    @property
-    def has_responses(self) -> bool:
-        return bool(self.responses.value) or not self.responses.shown
-
 
 def _rate(responses: int, present: int) -> Figure:
     return statistic(responses / present if present else None, responses)

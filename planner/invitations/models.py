@@ -119,10 +119,6 @@ class Rsvp(db.Model):
     session: Mapped[Session] = relationship()
 
     @property
-    def is_confirmed(self) -> bool:
-        return self.seat == Seat.CONFIRMED
-
-    @property
     def is_waiting(self) -> bool:
         return self.seat == Seat.WAITING
 
@@ -157,7 +153,3 @@ class SentReminder(db.Model):
 
 def invitation_with_token(token: str):
     return select(Invitation).where(Invitation.token == token)
-
-
-def invitations_of_series(series: Series):
-    return select(Invitation).where(Invitation.series_id == series.id)

@@ -93,7 +93,7 @@ def index(series_id: int):
     return _page(series_or_404(series_id, can_organise))
 
 
-def _chosen_people(form: InviteForm, series) -> list[Person]:
+def _chosen_people(form: InviteForm) -> list[Person]:
     people = []
     if form.people.data:
         ids = set(form.people.data)
@@ -122,7 +122,7 @@ def invite(series_id: int):
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
-            result = invite_people(series, _chosen_people(form, series), sessions, actor=current_user)
+            result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
             counts = {"new": len(result.invited), "extended": len(result.extended),
                       "unchanged": len(result.unchanged), "letters": len(result.letters)}
             audit(AuditAction.CHANGE, "invitation_list", series.id,

@@ -169,7 +169,7 @@ def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) ->
     return queue_about(invitation, "invitation", [r.session for r in invitation.rsvps], cache)
 
 
-def resend_invitation(invitation: Invitation, *, now: datetime | None = None) -> OutboxMessage:
+def resend_invitation(invitation: Invitation) -> OutboxMessage:
     if invitation.is_revoked:
         raise InvitationError("invitation_revoked")
     person = invitation.person

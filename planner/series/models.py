@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -195,7 +194,3 @@ class SessionAudience(db.Model):
         ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
     )
     audience: Mapped[Audience] = enum_column(Audience, length=30, name="audience_known", primary_key=True)
-
-
-def series_of_programme(programme):
-    return select(Series).where(Series.programme_id == programme.id).order_by(Series.created_at.desc())

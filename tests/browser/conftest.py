@@ -79,11 +79,23 @@ def pytest_runtest_call(item: pytest.Item) -> None:
         pytest.fail(MISSING_CHROMIUM, pytrace=False)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # An xdist worker prints no summary: it hands its count to the controlling process,
+    # whose summary (tests/conftest.py) says it.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["browser_tests_not_run"] = session.config.stash.get(_deselected, 0)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     count = config.stash.get(_deselected, 0)
     if count:
-        terminalreporter.write_sep("=", "browser tests", yellow=True, bold=True)
-        terminalreporter.write_line(f"{NOT_RUN}; {count} deselected.", yellow=True, bold=True)
+        report_not_run(terminalreporter, count)
+
+
+def report_not_run(terminalreporter, count: int) -> None:
+    terminalreporter.write_sep("=", "browser tests", yellow=True, bold=True)
+    terminalreporter.write_line(f"{NOT_RUN}; {count} deselected.", yellow=True, bold=True)
 
 
 # Fixtures.
