@@ -21,7 +21,7 @@ from planner.attendance.services import (
     session_list,
     unmark,
 )
-from planner.attendance.figures import figure_rows, session_figures, sessions_attended
+from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
@@ -237,7 +237,10 @@ def print_groups(series_id: int, session_id: int):
 
 def _figures(series):
     sessions = [s for s in series.sessions if not s.is_cancelled]
-    return [session_figures(s) for s in sessions], sessions_attended(series)
+    in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
+    attended = sessions_attended(series)
+    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
+    return as_seen([session_figures(s) for s in sessions], in_full=in_full), attended
 
 
 @bp.route("/series/<int:series_id>/attendance")
@@ -256,7 +259,7 @@ def _labels() -> dict:
     labels = {
         "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
         "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"),
+        "came_to": _("people who came to this many sessions"), "other": _("other (groups of fewer than 5)"),
     }
     labels.update({f"role:{role.value}": str(label) for role, label in ROLE_LABELS.items()})
     return labels

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import selectinload
 
 from planner.attendance.models import Attendance, Presence
+from planner.evaluations.disclosure import ANONYMOUS, UNKNOWN, Counts, Question
 from planner.evaluations.kinds import NOT_ADDITIVE_KINDS, QuestionKindSpec, kind_of
 from planner.evaluations.models import (
     Condition,
@@ -28,8 +29,6 @@ from planner.evaluations.models import (
 from planner.extensions import db
 from planner.people.models import ROLE_LABELS, PersonRole
 
-ANONYMOUS = "anonymous"  # the "role" of an anonymous response: it has none
-UNKNOWN = "unknown"  # a named response whose role is not known (e.g. after the retention period)
 ROLE_ORDER = [r.value for r in PersonRole] + [UNKNOWN, ANONYMOUS]
 
 
@@ -77,6 +76,16 @@ class QuestionInfo:
     def cell_label(self, cell, language: str) -> str:
         return self.spec.cell_label(cell, self.options, language)
 
+    def disclosed(self, seen: set) -> Question:
+        """What the disclosure pass needs to know of this question."""
+        spec = self.spec
+        low, high = self.scale_range if spec.scale else (0, 1)
+        return Question(
+            self.key, self.cell_keys(seen), additive=spec.additive, scale=spec.scale, free_text=spec.free_text,
+            low=low, high=high, condition=self.condition, pair_key=self.question.pair_key,
+            moment=self.question.moment,
+        )
+
 
 def forms_of(session_ids: list[int]) -> list[int]:
     if not session_ids:
@@ -109,28 +118,6 @@ def lined_up_questions(form_ids: list[int]) -> list[QuestionInfo]:
 # --- Counting, in the database.
 
 
-@dataclass
-class Counts:
-    """The grouped rows every figure is added up from."""
-
-    present: dict[int, int]  # session → people present
-    responses: dict[tuple[int, str], int]  # (session, role) → responses
-    respondents: dict[tuple[int, str, str], int]  # (session, role, question key) → responses answering
-    answers: dict[tuple[int, str, str, object], int]  # (session, role, question key, cell) → answers
-    answers_by_question: dict = field(default_factory=dict)  # question key → [(session, role, cell, n)]
-    respondents_by_question: dict = field(default_factory=dict)  # question key → [(session, role, n)]
-
-    def index(self) -> Counts:
-        for (s, r, qkey, cell), n in self.answers.items():
-            self.answers_by_question.setdefault(qkey, []).append((s, r, cell, n))
-        for (s, r, qkey), n in self.respondents.items():
-            self.respondents_by_question.setdefault(qkey, []).append((s, r, n))
-        return self
-
-    def sessions_total(self, sessions, role=None) -> int:
-        return sum(n for (s, r), n in self.responses.items() if s in sessions and (role is None or r == role))
-
-
 def _role_key(anonymous, role) -> str:
     return ANONYMOUS if anonymous else (role or UNKNOWN)
 
@@ -138,7 +125,7 @@ def _role_key(anonymous, role) -> str:
 def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Counts:
     counts = Counts({}, {}, {}, {})
     if not session_ids:
-        return counts
+        return counts.index()
     for session_id, n in db.session.execute(
         select(Attendance.session_id, func.count(Attendance.id))
         .where(Attendance.session_id.in_(session_ids), Attendance.status == Presence.PRESENT)
@@ -154,7 +141,7 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
         key = (session_id, _role_key(anonymous, role))
         counts.responses[key] = counts.responses.get(key, 0) + n
     if not questions:
-        return counts
+        return counts.index()
     Q, A, O = EvaluationQuestion, EvaluationAnswer, EvaluationOption
     # One answer per response and question, except where several options may be ticked (one row
     # per option): only there do we need to count the responses separately.

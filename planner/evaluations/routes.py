@@ -42,6 +42,7 @@ from planner.evaluations.services import (
     set_screen_open,
     update_form_details,
 )
+from planner.evaluations.summaries import session_counts
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
@@ -267,14 +268,15 @@ def delete(slug: str, form_id: int, key: str):
 
 
 def _series_page(series, delay_form, status=200, errors=()):
-    evaluations, made = evaluations_of([s for s in series.sessions if not s.is_cancelled])
+    sessions = [s for s in series.sessions if not s.is_cancelled]
+    evaluations, made = evaluations_of(sessions)
     if made:  # committing only then keeps the loaded series from being read again
         db.session.commit()
     forms = db.session.scalars(forms_for_programme(series.programme)).all()
     ids = list(evaluations)
     return render_template(
         "evaluations/series.html", series=series, evaluations=evaluations, forms=forms, delay_form=delay_form,
-        counts=request_counts(ids), responses=session_response_counts(ids), errors=errors,
+        counts=session_counts(sessions, evaluations, request_counts(ids), session_response_counts(ids)), errors=errors,
         language=_language(),
     ), status
 
