@@ -17,6 +17,8 @@ cell by cell; it is put together with a neighbour (recoding) until the group is 
   means by role are shown only when every role block has at least 5 answers to it (or none),
   so no block's figure is the series figure minus the others'. There is no role breakdown of
   a session: only of the whole series.
+- Fewer than 5 anonymous answers in a whole series are held back: counted in no figure until
+  there are 5 (``anonymous_held``).
 - A figure whose whole base is below 5 with nothing to join (a question 3 people answered in the
   whole series) shows "fewer than 5" and nothing beneath it is shown anywhere.
 
@@ -204,6 +206,7 @@ class Release:
     questions: dict[str, QuestionRelease]
     roles: list[RoleBlock]  # empty: no breakdown by role
     anonymous: bool  # some answers were anonymous
+    anonymous_held: bool = False  # fewer than 5 anonymous answers: left out of every figure
 
     def block_of(self, session: int) -> Block:
         return next(b for b in self.blocks if session in b.sessions)
@@ -240,6 +243,9 @@ def session_blocks(sessions: list[int], present: dict, responses: dict, anonymou
             groups[-1].extend(current)
         else:
             groups.append(current)
+    # A tail's anonymous answers may be too few for the block it joined: join further back.
+    while len(groups) > 1 and not big_enough(groups[-1]):
+        groups[-2].extend(groups.pop())
     blocks = {s: tuple(g) for g in groups for s in g}
     ordered, seen = [], set()
     for s in sessions:
@@ -331,15 +337,47 @@ def _role_means(counts: Counts, questions: list[Question], blocks, all_sessions:
     return means
 
 
+def anonymous_held(counts: Counts, sessions) -> bool:
+    """Fewer than 5 anonymous answers in the whole series: they are held back, counted nowhere,
+    until there are 5 (or never), since no group could hold them among five of their kind."""
+    return 0 < counts.total(set(sessions), {ANONYMOUS}) < THRESHOLD
+
+
+def without_anonymous(counts: Counts) -> Counts:
+    kept = Counts(
+        counts.present, {k: n for k, n in counts.responses.items() if k[1] != ANONYMOUS},
+        {k: n for k, n in counts.respondents.items() if k[1] != ANONYMOUS},
+        {k: n for k, n in counts.answers.items() if k[1] != ANONYMOUS},
+    )
+    return kept.index()
+
+
+def grouped(counts: Counts, sessions: list[int]) -> tuple[Counts, list[tuple[int, ...]], bool]:
+    """The counts that may be used (held anonymous answers left out), the session blocks, and
+    whether anonymous answers are held back: what every page and download of a series starts from."""
+    held = anonymous_held(counts, sessions)
+    if held:
+        counts = without_anonymous(counts)
+    per_session = {s: counts.total({s}) for s in sessions}
+    anonymous = {s: counts.total({s}, {ANONYMOUS}) for s in sessions}
+    return counts, session_blocks(sessions, counts.present, per_session, anonymous), held
+
+
+def block_too_small(counts: Counts, block) -> bool:
+    """Only the one block of a series with too few answers or people in all."""
+    return counts.total(set(block)) < THRESHOLD or sum(counts.present.get(s, 0) for s in block) < THRESHOLD
+
+
 def release(sessions: list[int], questions: list[Question], counts: Counts, role_order: list[str]) -> Release:
     """Everything a trekker or a download may see of a series (its sessions, in order)."""
     ids = set(sessions)
+    counts, groups, held = grouped(counts, sessions)
     per_session = {s: counts.total({s}) for s in sessions}
     anonymous = {s: counts.total({s}, {ANONYMOUS}) for s in sessions}
     present = sum(counts.present.get(s, 0) for s in sessions)
     total = sum(per_session.values())
     blocks = []
-    for group in session_blocks(sessions, counts.present, per_session, anonymous):
+    for group in groups:
         block_present = sum(counts.present.get(s, 0) for s in group)
         responses = sum(per_session[s] for s in group)
         blocks.append(Block(group, block_present, count(responses), _rate(responses, block_present)))
@@ -364,7 +402,7 @@ def release(sessions: list[int], questions: list[Question], counts: Counts, role
     ]
     return Release(
         sessions=list(sessions), present=present, responses=count(total), rate=_rate(total, present),
-        blocks=blocks, questions=released, roles=roles, anonymous=any(anonymous.values()),
+        blocks=blocks, questions=released, roles=roles, anonymous=any(anonymous.values()), anonymous_held=held,
     )
 
 

@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from planner.evaluations.counting import ANONYMOUS, QuestionInfo, count_answers, role_label
-from planner.evaluations.disclosure import FEW, NONE, WITHHELD, Figure, session_blocks
+from planner.evaluations.counting import QuestionInfo, count_answers, role_label
+from planner.evaluations.disclosure import FEW, NONE, WITHHELD, Figure, block_too_small, grouped
 from planner.evaluations.kinds.scales import NOT_APPLICABLE_CODE, NOT_APPLICABLE_LABEL
 from planner.evaluations.models import EvaluationAnswer, EvaluationResponse
 from planner.evaluations.summaries import Summary, sessions_label
@@ -77,13 +77,10 @@ def _responses(session_ids: list[int]):
 def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -> AnswerTable:
     """One row per response that may be given out (see the module's text)."""
     ids = [s.id for s in sessions]
-    counts = count_answers(ids, [])
-    per_session = {s: counts.total({s}) for s in ids}
-    anonymous = {s: counts.total({s}, {ANONYMOUS}) for s in ids}
-    blocks = session_blocks(ids, counts.present, per_session, anonymous)
+    counts, blocks, held = grouped(count_answers(ids, []), ids)
     numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
     block_of = {s: (i, b) for i, b in enumerate(blocks) for s in b}
-    too_few = {b for b in blocks if sum(per_session[s] for s in b) < 5 or sum(counts.present.get(s, 0) for s in b) < 5}
+    too_few = {b for b in blocks if held or block_too_small(counts, b)}
     by_id = {s.id: s for s in sessions}
     roles = {r.value: n for n, r in enumerate(PersonRole, start=1)}
 

@@ -11,8 +11,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from planner.errors import DomainError
-from planner.evaluations.counting import ANONYMOUS, count_answers
-from planner.evaluations.disclosure import THRESHOLD, session_blocks
+from planner.evaluations.counting import count_answers
+from planner.evaluations.disclosure import block_too_small, grouped
 from planner.evaluations.kinds import FREE_TEXT_KINDS
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -75,14 +75,11 @@ def placed(series, answers: list[EvaluationAnswer]) -> tuple[list[EvaluationAnsw
     """
     sessions = [s for s in series.sessions if not s.is_cancelled]
     ids = [s.id for s in sessions]
-    counts = count_answers(ids, [])
-    per_session = {s: counts.total({s}) for s in ids}
-    anonymous = {s: counts.total({s}, {ANONYMOUS}) for s in ids}
+    counts, blocks, anonymous_held = grouped(count_answers(ids, []), ids)
     numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
     places, held, order = {}, set(), {}
-    for index, block in enumerate(session_blocks(ids, counts.present, per_session, anonymous)):
-        small = (sum(per_session[s] for s in block) < THRESHOLD
-                 or sum(counts.present.get(s, 0) for s in block) < THRESHOLD)
+    for index, block in enumerate(blocks):
+        small = anonymous_held or block_too_small(counts, block)
         for s in block:
             places[s], order[s] = sessions_label(block, numbers), index
             if small:

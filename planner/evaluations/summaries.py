@@ -347,7 +347,7 @@ def session_counts(sessions: list, evaluations: dict, requests: dict, responses:
         block = release.block_of(s)
         own = len(block.sessions) == 1 and block.responses.shown and block.rate.shown
         more = n > counts.present.get(s, 0)
-        if evaluations[s].form.anonymous and n and not own:
+        if evaluations[s].form.anonymous and n and (not own or release.anonymous_held):
             shown[s] = SessionCounts(None, None, None, True, sessions_label(block.sessions, numbers), more)
         else:
             shown[s] = SessionCounts(asked, answered, n, bool(n), None, more)
