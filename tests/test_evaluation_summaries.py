@@ -215,7 +215,7 @@ def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answe
     html = page.get_data(as_text=True)
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     assert "Vraag mood" in html and "Bijeenkomsten 3–4" in html
-    assert "Bewoner" in html and "Sociale samenhang" in html
+    assert "Niet per rol" in html and "Sociale samenhang" in html
     session = answered_series.sessions[0]
     page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation/summary")
     assert page.status_code == 200 and "Vraag mark" in page.get_data(as_text=True)
