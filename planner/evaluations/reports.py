@@ -38,12 +38,14 @@ PROFILE = "__profile__"  # the key of the social-quality chart among the questio
 
 
 @bp.app_template_filter("evaluation_figure")
-def evaluation_figure(figure, decimals: int = 0, percent: bool = False) -> str:
-    """A figure as shown: the number in the reader's language, or why it is hidden."""
+def evaluation_figure(figure, decimals: int = 0, percent: bool = False, signed: bool = False) -> str:
+    """A figure as shown: the number in the reader's language (``signed``: a change, +0.4), or why it is hidden."""
     if not figure.shown:
         return {FEW: _("fewer than 5"), NONE: "–", WITHHELD: _("not by role")}.get(figure.hidden) or _("hidden")
     value = figure.value * 100 if percent else figure.value
     text = format_decimal(round(value, decimals), format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    if signed and value > 0:
+        text = "+" + text
     return f"{text}%" if percent else text
 
 
