@@ -38,64 +38,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Hashable
 
-THRESHOLD = 5
-
-FEW = "few"  # rests on fewer than THRESHOLD responses
-NONE = "none"  # nothing to compute from: no answers at all
-WITHHELD = "withheld"  # not broken down this way: some part would rest on too few
+from planner.evaluations.figures import (  # noqa: F401 - the figures' vocabulary, used with this module
+    FEW,
+    NONE,
+    THRESHOLD,
+    WITHHELD,
+    Figure,
+    count,
+    few,
+    mean_of,
+    median_of,
+    rounded_mean,
+)
 
 ANONYMOUS = "anonymous"  # the "role" of an anonymous response: it has none
 UNKNOWN = "unknown"  # a named response whose role is not known (e.g. after the retention period)
 OTHER = "other"  # the role block of the roles too small to show alone
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number as it may be shown: ``value`` is None when ``hidden`` says why."""
-
-    value: float | int | None
-    hidden: str | None = None
-
-    @property
-    def shown(self) -> bool:
-        return self.hidden is None
-
-
-def few() -> Figure:
-    return Figure(None, FEW)
-
-
-def count(n: int) -> Figure:
-    """The size of a group: shown from 5, and 0 (about nobody)."""
-    return Figure(n) if n >= THRESHOLD or n == 0 else few()
-
-
-def mean_of(values: dict[int, int]) -> float | None:
-    n = sum(values.values())
-    return sum(v * c for v, c in values.items()) / n if n else None
-
-
-def median_of(values: dict[int, int]) -> float | None:
-    """Median of a value → count table (the mean of the middle two for an even count)."""
-    n = sum(values.values())
-    if not n:
-        return None
-    ordered = sorted(values.items())
-
-    def nth(k: int) -> int:  # the k-th value, 0-based
-        seen = 0
-        for value, c in ordered:
-            seen += c
-            if k < seen:
-                return value
-        raise IndexError(k)
-
-    return float(nth(n // 2)) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
-
-
-def rounded_mean(values: dict[int, int]) -> float | None:
-    mean = mean_of(values)
-    return None if mean is None else round(mean, 1)
 
 
 # --- What goes in: the questions and the grouped counts of a series.
@@ -422,9 +380,3 @@ def profile(figures: list[tuple[Question, QuestionFigures]], conditions: list[st
         else:
             scores[condition] = Figure(None, NONE)
     return scores
-
-
-def shown_figures(figures) -> tuple[int, int]:
-    """(shown, all) of a collection of Figures, for the utility count."""
-    figures = [f for f in figures if f.hidden != NONE]
-    return sum(f.shown for f in figures), len(figures)

@@ -36,7 +36,6 @@ from planner.evaluations.services import (
     forms_for_programme,
     is_frozen,
     newest_version,
-    request_counts,
     response_count,
     session_response_counts,
     set_screen_open,
@@ -268,15 +267,13 @@ def delete(slug: str, form_id: int, key: str):
 
 
 def _series_page(series, delay_form, status=200, errors=()):
-    sessions = [s for s in series.sessions if not s.is_cancelled]
-    evaluations, made = evaluations_of(sessions)
+    evaluations, made = evaluations_of([s for s in series.sessions if not s.is_cancelled])
     if made:  # committing only then keeps the loaded series from being read again
         db.session.commit()
     forms = db.session.scalars(forms_for_programme(series.programme)).all()
-    ids = list(evaluations)
     return render_template(
         "evaluations/series.html", series=series, evaluations=evaluations, forms=forms, delay_form=delay_form,
-        counts=session_counts(sessions, evaluations, request_counts(ids), session_response_counts(ids)), errors=errors,
+        counts=session_counts(series, evaluations), errors=errors,
         language=_language(),
     ), status
 

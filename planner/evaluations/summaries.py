@@ -33,6 +33,7 @@ from planner.evaluations.disclosure import (
 )
 from planner.evaluations.kinds import QuestionKindSpec
 from planner.evaluations.models import Condition, Moment
+from planner.evaluations.services import request_counts, session_response_counts
 
 
 def code(kind: str, sessions=None, *, q: str | None = None, cell=None, roles=None, numbers=None) -> str:
@@ -331,12 +332,14 @@ class SessionCounts:
     more_than_present: bool = False
 
 
-def session_counts(sessions: list, evaluations: dict, requests: dict, responses: dict) -> dict[int, SessionCounts]:
+def session_counts(series, evaluations: dict) -> dict[int, SessionCounts]:
     """Per session; an anonymous form's counts only where its session is a group of its own.
 
     Otherwise "asked 1, answered 1" would say whose the one anonymous answer is.
     """
+    sessions = [s for s in series.sessions if not s.is_cancelled]
     ids = [s.id for s in sessions]
+    requests, responses = request_counts(ids), session_response_counts(ids)
     counts = count_answers(ids, [])
     numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
     release = release_of(ids, [], counts, ROLE_ORDER)
