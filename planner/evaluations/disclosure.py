@@ -12,8 +12,8 @@ cell by cell; it is put together with a neighbour (recoding) until the group is 
   blocks are joined further for that question alone ("its groups", unions of blocks).
 - Roles form **role blocks**: a role with fewer than 5 people (at most that many answering in
   any one session: ``people_in``) joins "other roles"; when that is still too small, the
-  smallest shown role joins it;
-  one block left means no breakdown. Anonymous answers are a group of their own. A question's
+  smallest shown role joins it; one block left means no breakdown. Anonymous answers are a
+  group of their own. A question's
   means by role are shown only when every role block has at least 5 answers to it (or none),
   so no block's figure is the series figure minus the others'. There is no role breakdown of
   a session: only of the whole series.
