@@ -100,7 +100,7 @@ OTHER = "__other__"  # the group of the groups too small to show alone
 
 def merged_groups(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Groups of fewer than 5 go together as OTHER; when that is still too small, the smallest shown
-    group joins it; when only one group would be left, nothing is broken down."""
+    group joins it; when everyone would be in OTHER, nothing is broken down."""
     shown = [(value, n) for value, n in rows if n >= THRESHOLD]
     other = sum(n for _value, n in rows if 0 < n < THRESHOLD)
     while 0 < other < THRESHOLD and shown:
@@ -108,7 +108,7 @@ def merged_groups(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
         shown.remove(smallest)
         other += smallest[1]
     merged = shown + ([(OTHER, other)] if other else [])
-    return merged if len(merged) > 1 else []
+    return merged if len(merged) > 1 or (merged and merged[0][0] != OTHER) else []
 
 
 def merged_ranges(attended: list[tuple[int, int]]) -> list[tuple[tuple[int, int], int]]:

@@ -132,5 +132,5 @@ def side_by_side(compared) -> GroupedChart | None:
     return grouped_bar_chart(groups, 100) if groups else None
 
 
-def _short(label: str, limit: int = 24) -> str:
+def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -61,7 +61,9 @@ def _charts(summary):
     """Chart geometry per question, and one line chart per scale question for the trend."""
     charts = {q.info.key: bar_chart([(c.label, c.figure) for c in q.cells]) for q in summary.questions}
     charts[PROFILE] = bar_chart([(p.label, p.score) for p in summary.profile if p.questions], maximum=100)
-    trend = {row.info.key: line_chart([(label, f) for label, f, _code in row.points], *row.info.scale_range)
+    # Under the chart only the sessions' numbers ("Sessions 3–4" → "3–4"); the table beside it says all.
+    trend = {row.info.key: line_chart([(label.split(" ", 1)[-1], f) for label, f, _code in row.points],
+                                      *row.info.scale_range)
              for row in summary.trend}
     return charts, trend
 
