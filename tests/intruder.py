@@ -236,8 +236,10 @@ class Intruder:
         """Sessions shown only with others, and roles only in "other roles": their responses are hidden."""
         hidden = []
         alone = {c.sessions[0] for c in self.printed if c.kind == "responses" and len(c.sessions) == 1}
+        nobody = {s for c, t in self.printed.items() if c.kind == "responses" and c.roles is None
+                  and _value(c, t) == 0 for s in c.sessions}  # a group of 0 answers: nothing to protect
         for s in sessions:
-            if s not in alone and len(sessions) > 1:
+            if s not in alone and s not in nobody and len(sessions) > 1:
                 hidden.append((f"responses of session {s} (only shown with others)",
                                {index[("z", s, r)]: 1 for r in self.roles}))
         for c in self.printed:

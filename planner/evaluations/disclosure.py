@@ -171,9 +171,10 @@ class Release:
 
 
 def _rate(responses: int, present: int) -> Figure:
-    if not present or not responses:
-        return Figure(0 if present else None, None if present else NONE)
-    if responses < THRESHOLD or present < THRESHOLD:
+    """Responses / people present: from 5 present and 5 (or no) responses."""
+    if not present:
+        return Figure(None, NONE)
+    if present < THRESHOLD or 0 < responses < THRESHOLD:
         return few()
     return Figure(round(responses / present, 2))
 
