@@ -125,6 +125,8 @@ def load_config(instance_path: str, debug: bool) -> dict:
         # screen's short link stop working this many days after the session ended.
         "EVALUATION_REMINDER_DAYS": int(os.environ.get("EVALUATION_REMINDER_DAYS", "3")),
         "EVALUATION_LINK_DAYS": int(os.environ.get("EVALUATION_LINK_DAYS", "30")),
+        # The screen's short link closes this many hours after its session ends.
+        "EVALUATION_SCREEN_HOURS": int(os.environ.get("EVALUATION_SCREEN_HOURS", "24")),
         # Links in mails point here; participants open them outside the app.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         # Calendar replies (planner/replies): the mailbox invites name as their organiser, and

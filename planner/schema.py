@@ -35,6 +35,11 @@ class LabelledEnum(enum.StrEnum):
         """The members for a WTForms SelectField or RadioField, in their order, with their labels."""
         return [SelectChoice(member.value, member.label) for member in cls]
 
+    @classmethod
+    def labels(cls) -> dict[str, LazyString]:
+        """value → label, for a template that meets the values as plain text."""
+        return {member.value: member.label for member in cls}
+
 
 def _values(enum_class: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in enum_class]

@@ -76,3 +76,52 @@ def test_trekkers_read_the_figures_others_do_not(client, db, programme, filled):
     other = client.application.test_client()
     login(other, outsider.email)
     assert other.get(f"/series/{filled.id}/attendance").status_code == 404
+
+
+@pytest.fixture
+def crowded(db, organiser, series):
+    """Session one: 6 residents of Buurtteam in Gendt, 5 volunteers in Bemmel, 3 others in Elst."""
+    one = series.sessions[0]
+    team = find_or_create_organisation("Buurtteam")
+    for i, (role, organisation, town) in enumerate(
+        [("resident", team, "Gendt")] * 6 + [("volunteer", None, "Bemmel")] * 5 + [("professional", None, "Elst")]
+        + [("expert", None, "Elst")] * 2
+    ):
+        invitation = factories.make_invitation(series, name=f"Q{i}", role=role, organisation=organisation,
+                                               municipality=town)
+        answer(invitation, one, "yes")
+        mark(one, invitation.person_id, "present", actor=organiser)
+    db.session.commit()
+    return series
+
+
+def test_trekkers_see_small_groups_together_organisers_see_them_all(client, db, programme, organiser, crowded):
+    trekker = factories.make_user(email="trekker@example.org")
+    trekker.locale = "en"
+    factories.add_member(programme, trekker, "trekker")
+    db.session.commit()
+    login(client, trekker.email)
+    html = client.get(f"/series/{crowded.id}/attendance").get_data(as_text=True)
+    assert "Resident" in html and "Buurtteam" in html and "Gendt" in html
+    assert "Volunteer" not in html and "Elst" not in html and "Bemmel" not in html
+    assert "other (groups of fewer than 5)" in html
+    rows = list(load_workbook(io.BytesIO(client.get(f"/series/{crowded.id}/attendance.xlsx").data)).active.iter_rows(
+        values_only=True))
+    assert not [r for r in rows[1:] if r[0] != "people who came to this many sessions" and isinstance(r[3], int)
+                and 0 < r[3] < 5], "the trekker's download shows the same groups"
+    assert ("people who came to this many sessions", None, 1, 14) in rows
+    other = client.application.test_client()
+    login(other, organiser.email)
+    html = other.get(f"/series/{crowded.id}/attendance").get_data(as_text=True)
+    assert "Volunteer" in html and "Elst" in html, "the organiser took the attendance and sees every group"
+
+
+def test_small_groups_merge_until_each_has_five():
+    from planner.attendance.figures import OTHER, merged_groups, merged_ranges
+
+    assert merged_groups([("a", 9), ("b", 6), ("c", 2), ("d", 1)]) == [("a", 9), (OTHER, 9)]
+    assert merged_groups([("a", 9), ("b", 6), ("c", 5)]) == [("a", 9), ("b", 6), ("c", 5)]
+    assert merged_groups([("a", 9), ("c", 2)]) == [], "one group left: no breakdown"
+    assert merged_ranges([(1, 2), (2, 6), (3, 1), (4, 3)]) == [((1, 4), 12)], "a small tail joins the row before"
+    assert merged_ranges([(1, 6), (2, 2), (3, 3), (4, 1)]) == [((1, 1), 6), ((2, 4), 6)]
+    assert merged_ranges([(1, 2), (4, 1)]) == [((1, 4), 3)]

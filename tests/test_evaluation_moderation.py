@@ -53,11 +53,11 @@ def test_an_organiser_redacts_a_name_and_the_trekker_sees_the_redacted_text(app,
     assert "Nog niet gezien" in html and "Karin" not in html
     assert _db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "evaluation_open_answers")) is not None
     response = client.post(
-        f"/series/{series.id}/evaluation/answers/{made['approved'].id}/moderate",
+        f"/series/{series.id}/evaluation/answers/{made['approved'].public_id}/moderate",
         data={"action": "redact", "redacted_text": "Fijne avond met [naam]"},
     )
     assert response.status_code == 303
-    client.post(f"/series/{series.id}/evaluation/answers/{made['pending'].id}/moderate", data={"action": "approve"})
+    client.post(f"/series/{series.id}/evaluation/answers/{made['pending'].public_id}/moderate", data={"action": "approve"})
     _db.session.expire_all()
     redacted = _db.session.get(EvaluationAnswer, made["approved"].id)
     assert redacted.redacted_text == "Fijne avond met [naam]" and redacted.moderated_by_id == organiser.id
@@ -72,7 +72,7 @@ def test_an_empty_redaction_is_refused_with_a_message(client, organiser, answers
     series, made = answers
     login(client, organiser.email)
     response = client.post(
-        f"/series/{series.id}/evaluation/answers/{made['pending'].id}/moderate",
+        f"/series/{series.id}/evaluation/answers/{made['pending'].public_id}/moderate",
         data={"action": "redact", "redacted_text": "   "},
     )
     assert response.status_code == 400 and "naam" in response.get_data(as_text=True)
@@ -83,7 +83,7 @@ def test_an_empty_redaction_is_refused_with_a_message(client, organiser, answers
 def test_a_trekker_stars_and_unstars_a_quote_for_the_report(client, trekker, answers):
     series, made = answers
     login(client, trekker.email)
-    url = f"/series/{series.id}/evaluation/answers/{made['approved'].id}/star"
+    url = f"/series/{series.id}/evaluation/answers/{made['approved'].public_id}/star"
     assert client.post(url, data={"starred": "1"}).status_code == 303
     assert "Fijne avond met Piet" in _text(client, f"/series/{series.id}/evaluation/quotes?starred=1")
     assert "Fijne avond met Piet" in _text(client, f"/series/{series.id}/evaluation/report")
@@ -96,7 +96,7 @@ def test_pending_or_hidden_answers_cannot_be_starred_or_moderated_by_trekkers(cl
     login(client, trekker.email)
     for status in ("pending", "hidden"):
         assert client.post(f"/series/{series.id}/evaluation/answers/{made[status].id}/star", data={"starred": "1"}).status_code == 404
-    response = client.post(f"/series/{series.id}/evaluation/answers/{made['hidden'].id}/moderate", data={"action": "approve"})
+    response = client.post(f"/series/{series.id}/evaluation/answers/{made['hidden'].public_id}/moderate", data={"action": "approve"})
     assert response.status_code == 404
     _db.session.expire_all()
     assert _db.session.get(EvaluationAnswer, made["hidden"].id).moderation == Moderation.HIDDEN

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event
 
-from planner.evaluations.counting import ANONYMOUS
 from planner.evaluations.kinds import NOT_APPLICABLE
 from planner.evaluations.summaries import summarise
-from planner.evaluations.suppression import THRESHOLD
+from planner.evaluations.disclosure import ANONYMOUS, THRESHOLD
 from planner.extensions import db as _db
 from tests import evaluation_data as data, factories
 from tests.conftest import login
@@ -50,6 +49,7 @@ def two_sessions(db, programme, organiser):
 @PROPERTY
 @given(st.lists(st.tuples(st.integers(0, 1), answer_sets), min_size=0, max_size=24))
 def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
+    """Every shown figure is the plain figure of a group of at least 5 answers; every other is hidden."""
     _clear(db)
     series, sessions = two_sessions
     form = data.make_form()
@@ -66,7 +66,7 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
     assert summary.present == sum(len(p) for p in present)
     assert summary.responses.value == (n if n >= THRESHOLD or n == 0 else None)
     if n >= THRESHOLD:
-        assert summary.rate.value == pytest.approx(n / 30)
+        assert summary.rate.value == pytest.approx(round(n / 30, 2))
 
     by_key = {q.info.key: q for q in summary.questions}
     for key in ("mood", "useful", "mark", "again", "theme"):
@@ -74,60 +74,47 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
         q = by_key[key]
         for cell in q.cells:
             expected = plain.get("n/a" if cell.key == NOT_APPLICABLE else cell.key, 0)
-            if cell.figure.shown:
-                assert cell.figure.value == expected and (expected >= THRESHOLD or expected == 0)
+            if n >= THRESHOLD:
+                assert cell.figure.value == expected, f"{key} {cell.key}: a cell of a group of {n} is shown"
             else:
-                assert n < THRESHOLD or expected < THRESHOLD or cell.figure.hidden == "guard"
-        shown_cells = [c for c in q.cells if c.figure.shown]
-        hidden_cells = [c for c in q.cells if not c.figure.shown]
-        assert len(hidden_cells) != 1 or not q.total.shown, "a lone hidden cell next to a shown total"
-        if q.total.shown:
-            assert q.total.value == n and sum(c.figure.value for c in shown_cells) <= n
+                assert cell.figure.shown == (n == 0)
+        assert q.total.value == (n if n >= THRESHOLD or n == 0 else None)
     for key in ("mood", "useful", "mark"):
         values = [a[key] for a in everyone if a[key] != "n/a"]
         q = by_key[key]
-        if q.mean.shown:
-            assert len(values) >= THRESHOLD
-            assert q.mean.value == pytest.approx(mean(values)) and q.median.value == median(values)
+        if n >= THRESHOLD and values:
+            assert q.mean.value == round(mean(values), 1) and q.median.value == median(values)
         else:
-            assert len(values) < THRESHOLD or q.mean.hidden == "guard", "hidden only to protect a cell"
-            assert not q.median.shown
+            assert not q.mean.shown and not q.median.shown
     learned = Counter(o for a in everyone for o in a["learned"])
     for cell in by_key["learned"].cells:
-        if 0 < n < THRESHOLD:
-            assert not cell.figure.shown
-        else:
-            assert cell.figure.value == (learned[cell.key] if learned[cell.key] >= THRESHOLD or not learned[cell.key] else None)
+        assert cell.figure.value == (learned[cell.key] if n >= THRESHOLD or n == 0 else None)
 
+    for block in summary.per_session:
+        responses = sum(1 for w, _ in given_answers if sessions[w] in block.sessions)
+        assert block.responses.value == (responses if responses >= THRESHOLD or responses == 0 else None)
+        if len(block.sessions) > 1:
+            alone = [sum(1 for w, _ in given_answers if sessions[w] == s) for s in block.sessions]
+            assert min(alone) < THRESHOLD, "sessions are only put together when one has too few"
     for row in summary.trend:
-        for session, figure in zip(sessions, row.means):
-            values = [a.get(row.info.key) for w, a in given_answers if w == sessions.index(session) and a.get(row.info.key, "n/a") != "n/a"]
-            if figure.shown:
-                assert figure.value == pytest.approx(mean(values)) and len(values) >= THRESHOLD
-            else:
-                assert len(values) < THRESHOLD or figure.hidden == "guard"
+        for label, figure, _code in row.points:
+            assert figure.shown or figure.hidden in ("few", "none"), "none: only “not applicable” there"
 
-    per_role = Counter(a["role"] for a in everyone)
     for row in summary.roles:
-        if row.responses.shown:
-            assert row.responses.value == per_role[row.role] >= THRESHOLD
-            for q, figure in zip(summary.scale_questions, row.means):
-                values = [a.get(q.info.key) for a in everyone if a["role"] == row.role and a.get(q.info.key, "n/a") != "n/a"]
-                assert figure.value == (pytest.approx(mean(values)) if len(values) >= THRESHOLD else None)
-        else:
-            assert all(not m.shown for m in row.means)
-    hidden_roles = [r for r in summary.roles if not r.responses.shown]
-    assert len(hidden_roles) != 1 or not summary.responses.shown, "one hidden role could be worked out"
+        members = None if row.role == "other" else [row.role]
+        assert row.responses.value >= THRESHOLD
+        if members:
+            assert row.responses.value == sum(1 for a in everyone if a["role"] == row.role)
+        for q, figure in zip(summary.scale_questions, row.means):
+            assert figure.shown or figure.hidden in ("withheld", "none")
 
     empowerment = next(p for p in summary.profile if p.condition == "social_empowerment")
-    useful = [a["useful"] for a in everyone if a["useful"] != "n/a"]
-    marks = [a["mark"] for a in everyone]
     parts = []
-    if len(useful) >= THRESHOLD and by_key["useful"].mean.shown:
-        parts.append((mean(useful) - 1) / 4 * 100)
-    if len(marks) >= THRESHOLD and by_key["mark"].mean.shown:
-        parts.append(mean(marks) * 10)
-    assert empowerment.score.value == (pytest.approx(sum(parts) / len(parts)) if parts else None)
+    if by_key["useful"].mean.shown:
+        parts.append((by_key["useful"].mean.value - 1) / 4 * 100)
+    if by_key["mark"].mean.shown:
+        parts.append((by_key["mark"].mean.value - 0) / (10 - 0) * 100)
+    assert empowerment.score.value == (round(sum(parts) / len(parts)) if parts else None)
 
 
 def test_questions_line_up_across_versions_by_key(db, two_sessions):
@@ -154,14 +141,18 @@ def test_questions_line_up_across_versions_by_key(db, two_sessions):
 
 
 def test_anonymous_responses_have_no_role(db, two_sessions):
-    series, (first, _) = two_sessions
-    form = data.make_form(anonymous=True)
+    series, (first, second) = two_sessions
+    anonymous, named = data.make_form(anonymous=True), data.make_form()
+    data.mark_present(first, 6)
+    data.mark_present(second, 6)
     for _ in range(6):
-        data.respond(first, form, {"mood": 3})
+        data.respond(first, anonymous, {"mood": 3})
+        data.respond(second, named, {"mood": 1}, role="volunteer")
     db.session.commit()
-    summary = summarise([first], "nl")
-    assert [r.role for r in summary.roles] == [ANONYMOUS]
-    assert summary.anonymous_responses == 6
+    summary = summarise([first, second], "nl")
+    assert [r.role for r in summary.roles] == ["volunteer", ANONYMOUS]
+    assert [r.responses.value for r in summary.roles] == [6, 6]
+    assert summary.anonymous_responses
 
 
 def test_before_and_now_are_paired(db, two_sessions):
@@ -223,8 +214,8 @@ def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answe
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
-    assert "Vraag mood" in html and "minder dan 5" in html
-    assert "Bewoner" in html and "Sociale samenhang" in html
+    assert "Vraag mood" in html and "Bijeenkomsten 3–4" in html
+    assert "Niet per rol" in html and "Sociale samenhang" in html
     session = answered_series.sessions[0]
     page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation/summary")
     assert page.status_code == 200 and "Vraag mark" in page.get_data(as_text=True)
@@ -300,7 +291,7 @@ def test_a_session_of_another_series_is_not_found(client, trekker, answered_seri
 
 def test_charts_draw_only_shown_figures():
     from planner.evaluations.charts import bar_chart, line_chart
-    from planner.evaluations.suppression import Figure, few
+    from planner.evaluations.disclosure import Figure, few
 
     chart = bar_chart([("Goed", Figure(10)), ("Gaat wel", few()), ("Niet goed", Figure(5))])
     widths = [bar.width for bar in chart.bars]
@@ -310,26 +301,31 @@ def test_charts_draw_only_shown_figures():
     assert len(line.polylines) == 1 and line.polylines[0].count(",") == 2
 
 
-def test_a_session_page_hides_its_response_count_when_the_series_page_does(db, two_sessions):
+def test_a_session_with_too_few_answers_is_shown_with_the_next(db, two_sessions):
     series, (first, second) = two_sessions
     form = data.make_form()
+    data.mark_present(first, 4)
+    data.mark_present(second, 8)
     for _ in range(3):
         data.respond(first, form, {"mood": 2})
     for _ in range(6):
-        data.respond(second, form, {"mood": 2})
+        data.respond(second, form, {"mood": 3})
     db.session.commit()
     whole = summarise([first, second], "nl")
     assert whole.responses.value == 9
-    assert [r.responses.shown for r in whole.per_session] == [False, False]
-    alone = summarise([second], "nl")
-    assert alone.responses.value == 6
-    within = summarise([second], "nl", series_sessions=[first, second])
-    assert not within.responses.shown and not within.rate.shown
+    (block,) = whole.per_session
+    assert block.label == "Bijeenkomsten 1–2" and block.responses.value == 9 and block.rate.value == 0.75
+    for session in (first, second):
+        page = summarise([first, second], "nl", session=session)
+        assert page.block.label == "Bijeenkomsten 1–2" and page.responses.value == 9
+        (mood,) = [q for q in page.questions if q.info.key == "mood"]
+        assert [c.figure.value for c in mood.cells] == [0, 3, 6], "the page shows the two sessions together"
+    assert not whole.trend, "no trend of one group"
 
 
-def test_a_session_page_and_the_series_page_together_give_no_hidden_cell_away(db, programme, organiser):
-    """Three happy faces in the first session: the series shows 3 + 8 + 6 = 17 happy faces, so
-    the other sessions' pages must not show both their counts (17 − 8 − 6 = 3)."""
+def test_a_session_page_shows_its_own_small_cells(db, programme, organiser):
+    """Three happy faces among twelve answers: an answer, not a group of people, so it is shown,
+    and the series page shows the sum of what the session pages show."""
     series = factories.make_series(programme, organiser, count=4)
     sessions = series.sessions[:3]
     form = data.make_form()
@@ -345,9 +341,6 @@ def test_a_session_page_and_the_series_page_together_give_no_hidden_cell_away(db
         (mood,) = [q for q in summary.questions if q.info.key == "mood"]
         return next(c.figure for c in mood.cells if c.key == 3)
 
-    series_figure = happy_faces(summarise(series.sessions, "nl"))
-    assert series_figure.value == 17
-    on_session_pages = [happy_faces(summarise([s], "nl", series_sessions=series.sessions)) for s in sessions]
-    assert not on_session_pages[0].shown
-    assert sum(not f.shown for f in on_session_pages) >= 2
-    assert all(f.value in (None, n) for f, n in zip(on_session_pages, [3, 8, 6]))
+    assert happy_faces(summarise(series.sessions, "nl")).value == 17
+    pages = [happy_faces(summarise(series.sessions, "nl", session=s)).value for s in sessions]
+    assert pages == [3, 8, 6]

@@ -147,7 +147,7 @@ def test_a_link_before_the_session_ended_says_when_it_opens(db, client, programm
 
 
 def test_the_screen_link_takes_answers_until_the_organiser_closes_it(db, client, programme, organiser):
-    series = ef.past_series(programme, organiser, last_days_ago=1)
+    series = ef.past_series(programme, organiser, last_days_ago=0)  # the screen link closes a day after the session
     session = series.sessions[-1]
     evaluation = evaluation_of(session)
     db.session.commit()
@@ -172,7 +172,7 @@ def test_the_screen_link_takes_answers_until_the_organiser_closes_it(db, client,
 
 
 def test_the_short_link_speaks_the_browsers_chosen_language(db, client, programme, organiser):
-    series = ef.past_series(programme, organiser, last_days_ago=1)
+    series = ef.past_series(programme, organiser, last_days_ago=0)
     code = evaluation_of(series.sessions[-1]).short_code
     db.session.commit()
     assert "Hoe vond je de bijeenkomst?" in client.get(f"/e/{code}").get_data(as_text=True)

@@ -66,7 +66,9 @@ def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, pro
     assert form.questions[0].condition is None and form.questions[0].text_en == "How was it?"
 
 
-def test_editing_a_form_with_answers_says_a_new_version_was_made(db, organiser_client, programme, organiser):
+def test_editing_a_form_with_answers_says_a_new_version_was_made(db, organiser_client, programme, organiser,
+                                                                monkeypatch):
+    monkeypatch.setitem(organiser_client.application.config, "EVALUATION_SCREEN_HOURS", 24 * 30)
     series = ef.past_series(programme, organiser)
     builtin = ensure_builtin_forms()[SESSION]
     copied = organiser_client.post(f"/programmes/{programme.slug}/evaluation-forms/{builtin.id}/copy")

@@ -211,7 +211,7 @@ def figures(db, series) -> dict:
                       for q in summary.questions],
         "roles": [(r.role, r.responses, r.means) for r in summary.roles],
         "profile": [(p.condition, p.score) for p in summary.profile],
-        "open": [(info.key, figure) for info, _text, figure in summary.open_questions],
+        "open": [(info.key, figure) for info, _text, figure, _code in summary.open_questions],
     }
     return {"sessions": per_session, "attended": sessions_attended(series), "answers": [tuple(r) for r in answers],
             "answered": [tuple(r) for r in answered], "summary": shown}

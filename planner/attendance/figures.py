@@ -1,11 +1,15 @@
 """Attendance figures per session and per series, counted by the database (SQL aggregates).
 
-Plain data out; the routes show it on screen or write it as CSV / XLSX.
+Plain data out; the routes show it on screen or write it as CSV / XLSX. Organisers, who took
+the attendance and know the names, see every group; trekkers (and their downloads) see the
+groups of people under the rule of the evaluation summaries: a group of fewer than 5 people
+(a role, an organisation, a municipality, "came to 2 of 4") is never shown alone but put
+together with others (``merged_groups``, ``merged_ranges``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, case, func, select
 
@@ -90,6 +94,64 @@ def sessions_attended(series: Series) -> list[tuple[int, int]]:
     return [(sessions, people) for sessions, people in rows]
 
 
+THRESHOLD = 5  # people: the same rule as the evaluation summaries (planner/evaluations/disclosure.py)
+OTHER = "__other__"  # the group of the groups too small to show alone
+
+
+def merged_groups(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Groups of fewer than 5 go together as OTHER; when that is still too small, the smallest shown
+    group joins it; when everyone would be in OTHER, nothing is broken down."""
+    shown = [(value, n) for value, n in rows if n >= THRESHOLD]
+    other = sum(n for _value, n in rows if 0 < n < THRESHOLD)
+    while 0 < other < THRESHOLD and shown:
+        smallest = min(shown, key=lambda row: row[1])
+        shown.remove(smallest)
+        other += smallest[1]
+    merged = shown + ([(OTHER, other)] if other else [])
+    return merged if len(merged) > 1 or (merged and merged[0][0] != OTHER) else []
+
+
+def merged_ranges(attended: list[tuple[int, int]]) -> list[tuple[tuple[int, int], int]]:
+    """How many came to 1, 2, … sessions, with neighbouring counts joined until each has 5 people:
+    ((first, last), people); one row ((1, last), people) when there are fewer than 5 in all."""
+    rows, current, people = [], None, 0
+    for sessions, n in attended:
+        current = (current[0], sessions) if current else (sessions, sessions)
+        people += n
+        if people >= THRESHOLD:
+            rows.append((current, people))
+            current, people = None, 0
+    if current:
+        if rows:
+            (first, _last), n = rows.pop()
+            rows.append(((first, current[1]), n + people))
+        else:
+            rows.append((current, people))
+    return rows
+
+
+def as_seen(figures: list[SessionFigures], *, in_full: bool) -> list[SessionFigures]:
+    if in_full:
+        return figures
+    return [replace(f, by_role=merged_groups(f.by_role), by_organisation=merged_groups(f.by_organisation),
+                    by_municipality=merged_groups(f.by_municipality)) for f in figures]
+
+
+def series_reach(series: Series) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The people who came to at least one session, by role and by municipality (distinct people)."""
+    def breakdown(column):
+        return [(value or "", n) for value, n in db.session.execute(
+            select(column, func.count(func.distinct(Attendance.person_id)))
+            .select_from(Attendance)
+            .join(Person, Person.id == Attendance.person_id)
+            .join(Session, Session.id == Attendance.session_id)
+            .where(Session.series_id == series.id, Attendance.status == Presence.PRESENT)
+            .group_by(column)
+            .order_by(func.count(func.distinct(Attendance.person_id)).desc(), column)
+        )]
+    return breakdown(Person.role), breakdown(Person.municipality)
+
+
 def figure_rows(figures: list[SessionFigures], attended: list[tuple[int, int]], labels: dict) -> list[list]:
     """One table for the CSV / XLSX download: what, session, value, count."""
     rows = []
@@ -100,7 +162,8 @@ def figure_rows(figures: list[SessionFigures], attended: list[tuple[int, int]], 
         rows.append([labels["yes_but_absent"], when, "", f.yes_but_absent])
         for key, breakdown in (("role", f.by_role), ("organisation", f.by_organisation), ("municipality", f.by_municipality)):
             for value, count in breakdown:
-                rows.append([labels[key], when, str(value.label) if key == "role" else value, count])
-    for sessions, people in attended:
-        rows.append([labels["came_to"], "", sessions, people])
+                shown = labels["other"] if value == OTHER else (str(PersonRole(value).label) if key == "role" else value)
+                rows.append([labels[key], when, shown, count])
+    for (first, last), people in attended:
+        rows.append([labels["came_to"], "", first if first == last else f"{first}–{last}", people])
     return rows

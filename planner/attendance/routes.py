@@ -21,7 +21,7 @@ from planner.attendance.services import (
     session_list,
     unmark,
 )
-from planner.attendance.figures import figure_rows, session_figures, sessions_attended
+from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
@@ -33,6 +33,7 @@ from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.links import external_url
 from planner.messages import describe
 from planner.people.forms import show_error
+from planner.people.models import PersonRole
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
 from planner.link_privacy import keep_link_private
@@ -234,7 +235,10 @@ def print_groups(series_id: int, session_id: int):
 
 def _figures(series):
     sessions = [s for s in series.sessions if not s.is_cancelled]
-    return [session_figures(s) for s in sessions], sessions_attended(series)
+    in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
+    attended = sessions_attended(series)
+    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
+    return as_seen([session_figures(s) for s in sessions], in_full=in_full), attended
 
 
 @bp.route("/series/<int:series_id>/attendance")
@@ -245,6 +249,7 @@ def figures(series_id: int):
     return render_template(
         "attendance/figures.html", series=series, figures=per_session, attended=attended,
         session_count=len(per_session), may_organise=can_organise(current_user, series.programme),
+        role_labels=PersonRole.labels(),
     )
 
 
@@ -252,7 +257,7 @@ def _labels() -> dict:
     return {
         "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
         "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"),
+        "came_to": _("people who came to this many sessions"), "other": _("other (groups of fewer than 5)"),
     }
 
 

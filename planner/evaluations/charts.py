@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.evaluations.suppression import Figure
+from planner.evaluations.disclosure import Figure
 
 LABEL_WIDTH = 170
 BAR_AREA = 260
@@ -36,9 +36,9 @@ class BarChart:
     label_width: int = LABEL_WIDTH
 
 
-def bar_chart(rows: list[tuple[str, Figure]]) -> BarChart:
-    """Horizontal bars, one per row, scaled to the largest shown figure."""
-    biggest = max((f.value for _, f in rows if f.shown and f.value), default=0)
+def bar_chart(rows: list[tuple[str, Figure]], maximum: float | None = None) -> BarChart:
+    """Horizontal bars, one per row, scaled to ``maximum`` (e.g. 100) or the largest shown figure."""
+    biggest = maximum or max((f.value for _, f in rows if f.shown and f.value), default=0)
     bars = []
     for i, (label, figure) in enumerate(rows):
         width = (figure.value / biggest * BAR_AREA) if figure.shown and biggest else 0
@@ -94,5 +94,43 @@ def line_chart(points: list[tuple[str, Figure]], low: float, high: float) -> Lin
     return chart
 
 
-def _short(label: str, limit: int = 24) -> str:
+@dataclass
+class GroupedChart:
+    """Bars in groups (e.g. per condition, one bar per series), with a legend."""
+
+    groups: list[tuple[str, int, list[Bar]]]  # label, its text's y, the bars
+    legend: list[str]
+    width: int
+    height: int
+    label_width: int = LABEL_WIDTH
+
+
+def grouped_bar_chart(groups: list[tuple[str, list[tuple[str, Figure]]]], maximum: float) -> GroupedChart:
+    """One group per label, one bar per member (the same members in every group), scaled to ``maximum``."""
+    y, drawn = 6, []
+    for label, members in groups:
+        label_y = y + 12
+        y += 18
+        bars = []
+        for name, figure in members:
+            width = figure.value / maximum * BAR_AREA if figure.shown and maximum else 0
+            bars.append(Bar(_short(name), figure, y, round(width, 1)))
+            y += ROW_HEIGHT - 6
+        drawn.append((label, label_y, bars))
+        y += 14
+    legend = [name for name, _figure in groups[0][1]] if groups else []
+    return GroupedChart(drawn, legend, LABEL_WIDTH + BAR_AREA + 50, y + 6)
+
+
+def side_by_side(compared) -> GroupedChart | None:
+    """The compare page's chart: per condition of social quality, one bar per series (0–100)."""
+    if not compared:
+        return None
+    first = compared[0].summary.profile
+    tagged = [i for i in range(len(first)) if any(c.summary.profile[i].questions for c in compared)]
+    groups = [(first[i].label, [(c.series.title, c.summary.profile[i].score) for c in compared]) for i in tagged]
+    return grouped_bar_chart(groups, 100) if groups else None
+
+
+def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -15,7 +15,8 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import selectinload
 
 from planner.attendance.models import Attendance, Presence
-from planner.evaluations.kinds import NOT_ADDITIVE_KINDS, QuestionKindSpec, kind_of
+from planner.evaluations.disclosure import ANONYMOUS, UNKNOWN, Counts, Question
+from planner.evaluations.kinds import QuestionKindSpec, kind_of
 from planner.evaluations.models import (
     Condition,
     EvaluationAnswer,
@@ -28,8 +29,6 @@ from planner.evaluations.models import (
 from planner.extensions import db
 from planner.people.models import PersonRole
 
-ANONYMOUS = "anonymous"  # the "role" of an anonymous response: it has none
-UNKNOWN = "unknown"  # a named response whose role is not known (e.g. after the retention period)
 ROLE_ORDER = [r.value for r in PersonRole] + [UNKNOWN, ANONYMOUS]
 
 
@@ -50,6 +49,7 @@ class QuestionInfo:
     kind: str
     question: EvaluationQuestion  # the newest version, for its text
     options: list[EvaluationOption] = field(default_factory=list)  # one per key, in the newest order
+    versions: list[EvaluationQuestion] = field(default_factory=list)  # this key in every form used
 
     @property
     def spec(self) -> QuestionKindSpec:
@@ -77,6 +77,16 @@ class QuestionInfo:
     def cell_label(self, cell, language: str) -> str:
         return self.spec.cell_label(cell, self.options, language)
 
+    def disclosed(self, seen: set) -> Question:
+        """What the disclosure pass needs to know of this question."""
+        spec = self.spec
+        low, high = self.scale_range if spec.scale else (0, 1)
+        return Question(
+            self.key, self.cell_keys(seen), additive=spec.additive, scale=spec.scale, free_text=spec.free_text,
+            low=low, high=high, condition=self.condition, pair_key=self.question.pair_key,
+            moment=self.question.moment,
+        )
+
 
 def forms_of(session_ids: list[int]) -> list[int]:
     if not session_ids:
@@ -101,34 +111,13 @@ def lined_up_questions(form_ids: list[int]) -> list[QuestionInfo]:
     infos: dict[str, QuestionInfo] = {}
     for question in questions:  # newest first: its text and option order win
         info = infos.setdefault(question.key, QuestionInfo(question.key, question.kind, question))
+        info.versions.append(question)
         known = {o.key for o in info.options}
         info.options.extend(o for o in question.options if o.key not in known)
     return list(infos.values())
 
 
 # --- Counting, in the database.
-
-
-@dataclass
-class Counts:
-    """The grouped rows every figure is added up from."""
-
-    present: dict[int, int]  # session → people present
-    responses: dict[tuple[int, str], int]  # (session, role) → responses
-    respondents: dict[tuple[int, str, str], int]  # (session, role, question key) → responses answering
-    answers: dict[tuple[int, str, str, object], int]  # (session, role, question key, cell) → answers
-    answers_by_question: dict = field(default_factory=dict)  # question key → [(session, role, cell, n)]
-    respondents_by_question: dict = field(default_factory=dict)  # question key → [(session, role, n)]
-
-    def index(self) -> Counts:
-        for (s, r, qkey, cell), n in self.answers.items():
-            self.answers_by_question.setdefault(qkey, []).append((s, r, cell, n))
-        for (s, r, qkey), n in self.respondents.items():
-            self.respondents_by_question.setdefault(qkey, []).append((s, r, n))
-        return self
-
-    def sessions_total(self, sessions, role=None) -> int:
-        return sum(n for (s, r), n in self.responses.items() if s in sessions and (role is None or r == role))
 
 
 def _role_key(anonymous, role) -> str:
@@ -138,7 +127,7 @@ def _role_key(anonymous, role) -> str:
 def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Counts:
     counts = Counts({}, {}, {}, {})
     if not session_ids:
-        return counts
+        return counts.index()
     for session_id, n in db.session.execute(
         select(Attendance.session_id, func.count(Attendance.id))
         .where(Attendance.session_id.in_(session_ids), Attendance.status == Presence.PRESENT)
@@ -154,33 +143,42 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
         key = (session_id, _role_key(anonymous, role))
         counts.responses[key] = counts.responses.get(key, 0) + n
     if not questions:
-        return counts
-    Q, A, O = EvaluationQuestion, EvaluationAnswer, EvaluationOption
+        return counts.index()
+    A = EvaluationAnswer
+    # The rows name question and option by id; which key, kind and position that is, the
+    # questions already loaded say (all versions), so the database need not join them in.
+    versions = {q.id: q for info in questions for q in info.versions}
+    options = {o.id: o for q in versions.values() for o in q.options}
     # One answer per response and question, except where several options may be ticked (one row
     # per option): only there do we need to count the responses separately.
-    for session_id, anonymous, role, qkey, n in db.session.execute(
-        select(R.session_id, R.anonymous, R.role, Q.key, func.count(func.distinct(R.id)))
-        .select_from(A)
-        .join(R, R.id == A.response_id)
-        .join(Q, Q.id == A.question_id)
-        .where(R.session_id.in_(session_ids), Q.kind.in_(NOT_ADDITIVE_KINDS))
-        .group_by(R.session_id, R.anonymous, R.role, Q.key)
-    ):
-        key = (session_id, _role_key(anonymous, role), qkey)
-        counts.respondents[key] = counts.respondents.get(key, 0) + n
-    value = func.coalesce(A.value, O.position)
-    for session_id, anonymous, role, qkey, kind, option_key, v, not_applicable, n in db.session.execute(
-        select(R.session_id, R.anonymous, R.role, Q.key, Q.kind, O.key, value, A.not_applicable,
+    several = [qid for qid, q in versions.items() if not kind_of(q).additive]
+    if several:
+        for session_id, anonymous, role, question_id, n in db.session.execute(
+            select(R.session_id, R.anonymous, R.role, A.question_id, func.count(func.distinct(R.id)))
+            .select_from(A)
+            .join(R, R.id == A.response_id)
+            .where(A.question_id.in_(several), R.session_id.in_(session_ids))
+            .group_by(R.session_id, R.anonymous, R.role, A.question_id)
+        ):
+            key = (session_id, _role_key(anonymous, role), versions[question_id].key)
+            counts.respondents[key] = counts.respondents.get(key, 0) + n
+    for session_id, anonymous, role, question_id, option_id, v, not_applicable, n in db.session.execute(
+        select(R.session_id, R.anonymous, R.role, A.question_id, A.option_id, A.value, A.not_applicable,
                func.count(A.id))
         .select_from(A)
         .join(R, R.id == A.response_id)
-        .join(Q, Q.id == A.question_id)
-        .outerjoin(O, O.id == A.option_id)
         .where(R.session_id.in_(session_ids))
-        .group_by(R.session_id, R.anonymous, R.role, Q.key, Q.kind, O.key, value, A.not_applicable)
+        .group_by(R.session_id, R.anonymous, R.role, A.question_id, A.option_id, A.value, A.not_applicable)
     ):
+        question = versions.get(question_id)
+        if question is None:
+            continue
+        qkey, option = question.key, options.get(option_id)
+        option_key = option.key if option is not None else None
+        if v is None and option is not None:
+            v = option.position
         role_key = _role_key(anonymous, role)
-        spec = kind_of(kind)  # the kind of the version answered
+        spec = kind_of(question)  # the kind of the version answered
         if spec.additive:
             answering = (session_id, role_key, qkey)
             counts.respondents[answering] = counts.respondents.get(answering, 0) + n

@@ -271,6 +271,8 @@ class EvaluationAnswer(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What pages and URLs call it: random, so neighbouring answers do not show they share a response.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=_random_id)
     response_id: Mapped[str] = mapped_column(
         ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True
     )

@@ -11,6 +11,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from planner.errors import DomainError
+from planner.evaluations.counting import count_answers
+from planner.evaluations.disclosure import block_too_small, grouped
 from planner.evaluations.kinds import FREE_TEXT_KINDS
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -18,6 +20,7 @@ from planner.evaluations.models import (
     EvaluationResponse,
     Moderation,
 )
+from planner.evaluations.summaries import sessions_label
 from planner.extensions import db
 from planner.series.models import Session
 from planner.timekeeping import utcnow
@@ -54,8 +57,41 @@ def quotes(series, *, starred: bool = False) -> Select:
     return open_answers(series, moderation=Moderation.APPROVED, starred=starred)
 
 
-def answer_in_series(series, answer_id: int) -> EvaluationAnswer | None:
-    return db.session.scalar(open_answers(series).where(EvaluationAnswer.id == answer_id))
+def answer_in_series(series, public_id: str) -> EvaluationAnswer | None:
+    """An open answer by its public id (random: neighbouring ids say nothing), if it may be seen."""
+    found = db.session.scalar(open_answers(series).where(EvaluationAnswer.public_id == public_id))
+    if found is None:
+        return None
+    kept, _places = placed(series, [found])
+    return kept[0] if kept else None
+
+
+def placed(series, answers: list[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[int, str]]:
+    """The answers that may be read, and where each session's answers are said to come from.
+
+    An anonymous answer is one of its session's group (see ``disclosure``): it is labelled with
+    that group ("Sessions 3–4"), listed in random order within it, and held back while the
+    series has too few responses for any group. Named answers keep their session's title.
+    """
+    sessions = [s for s in series.sessions if not s.is_cancelled]
+    ids = [s.id for s in sessions]
+    counts, blocks, anonymous_held = grouped(count_answers(ids, []), ids)
+    numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
+    places, held, order = {}, set(), {}
+    for index, block in enumerate(blocks):
+        small = anonymous_held or block_too_small(counts, block)
+        for s in block:
+            places[s], order[s] = sessions_label(block, numbers), index
+            if small:
+                held.add(s)
+    titles = {s.id: s.title for s in series.sessions}
+    kept = [a for a in answers if a.response.session_id in order
+            and not (a.response.anonymous and a.response.session_id in held)]
+    kept.sort(key=lambda a: (order[a.response.session_id], a.response.anonymous,
+                             a.public_id if a.response.anonymous else ""))
+    named_places = {a.public_id: titles[a.response.session_id] for a in kept if not a.response.anonymous}
+    anonymous_places = {a.public_id: places[a.response.session_id] for a in kept if a.response.anonymous}
+    return kept, {**named_places, **anonymous_places}
 
 
 def moderate(answer: EvaluationAnswer, action: str, *, actor, redacted_text: str | None = None, now: datetime | None = None):

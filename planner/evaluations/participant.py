@@ -8,8 +8,9 @@ speaks the person's language, the short link the browser's (with the switch in t
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session as cookie, url_for
 from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -37,6 +38,9 @@ bp = Blueprint("evaluation_participant", __name__)
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 SHORT_CODE_PATTERN = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}")
 SECONDS_PER_QUESTION = 15
+SCREEN_HOURS = 24  # the screen link closes this long after the session ends (EVALUATION_SCREEN_HOURS)
+ANSWERED_ON_SCREEN = "screen_answered"  # in the signed session cookie: the screen links this browser used
+REMEMBERED_SCREENS = 20
 
 
 bp.after_request(keep_link_private)  # the token or code is in the URL
@@ -85,7 +89,19 @@ def _screen_for(code: str) -> SessionEvaluation | None:
     )
     if found is None or not found.screen_open or not _session_open(found.session):
         return None
+    hours = current_app.config.get("EVALUATION_SCREEN_HOURS", SCREEN_HOURS)
+    if utcnow() > found.session.ends_at + timedelta(hours=hours):
+        return None
     return found
+
+
+def answered_here(evaluation: SessionEvaluation) -> bool:
+    """This browser already answered with this screen link (one response per browser)."""
+    return evaluation.short_code in cookie.get(ANSWERED_ON_SCREEN, [])
+
+
+def _remember(evaluation: SessionEvaluation) -> None:
+    cookie[ANSWERED_ON_SCREEN] = [*cookie.get(ANSWERED_ON_SCREEN, []), evaluation.short_code][-REMEMBERED_SCREENS:]
 
 
 def progress(form: EvaluationForm) -> tuple[int, int]:
@@ -160,6 +176,9 @@ def _screen(code: str):
     if utcnow() < session.starts_at:
         return render_template("evaluations/not_yet.html", session=session, series=session.series,
                                opens=session.starts_at)
+    if answered_here(found):
+        return render_template("evaluations/thanks.html", series=session.series, already=True,
+                               language_action=None), 200 if request.method == "GET" else 409
     form = form_with_questions(found.form_id)
     action = url_for("evaluation_participant.answer", code=code)
     if request.method == "POST":
@@ -169,6 +188,7 @@ def _screen(code: str):
                                 problems=_problems(codes), status=422)
         save_response(session, form, answers, channel=Channel.SCREEN)
         db.session.commit()
+        _remember(found)
         return redirect(url_for("evaluation_participant.thanks", code=code), code=303)
     return _answer_page(session=session, form=form, action=action)
 

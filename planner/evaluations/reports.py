@@ -6,7 +6,7 @@ Organisers also moderate open answers here and may download the answers themselv
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,13 +17,16 @@ from planner.audit.web import audit
 from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.evaluations import exports
-from planner.evaluations.charts import bar_chart, line_chart
+from planner.evaluations.charts import bar_chart, line_chart, side_by_side
 from planner.evaluations.models import Moderation
-from planner.evaluations.moderation import answer_in_series, moderate, open_answers, quotes, star
+from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
 from planner.evaluations.counting import forms_of, lined_up_questions
-from planner.evaluations.summaries import compare, summarise
-from planner.evaluations.suppression import FEW, NONE
+from planner.evaluations.disclosure import FEW, NONE, WITHHELD
+from planner.evaluations.report import report_context
+from planner.evaluations.research import FORMATS, research_file
+from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
+from planner.downloads import content_disposition
 from planner.messages import describe
 from planner.programmes.routes import programme_or_404
 from planner.series.models import Series, Session
@@ -31,15 +34,18 @@ from planner.spreadsheets import spreadsheet_download
 from planner.series.routes import series_or_404, session_or_404
 
 bp = Blueprint("evaluation_reports", __name__)
+PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts
 
 
 @bp.app_template_filter("evaluation_figure")
-def evaluation_figure(figure, decimals: int = 0, percent: bool = False) -> str:
-    """A figure as shown: the number in the reader's language, or why it is hidden."""
+def evaluation_figure(figure, decimals: int = 0, percent: bool = False, signed: bool = False) -> str:
+    """A figure as shown: the number in the reader's language (``signed``: a change, +0.4), or why it is hidden."""
     if not figure.shown:
-        return {FEW: _("fewer than 5"), NONE: "–"}.get(figure.hidden) or _("hidden")
+        return {FEW: _("fewer than 5"), NONE: "–", WITHHELD: _("not by role")}.get(figure.hidden) or _("hidden")
     value = figure.value * 100 if percent else figure.value
     text = format_decimal(round(value, decimals), format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    if signed and value > 0:
+        text = "+" + text
     return f"{text}%" if percent else text
 
 
@@ -54,16 +60,19 @@ def _sessions(series: Series) -> list[Session]:
 def _charts(summary):
     """Chart geometry per question, and one line chart per scale question for the trend."""
     charts = {q.info.key: bar_chart([(c.label, c.figure) for c in q.cells]) for q in summary.questions}
-    labels = [s.local_start.strftime("%d-%m") for s in summary.sessions]
-    trend = {row.info.key: line_chart(list(zip(labels, row.means)), *row.info.scale_range) for row in summary.trend}
+    charts[PROFILE] = bar_chart([(p.label, p.score) for p in summary.profile if p.questions], maximum=100)
+    # Under the chart only the sessions' numbers ("Sessions 3–4" → "3–4"); the table beside it says all.
+    trend = {row.info.key: line_chart([(label.split(" ", 1)[-1], f) for label, f, _code in row.points],
+                                      *row.info.scale_range)
+             for row in summary.trend}
     return charts, trend
 
 
-def _summary_page(template: str, series: Series, sessions: list[Session], **context):
-    summary = summarise(sessions, _language(), series_sessions=_sessions(series))
+def _summary_page(template: str, series: Series, session: Session | None, **context):
+    summary = summarise(_sessions(series), _language(), session=session)
     charts, trend_charts = _charts(summary)
     return render_template(
-        template, series=series, summary=summary, charts=charts, trend_charts=trend_charts,
+        template, series=series, session=session, summary=summary, charts=charts, trend_charts=trend_charts,
         may_organise=can_organise(current_user, series.programme), zip=zip, **context,
     )
 
@@ -72,7 +81,7 @@ def _summary_page(template: str, series: Series, sessions: list[Session], **cont
 @login_required
 def series_summary(series_id: int):
     series = series_or_404(series_id, can_view)
-    return _summary_page("evaluations/summary.html", series, _sessions(series), session=None)
+    return _summary_page("evaluations/summary.html", series, None)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/evaluation/summary")
@@ -80,7 +89,9 @@ def series_summary(series_id: int):
 def session_summary(series_id: int, session_id: int):
     series = series_or_404(series_id, can_view)
     session = session_or_404(series, session_id)
-    return _summary_page("evaluations/summary.html", series, [session], session=session)
+    if session.is_cancelled:
+        abort(404)
+    return _summary_page("evaluations/summary.html", series, session)
 
 
 @bp.route("/programmes/<slug>/evaluations")
@@ -95,12 +106,13 @@ def compare_series(slug: str):
     chosen = [s for s in all_series if s.id in wanted]
     questions, compared = compare(chosen, _language()) if chosen else ([], [])
     means = {
-        q.key: [next((x.mean for x in c.summary.scale_questions if x.info.key == q.key), None) for c in compared]
+        q.key: [next((x for x in c.summary.scale_questions if x.info.key == q.key), None) for c in compared]
         for q in questions
     }
     return render_template(
         "evaluations/summary_compare.html", programme=programme, all_series=all_series, chosen=chosen,
         wanted=wanted, questions=questions, compared=compared, means=means, language=_language(),
+        chart=side_by_side(compared), zip=zip,
     )
 
 
@@ -112,16 +124,16 @@ def compare_series(slug: str):
 def quotes_page(series_id: int):
     series = series_or_404(series_id, can_view)
     starred_only = request.args.get("starred") == "1"
-    answers = db.session.scalars(quotes(series, starred=starred_only)).all()
+    answers, places = placed(series, db.session.scalars(quotes(series, starred=starred_only)).all())
     return render_template(
         "evaluations/summary_quotes.html", series=series, answers=answers, starred_only=starred_only,
-        sessions={s.id: s for s in series.sessions}, language=_language(),
+        places=places, language=_language(),
     )
 
 
-@bp.post("/series/<int:series_id>/evaluation/answers/<int:answer_id>/star")
+@bp.post("/series/<int:series_id>/evaluation/answers/<answer_id>/star")
 @login_required
-def star_quote(series_id: int, answer_id: int):
+def star_quote(series_id: int, answer_id: str):
     series = series_or_404(series_id, can_view)
     answer = answer_in_series(series, answer_id)
     if answer is None or answer.moderation != Moderation.APPROVED:
@@ -130,7 +142,7 @@ def star_quote(series_id: int, answer_id: int):
     db.session.commit()
     back = url_for("evaluation_reports.quotes_page", series_id=series.id,
                    **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
-    return redirect(f"{back}#answer-{answer_id}", 303)
+    return redirect(f"{back}#answer-{answer.public_id}", 303)
 
 
 MODERATION_FILTERS = (*Moderation, "all")
@@ -146,11 +158,11 @@ def moderation_page(series_id: int):
 def _moderation(series: Series, shown: str, status: int = 200):
     if shown not in MODERATION_FILTERS:
         shown = Moderation.PENDING
-    answers = db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
+    answers, places = placed(series, db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all())
     named = sum(1 for a in answers if not a.response.anonymous)
     page = render_template(
         "evaluations/moderation.html", series=series, answers=answers, shown=shown, filters=MODERATION_FILTERS,
-        sessions={s.id: s for s in series.sessions}, language=_language(),
+        places=places, language=_language(),
     )
     if named:
         # Open answers of named forms are personal data, even shown without a name.
@@ -159,9 +171,9 @@ def _moderation(series: Series, shown: str, status: int = 200):
     return page, status
 
 
-@bp.post("/series/<int:series_id>/evaluation/answers/<int:answer_id>/moderate")
+@bp.post("/series/<int:series_id>/evaluation/answers/<answer_id>/moderate")
 @login_required
-def moderate_answer(series_id: int, answer_id: int):
+def moderate_answer(series_id: int, answer_id: str):
     series = series_or_404(series_id, can_organise)
     answer = answer_in_series(series, answer_id)
     if answer is None:
@@ -188,28 +200,34 @@ def moderate_answer(series_id: int, answer_id: int):
 def _answers(series: Series):
     sessions = _sessions(series)
     questions = lined_up_questions(forms_of([s.id for s in sessions]))
-    header, rows, named = exports.answer_table(sessions, questions, _language())
-    if named:
-        audit(AuditAction.EXPORT, "evaluation_answers", series.id, f"{len(rows)} responses, roles without names")
+    table = exports.answer_table(sessions, questions, _language())
+    if table.named:
+        audit(AuditAction.EXPORT, "evaluation_answers", series.id, f"{len(table.rows)} responses, roles without names")
         db.session.commit()
-    return header, rows
+    return table
 
 
-@bp.route("/series/<int:series_id>/evaluation/answers.<any(csv, xlsx):kind>")
+@bp.route("/series/<int:series_id>/evaluation/answers.<any(csv, xlsx, sav, dta):kind>")
 @login_required
 def answers_download(series_id: int, kind: str):
     # Only organisers: one row per response with roles can point at a person in a small group.
     series = series_or_404(series_id, can_organise)
-    header, rows = _answers(series)
-    return spreadsheet_download(kind, header, rows, title=_("Answers"), filename=f"evaluation-answers-{series.id}")
+    table = _answers(series)
+    if kind in FORMATS:
+        return Response(research_file(table, kind), mimetype=FORMATS[kind], headers={
+            "Content-Disposition": content_disposition("attachment", f"evaluation-answers-{series.id}.{kind}"),
+            "Cache-Control": "private, no-store"})
+    header = [v.label for v in table.variables]
+    return spreadsheet_download(kind, header, table.text_rows, title=_("Answers"),
+                                filename=f"evaluation-answers-{series.id}")
 
 
 @bp.route("/series/<int:series_id>/evaluation/summary.<any(csv, xlsx):kind>")
 @login_required
 def summary_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
-    summary = summarise(_sessions(series), _language())
-    header, rows = exports.summary_table(summary, series.title)
+    summary, session_pages = series_pages(_sessions(series), _language())
+    header, rows = exports.summary_table(summary, series.title, session_pages)
     return spreadsheet_download(kind, header, rows, title=_("Summary"), filename=f"evaluation-summary-{series.id}")
 
 
@@ -217,6 +235,7 @@ def summary_download(series_id: int, kind: str):
 @login_required
 def report(series_id: int):
     series = series_or_404(series_id, can_view)
-    starred = db.session.scalars(quotes(series, starred=True)).all()
-    return _summary_page("evaluations/report.html", series, _sessions(series), session=None, starred=starred, printable=True,
-                         language=_language(), session_by_id={s.id: s for s in series.sessions})
+    starred, places = placed(series, db.session.scalars(quotes(series, starred=True)).all())
+    return _summary_page("evaluations/report.html", series, None, printable=True, language=_language(),
+                         places=places, appendix=request.args.get("appendix") == "1",
+                         **report_context(series, _sessions(series), starred))

@@ -36,12 +36,12 @@ from planner.evaluations.services import (
     forms_for_programme,
     is_frozen,
     newest_version,
-    request_counts,
     response_count,
     session_response_counts,
     set_screen_open,
     update_form_details,
 )
+from planner.evaluations.summaries import session_counts
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
@@ -271,10 +271,9 @@ def _series_page(series, delay_form, status=200, errors=()):
     if made:  # committing only then keeps the loaded series from being read again
         db.session.commit()
     forms = db.session.scalars(forms_for_programme(series.programme)).all()
-    ids = list(evaluations)
     return render_template(
         "evaluations/series.html", series=series, evaluations=evaluations, forms=forms, delay_form=delay_form,
-        counts=request_counts(ids), responses=session_response_counts(ids), errors=errors,
+        counts=session_counts(series, evaluations), errors=errors,
         language=_language(),
     ), status
 

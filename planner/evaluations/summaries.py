@@ -1,46 +1,63 @@
-"""What people said, per session and per series: added up from the grouped counts, hidden where too few.
+"""What people said, per series and per session, as pages and downloads show it.
 
-``counting`` asks the database for a handful of grouped rows, whatever the number of responses;
-everything here (series totals, trends, role breakdowns, the social-quality profile) adds those
-rows up in Python, and ``suppression`` decides what may be shown. What differs per kind of
-question (its cells and their labels, whether they add up, which values make the mean and how it
-scales to 0–100) comes from the kind (``kinds``). The result is plain data for the templates,
-the chart drawing and the spreadsheet exports.
+``counting`` asks the database for a handful of grouped rows, always for the whole series;
+``disclosure`` decides from them, once, what may be shown (groups of at least 5, recoded rather
+than hidden cell by cell); this module only lays its result out for the templates, the chart
+drawing and the spreadsheets, with the texts of the questions and the labels of the groups.
+A session's page shows the figures of its group from that same release, so it can never say
+more than the series page, nor something the series page lets one subtract.
+
+Every figure carries a ``code`` (what it counts: kind, question, answer, sessions, roles) that
+the pages put in a ``data-fig`` attribute and the downloads in their last column, so the same
+figure can be found, and checked, in every place it is printed.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from planner.evaluations.counting import (
-    ANONYMOUS,
-    ROLE_ORDER,
+from flask_babel import gettext as _
+
+from planner.evaluations.counting import ROLE_ORDER, QuestionInfo, count_answers, forms_of, lined_up_questions, role_label
+from planner.evaluations.disclosure import (
+    FEW,
+    NONE,
+    OTHER,
+    WITHHELD,
     Counts,
-    QuestionInfo,
-    count_answers,
-    forms_of,
-    lined_up_questions,
-    role_label,
+    Figure,
+    QuestionFigures,
+    Release,
+    profile as profile_of,
+    release as release_of,
 )
 from planner.evaluations.kinds import QuestionKindSpec
 from planner.evaluations.models import Condition, Moment
-from planner.evaluations.suppression import (
-    GUARD,
-    Distribution,
-    mean_gives_away,
-    count,
-    Figure,
-    few,
-    mean_of,
-    median_of,
-    statistic,
-    suppress_distribution,
-    suppress_table,
-)
+from planner.evaluations.services import request_counts, session_response_counts
 
 
-# --- Adding up, and hiding what must be hidden.
+def code(kind: str, sessions=None, *, q: str | None = None, cell=None, roles=None, numbers=None) -> str:
+    """What a figure counts, as ``k=…;q=…;c=…;s=…;r=…`` (sessions by their number in the series)."""
+    parts = [f"k={kind}"]
+    if q is not None:
+        parts.append(f"q={q}")
+    if cell is not None:
+        parts.append(f"c={cell}")
+    if sessions is not None:
+        parts.append("s=" + ",".join(str(numbers[s]) for s in sorted(sessions, key=numbers.get)))
+    if roles is not None:
+        parts.append("r=" + ",".join(roles))
+    return ";".join(parts)
+
+
+def sessions_label(sessions, numbers: dict) -> str:
+    """'Session 3', 'Sessions 3–4', or 'Sessions 2, 4' (by number in the series)."""
+    ordered = sorted(numbers[s] for s in sessions)
+    if len(ordered) == 1:
+        return _("Session %(number)s", number=ordered[0])
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return _("Sessions %(first)s–%(last)s", first=ordered[0], last=ordered[-1])
+    return _("Sessions %(numbers)s", numbers=", ".join(str(n) for n in ordered))
 
 
 @dataclass
@@ -48,6 +65,7 @@ class Cell:
     key: object
     label: str
     figure: Figure
+    code: str = ""
 
 
 @dataclass
@@ -58,6 +76,8 @@ class QuestionSummary:
     total: Figure
     mean: Figure
     median: Figure
+    where: str  # the sessions these figures are about, e.g. "Sessions 3–4"
+    codes: dict = field(default_factory=dict)  # "n", "mean", "median" → code
 
     @property
     def spec(self) -> QuestionKindSpec:
@@ -65,61 +85,19 @@ class QuestionSummary:
 
 
 @dataclass
-class Tables:
-    """One question's answers added up: overall, per session and per role."""
+class BlockRow:
+    """Sessions shown together (often just one)."""
 
-    total: dict = field(default_factory=lambda: defaultdict(int))
-    respondents: int = 0
-    per_session: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-    per_role: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-
-
-def _tables(counts: Counts, info: QuestionInfo, sessions: set) -> Tables:
-    tables = Tables()
-    for s, r, cell, n in counts.answers_by_question.get(info.key, ()):
-        if s in sessions:
-            tables.total[cell] += n
-            tables.per_session[s][cell] += n
-            tables.per_role[r][cell] += n
-    tables.respondents = sum(n for s, r, n in counts.respondents_by_question.get(info.key, ()) if s in sessions)
-    return tables
-
-
-def summarise_question(info: QuestionInfo, tables: Tables, language: str) -> QuestionSummary:
-    table, respondents = tables.total, tables.respondents
-    keys = info.cell_keys(set(table))
-    spec = info.spec
-    distribution: Distribution = suppress_distribution(
-        {k: table.get(k, 0) for k in keys}, respondents, additive=spec.additive
-    )
-    mean = median = few()
-    if spec.scale:
-        values = spec.statistic_values(table)
-        n = sum(values.values())
-        mean, median = statistic(mean_of(values), n), statistic(median_of(values), n)
-        if mean.shown and mean_gives_away({k: table.get(k, 0) for k in keys}, distribution):
-            mean = median = Figure(None, GUARD)
-    cells = [Cell(k, info.cell_label(k, language), distribution.cells[k]) for k in keys]
-    return QuestionSummary(info, info.text(language), cells, distribution.total, mean, median)
-
-
-def _guarded_mean(info: QuestionInfo, table: dict) -> Figure:
-    """A mean of a part (e.g. one session), hidden when it would solve that part's own distribution."""
-    values = info.spec.statistic_values(table)
-    mean = statistic(mean_of(values), sum(values.values()))
-    if mean.shown:
-        cells = {k: table.get(k, 0) for k in info.cell_keys(set(table))}
-        if mean_gives_away(cells, suppress_distribution(cells)):
-            return Figure(None, GUARD)
-    return mean
-
-
-@dataclass
-class SessionRate:
-    session: object
+    sessions: list  # Session objects
+    label: str
     present: int
     responses: Figure
     rate: Figure
+    codes: dict = field(default_factory=dict)
+
+    @property
+    def session(self):  # the first: its page shows the block
+        return self.sessions[0]
 
 
 @dataclass
@@ -128,13 +106,15 @@ class RoleRow:
     label: str
     responses: Figure
     means: list[Figure]
+    codes: list[str] = field(default_factory=list)  # responses first, then one per mean
+    withheld: bool = False
 
 
 @dataclass
 class TrendRow:
     info: QuestionInfo
     text: str
-    means: list[Figure]  # one per session, in order
+    points: list[tuple[str, Figure, str]]  # label of the group, its mean, its code
 
 
 @dataclass
@@ -151,6 +131,12 @@ class PairRow:
     before: QuestionSummary | None
     now: QuestionSummary | None
 
+    @property
+    def change(self) -> Figure:
+        if self.before and self.now and self.before.mean.shown and self.now.mean.shown:
+            return Figure(round(self.now.mean.value - self.before.mean.value, 1))
+        return Figure(None, NONE)
+
 
 @dataclass
 class Summary:
@@ -158,130 +144,66 @@ class Summary:
     present: int
     responses: Figure
     rate: Figure
-    per_session: list[SessionRate]
+    per_session: list[BlockRow]
     questions: list[QuestionSummary]
     roles: list[RoleRow]
     scale_questions: list[QuestionSummary]
     trend: list[TrendRow]
     profile: list[ProfileRow]
     pairs: list[PairRow]
-    open_questions: list[tuple[QuestionInfo, str, Figure]]
-    anonymous_responses: int
+    open_questions: list[tuple[QuestionInfo, str, Figure, str]]
+    anonymous_responses: bool
+    release: Release
+    numbers: dict  # session id → its number in the series
+    codes: dict = field(default_factory=dict)
+    block: BlockRow | None = None  # on a session's page: the sessions it is shown with
+
+    @property
+    def has_responses(self) -> bool:
+        return bool(self.responses.value) or not self.responses.shown
+
+    def figures(self) -> list[Figure]:
+        """Every figure this summary shows or hides, for the note on hidden figures and the utility count."""
+        found = [self.responses, self.rate]
+        for row in self.per_session:
+            found += [row.responses, row.rate]
+        for q in self.questions:
+            found += [c.figure for c in q.cells] + [q.total] + ([q.mean, q.median] if q.spec.scale else [])
+        for row in self.trend:
+            found += [f for _label, f, _code in row.points]
+        for role in self.roles:
+            found += [role.responses, *role.means]
+        found += [p.score for p in self.profile if p.questions]
+        found += [n for _info, _text, n, _code in self.open_questions]
+        return found
+
+    @property
+    def joined(self) -> bool:
+        """Some sessions are shown together."""
+        return any(len(row.sessions) > 1 for row in self.per_session)
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for f in self.figures() if f.hidden in (FEW, WITHHELD))
 
 
-def _rate(responses: int, present: int) -> Figure:
-    return statistic(responses / present if present else None, responses)
+def _question(info: QuestionInfo, figures: QuestionFigures, language: str, numbers: dict) -> QuestionSummary:
+    where = figures.sessions
+    cells = [Cell(k, info.cell_label(k, language), f, code("cell", where, q=info.key, cell=k, numbers=numbers))
+             for k, f in figures.cells.items()]
+    codes = {kind: code(kind, where, q=info.key, numbers=numbers) for kind in ("n", "mean", "median")}
+    return QuestionSummary(info, info.text(language), cells, figures.n, figures.mean, figures.median,
+                           sessions_label(where, numbers), codes)
 
 
-def summarise(sessions: list, language: str, *, series_sessions: list | None = None) -> Summary:
-    """The summary of one or more sessions (a session, or the sessions of a series).
-
-    For one session of a series, pass ``series_sessions``: its figures are then hidden wherever
-    the series page's figures minus the other sessions' would give them away.
-    """
-    session_ids = [s.id for s in sessions]
-    questions = lined_up_questions(forms_of(session_ids))
-    within = series_sessions if series_sessions and len(sessions) == 1 else None
-    counted = [s.id for s in within] if within else session_ids
-    counts = count_answers(counted, questions)
-    return build_summary(sessions, questions, counts, language, within=within)
+def _profile(summaries: list[QuestionSummary], release: Release, figures: dict) -> list[ProfileRow]:
+    pairs = [(release.questions[q.info.key].question, figures[q.info.key]) for q in summaries]
+    scores = profile_of(pairs, [c.value for c in Condition])
+    return [ProfileRow(c, str(c.label), scores[c.value], sum(1 for q in summaries if q.info.condition == c))
+            for c in Condition]
 
 
-def _respondents_per_session(counts: Counts, key: str) -> dict[int, int]:
-    per_session: dict[int, int] = defaultdict(int)
-    for s, _role, n in counts.respondents_by_question.get(key, ()):
-        per_session[s] += n
-    return per_session
-
-
-def _guard_across_sessions(question: QuestionSummary, counts: Counts, series_ids: set, session_id: int,
-                           language: str) -> None:
-    """Hide more of one session's distribution so the series page cannot give a hidden cell away."""
-    info = question.info
-    series_tables = _tables(counts, info, series_ids)
-    column_totals = {
-        c.key: (c.figure.value if c.figure.shown else None)
-        for c in summarise_question(info, series_tables, language).cells
-    }
-    keys = [c.key for c in question.cells]
-    rows = {s: {k: series_tables.per_session.get(s, {}).get(k, 0) for k in keys} for s in series_ids}
-    respondents = _respondents_per_session(counts, info.key)
-    table = suppress_table(rows, {s: respondents.get(s, 0) for s in series_ids}, column_totals,
-                           additive=question.spec.additive)
-    own = table[session_id]
-    if all(own.cells[c.key] == c.figure for c in question.cells) and own.total == question.total:
-        return
-    question.cells = [Cell(c.key, c.label, own.cells[c.key]) for c in question.cells]
-    question.total = own.total
-    if question.mean.shown and mean_gives_away(rows[session_id], own):
-        question.mean = question.median = Figure(None, GUARD)
-
-
-def _role_counts(counts: Counts, sessions: list, roles: list[str], total: int, within: list | None) -> Distribution:
-    ids = {s.id for s in sessions}
-    own = suppress_distribution({r: counts.sessions_total(ids, r) for r in roles}, total)
-    if not within:
-        return own
-    series_ids = {s.id for s in within}
-    series_roles = sorted({r for (s, r) in counts.responses if s in series_ids}, key=ROLE_ORDER.index)
-    series = suppress_distribution({r: counts.sessions_total(series_ids, r) for r in series_roles},
-                                   counts.sessions_total(series_ids))
-    rows = {s: {r: counts.sessions_total({s}, r) for r in series_roles} for s in series_ids}
-    table = suppress_table(rows, {s: counts.sessions_total({s}) for s in series_ids},
-                           {r: (f.value if f.shown else None) for r, f in series.cells.items()})
-    (session_id,) = ids
-    return Distribution({r: table[session_id].cells[r] for r in roles}, table[session_id].total)
-
-
-def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts, language: str,
-                  *, within: list | None = None) -> Summary:
-    """``within``: the series' sessions when ``sessions`` is one of them (its page must not give
-    away, together with the series page, what it hides)."""
-    ids = {s.id for s in sessions}
-    present = sum(counts.present.get(i, 0) for i in ids)
-    total = counts.sessions_total(ids)
-
-    per_session_counts = suppress_distribution({s.id: counts.sessions_total({s.id}) for s in within or sessions},
-                                               counts.sessions_total({s.id for s in within or sessions}))
-    per_session = []
-    for s in sessions:
-        responses = per_session_counts.cells[s.id]
-        rate = _rate(counts.sessions_total({s.id}), counts.present.get(s.id, 0)) if responses.shown else responses
-        per_session.append(SessionRate(s, counts.present.get(s.id, 0), responses, rate))
-
-    tables = {q.key: _tables(counts, q, ids) for q in questions}
-    summaries = [summarise_question(q, tables[q.key], language) for q in questions if not q.spec.free_text]
-    if within:
-        for q in summaries:
-            _guard_across_sessions(q, counts, {s.id for s in within}, sessions[0].id, language)
-    scale_summaries = [q for q in summaries if q.spec.scale]
-
-    roles_present = sorted({r for (s, r) in counts.responses if s in ids}, key=ROLE_ORDER.index)
-    role_counts = _role_counts(counts, sessions, roles_present, total, within)
-    role_rows = []
-    for role in roles_present:
-        means = []
-        for q in scale_summaries:
-            values = q.spec.statistic_values(tables[q.info.key].per_role.get(role, {}))
-            n = sum(values.values())
-            means.append(statistic(mean_of(values), n) if role_counts.cells[role].shown else role_counts.cells[role])
-        role_rows.append(RoleRow(role, str(role_label(role)), role_counts.cells[role], means))
-
-    trend = []
-    if len(sessions) > 1:
-        for q in scale_summaries:
-            means = []
-            for s in sessions:
-                means.append(_guarded_mean(q.info, tables[q.info.key].per_session.get(s.id, {})))
-            trend.append(TrendRow(q.info, q.text, means))
-
-    profile = []
-    for condition in Condition:
-        tagged = [q for q in scale_summaries if q.info.condition == condition]
-        shown = [q.spec.scaled(q.mean.value, q.info.options) for q in tagged if q.mean.shown]
-        score = Figure(sum(shown) / len(shown)) if shown else few()
-        profile.append(ProfileRow(condition, str(condition.label), score, len(tagged)))
-
+def _pairs(summaries: list[QuestionSummary]) -> list[PairRow]:
     pairs: dict[str, PairRow] = {}
     for q in summaries:
         pair_key = q.info.question.pair_key
@@ -291,24 +213,86 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
                 row.before = q
             else:
                 row.now = q
+    return list(pairs.values())
 
-    open_questions = []
+
+def _blocks(release: Release, by_id: dict, numbers: dict) -> list[BlockRow]:
+    rows = []
+    for b in release.blocks:
+        codes = {kind: code(kind, b.sessions, numbers=numbers) for kind in ("responses", "rate", "present")}
+        rows.append(BlockRow([by_id[s] for s in b.sessions], sessions_label(b.sessions, numbers), b.present,
+                             b.responses, b.rate, codes))
+    return rows
+
+
+def _roles(release: Release, scale: list[QuestionSummary], numbers: dict) -> list[RoleRow]:
+    rows = []
+    everywhere = release.sessions
+    for block in release.roles:
+        label = str(role_label(block.key)) if block.key != OTHER else _(
+            "Other roles (%(roles)s)", roles=", ".join(str(role_label(r)) for r in block.roles))
+        means = [block.means[q.info.key] for q in scale]
+        codes = [code("responses", everywhere, roles=block.roles, numbers=numbers)]
+        codes += [code("mean", everywhere, q=q.info.key, roles=block.roles, numbers=numbers) for q in scale]
+        rows.append(RoleRow(block.key, label, block.responses, means, codes))
+    return rows
+
+
+def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts, language: str,
+                  *, session=None) -> Summary:
+    """The summary of a series (its sessions, in order); with ``session``: that session's page."""
+    numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
+    by_id = {s.id: s for s in sessions}
+    seen = {q.key: {c for cells, _n in counts.by_question.get(q.key, {}).values() for c in cells} for q in questions}
+    disclosed = [q.disclosed(seen[q.key]) for q in questions]
+    release = release_of([s.id for s in sessions], disclosed, counts, ROLE_ORDER)
+    blocks = _blocks(release, by_id, numbers)
+    everywhere = release.sessions
+    chosen: dict[str, QuestionFigures] = {}
     for q in questions:
-        if q.spec.free_text:
-            n = tables[q.key].respondents
-            open_questions.append((q, q.text(language), statistic(n, n)))
-
-    anonymous = counts.sessions_total(ids, ANONYMOUS)
-    responses, rate = count(total), _rate(total, present)
-    if within and not per_session[0].responses.shown:  # the series page hides this session's count
-        responses = rate = per_session[0].responses
-    return Summary(
-        sessions=list(sessions), present=present,
-        responses=responses, rate=rate,
-        per_session=per_session, questions=summaries, roles=role_rows, scale_questions=scale_summaries,
-        trend=trend, profile=profile, pairs=list(pairs.values()), open_questions=open_questions,
-        anonymous_responses=anonymous,
+        figures = release.questions[q.key]
+        picked = figures.series if session is None else figures.group_of(session.id)
+        if picked is not None:
+            chosen[q.key] = picked
+    summaries = [_question(q, chosen[q.key], language, numbers) for q in questions
+                 if not q.spec.free_text and q.key in chosen]
+    scale = [q for q in summaries if q.spec.scale]
+    open_questions = [(q, q.text(language), chosen[q.key].n, code("n", chosen[q.key].sessions, q=q.key, numbers=numbers))
+                      for q in questions if q.spec.free_text and q.key in chosen]
+    trend = []
+    if session is None and len(sessions) > 1:
+        for q in scale:
+            groups = release.questions[q.info.key].groups
+            points = [(sessions_label(g.sessions, numbers), g.mean, code("mean", g.sessions, q=q.info.key, numbers=numbers))
+                      for g in groups]
+            if len(points) > 1:
+                trend.append(TrendRow(q.info, q.text, points))
+    block = None
+    if session is not None:
+        block = next(row for row in blocks if session in row.sessions)
+    summary = Summary(
+        sessions=list(sessions), present=release.present if block is None else block.present,
+        responses=release.responses if block is None else block.responses,
+        rate=release.rate if block is None else block.rate,
+        per_session=blocks if session is None else [], questions=summaries,
+        roles=_roles(release, scale, numbers) if session is None else [], scale_questions=scale, trend=trend,
+        profile=_profile(summaries, release, chosen), pairs=_pairs(summaries), open_questions=open_questions,
+        anonymous_responses=release.anonymous, release=release, numbers=numbers, block=block,
+        codes=({kind: code(kind, everywhere, numbers=numbers) for kind in ("responses", "rate", "present")}
+               if block is None else block.codes),
     )
+    return summary
+
+
+def summarise(sessions: list, language: str, *, session=None) -> Summary:
+    """The summary of a series' sessions (in order), or, with ``session``, of that session's page.
+
+    The counting is always of the whole series: one session's page shows its group's figures.
+    """
+    session_ids = [s.id for s in sessions]
+    questions = lined_up_questions(forms_of(session_ids))
+    counts = count_answers(session_ids, questions)
+    return build_summary(sessions, questions, counts, language, session=session)
 
 
 @dataclass
@@ -318,10 +302,56 @@ class ComparedSeries:
 
 
 def compare(series_list: list, language: str) -> tuple[list[QuestionInfo], list[ComparedSeries]]:
-    """Several series side by side: the same counting, once for all of their sessions."""
+    """Several series side by side: counted once for all, each series released as on its own page."""
     sessions_of = {s.id: [x for x in s.sessions if not x.is_cancelled] for s in series_list}
     all_ids = [x.id for sessions in sessions_of.values() for x in sessions]
     questions = lined_up_questions(forms_of(all_ids))
     counts = count_answers(all_ids, questions)
     compared = [ComparedSeries(s, build_summary(sessions_of[s.id], questions, counts, language)) for s in series_list]
     return [q for q in questions if q.spec.scale], compared
+
+
+def series_pages(sessions: list, language: str) -> tuple[Summary, list[Summary]]:
+    """The series page and every session's page, from one counting (for the downloads)."""
+    session_ids = [s.id for s in sessions]
+    questions = lined_up_questions(forms_of(session_ids))
+    counts = count_answers(session_ids, questions)
+    series = build_summary(sessions, questions, counts, language)
+    return series, [build_summary(sessions, questions, counts, language, session=s) for s in sessions]
+
+
+@dataclass
+class SessionCounts:
+    """What the organiser's evaluation page shows of a session: asked, answered, responses."""
+
+    asked: int | None  # None: held back (an anonymous form, and too few people for it to be shown)
+    answered: int | None
+    responses: int | None
+    has_answers: bool  # the form can no longer be changed
+    together: str | None = None  # held back: the group the summary shows it in
+    more_than_present: bool = False
+
+
+def session_counts(series, evaluations: dict) -> dict[int, SessionCounts]:
+    """Per session; an anonymous form's counts only where its session is a group of its own.
+
+    Otherwise "asked 1, answered 1" would say whose the one anonymous answer is.
+    """
+    sessions = [s for s in series.sessions if not s.is_cancelled]
+    ids = [s.id for s in sessions]
+    requests, responses = request_counts(ids), session_response_counts(ids)
+    counts = count_answers(ids, [])
+    numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
+    release = release_of(ids, [], counts, ROLE_ORDER)
+    shown = {}
+    for s in ids:
+        asked, answered = requests.get(s, (0, 0))
+        n = responses.get(s, 0)
+        block = release.block_of(s)
+        own = len(block.sessions) == 1 and block.responses.shown and block.rate.shown
+        more = n > counts.present.get(s, 0)
+        if evaluations[s].form.anonymous and n and (not own or release.anonymous_held):
+            shown[s] = SessionCounts(None, None, None, True, sessions_label(block.sessions, numbers), more)
+        else:
+            shown[s] = SessionCounts(asked, answered, n, bool(n), None, more)
+    return shown

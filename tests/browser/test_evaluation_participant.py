@@ -61,7 +61,7 @@ def test_a_participant_answers_on_a_phone(page: Page, browse, db, programme, org
 
 
 def test_residents_answer_the_three_smiley_form_from_the_screen(page: Page, browse, db, programme, organiser):
-    series = ef.past_series(programme, organiser)
+    series = ef.past_series(programme, organiser, last_days_ago=0)  # the screen link closes after a day
     session = series.sessions[-1]
     evaluation = evaluation_of(session)
     evaluation.form_id = ensure_builtin_forms()[RESIDENTS].id

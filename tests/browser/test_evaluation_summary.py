@@ -21,8 +21,8 @@ def series(db, programme, organiser):
         responses = [
             data.respond(session, form, {"mood": 3 if j % 3 else 2, "useful": 4, "mark": 8, "again": 1, "theme": "care",
                                          "learned": ["signals"], "remark": f"Ik voelde me welkom ({i}-{j})"},
-                         role="resident" if j < 7 else "professional")
-            for j in range(9)
+                         role="resident" if j < 6 else "professional")
+            for j in range(12)
         ]
         data.approve_all(responses)
     db.session.commit()
@@ -37,12 +37,12 @@ def test_a_trekker_reads_a_summary_and_stars_a_quote(page: Page, browse, db, tre
     browse.visit(f"/series/{series.id}")
     browse.follow(page.get_by_role("link", name="Samenvatting evaluatie", exact=True))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Evaluatie")
-    expect(page.locator(".response-line")).to_contain_text("18")
+    expect(page.locator(".response-line")).to_contain_text("24")
     chart = page.get_by_role("img", name="Vraag mark", exact=True)
     expect(chart).to_be_visible()
     expect(page.get_by_role("img", name="Gemiddelde per bijeenkomst: Vraag mark")).to_be_visible()
-    expect(page.get_by_role("table", name="Antwoorden op: Vraag mark")).to_contain_text("18")
-    expect(page.get_by_role("table", name="Reacties en gemiddelden per rol")).to_contain_text("minder dan 5")
+    expect(page.get_by_role("table", name="Antwoorden op: Vraag mark")).to_contain_text("24")
+    expect(page.get_by_role("table", name="Reacties en gemiddelden per rol")).to_contain_text("Professional")
 
     browse.follow(page.get_by_role("link", name="Citaten", exact=True))
     quote = page.locator(".quote").first
@@ -54,3 +54,30 @@ def test_a_trekker_reads_a_summary_and_stars_a_quote(page: Page, browse, db, tre
     expect(page.locator(".report .quotes")).to_contain_text("Ik voelde me welkom")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
+
+
+def test_the_report_and_the_compare_page_pass_axe(page: Page, browse, db, trekker, series, programme, organiser):
+    other = factories.make_series(programme, organiser, count=4, title="Ontmoeting Heumen", municipality="Heumen")
+    form = data.make_form(programme, title="Ander")
+    data.use_form(other.sessions[0], form)
+    data.mark_present(other.sessions[0], 7)
+    for j in range(6):
+        data.respond(other.sessions[0], form, {"mood": 2, "useful": 3, "mark": 6, "contact_before": 2,
+                                               "contact_now": 3}, role="volunteer")
+    db.session.commit()
+    browse.visit("/login")
+    page.get_by_label("E-mailadres").fill(trekker.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
+
+    browse.visit(f"/series/{series.id}/evaluation/report")
+    expect(page.get_by_role("heading", name="Wie we bereikten")).to_be_visible()
+    expect(page.get_by_role("img", name="Profiel sociale kwaliteit (0–100)")).to_be_visible()
+    browse.follow(page.get_by_role("link", name="Met de hele bijlage per vraag"))
+    expect(page.get_by_role("heading", name="Bijlage: alle vragen")).to_be_visible()
+    expect(page.get_by_role("img", name="Vraag mark", exact=True)).to_be_visible()
+
+    browse.visit(f"/programmes/{programme.slug}/evaluations?series={series.id}&series={other.id}")
+    chart = page.get_by_role("img", name="Sociale kwaliteit (0–100) per reeks")
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("table", name="Reeksen naast elkaar")).to_contain_text("Ontmoeting Heumen")

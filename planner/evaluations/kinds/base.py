@@ -135,6 +135,24 @@ class QuestionKindSpec:
             return str(answer.value)
         return answer.text or ""
 
+    # --- Research downloads (SPSS, Stata): coded numbers with value labels.
+
+    def variables(self, options: Options) -> list[str | None]:
+        """The suffix of each variable one question becomes (None: just one, named after the question)."""
+        return [None]
+
+    def value_labels(self, options: Options, language: str) -> dict | None:
+        """Code → label of this kind's coded answers; None: the numbers say themselves (or text)."""
+        return {n: o.label(language) for n, o in enumerate(options, start=1)}
+
+    def coded(self, answers: list[EvaluationAnswer], options: Options) -> list:
+        """One response's answers, one value per variable (None: not answered)."""
+        keys = [o.key for o in options]
+        answer = answers[0] if answers else None
+        if answer is None or answer.option is None or answer.option.key not in keys:
+            return [None]
+        return [keys.index(answer.option.key) + 1]
+
     # --- The demo.
 
     def demo_answer(self, question: EvaluationQuestion, rng: random.Random, mood: float,

@@ -32,6 +32,12 @@ class YesNoKind(QuestionKindSpec):
     def cell_label(self, cell, options, language):
         return _("Yes") if cell == 1 else _("No")
 
+    def value_labels(self, options, language):
+        return {1: _("Yes"), 0: _("No")}
+
+    def coded(self, answers, options):
+        return [answers[0].value if answers else None]
+
     def answer_text(self, answer, question, language):
         if answer.value is not None:
             return self.cell_label(answer.value, question.options, language)
@@ -78,6 +84,18 @@ class MultipleKind(ChoiceKind):
     input_type = "checkbox"
     additive = False
     summary_hint = _l("People could tick more than one answer.")
+
+    def variables(self, options):
+        return [o.key for o in options]
+
+    def value_labels(self, options, language):
+        return {1: _("Ticked"), 0: _("Not ticked")}
+
+    def coded(self, answers, options):
+        if not answers:
+            return [None] * len(options)
+        ticked = {a.option.key for a in answers if a.option is not None}
+        return [1 if o.key in ticked else 0 for o in options]
 
     def read(self, question, posted):
         chosen = {value.strip() for value in posted if value and value.strip()}

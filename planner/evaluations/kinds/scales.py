@@ -11,6 +11,7 @@ from planner.evaluations.models import Moment, QuestionKind
 # An agree question's "not applicable": the value the form posts and the summary's cell. It is
 # stored as ``EvaluationAnswer.not_applicable``, never as this text.
 NOT_APPLICABLE = "na"
+NOT_APPLICABLE_CODE = 9  # in the SPSS and Stata downloads (marked missing in SPSS)
 SMILEY_SIZES = (3, 5)
 AGREE_LABELS = (_l("Strongly disagree"), _l("Disagree"), _l("Neutral"), _l("Agree"), _l("Strongly agree"))
 NOT_APPLICABLE_LABEL = _l("Not applicable")
@@ -60,6 +61,12 @@ class SmileyKind(ScaleKind):
             return answer.value
         return answer.option.position if answer.option is not None else ""
 
+    def value_labels(self, options, language):
+        return {o.position: o.label(language) for o in options}
+
+    def coded(self, answers, options):
+        return [self.export_value(answers, "nl") if answers else None]
+
     def answer_text(self, answer, question, language):
         if answer.option is None and answer.value is not None:
             face = next((o for o in question.options if o.position == answer.value), None)
@@ -105,6 +112,15 @@ class AgreeKind(ScaleKind):
             return f"{cell} · {AGREE_LABELS[cell - 1]}"
         return str(cell)
 
+    def value_labels(self, options, language):
+        labels = {value: str(label) for value, label in zip(self.values, AGREE_LABELS)}
+        return {**labels, NOT_APPLICABLE_CODE: str(NOT_APPLICABLE_LABEL)}
+
+    def coded(self, answers, options):
+        if not answers:
+            return [None]
+        return [NOT_APPLICABLE_CODE if answers[0].not_applicable else answers[0].value]
+
     def export_value(self, answers, language):
         if answers[0].not_applicable:
             return str(NOT_APPLICABLE_LABEL)
@@ -141,6 +157,12 @@ class MarkKind(ScaleKind):
 
     def cell_keys(self, options, seen):
         return list(self.values)
+
+    def value_labels(self, options, language):
+        return None
+
+    def coded(self, answers, options):
+        return [answers[0].value if answers else None]
 
     def demo_answer(self, question, rng, mood, remarks):
         return str(min(10, max(0, round(5 + 4.5 * mood + rng.uniform(-1.5, 1.5)))))

@@ -33,5 +33,12 @@ class OpenKind(QuestionKindSpec):
         shown = [a.shown_text for a in answers if a.moderation == Moderation.APPROVED]
         return " / ".join(shown) if shown else _("(not shown: not approved)")
 
+    def value_labels(self, options, language):
+        return None
+
+    def coded(self, answers, options):
+        shown = [a.shown_text for a in answers if a.moderation == Moderation.APPROVED]
+        return [" / ".join(shown) if shown else ""]
+
     def demo_answer(self, question, rng, mood, remarks):
         return rng.choice(remarks) if rng.random() < 0.35 else None
