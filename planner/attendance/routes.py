@@ -31,7 +31,6 @@ from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.links import external_url
-from planner.messages import describe
 from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
@@ -109,7 +108,7 @@ def mark_person(series_id: int, session_id: int):
             mark(session, person_id, status, actor=current_user, via=via)
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
         return _back(series, session)
     audit(AuditAction.CHANGE, "attendance", session.id, f"person {person_id}: {status}")
     db.session.commit()
@@ -186,7 +185,7 @@ def draw_groups(series_id: int, session_id: int):
         draw(session, how=form.how.data, number=form.number.data, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(describe(error))
+        form.form_errors.append(error.message)
         return _groups_page(series, session, form, status=400)
     db.session.commit()
     flash(_("The groups have been drawn."), "success")
@@ -212,7 +211,7 @@ def change_group(series_id: int, session_id: int):
             move(session, person_id, _int_field("group"))
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
         return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id)), 303
     db.session.commit()
     return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id) + f"#member-{person_id}")
@@ -296,7 +295,7 @@ def personal(token: str, session_id: int):
             done = True
         except DomainError as exc:
             db.session.rollback()
-            error = describe(exc)
+            error = exc.message
     response = render_template(
         "attendance/self_check_in.html", session=session, series=invitation.series,
         person=invitation.person, done=done, error=error, form=None,
@@ -319,7 +318,7 @@ def door(session_id: int, code: str):
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            error = describe(exc)
+            error = exc.message
     elif form.is_submitted():
         error = _("Enter your name.")
     response = render_template(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
 from planner.auth.models import StaffUser
-from planner.errors import DomainError
+from planner.attendance.errors import AttendanceError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.details import PersonDetails, normalise_email
@@ -26,9 +26,6 @@ from planner.timekeeping import utcnow
 # Self check-in opens this long before a session starts and closes when it ends.
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
 
-
-class AttendanceError(DomainError):
-    pass
 
 
 @dataclass

@@ -24,7 +24,6 @@ from planner.auth.services import (
 from planner.auth.sessions import end_session, start_session
 from planner.auth.throttling import LoginLimits
 from planner.extensions import db
-from planner.messages import describe
 
 bp = Blueprint("auth", __name__)
 
@@ -49,9 +48,9 @@ def _refused(error: AuthError, status: int, field=None) -> tuple[int, dict]:
     """Say why a password was not accepted: with ``status``, or 429 and Retry-After when the
     try must wait."""
     if field is None:
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
-        field.errors.append(describe(error))
+        field.errors.append(error.message)
     if error.code in THROTTLED:
         return 429, {"Retry-After": str(error.params["minutes"] * 60)}
     return status, {}
@@ -168,7 +167,7 @@ def new_user():
                 user.active = form.active.data
             except AuthError as error:
                 db.session.rollback()
-                form.email.errors.append(describe(error))
+                form.email.errors.append(error.message)
             else:
                 db.session.commit()
                 flash(_("Account for %(name)s created.", name=user.name), "success")
@@ -195,7 +194,7 @@ def edit_user(user_id: int):
         except AuthError as error:
             db.session.rollback()
             field = form.is_admin if error.code == "own_admin_rights" else form.email
-            field.errors.append(describe(error))
+            field.errors.append(error.message)
         else:
             db.session.commit()
             if user.id == current_user.id and form.password.data:

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 
 from planner.auth.models import StaffUser
 from planner.auth.throttling import LoginLimits, LoginSource, forget_failures, record_failure, refusal
-from planner.errors import DomainError
+from planner.auth.errors import AuthError
 from planner.extensions import db
 from planner.timekeeping import utcnow
 
@@ -17,9 +17,6 @@ MIN_PASSWORD_LENGTH = 10
 # Hashing a password for an unknown address too makes both answers take as long.
 _DUMMY_HASH = "scrypt:32768:8:1$reeks$" + "0" * 128
 
-
-class AuthError(DomainError):
-    pass
 
 
 def normalise_email(email: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from planner.errors import DomainError
+from planner.evaluations.errors import EvaluationError
 from planner.evaluations.kinds import Answer, kind_of
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -72,7 +72,7 @@ def save_response(
             .execution_options(synchronize_session=False)
         )
         if flagged.rowcount != 1:
-            raise DomainError("already_answered")
+            raise EvaluationError("already_answered")
         db.session.expire(request, ["answered"])
     response = EvaluationResponse(
         session_id=session.id, form_id=form.id, anonymous=form.anonymous, channel=channel,
@@ -94,7 +94,7 @@ def save_response(
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:  # the same person, answering the same session twice
-        raise DomainError("already_answered") from None
+        raise EvaluationError("already_answered") from None
     return response
 
 

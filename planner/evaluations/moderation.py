@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
-from planner.errors import DomainError
+from planner.evaluations.errors import ModerationError
 from planner.evaluations.counting import count_answers
 from planner.evaluations.disclosure import block_too_small, grouped
 from planner.evaluations.kinds import FREE_TEXT_KINDS
@@ -28,9 +28,6 @@ from planner.timekeeping import utcnow
 ACTIONS = ("approve", "hide", "redact", "pending")
 MAX_TEXT = 5000
 
-
-class ModerationError(DomainError):
-    pass
 
 
 def open_answers(series, *, moderation: str | None = None, starred: bool = False) -> Select:

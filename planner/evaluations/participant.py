@@ -28,7 +28,7 @@ from planner.evaluations.models import (
 from planner.evaluations.sending import link_valid_until
 from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
-from planner.messages import MESSAGES
+from planner.evaluations.errors import EvaluationCode
 from planner.series.models import SeriesStatus, Session
 from planner.link_privacy import keep_link_private
 from planner.timekeeping import utcnow
@@ -111,7 +111,7 @@ def progress(form: EvaluationForm) -> tuple[int, int]:
 
 
 def _problems(codes: dict[int, str]) -> dict[int, str]:
-    return {question_id: MESSAGES[code]({}) for question_id, code in codes.items()}
+    return {question_id: EvaluationCode(code).message() for question_id, code in codes.items()}
 
 
 def _answer_page(*, session, form, action, values=None, problems=None, language_action=None, status=200):

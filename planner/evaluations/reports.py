@@ -27,7 +27,6 @@ from planner.evaluations.research import FORMATS, research_file
 from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
 from planner.downloads import content_disposition
-from planner.messages import describe
 from planner.programmes.routes import programme_or_404
 from planner.series.models import Series, Session
 from planner.spreadsheets import spreadsheet_download
@@ -183,7 +182,7 @@ def moderate_answer(series_id: int, answer_id: str):
         moderate(answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text"))
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
         return _moderation(series, shown, status=400)
     else:
         if not answer.response.anonymous:

@@ -45,7 +45,7 @@ from planner.evaluations.summaries import session_counts
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
-from planner.messages import MESSAGES, describe
+from planner.evaluations.errors import EvaluationCode
 from planner.people.models import Person
 from planner.programmes.routes import programme_or_404
 from planner.series.routes import series_or_404, session_or_404
@@ -99,7 +99,7 @@ def new_form(slug: str):
         form = create_form(programme, _details(details_form), actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        details_form.form_errors.append(describe(error))
+        details_form.form_errors.append(error.message)
         return _forms_page(programme, details_form, status=422)
     db.session.commit()
     flash(_("The form has been made. Now add questions."), "success")
@@ -163,7 +163,7 @@ def _changed(programme, form, change, *, on_error):
             target = target[0]
     except DomainError as error:
         db.session.rollback()
-        return on_error(describe(error))
+        return on_error(error.message)
     db.session.commit()
     if target.id != form.id:
         flash(_("This form already has answers, so your change was saved as version %(version)s. Sessions "
@@ -306,7 +306,7 @@ def choose(series_id: int):
     except DomainError as error:
         db.session.rollback()
         series = series_or_404(series_id, can_organise)
-        return _series_page(series, delay_form, status=422, errors=[describe(error)])
+        return _series_page(series, delay_form, status=422, errors=[error.message])
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("evaluations.series_page", series_id=series.id))
@@ -388,10 +388,10 @@ def paper(series_id: int, session_id: int):
     if person_id and not form.anonymous:
         person = next((p for p in _present_people(session) if str(p.id) == person_id), None)
         if person is None:
-            return _paper_error(series, session, form, MESSAGES["not_present"]({}), person_id)
+            return _paper_error(series, session, form, EvaluationCode.NOT_PRESENT.message(), person_id)
     answers, codes = read_answers(form, request.form)
     if codes:
-        problems = {qid: MESSAGES[code]({}) for qid, code in codes.items()}
+        problems = {qid: EvaluationCode(code).message() for qid, code in codes.items()}
         return _paper_page(series, session, form, values=posted_values(form, request.form), problems=problems,
                            person_id=person_id, status=422)
     try:
@@ -400,7 +400,7 @@ def paper(series_id: int, session_id: int):
             mark_paper_request_answered(session, person)
     except DomainError as error:
         db.session.rollback()
-        return _paper_error(series, session, form, describe(error), person_id)
+        return _paper_error(series, session, form, error.message, person_id)
     if not form.anonymous:
         audit(AuditAction.CHANGE, "evaluation_response", response.id, "paper")
     db.session.commit()

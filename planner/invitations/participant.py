@@ -16,7 +16,6 @@ from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat, invitation_with_token
 from planner.invitations.mails import feed_url, webcal_url
 from planner.invitations.services import active_feed, answer, link_expired, save_needs, waiting_places
-from planner.messages import describe
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
 from planner.link_privacy import keep_link_private
@@ -70,7 +69,7 @@ def personal_page(token: str):
             _save(invitation, rsvps, form)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Thank you. Your answers have been saved."), "success")

@@ -34,7 +34,6 @@ from planner.invitations.services import (
     resend_invitation,
     revoke_invitation,
 )
-from planner.messages import describe
 from planner.people.models import Organisation, Person
 from planner.series.routes import series_or_404, session_or_404
 
@@ -130,7 +129,7 @@ def invite(series_id: int):
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         except IntegrityError:  # someone invited the same people at the same moment
             db.session.rollback()
             form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
@@ -163,7 +162,7 @@ def _act(series, action, done: str):
         action()
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
         db.session.commit()
         flash(done, "success")
@@ -196,7 +195,7 @@ def remind(series_id: int):
         count = remind_unanswered(series)
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
         db.session.commit()
         flash(ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count), "success")
@@ -212,7 +211,7 @@ def fill(series_id: int, session_id: int):
         moved = fill_free_seats(session)
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
         db.session.commit()
         flash(
@@ -242,7 +241,7 @@ def place(series_id: int):
                 place_by_hand(invitation, session, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("%(name)s is registered for %(session)s.", name=invitation.person.name,

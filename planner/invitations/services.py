@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.errors import DomainError
+from planner.invitations.errors import InvitationError
 from planner.extensions import db
 from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
 from planner.invitations.mails import queue_about
@@ -31,9 +31,6 @@ from planner.timekeeping import utcnow
 TOKEN_BYTES = 24  # 192 random bits
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
-
-class InvitationError(DomainError):
-    pass
 
 
 def new_token() -> str:

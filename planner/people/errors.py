@@ -1,9 +1,76 @@
-"""The one kind of error the people rules raise."""
+"""What the people rules refuse, and what each refusal means to a person."""
 
 from __future__ import annotations
 
-from planner.errors import DomainError
+from flask_babel import gettext as _, ngettext
+from planner.errors import DomainError, ErrorCode
 from planner.people.models import FIELD_LABELS
+
+
+class PeopleCode(ErrorCode):
+    DUPLICATE_IN_FILE = "duplicate_in_file", lambda p: _("%(email)s is already in row %(row)s of the file.", **p)
+    GUARDIAN_CONSENT_REQUIRED = (
+        "guardian_consent_required",
+        lambda p: _(
+            "Someone under 16 can only be stored when a parent or guardian has consented: enter the "
+            "date and who gave consent."
+        ),
+    )
+    INVALID_CONSENT_DATE = (
+        "invalid_consent_date",
+        lambda p: _("“%(value)s” is not a date. Write the date of consent as 31-12-2026 or 2026-12-31.", **p),
+    )
+    IMPORT_EMPTY = "import_empty", lambda p: _("The file is empty.")
+    IMPORT_HAS_ERRORS = (
+        "import_has_errors",
+        lambda p: ngettext(
+            "Nothing was imported: %(num)s row has an error, and you asked for all or nothing.",
+            "Nothing was imported: %(num)s rows have an error, and you asked for all or nothing.",
+            p["count"],
+        ),
+    )
+    IMPORT_NAME_NOT_MAPPED = "import_name_not_mapped", lambda p: _("Choose the column that holds the names.")
+    IMPORT_NO_ROWS = "import_no_rows", lambda p: _("The file has a header row but no people below it.")
+    IMPORT_NOTHING_GOOD = "import_nothing_good", lambda p: _("Nothing was imported: no row can be imported.")
+    IMPORT_PAYLOAD_INVALID = (
+        "import_payload_invalid",
+        lambda p: _(
+            "The uploaded list could not be read back, or is more than a few hours old. Upload the file again."
+        ),
+    )
+    IMPORT_TOO_LARGE = "import_too_large", lambda p: _("The file is too large: at most %(megabytes)s MB.", **p)
+    IMPORT_TOO_MANY_ROWS = (
+        "import_too_many_rows",
+        lambda p: _("The file has more than %(maximum)s rows. Split it into smaller files.", **p),
+    )
+    IMPORT_UNREADABLE = (
+        "import_unreadable",
+        lambda p: _("This file cannot be read as a spreadsheet. Save it as .xlsx or .csv and try again."),
+    )
+    IMPORT_WRONG_TYPE = (
+        "import_wrong_type",
+        lambda p: _("Choose a .csv or .xlsx file (in Excel: Save as, Excel workbook or CSV)."),
+    )
+    INVALID_EMAIL = "invalid_email", lambda p: _("Enter a valid e-mail address, like name@example.org.")
+    NAME_REQUIRED = "name_required", lambda p: _("Enter a name.")
+    NOT_YES_OR_NO = "not_yes_or_no", lambda p: _("%(field)s must be yes or no, not “%(value)s”.", **p)
+    ORGANISATION_TAKEN = (
+        "organisation_taken",
+        lambda p: _("There is already an organisation %(name)s in this municipality.", **p),
+    )
+    PERSON_ANONYMISED = (
+        "person_anonymised",
+        lambda p: _("This person's data has been deleted; the record can no longer be changed."),
+    )
+    PERSON_EMAIL_TAKEN = (
+        "person_email_taken",
+        lambda p: _("There is already a person with the e-mail address %(email)s.", **p),
+    )
+    ROLE_REQUIRED = "role_required", lambda p: _("Enter a role.")
+    TOO_LONG = "too_long", lambda p: _("%(field)s is too long: at most %(maximum)s characters.", **p)
+    UNKNOWN_CONSENT_PURPOSE = "unknown_consent_purpose", lambda p: _("Unknown purpose of consent: %(purpose)s.", **p)
+    UNKNOWN_LANGUAGE = "unknown_language", lambda p: _("Unknown language: %(language)s.", **p)
+    UNKNOWN_ROLE = "unknown_role", lambda p: _("Unknown role: %(role)s.", **p)
 
 
 class PeopleError(DomainError):
@@ -11,8 +78,9 @@ class PeopleError(DomainError):
     ``FIELD_LABELS``, e.g. "email"), so a form can show the message beside that field; the
     message itself gets the field's label as ``field``."""
 
-    def __init__(self, code: str, *, field: str | None = None, **params):
+    codes = PeopleCode
+
+    def __init__(self, code: PeopleCode | str, *, field: str | None = None, **params):
         if field is not None:
             params.setdefault("field", FIELD_LABELS[field])
-        super().__init__(code, **params)
-        self.field = field
+        super().__init__(code, form_field=field, **params)

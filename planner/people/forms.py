@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from planner.errors import DomainError
-from planner.messages import describe
 from planner.people.details import PersonDetails
 from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from planner.people.models import FIELD_LABELS, MAX_LENGTHS, ConsentPurpose, Language, PersonRole
@@ -28,9 +27,9 @@ def show_error(form: FlaskForm, error: DomainError, fields: dict[str, str] | Non
     field = getattr(error, "field", None)
     name = (fields or {}).get(field or "", field)
     if name and name in form:
-        form[name].errors = [*form[name].errors, describe(error)]
+        form[name].errors = [*form[name].errors, error.message]
     else:
-        form.form_errors.append(describe(error))
+        form.form_errors.append(error.message)
 
 
 class PersonForm(FlaskForm):

@@ -14,7 +14,6 @@ from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
 from planner.auth.models import StaffUser
 from planner.extensions import db
-from planner.messages import describe
 from planner.pagination import paginate
 from planner.people.forms import (
     CONSENT_ANSWERS,
@@ -165,7 +164,7 @@ def _organisation_form_page(organisation: Organisation | None):
             )
         except PeopleError as error:
             db.session.rollback()
-            form.name.errors.append(describe(error))
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
@@ -198,7 +197,7 @@ def import_upload():
         try:
             table = read_table(upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1))
         except PeopleError as error:
-            form.file.errors.append(describe(error))
+            form.file.errors.append(error.message)
         else:
             review = ImportReviewForm(columns=table.column_labels(), formdata=None)
             review.payload.data = pack_table(table, current_app.config["SECRET_KEY"])
@@ -215,7 +214,7 @@ def import_review():
     try:
         table = unpack_table(request.form.get("payload", ""), current_app.config["SECRET_KEY"])
     except PeopleError as error:
-        return render_template("error.html", code=400, message=describe(error)), 400
+        return render_template("error.html", code=400, message=error.message), 400
     form = ImportReviewForm(columns=table.column_labels())
     if not form.validate_on_submit():
         return _review_page(form, table, None, status=422)
@@ -229,7 +228,7 @@ def import_review():
             db.session.commit()
         except PeopleError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
             return _review_page(form, table, mapping, status=422)
         except IntegrityError:
             # Someone stored one of these addresses between our check and our commit.
@@ -252,13 +251,13 @@ def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
         try:
             checks = check_rows(table, mapping, form.default_role.data or None)
         except PeopleError as error:
-            form.column_name.errors = [*form.column_name.errors, describe(error)]
+            form.column_name.errors = [*form.column_name.errors, error.message]
             status = 422 if status == 200 else status
     return render_template(
         "people/import_review.html",
         form=form,
         table=table,
-        checks=[(c, [describe(p) for p in c.problems]) for c in checks] if checks is not None else None,
+        checks=[(c, [p.message for p in c.problems]) for c in checks] if checks is not None else None,
         good=sum(1 for c in checks if c.ok) if checks else 0,
         bad=sum(1 for c in checks if not c.ok) if checks else 0,
         role_labels={role.value: role.label for role in PersonRole},

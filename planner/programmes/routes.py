@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from planner.auth.access import admin_required, can_organise, can_view, require
 from planner.auth.models import StaffUser
 from planner.extensions import db
-from planner.messages import describe
 from planner.programmes.forms import BlockedDateForm, ProgrammeForm
 from planner.programmes.models import Programme, ProgrammeMember, ProgrammeRole, programmes_visible_to
 from planner.programmes.services import ProgrammeError, block_date, save_programme, unblock_date
@@ -79,7 +78,7 @@ def _edit(programme: Programme | None):
             )
         except ProgrammeError as error:
             db.session.rollback()
-            form.name.errors.append(describe(error))
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
@@ -110,7 +109,7 @@ def add_blocked_date(slug: str):
             block_date(programme, form.day.data, form.reason.data or "")
         except ProgrammeError as error:
             db.session.rollback()
-            form.day.errors.append(describe(error))
+            form.day.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Date blocked."), "success")

@@ -8,13 +8,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from planner.errors import DomainError
+from planner.programmes.errors import ProgrammeError
 from planner.extensions import db
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember, ProgrammeRole
 
-
-class ProgrammeError(DomainError):
-    pass
 
 
 def slugify(text: str) -> str:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from planner.auth.access import can_organise, can_view, require
 from planner.errors import DomainError
 from planner.extensions import db
-from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
 from planner.series.catalogue import TEMPLATES
@@ -118,7 +117,7 @@ def new(slug: str):
             proposals = propose_series(programme, plan, holidays=holidays)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "series/new.html", programme=programme, form=form, proposals=proposals, templates=TEMPLATES
@@ -173,7 +172,7 @@ def edit(series_id: int):
             update_series_details(series, details)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Series saved."), "success")
@@ -218,7 +217,7 @@ def new_session(series_id: int):
             add_session(series, _details(form))
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Session added."), "success")
@@ -242,7 +241,7 @@ def edit_session(series_id: int, session_id: int):
             update_session(session, _details(form))
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Session saved."), "success")
@@ -258,7 +257,7 @@ def remove(series_id: int, session_id: int):
         remove_session(session_or_404(series, session_id))
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
         db.session.commit()
         flash(_("Session removed."), "success")
@@ -276,7 +275,7 @@ def cancel(series_id: int, session_id: int):
             cancel_session(session, form.reason.data)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Session cancelled."), "success")
@@ -293,7 +292,7 @@ def publish(series_id: int):
         publish_series(series)
     except DomainError as error:
         db.session.rollback()
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
         db.session.commit()
         flash(_("Series published."), "success")

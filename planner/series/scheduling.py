@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
 
-from planner.errors import DomainError
+from planner.series.errors import SchedulingError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # How many rhythm slots we may skip before we give up looking for free dates.
@@ -38,9 +38,6 @@ class Rhythm:
     def manual(cls, dates: Sequence[date]) -> Rhythm:
         return cls(RhythmKind.MANUAL, tuple(dates))
 
-
-class SchedulingError(DomainError):
-    """A proposal cannot be made; ``code`` says why, ``params`` carry the detail."""
 
 
 @dataclass(frozen=True)

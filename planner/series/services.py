@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from planner.errors import DomainError
+from planner.series.errors import SeriesError
 from planner.extensions import db
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
@@ -24,9 +24,6 @@ from planner.timekeeping import as_utc, planning_zone, utcnow
 
 PLANNING_HORIZON_YEARS = 5
 
-
-class SeriesError(DomainError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from planner.evaluations.models import EvaluationAnswer, EvaluationOption, Evalu
 MAX_OPTIONS = 20
 MAX_OPTION_LENGTH = 200
 
-# The problems a posted answer can have (their messages are in planner/messages.py).
+# The problems a posted answer can have (their messages are EvaluationCode members, planner/evaluations/errors.py).
 REQUIRED = "answer_required"
 UNKNOWN_OPTION = "answer_unknown_option"
 TOO_LONG = "answer_too_long"

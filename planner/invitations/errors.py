@@ -1,0 +1,53 @@
+"""What the invitation rules refuse, and what each refusal means to a person."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from planner.errors import DomainError, ErrorCode
+
+
+class InvitationCode(ErrorCode):
+    INVALID_EMAILS = (
+        "invalid_emails",
+        lambda p: _("These are not valid e-mail addresses: %(emails)s. Nobody was invited.", **p),
+    )
+    INVITATION_REVOKED = "invitation_revoked", lambda p: _("This invitation has been withdrawn.")
+    NO_SESSIONS_CHOSEN = "no_sessions_chosen", lambda p: _("Choose at least one session.")
+    NOBODY_CHOSEN = (
+        "nobody_chosen",
+        lambda p: _("Choose at least one person, an organisation, a role or enter e-mail addresses."),
+    )
+    NOT_INVITED_TO_SESSION = "not_invited_to_session", lambda p: _("You are not invited to this meeting.")
+    SAME_SESSION = "same_session", lambda p: _("Choose another session to move to.")
+    SERIES_NOT_PUBLISHED = "series_not_published", lambda p: _("Publish the series before you invite people.")
+    SESSION_CANCELLED = "session_cancelled", lambda p: _("The meeting “%(title)s” has been cancelled.", **p)
+    SESSION_NOT_IN_SERIES = "session_not_in_series", lambda p: _("This session is not part of this series.")
+    SESSION_NOT_OPEN = (
+        "session_not_open",
+        lambda p: _("“%(title)s” has already started or was cancelled: nobody can be invited to it.", **p),
+    )
+    SESSION_STARTED = (
+        "session_started",
+        lambda p: _("The meeting “%(title)s” has already started. You can no longer change your answer.", **p),
+    )
+    TEXT_TOO_LONG = "text_too_long", lambda p: _("The text is too long.")
+    UNKNOWN_ANSWER = "unknown_answer", lambda p: _("Choose yes, no or maybe.")
+    UNKNOWN_ORGANISATION = "unknown_organisation", lambda p: _("This organisation no longer exists.")
+    UNKNOWN_PERSON = "unknown_person", lambda p: _("One of the chosen people no longer exists. Search again.")
+    UNKNOWN_ROLE = "unknown_role", lambda p: _("Unknown role: %(role)s.", **p)
+    NO_EMAIL = "no_email", lambda p: _("%(name)s has no e-mail address: print a letter instead.", **p)
+    MAIL_WITHDRAWN = "mail_withdrawn", lambda p: _("%(name)s does not want to receive mails any more.", **p)
+    DELETION_REQUESTED = (
+        "deletion_requested",
+        lambda p: _("%(name)s asked for their data to be deleted, so we send them no more mails.", **p),
+    )
+    PERSON_ANONYMISED = (
+        "person_anonymised",
+        lambda p: _("The data of this person has been deleted, so we send them no more mails."),
+    )
+
+
+class InvitationError(DomainError):
+    """A refusal by the invitation and answer rules."""
+
+    codes = InvitationCode
