@@ -1,7 +1,8 @@
 """The one kind of error a service raises: a code, from its area's enum, that knows its message.
 
 Each area lists its codes in its own ``errors.py``: an ``ErrorCode`` enum whose members carry
-their message (``TITLE_REQUIRED = "title_required", lambda p: _("Enter a title.")``) and the
+their message (``TITLE_REQUIRED = "title_required", _l("Enter a title.")``, or a function of the
+error's params when the message has blanks: ``lambda p: _("Up to %(years)s years.", **p)``) and the
 area's ``DomainError`` subclass that names that enum in ``codes``. A service raises
 ``SeriesError("title_required")``: an unknown code fails at once, in the service, not later as
 a page without a message. ``form_field`` names the form field the error is about, so the page
@@ -14,9 +15,9 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from flask_babel import format_date, format_time
+from flask_babel import LazyString, format_date, format_time
 
-Explain = Callable[[Mapping[str, Any]], str]
+Explain = Callable[[Mapping[str, Any]], str] | LazyString
 
 
 class ErrorCode(enum.StrEnum):
@@ -31,6 +32,8 @@ class ErrorCode(enum.StrEnum):
         return member
 
     def message(self, params: Mapping[str, Any] | None = None) -> str:
+        if isinstance(self.explain, LazyString):
+            return str(self.explain)
         return self.explain(params or {})
 
 

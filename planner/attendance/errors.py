@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from planner.errors import DomainError, ErrorCode, when
 
 
@@ -11,28 +11,28 @@ class AttendanceCode(ErrorCode):
         "bad_group_request",
         lambda p: _("Enter a number of groups or a group size from 1 to %(maximum)s.", **p),
     )
-    CHECK_IN_CLOSED = "check_in_closed", lambda p: _("This session has ended; checking in is no longer possible.")
+    CHECK_IN_CLOSED = "check_in_closed", _l("This session has ended; checking in is no longer possible.")
     CHECK_IN_NOT_OPEN = "check_in_not_open", lambda p: _("You can check in from %(time)s.", **when(p))
     NAME_AMBIGUOUS = (
         "name_ambiguous",
-        lambda p: _("More than one person invited has this name. Please ask at the door."),
+        _l("More than one person invited has this name. Please ask at the door."),
     )
     NAME_NOT_FOUND = (
         "name_not_found",
-        lambda p: _(
+        _l(
             "We cannot find this name among the people invited. Type your name as in your invitation, or ask at the door."
         ),
     )
-    NAME_REQUIRED = "name_required", lambda p: _("Enter a name.")
-    NO_SUCH_GROUP = "no_such_group", lambda p: _("There is no group with this number.")
+    NAME_REQUIRED = "name_required", _l("Enter a name.")
+    NO_SUCH_GROUP = "no_such_group", _l("There is no group with this number.")
     NOBODY_TO_DIVIDE = (
         "nobody_to_divide",
-        lambda p: _("There is nobody to divide yet: nobody is present and nobody said yes."),
+        _l("There is nobody to divide yet: nobody is present and nobody said yes."),
     )
-    NOT_IN_A_GROUP = "not_in_a_group", lambda p: _("This person is not in a group.")
-    NOT_ON_LIST = "not_on_list", lambda p: _("This person is not on the list of this session.")
+    NOT_IN_A_GROUP = "not_in_a_group", _l("This person is not in a group.")
+    NOT_ON_LIST = "not_on_list", _l("This person is not on the list of this session.")
     SESSION_CANCELLED = "session_cancelled", lambda p: _("The meeting “%(title)s” has been cancelled.", **p)
-    UNKNOWN_PRESENCE = "unknown_presence", lambda p: _("Choose present, absent or excused.")
+    UNKNOWN_PRESENCE = "unknown_presence", _l("Choose present, absent or excused.")
 
 
 class AttendanceError(DomainError):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from planner.errors import DomainError, ErrorCode
 
 
 class AuthCode(ErrorCode):
-    BAD_CREDENTIALS = "bad_credentials", lambda p: _("The e-mail address or password is not correct.")
+    BAD_CREDENTIALS = "bad_credentials", _l("The e-mail address or password is not correct.")
     EMAIL_TAKEN = "email_taken", lambda p: _("There is already an account for %(email)s.", **p)
-    INVALID_EMAIL = "invalid_email", lambda p: _("Enter a valid e-mail address, like name@example.org.")
-    NAME_REQUIRED = "name_required", lambda p: _("Enter a name.")
-    OWN_ADMIN_RIGHTS = "own_admin_rights", lambda p: _("You cannot take away your own admin rights or account.")
+    INVALID_EMAIL = "invalid_email", _l("Enter a valid e-mail address, like name@example.org.")
+    NAME_REQUIRED = "name_required", _l("Enter a name.")
+    OWN_ADMIN_RIGHTS = "own_admin_rights", _l("You cannot take away your own admin rights or account.")
     PASSWORD_TOO_SHORT = "password_too_short", lambda p: _("The password must be at least %(minimum)s characters.", **p)
-    WRONG_CURRENT_PASSWORD = "wrong_current_password", lambda p: _("This is not your current password.")
+    WRONG_CURRENT_PASSWORD = "wrong_current_password", _l("This is not your current password.")
     THROTTLED = (
         "throttled",
         lambda p: ngettext(

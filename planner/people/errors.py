@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from planner.errors import DomainError, ErrorCode
 from planner.people.models import FIELD_LABELS
 
@@ -11,7 +11,7 @@ class PeopleCode(ErrorCode):
     DUPLICATE_IN_FILE = "duplicate_in_file", lambda p: _("%(email)s is already in row %(row)s of the file.", **p)
     GUARDIAN_CONSENT_REQUIRED = (
         "guardian_consent_required",
-        lambda p: _(
+        _l(
             "Someone under 16 can only be stored when a parent or guardian has consented: enter the "
             "date and who gave consent."
         ),
@@ -20,7 +20,7 @@ class PeopleCode(ErrorCode):
         "invalid_consent_date",
         lambda p: _("“%(value)s” is not a date. Write the date of consent as 31-12-2026 or 2026-12-31.", **p),
     )
-    IMPORT_EMPTY = "import_empty", lambda p: _("The file is empty.")
+    IMPORT_EMPTY = "import_empty", _l("The file is empty.")
     IMPORT_HAS_ERRORS = (
         "import_has_errors",
         lambda p: ngettext(
@@ -29,14 +29,12 @@ class PeopleCode(ErrorCode):
             p["count"],
         ),
     )
-    IMPORT_NAME_NOT_MAPPED = "import_name_not_mapped", lambda p: _("Choose the column that holds the names.")
-    IMPORT_NO_ROWS = "import_no_rows", lambda p: _("The file has a header row but no people below it.")
-    IMPORT_NOTHING_GOOD = "import_nothing_good", lambda p: _("Nothing was imported: no row can be imported.")
+    IMPORT_NAME_NOT_MAPPED = "import_name_not_mapped", _l("Choose the column that holds the names.")
+    IMPORT_NO_ROWS = "import_no_rows", _l("The file has a header row but no people below it.")
+    IMPORT_NOTHING_GOOD = "import_nothing_good", _l("Nothing was imported: no row can be imported.")
     IMPORT_PAYLOAD_INVALID = (
         "import_payload_invalid",
-        lambda p: _(
-            "The uploaded list could not be read back, or is more than a few hours old. Upload the file again."
-        ),
+        _l("The uploaded list could not be read back, or is more than a few hours old. Upload the file again."),
     )
     IMPORT_TOO_LARGE = "import_too_large", lambda p: _("The file is too large: at most %(megabytes)s MB.", **p)
     IMPORT_TOO_MANY_ROWS = (
@@ -45,14 +43,14 @@ class PeopleCode(ErrorCode):
     )
     IMPORT_UNREADABLE = (
         "import_unreadable",
-        lambda p: _("This file cannot be read as a spreadsheet. Save it as .xlsx or .csv and try again."),
+        _l("This file cannot be read as a spreadsheet. Save it as .xlsx or .csv and try again."),
     )
     IMPORT_WRONG_TYPE = (
         "import_wrong_type",
-        lambda p: _("Choose a .csv or .xlsx file (in Excel: Save as, Excel workbook or CSV)."),
+        _l("Choose a .csv or .xlsx file (in Excel: Save as, Excel workbook or CSV)."),
     )
-    INVALID_EMAIL = "invalid_email", lambda p: _("Enter a valid e-mail address, like name@example.org.")
-    NAME_REQUIRED = "name_required", lambda p: _("Enter a name.")
+    INVALID_EMAIL = "invalid_email", _l("Enter a valid e-mail address, like name@example.org.")
+    NAME_REQUIRED = "name_required", _l("Enter a name.")
     NOT_YES_OR_NO = "not_yes_or_no", lambda p: _("%(field)s must be yes or no, not “%(value)s”.", **p)
     ORGANISATION_TAKEN = (
         "organisation_taken",
@@ -60,13 +58,13 @@ class PeopleCode(ErrorCode):
     )
     PERSON_ANONYMISED = (
         "person_anonymised",
-        lambda p: _("This person's data has been deleted; the record can no longer be changed."),
+        _l("This person's data has been deleted; the record can no longer be changed."),
     )
     PERSON_EMAIL_TAKEN = (
         "person_email_taken",
         lambda p: _("There is already a person with the e-mail address %(email)s.", **p),
     )
-    ROLE_REQUIRED = "role_required", lambda p: _("Enter a role.")
+    ROLE_REQUIRED = "role_required", _l("Enter a role.")
     TOO_LONG = "too_long", lambda p: _("%(field)s is too long: at most %(maximum)s characters.", **p)
     UNKNOWN_CONSENT_PURPOSE = "unknown_consent_purpose", lambda p: _("Unknown purpose of consent: %(purpose)s.", **p)
     UNKNOWN_LANGUAGE = "unknown_language", lambda p: _("Unknown language: %(language)s.", **p)
