@@ -34,7 +34,7 @@ from planner.links import external_url
 from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
-from planner.series.routes import series_or_404, session_or_404
+from planner.series.loaders import series_or_404, session_or_404
 from planner.link_privacy import keep_link_private
 from planner.spreadsheets import spreadsheet_download
 

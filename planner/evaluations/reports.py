@@ -27,10 +27,10 @@ from planner.evaluations.research import FORMATS, research_file
 from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
 from planner.downloads import content_disposition
-from planner.programmes.routes import programme_or_404
+from planner.programmes.loaders import programme_or_404
 from planner.series.models import Series, Session
 from planner.spreadsheets import spreadsheet_download
-from planner.series.routes import series_or_404, session_or_404
+from planner.series.loaders import series_or_404, session_or_404
 
 bp = Blueprint("evaluation_reports", __name__)
 PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts

@@ -47,8 +47,8 @@ from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
 from planner.evaluations.errors import EvaluationCode
 from planner.people.models import Person
-from planner.programmes.routes import programme_or_404
-from planner.series.routes import series_or_404, session_or_404
+from planner.programmes.loaders import programme_or_404
+from planner.series.loaders import series_or_404, session_or_404
 
 bp = Blueprint("evaluations", __name__)
 

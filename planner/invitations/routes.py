@@ -35,7 +35,7 @@ from planner.invitations.services import (
     revoke_invitation,
 )
 from planner.people.models import Organisation, Person
-from planner.series.routes import series_or_404, session_or_404
+from planner.series.loaders import series_or_404, session_or_404
 
 bp = Blueprint("invitations", __name__)
 

@@ -9,21 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from planner.auth.access import admin_required, can_organise, can_view, require
+from planner.auth.access import admin_required, can_organise
 from planner.auth.models import StaffUser
 from planner.extensions import db
-from planner.programmes.forms import BlockedDateForm, ProgrammeForm
+from planner.programmes.forms import ProgrammeForm
+from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import Programme, ProgrammeMember, ProgrammeRole, programmes_visible_to
-from planner.programmes.services import ProgrammeError, block_date, save_programme, unblock_date
-from planner.series.services import series_overview
+from planner.programmes.services import save_programme, unblock_date
+from planner.web import form_status, service_call
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
-
-
-def programme_or_404(slug: str, permission=can_view) -> Programme:
-    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
-    require(permission, programme)
-    return programme
 
 
 @bp.get("/")
@@ -35,19 +30,6 @@ def index():
         )
     ).all()
     return render_template("programmes/index.html", programmes=programmes)
-
-
-@bp.get("/<slug>")
-@login_required
-def show(slug: str):
-    programme = programme_or_404(slug)
-    return render_template(
-        "programmes/show.html",
-        programme=programme,
-        series_list=series_overview(programme),
-        may_organise=can_organise(current_user, programme),
-        blocked_form=BlockedDateForm(),
-    )
 
 
 def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
@@ -67,7 +49,7 @@ def _edit(programme: Programme | None):
         form.organisers.data = [u.id for u in programme.members_with(ProgrammeRole.ORGANISER)]
         form.trekkers.data = [u.id for u in programme.members_with(ProgrammeRole.TREKKER)]
     if form.validate_on_submit():
-        try:
+        with service_call(form, field="name"):
             saved = save_programme(
                 programme,
                 name=form.name.data,
@@ -76,15 +58,10 @@ def _edit(programme: Programme | None):
                 trekkers=[staff[i] for i in form.trekkers.data],
                 retention_months=form.retention_months.data,
             )
-        except ProgrammeError as error:
-            db.session.rollback()
-            form.name.errors.append(error.message)
-        else:
             db.session.commit()
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
-            return redirect(url_for("programmes.show", slug=saved.slug))
-    status = 422 if form.errors else 200
-    return render_template("programmes/form.html", form=form, programme=programme), status
+            return redirect(url_for("series.programme", slug=saved.slug))
+    return render_template("programmes/form.html", form=form, programme=programme), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,30 +76,6 @@ def edit(slug: str):
     return _edit(programme_or_404(slug))
 
 
-@bp.post("/<slug>/blocked-dates")
-@login_required
-def add_blocked_date(slug: str):
-    programme = programme_or_404(slug, can_organise)
-    form = BlockedDateForm()
-    if form.validate_on_submit():
-        try:
-            block_date(programme, form.day.data, form.reason.data or "")
-        except ProgrammeError as error:
-            db.session.rollback()
-            form.day.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Date blocked."), "success")
-            return redirect(url_for("programmes.show", slug=slug) + "#blocked-dates")
-    return render_template(
-        "programmes/show.html",
-        programme=programme,
-        series_list=series_overview(programme),
-        may_organise=True,
-        blocked_form=form,
-    ), 422
-
-
 @bp.post("/<slug>/blocked-dates/<int:blocked_id>/delete")
 @login_required
 def remove_blocked_date(slug: str, blocked_id: int):
@@ -132,4 +85,4 @@ def remove_blocked_date(slug: str, blocked_id: int):
     unblock_date(programme, blocked_id)
     db.session.commit()
     flash(_("Date is free again."), "success")
-    return redirect(url_for("programmes.show", slug=slug) + "#blocked-dates")
+    return redirect(url_for("series.programme", slug=slug) + "#blocked-dates")

@@ -49,7 +49,7 @@ def save_programme(
     programme.description = description.strip()
     if retention_months is not None:
         if not 1 <= retention_months <= 120:
-            raise ProgrammeError("retention_out_of_range")
+            raise ProgrammeError("retention_out_of_range", form_field="retention_months")
         programme.retention_months = retention_months
     wanted = {(u.id, ProgrammeRole.ORGANISER) for u in organisers} | {
         (u.id, ProgrammeRole.TREKKER) for u in trekkers

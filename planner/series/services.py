@@ -245,7 +245,7 @@ def cancel_session(session: Session, reason: str, *, now: datetime | None = None
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     if not reason.strip():
-        raise SeriesError("reason_required")
+        raise SeriesError("reason_required", form_field="reason")
     before = snapshot(session)
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
