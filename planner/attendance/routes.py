@@ -23,7 +23,7 @@ from planner.attendance.services import (
 )
 from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.extensions import db
@@ -31,11 +31,11 @@ from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.links import external_url
-from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
 from planner.series.loaders import series_or_404, session_or_404
 from planner.link_privacy import keep_link_private
+from planner.web import service_call
 from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)
@@ -85,10 +85,8 @@ def _check_in_page(series, session, walk_in_form, status=200):
         present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
         Answer=Answer, Presence=Presence,
     )
-    # After rendering: the commit expires what the page has loaded.
-    audit(AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", [r.person.id for r in rows]))
-    db.session.commit()
-    return html, status
+    return audited(html, AuditAction.VIEW, "attendance", session.id,
+                   ids_detail("check-in list, persons", [r.person.id for r in rows]), status=status)
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/mark")
@@ -100,19 +98,16 @@ def mark_person(series_id: int, session_id: int):
     except ValueError:
         abort(400)
     status = request.form.get("status", "")
-    try:
+    with service_call():
         if status == "clear":
             unmark(session, person_id, actor=current_user)
         else:
             via = Via.DOOR if status == Presence.PRESENT else Via.ORGANISER
             mark(session, person_id, status, actor=current_user, via=via)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(series, session)
-    audit(AuditAction.CHANGE, "attendance", session.id, f"person {person_id}: {status}")
-    db.session.commit()
-    return _back(series, session, anchor=f"person-{person_id}")
+        audit(AuditAction.CHANGE, "attendance", session.id, f"person {person_id}: {status}")
+        db.session.commit()
+        return _back(series, session, anchor=f"person-{person_id}")
+    return _back(series, session)
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/walk-in")
@@ -122,16 +117,13 @@ def walk_in(series_id: int, session_id: int):
     form = WalkInForm()
     if not form.validate_on_submit():
         return _check_in_page(series, session, form, status=400)
-    try:
+    with service_call(form):
         person = add_walk_in(session, form.details(), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _check_in_page(series, session, form, status=400)
-    audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
-    db.session.commit()
-    flash(_("%(name)s is checked in.", name=person.name), "success")
-    return _back(series, session, anchor=f"person-{person.id}")
+        audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
+        db.session.commit()
+        flash(_("%(name)s is checked in.", name=person.name), "success")
+        return _back(series, session, anchor=f"person-{person.id}")
+    return _check_in_page(series, session, form, status=400)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/sign-in-sheet")
@@ -140,9 +132,8 @@ def sheet(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
     html = render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
-    audit(AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows]))
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.EXPORT, "attendance", session.id,
+                   ids_detail("sign-in sheet, persons", [r.person.id for r in rows]))
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/check-in/qr")
@@ -162,9 +153,7 @@ def _groups_page(series, session, form, status=200):
         "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
         groups=groups_view(session, drawing), available=len(participants(session)),
     )
-    audit(AuditAction.VIEW, "breakout_groups", session.id)
-    db.session.commit()
-    return html, status
+    return audited(html, AuditAction.VIEW, "breakout_groups", session.id, status=status)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups")
@@ -181,15 +170,12 @@ def draw_groups(series_id: int, session_id: int):
     form = GroupsForm()
     if not form.validate_on_submit():
         return _groups_page(series, session, form, status=400)
-    try:
+    with service_call(form):
         draw(session, how=form.how.data, number=form.number.data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _groups_page(series, session, form, status=400)
-    db.session.commit()
-    flash(_("The groups have been drawn."), "success")
-    return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+        db.session.commit()
+        flash(_("The groups have been drawn."), "success")
+        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+    return _groups_page(series, session, form, status=400)
 
 
 def _int_field(name: str) -> int:
@@ -204,17 +190,15 @@ def _int_field(name: str) -> int:
 def change_group(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     person_id = _int_field("person_id")
-    try:
+    page = url_for("attendance.groups", series_id=series.id, session_id=session.id)
+    with service_call():
         if request.form.get("action") == "facilitator":
             toggle_facilitator(session, person_id)
         else:
             move(session, person_id, _int_field("group"))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id)), 303
-    db.session.commit()
-    return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id) + f"#member-{person_id}")
+        db.session.commit()
+        return redirect(page + f"#member-{person_id}")
+    return redirect(page), 303
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups/print")
@@ -224,9 +208,7 @@ def print_groups(series_id: int, session_id: int):
     html = render_template(
         "attendance/groups_print.html", series=series, session=session, groups=groups_view(session, drawing_of(session))
     )
-    audit(AuditAction.EXPORT, "breakout_groups", session.id, "print")
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.EXPORT, "breakout_groups", session.id, "print")
 
 
 # --- Figures: organisers and trekkers of the programme.
@@ -271,9 +253,8 @@ def _table(series):
 def figures_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
     header, rows = _table(series)
-    audit(AuditAction.EXPORT, "attendance_figures", series.id, kind)
-    db.session.commit()
-    return spreadsheet_download(kind, header, rows, title="Attendance", filename=f"attendance-{series.id}")
+    download = spreadsheet_download(kind, header, rows, title="Attendance", filename=f"attendance-{series.id}")
+    return audited(download, AuditAction.EXPORT, "attendance_figures", series.id, kind)
 
 
 # --- Participants: no account; their personal link, or their name on the session's door link.
