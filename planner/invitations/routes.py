@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, gettext as _, ngettext
 from markupsafe import Markup
@@ -11,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import InviteForm, PlaceForm
 from planner.invitations.letters import qr_data_uri
+from planner.invitations.loaders import invitation_or_404
 from planner.invitations.mails import personal_link
-from planner.invitations.models import Invitation, Rsvp
+from planner.invitations.models import Invitation
 from planner.invitations.overview import find_people, invitations_overview
 from planner.invitations.services import (
     InvitationError,
@@ -36,6 +38,7 @@ from planner.invitations.services import (
 )
 from planner.people.models import Organisation, Person
 from planner.series.loaders import series_or_404, session_or_404
+from planner.web import service_call
 
 bp = Blueprint("invitations", __name__)
 
@@ -79,11 +82,8 @@ def _page(series, form=None, place_form=None, status=200):
         place_form=place_form or _place_form(series, overview),
         search=search,
     )
-    # After rendering: the commit expires what the page has loaded.
-    audit(AuditAction.VIEW, "invitation_list", series.id,
-          ids_detail("persons", [row.invitation.person_id for row in overview.active]))
-    db.session.commit()
-    return html, status
+    return audited(html, AuditAction.VIEW, "invitation_list", series.id,
+                   ids_detail("persons", [row.invitation.person_id for row in overview.active]), status=status)
 
 
 @bp.get("/series/<int:series_id>/invitations")
@@ -117,7 +117,7 @@ def invite(series_id: int):
     series = series_or_404(series_id, can_organise)
     form = _invite_form(series, _search())
     if form.validate_on_submit():
-        try:
+        with service_call(form), _invited_meanwhile(form):
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
@@ -127,13 +127,6 @@ def invite(series_id: int):
             audit(AuditAction.CHANGE, "invitation_list", series.id,
                   "invited: {new} new, {extended} extended".format(**counts))
             db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        except IntegrityError:  # someone invited the same people at the same moment
-            db.session.rollback()
-            form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
-        else:
             flash(
                 _(
                     "%(new)s invited, %(extended)s invited to more sessions, %(unchanged)s already invited. "
@@ -146,26 +139,21 @@ def invite(series_id: int):
     return _page(series, form=form, status=422)
 
 
-def _invitation_or_404(series, invitation_id: int) -> Invitation:
-    invitation = db.session.scalar(
-        select(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.series_id == series.id)
-        .options(joinedload(Invitation.person), selectinload(Invitation.rsvps).selectinload(Rsvp.session))
-    )
-    if invitation is None:
-        abort(404)
-    return invitation
-
-
-def _act(series, action, done: str):
+@contextmanager
+def _invited_meanwhile(form):
     try:
-        action()
-    except DomainError as error:
+        yield
+    except IntegrityError:  # someone invited the same people at the same moment
         db.session.rollback()
-        flash(error.message, "error")
-    else:
+        form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
+
+
+def _act(series, action, done):
+    """Run ``action``; say ``done`` (a text, or a function of what the action returned) or why not."""
+    with service_call():
+        result = action()
         db.session.commit()
-        flash(done, "success")
+        flash(done(result) if callable(done) else done, "success")
     return redirect(url_for("invitations.index", series_id=series.id))
 
 
@@ -173,7 +161,7 @@ def _act(series, action, done: str):
 @login_required
 def resend(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
-    invitation = _invitation_or_404(series, invitation_id)
+    invitation = invitation_or_404(series, invitation_id)
     return _act(series, lambda: resend_invitation(invitation),
                 _("The invitation to %(name)s will be sent again.", name=invitation.person.name))
 
@@ -182,7 +170,7 @@ def resend(series_id: int, invitation_id: int):
 @login_required
 def revoke(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
-    invitation = _invitation_or_404(series, invitation_id)
+    invitation = invitation_or_404(series, invitation_id)
     return _act(series, lambda: revoke_invitation(invitation, actor=current_user),
                 _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name))
 
@@ -191,15 +179,8 @@ def revoke(series_id: int, invitation_id: int):
 @login_required
 def remind(series_id: int):
     series = series_or_404(series_id, can_organise)
-    try:
-        count = remind_unanswered(series)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count), "success")
-    return redirect(url_for("invitations.index", series_id=series.id))
+    return _act(series, lambda: remind_unanswered(series), lambda count: ngettext(
+        "Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count))
 
 
 @bp.post("/series/<int:series_id>/invitations/sessions/<int:session_id>/fill")
@@ -207,22 +188,11 @@ def remind(series_id: int):
 def fill(series_id: int, session_id: int):
     series = series_or_404(series_id, can_organise)
     session = session_or_404(series, session_id)
-    try:
-        moved = fill_free_seats(session)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            ngettext(
-                "%(num)s person moved up from the waiting list.",
-                "%(num)s people moved up from the waiting list.",
-                len(moved),
-            ),
-            "success",
-        )
-    return redirect(url_for("invitations.index", series_id=series.id))
+    return _act(series, lambda: fill_free_seats(session), lambda moved: ngettext(
+        "%(num)s person moved up from the waiting list.",
+        "%(num)s people moved up from the waiting list.",
+        len(moved),
+    ))
 
 
 @bp.post("/series/<int:series_id>/invitations/place")
@@ -232,17 +202,13 @@ def place(series_id: int):
     overview = invitations_overview(series)
     form = _place_form(series, overview)
     if form.validate_on_submit():
-        invitation = _invitation_or_404(series, form.invitation.data)
+        invitation = invitation_or_404(series, form.invitation.data)
         session = session_or_404(series, form.session.data)
-        try:
+        with service_call(form):
             if form.from_session.data:
                 move_to_session(invitation, session_or_404(series, form.from_session.data), session, actor=current_user)
             else:
                 place_by_hand(invitation, session, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
             db.session.commit()
             flash(_("%(name)s is registered for %(session)s.", name=invitation.person.name,
                     session=_session_label(session)), "success")
@@ -254,13 +220,11 @@ def place(series_id: int):
 @login_required
 def letter(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
-    invitation = _invitation_or_404(series, invitation_id)
+    invitation = invitation_or_404(series, invitation_id)
     if invitation.is_revoked:
         abort(404)
     html = render_template("invitations/letters.html", series=series, letters=[_letter(invitation)])
-    audit(AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
 
 
 @bp.get("/series/<int:series_id>/letters")
@@ -275,9 +239,7 @@ def letters(series_id: int):
         .order_by(Person.name, Invitation.id)
     ).unique().all()
     html = render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
-    audit(AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations]))
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations]))
 
 
 def _letter(invitation: Invitation) -> Markup:
