@@ -29,7 +29,7 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
-from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.invitations.loaders import current_invitation, not_found_page, personal_link_pages
 from planner.links import external_url
 from planner.people.models import PersonRole
 from planner.series.models import Session
@@ -39,6 +39,7 @@ from planner.web import service_call
 from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)
+personal_link_pages(bp)
 
 
 @bp.after_request
@@ -262,9 +263,7 @@ def figures_download(series_id: int, kind: str):
 
 @bp.route("/i/<token>/check-in/<int:session_id>", methods=["GET", "POST"])
 def personal(token: str, session_id: int):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     session = next((r.session for r in invitation.rsvps if r.session_id == session_id), None)
     if session is None:
         return not_found_page()

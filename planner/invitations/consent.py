@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.extensions import db
-from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.invitations.loaders import current_invitation, personal_link_pages
 from planner.people.models import ConsentPurpose
 from planner.people.services import consent_of, record_consent
 from planner.link_privacy import keep_link_private
 
 bp = Blueprint("consent", __name__)
+personal_link_pages(bp)
 
 
 @bp.app_context_processor
@@ -29,9 +30,7 @@ bp.after_request(keep_link_private)
 
 @bp.post("/i/<token>/consent")
 def save(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     answers = {}
     for purpose in ConsentPurpose:
         value = request.form.get(f"consent_{purpose}", "")

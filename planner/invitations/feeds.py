@@ -19,13 +19,15 @@ from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event, in_calendar
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
-from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, not_found_page
+from planner.invitations.loaders import current_invitation, personal_link_pages
+from planner.invitations.lookup import TOKEN_PATTERN
 from planner.invitations.services import renew_feed
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc
 from planner.link_privacy import keep_link_private
 
 bp = Blueprint("feeds", __name__)
+personal_link_pages(bp)
 
 
 @bp.after_request
@@ -53,9 +55,7 @@ def _calendar_response(body_for, last_modified: datetime, filename: str) -> Resp
 
 @bp.get("/i/<token>/sessions/<int:session_id>.ics")
 def session_file(token: str, session_id: int):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     rsvp = next((r for r in invitation.rsvps if r.session_id == session_id), None)
     if rsvp is None:
         abort(404)
@@ -69,9 +69,7 @@ def session_file(token: str, session_id: int):
 
 @bp.post("/i/<token>/feed")
 def new_feed(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
 
     renew_feed(invitation.person)
     db.session.commit()

@@ -13,7 +13,7 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.auth.access import people_manager_required
 from planner.extensions import db
-from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.invitations.loaders import current_invitation, personal_link_pages
 from planner.people.models import Person
 from planner.privacy.own_data import (
     as_json_ready,
@@ -28,6 +28,7 @@ from planner.timekeeping import utcnow
 from planner.link_privacy import keep_link_private
 
 bp = Blueprint("privacy", __name__)
+personal_link_pages(bp)
 
 
 bp.after_request(keep_link_private)  # personal links and personal data
@@ -42,9 +43,7 @@ def _when(value) -> str:
 
 @bp.get("/i/<token>/my-data")
 def my_data(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     person = invitation.person
     audit(AuditAction.VIEW, "person", person.id, "own data viewed", actor="participant")
     db.session.commit()
@@ -60,9 +59,7 @@ def my_data(token: str):
 
 @bp.get("/i/<token>/my-data.json")
 def my_data_download(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     person = invitation.person
     audit(AuditAction.EXPORT, "person", person.id, "own data downloaded", actor="participant")
     db.session.commit()
@@ -76,9 +73,7 @@ def my_data_download(token: str):
 
 def _change(token: str, action, detail: str, message: str):
     """Do what the person asks from their own page: ``action(invitation)``."""
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     person = invitation.person
     if action(invitation):
         audit(AuditAction.CHANGE, "person", person.id, detail, actor="participant")
@@ -101,9 +96,7 @@ def resume(token: str):
 
 @bp.get("/i/<token>/my-data/delete")
 def delete_confirm(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     return render_template("privacy/delete_confirm.html", invitation=invitation, person=invitation.person,
                            language_action=url_for("participant.language", token=token))
 
