@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -21,22 +22,21 @@ from planner.attendance.services import (
     session_list,
     unmark,
 )
-from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
-from planner.invitations.models import Answer
 from planner.invitations.loaders import current_invitation, not_found_page, personal_link_pages
+from planner.invitations.models import Answer
+from planner.link_privacy import keep_link_private
 from planner.links import external_url
 from planner.people.models import PersonRole
-from planner.series.models import Session
 from planner.series.loaders import series_or_404, session_or_404
-from planner.link_privacy import keep_link_private
-from planner.web import service_call
+from planner.series.models import Session
 from planner.spreadsheets import spreadsheet_download
+from planner.web import service_call
 
 bp = Blueprint("attendance", __name__)
 personal_link_pages(bp)
@@ -80,14 +80,29 @@ def check_in(series_id: int, session_id: int):
 def _check_in_page(series, session, walk_in_form, status=200):
     search = _search()
     rows = session_list(session, search)
-    present = sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
-    html = render_template(
-        "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
-        present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
-        Answer=Answer, Presence=Presence,
+    present = (
+        sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
     )
-    return audited(html, AuditAction.VIEW, "attendance", session.id,
-                   ids_detail("check-in list, persons", [r.person.id for r in rows]), status=status)
+    html = render_template(
+        "attendance/check_in.html",
+        series=series,
+        session=session,
+        rows=rows,
+        search=search,
+        present=present,
+        form=walk_in_form,
+        changes=db.session.execute(history(session).limit(10)).all(),
+        Answer=Answer,
+        Presence=Presence,
+    )
+    return audited(
+        html,
+        AuditAction.VIEW,
+        "attendance",
+        session.id,
+        ids_detail("check-in list, persons", [r.person.id for r in rows]),
+        status=status,
+    )
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/mark")
@@ -133,8 +148,13 @@ def sheet(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
     html = render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
-    return audited(html, AuditAction.EXPORT, "attendance", session.id,
-                   ids_detail("sign-in sheet, persons", [r.person.id for r in rows]))
+    return audited(
+        html,
+        AuditAction.EXPORT,
+        "attendance",
+        session.id,
+        ids_detail("sign-in sheet, persons", [r.person.id for r in rows]),
+    )
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/check-in/qr")
@@ -151,8 +171,13 @@ def door_qr(series_id: int, session_id: int):
 def _groups_page(series, session, form, status=200):
     drawing = drawing_of(session)
     html = render_template(
-        "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
-        groups=groups_view(session, drawing), available=len(participants(session)),
+        "attendance/groups.html",
+        series=series,
+        session=session,
+        form=form,
+        drawing=drawing,
+        groups=groups_view(session, drawing),
+        available=len(participants(session)),
     )
     return audited(html, AuditAction.VIEW, "breakout_groups", session.id, status=status)
 
@@ -229,17 +254,26 @@ def figures(series_id: int):
     series = series_or_404(series_id, can_view)
     per_session, attended = _figures(series)
     return render_template(
-        "attendance/figures.html", series=series, figures=per_session, attended=attended,
-        session_count=len(per_session), may_organise=can_organise(current_user, series.programme),
+        "attendance/figures.html",
+        series=series,
+        figures=per_session,
+        attended=attended,
+        session_count=len(per_session),
+        may_organise=can_organise(current_user, series.programme),
         role_labels=PersonRole.labels(),
     )
 
 
 def _labels() -> dict:
     return {
-        "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
-        "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"), "other": _("other (groups of fewer than 5)"),
+        "present": _("present"),
+        "said_yes": _("said yes"),
+        "yes_but_absent": _("said yes but did not come"),
+        "role": _("Role"),
+        "organisation": _("Organisation"),
+        "municipality": _("Municipality"),
+        "came_to": _("people who came to this many sessions"),
+        "other": _("other (groups of fewer than 5)"),
     }
 
 
@@ -277,8 +311,13 @@ def personal(token: str, session_id: int):
             db.session.rollback()
             error = exc.message
     response = render_template(
-        "attendance/self_check_in.html", session=session, series=invitation.series,
-        person=invitation.person, done=done, error=error, form=None,
+        "attendance/self_check_in.html",
+        session=session,
+        series=invitation.series,
+        person=invitation.person,
+        done=done,
+        error=error,
+        form=None,
     )
     return response, (400 if error else 200)
 
@@ -302,7 +341,12 @@ def door(session_id: int, code: str):
     elif form.is_submitted():
         error = _("Enter your name.")
     response = render_template(
-        "attendance/self_check_in.html", session=session, series=session.series,
-        person=done, done=done is not None, error=error, form=form,
+        "attendance/self_check_in.html",
+        session=session,
+        series=session.series,
+        person=done,
+        done=done is not None,
+        error=error,
+        form=form,
     )
     return response, (400 if error else 200)

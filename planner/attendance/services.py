@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from planner.attendance.errors import AttendanceError
 from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
 from planner.auth.models import StaffUser
-from planner.attendance.errors import AttendanceError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.details import PersonDetails, normalise_email
@@ -25,7 +25,6 @@ from planner.timekeeping import utcnow
 
 # Self check-in opens this long before a session starts and closes when it ends.
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
-
 
 
 @dataclass
@@ -90,8 +89,10 @@ def session_list(session: Session, search: str = "") -> list[ListRow]:
 
 
 def _on_list(session: Session, person_id: int) -> bool:
-    invited = select(Rsvp.id).join(Invitation).where(
-        Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None)
+    invited = (
+        select(Rsvp.id)
+        .join(Invitation)
+        .where(Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None))
     )
     marked = select(Attendance.id).where(Attendance.session_id == session.id, Attendance.person_id == person_id)
     return db.session.scalar(select(invited.exists() | marked.exists())) or False
@@ -125,8 +126,12 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
         try:
             with db.session.begin_nested():
                 row = Attendance(
-                    session_id=session.id, person_id=person_id, status=status, via=via,
-                    changed_by_id=actor.id if actor is not None else None, changed_at=now,
+                    session_id=session.id,
+                    person_id=person_id,
+                    status=status,
+                    via=via,
+                    changed_by_id=actor.id if actor is not None else None,
+                    changed_at=now,
                 )
                 db.session.add(row)
             _record(session.id, person_id, status, via, actor, now)
@@ -144,7 +149,9 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
     return row
 
 
-def mark(session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None) -> Attendance:
+def mark(
+    session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None
+) -> Attendance:
     """Mark someone on the session's list present, absent or excused. Marking twice changes nothing."""
     if status not in set(Presence):
         raise AttendanceError("unknown_presence")
@@ -159,7 +166,9 @@ def unmark(session: Session, person_id: int, *, actor, now: datetime | None = No
     if row is None:
         return
     db.session.delete(row)
-    _record(session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow())
+    _record(
+        session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow()
+    )
     db.session.flush()
 
 

@@ -26,13 +26,21 @@ def audit(action: AuditAction, object_type: str, object_id: object = "", detail:
 
 
 def ids_detail(label: str, ids) -> str:
-    """"label: 3,5,8" for a page that showed these objects, cut to fit the detail column."""
+    """ "label: 3,5,8" for a page that showed these objects, cut to fit the detail column."""
     text = f"{label}: " + ",".join(str(i) for i in ids)
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def audited(page, action: AuditAction, object_type: str, object_id: object = "", detail: str = "", *,
-            status: int = 200, actor=None):
+def audited(
+    page,
+    action: AuditAction,
+    object_type: str,
+    object_id: object = "",
+    detail: str = "",
+    *,
+    status: int = 200,
+    actor=None,
+):
     """Return ``page`` (rendered already) after recording that it was seen and committing.
 
     The page is made first: the commit expires what it loaded, and a page that fails to render

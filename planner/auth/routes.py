@@ -110,8 +110,7 @@ def account():
         else:
             db.session.commit()
             start_session(user)  # this browser stays logged in; every other session has ended
-            flash(_("Your password has been changed. You have been logged out on every other device."),
-                  "success")
+            flash(_("Your password has been changed. You have been logged out on every other device."), "success")
             return redirect(url_for("auth.account"))
     if form.errors and status == 200:
         status = 422

@@ -75,7 +75,10 @@ def save_response(
             raise EvaluationError("already_answered")
         db.session.expire(request, ["answered"])
     response = EvaluationResponse(
-        session_id=session.id, form_id=form.id, anonymous=form.anonymous, channel=channel,
+        session_id=session.id,
+        form_id=form.id,
+        anonymous=form.anonymous,
+        channel=channel,
         entered_by_id=entered_by.id if entered_by is not None else None,
     )
     if not form.anonymous:
@@ -85,8 +88,11 @@ def save_response(
             response.role = person.role
     response.answers = [
         EvaluationAnswer(
-            question_id=a.question.id, value=a.value, option_id=a.option.id if a.option else None,
-            not_applicable=a.not_applicable, text=a.text,
+            question_id=a.question.id,
+            value=a.value,
+            option_id=a.option.id if a.option else None,
+            not_applicable=a.not_applicable,
+            text=a.text,
         )
         for a in answers
     ]

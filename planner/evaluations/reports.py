@@ -7,7 +7,8 @@ Organisers also moderate open answers here and may download the answers themselv
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale, gettext as _
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,22 +16,22 @@ from sqlalchemy.orm import selectinload
 from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.auth.access import can_organise, can_view
+from planner.downloads import content_disposition
 from planner.errors import DomainError
 from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart, side_by_side
-from planner.evaluations.models import Moderation
-from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
 from planner.evaluations.counting import forms_of, lined_up_questions
 from planner.evaluations.disclosure import FEW, NONE, WITHHELD
+from planner.evaluations.models import Moderation
+from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
 from planner.evaluations.report import report_context
 from planner.evaluations.research import FORMATS, research_file
 from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
-from planner.downloads import content_disposition
 from planner.programmes.loaders import programme_or_404
+from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Series, Session
 from planner.spreadsheets import spreadsheet_download
-from planner.series.loaders import series_or_404, session_or_404
 
 bp = Blueprint("evaluation_reports", __name__)
 PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts
@@ -61,9 +62,12 @@ def _charts(summary):
     charts = {q.info.key: bar_chart([(c.label, c.figure) for c in q.cells]) for q in summary.questions}
     charts[PROFILE] = bar_chart([(p.label, p.score) for p in summary.profile if p.questions], maximum=100)
     # Under the chart only the sessions' numbers ("Sessions 3–4" → "3–4"); the table beside it says all.
-    trend = {row.info.key: line_chart([(label.split(" ", 1)[-1], f) for label, f, _code in row.points],
-                                      *row.info.scale_range)
-             for row in summary.trend}
+    trend = {
+        row.info.key: line_chart(
+            [(label.split(" ", 1)[-1], f) for label, f, _code in row.points], *row.info.scale_range
+        )
+        for row in summary.trend
+    }
     return charts, trend
 
 
@@ -71,8 +75,15 @@ def _summary_page(template: str, series: Series, session: Session | None, **cont
     summary = summarise(_sessions(series), _language(), session=session)
     charts, trend_charts = _charts(summary)
     return render_template(
-        template, series=series, session=session, summary=summary, charts=charts, trend_charts=trend_charts,
-        may_organise=can_organise(current_user, series.programme), zip=zip, **context,
+        template,
+        series=series,
+        session=session,
+        summary=summary,
+        charts=charts,
+        trend_charts=trend_charts,
+        may_organise=can_organise(current_user, series.programme),
+        zip=zip,
+        **context,
     )
 
 
@@ -98,7 +109,9 @@ def session_summary(series_id: int, session_id: int):
 def compare_series(slug: str):
     programme = programme_or_404(slug)
     all_series = db.session.scalars(
-        select(Series).where(Series.programme_id == programme.id).order_by(Series.title)
+        select(Series)
+        .where(Series.programme_id == programme.id)
+        .order_by(Series.title)
         .options(selectinload(Series.sessions))
     ).all()
     wanted = set(request.args.getlist("series", type=int))
@@ -109,9 +122,17 @@ def compare_series(slug: str):
         for q in questions
     }
     return render_template(
-        "evaluations/summary_compare.html", programme=programme, all_series=all_series, chosen=chosen,
-        wanted=wanted, questions=questions, compared=compared, means=means, language=_language(),
-        chart=side_by_side(compared), zip=zip,
+        "evaluations/summary_compare.html",
+        programme=programme,
+        all_series=all_series,
+        chosen=chosen,
+        wanted=wanted,
+        questions=questions,
+        compared=compared,
+        means=means,
+        language=_language(),
+        chart=side_by_side(compared),
+        zip=zip,
     )
 
 
@@ -125,8 +146,12 @@ def quotes_page(series_id: int):
     starred_only = request.args.get("starred") == "1"
     answers, places = placed(series, db.session.scalars(quotes(series, starred=starred_only)).all())
     return render_template(
-        "evaluations/summary_quotes.html", series=series, answers=answers, starred_only=starred_only,
-        places=places, language=_language(),
+        "evaluations/summary_quotes.html",
+        series=series,
+        answers=answers,
+        starred_only=starred_only,
+        places=places,
+        language=_language(),
     )
 
 
@@ -139,8 +164,11 @@ def star_quote(series_id: int, answer_id: str):
         abort(404)  # pending and hidden answers do not exist for trekkers
     star(answer, request.form.get("starred") == "1", actor=current_user)
     db.session.commit()
-    back = url_for("evaluation_reports.quotes_page", series_id=series.id,
-                   **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
+    back = url_for(
+        "evaluation_reports.quotes_page",
+        series_id=series.id,
+        **({"starred": "1"} if request.form.get("starred_only") == "1" else {}),
+    )
     return redirect(f"{back}#answer-{answer.public_id}", 303)
 
 
@@ -157,11 +185,18 @@ def moderation_page(series_id: int):
 def _moderation(series: Series, shown: str, status: int = 200):
     if shown not in MODERATION_FILTERS:
         shown = Moderation.PENDING
-    answers, places = placed(series, db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all())
+    answers, places = placed(
+        series, db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
+    )
     named = sum(1 for a in answers if not a.response.anonymous)
     page = render_template(
-        "evaluations/moderation.html", series=series, answers=answers, shown=shown, filters=MODERATION_FILTERS,
-        places=places, language=_language(),
+        "evaluations/moderation.html",
+        series=series,
+        answers=answers,
+        shown=shown,
+        filters=MODERATION_FILTERS,
+        places=places,
+        language=_language(),
     )
     if named:
         # Open answers of named forms are personal data, even shown without a name.
@@ -179,7 +214,9 @@ def moderate_answer(series_id: int, answer_id: str):
         abort(404)
     shown = request.form.get("show", Moderation.PENDING)
     try:
-        moderate(answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text"))
+        moderate(
+            answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text")
+        )
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -189,8 +226,14 @@ def moderate_answer(series_id: int, answer_id: str):
             audit(AuditAction.CHANGE, "evaluation_answer", answer.id, f"moderation: {answer.moderation}")
         db.session.commit()
         flash(_("Saved."), "success")
-    return redirect(url_for("evaluation_reports.moderation_page", series_id=series.id,
-                            show=shown if shown in MODERATION_FILTERS else Moderation.PENDING), 303)
+    return redirect(
+        url_for(
+            "evaluation_reports.moderation_page",
+            series_id=series.id,
+            show=shown if shown in MODERATION_FILTERS else Moderation.PENDING,
+        ),
+        303,
+    )
 
 
 # --- Downloads and the printable report.
@@ -213,12 +256,18 @@ def answers_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_organise)
     table = _answers(series)
     if kind in FORMATS:
-        return Response(research_file(table, kind), mimetype=FORMATS[kind], headers={
-            "Content-Disposition": content_disposition("attachment", f"evaluation-answers-{series.id}.{kind}"),
-            "Cache-Control": "private, no-store"})
+        return Response(
+            research_file(table, kind),
+            mimetype=FORMATS[kind],
+            headers={
+                "Content-Disposition": content_disposition("attachment", f"evaluation-answers-{series.id}.{kind}"),
+                "Cache-Control": "private, no-store",
+            },
+        )
     header = [v.label for v in table.variables]
-    return spreadsheet_download(kind, header, table.text_rows, title=_("Answers"),
-                                filename=f"evaluation-answers-{series.id}")
+    return spreadsheet_download(
+        kind, header, table.text_rows, title=_("Answers"), filename=f"evaluation-answers-{series.id}"
+    )
 
 
 @bp.route("/series/<int:series_id>/evaluation/summary.<any(csv, xlsx):kind>")
@@ -235,6 +284,13 @@ def summary_download(series_id: int, kind: str):
 def report(series_id: int):
     series = series_or_404(series_id, can_view)
     starred, places = placed(series, db.session.scalars(quotes(series, starred=True)).all())
-    return _summary_page("evaluations/report.html", series, None, printable=True, language=_language(),
-                         places=places, appendix=request.args.get("appendix") == "1",
-                         **report_context(series, _sessions(series), starred))
+    return _summary_page(
+        "evaluations/report.html",
+        series,
+        None,
+        printable=True,
+        language=_language(),
+        places=places,
+        appendix=request.args.get("appendix") == "1",
+        **report_context(series, _sessions(series), starred),
+    )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,6 +17,7 @@ from planner.errors import DomainError
 from planner.evaluations.answering import mark_paper_request_answered, posted_values, read_answers, save_response
 from planner.evaluations.catalogue import ensure_builtin_forms
 from planner.evaluations.display import questions_view
+from planner.evaluations.errors import EvaluationCode
 from planner.evaluations.forms import DelayForm, FormDetailsForm, QuestionForm
 from planner.evaluations.models import Channel, EvaluationForm
 from planner.evaluations.questions import (
@@ -45,7 +47,6 @@ from planner.evaluations.summaries import session_counts
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
-from planner.evaluations.errors import EvaluationCode
 from planner.people.models import Person
 from planner.programmes.loaders import programme_or_404
 from planner.series.loaders import series_or_404, session_or_404
@@ -72,11 +73,12 @@ def _form_or_404(programme, form_id: int, *, edit: bool = False) -> EvaluationFo
 def _forms_page(programme, details_form, status=200):
     ensure_builtin_forms()
     db.session.commit()
-    forms = db.session.scalars(
-        forms_for_programme(programme).options(selectinload(EvaluationForm.questions))
-    ).all()
+    forms = db.session.scalars(forms_for_programme(programme).options(selectinload(EvaluationForm.questions))).all()
     return render_template(
-        "evaluations/forms.html", programme=programme, forms=forms, details_form=details_form,
+        "evaluations/forms.html",
+        programme=programme,
+        forms=forms,
+        details_form=details_form,
         may_organise=can_organise(current_user, programme),
     ), status
 
@@ -119,17 +121,25 @@ def copy(slug: str, form_id: int):
 
 def _details(details_form: FormDetailsForm) -> FormDetails:
     return FormDetails(
-        title_nl=details_form.title_nl.data or "", title_en=details_form.title_en.data or "",
-        intro_nl=details_form.intro_nl.data or "", intro_en=details_form.intro_en.data or "",
-        anonymous=details_form.anonymous.data, purpose=details_form.purpose.data,
+        title_nl=details_form.title_nl.data or "",
+        title_en=details_form.title_en.data or "",
+        intro_nl=details_form.intro_nl.data or "",
+        intro_en=details_form.intro_en.data or "",
+        anonymous=details_form.anonymous.data,
+        purpose=details_form.purpose.data,
     )
 
 
 def _form_page(programme, form, details_form, status=200):
     editable = form.programme_id is not None and can_organise(current_user, programme) and not form.superseded
     return render_template(
-        "evaluations/form.html", programme=programme, form=form, details_form=details_form,
-        editable=editable, frozen=is_frozen(form), responses=response_count(form),
+        "evaluations/form.html",
+        programme=programme,
+        form=form,
+        details_form=details_form,
+        editable=editable,
+        frozen=is_frozen(form),
+        responses=response_count(form),
         views=questions_view(form, _language()),
     ), status
 
@@ -145,8 +155,12 @@ def form(slug: str, form_id: int):
     if request.method == "POST":
         if not details_form.validate_on_submit():
             return _form_page(programme, form, details_form, status=422)
-        return _changed(programme, form, lambda: update_form_details(form, _details(details_form), actor=current_user),
-                        on_error=lambda message: _form_page(programme, form, _with_error(details_form, message), 422))
+        return _changed(
+            programme,
+            form,
+            lambda: update_form_details(form, _details(details_form), actor=current_user),
+            on_error=lambda message: _form_page(programme, form, _with_error(details_form, message), 422),
+        )
     return _form_page(programme, form, details_form)
 
 
@@ -166,9 +180,14 @@ def _changed(programme, form, change, *, on_error):
         return on_error(error.message)
     db.session.commit()
     if target.id != form.id:
-        flash(_("This form already has answers, so your change was saved as version %(version)s. Sessions "
+        flash(
+            _(
+                "This form already has answers, so your change was saved as version %(version)s. Sessions "
                 "without answers now use the new version; answers already given stay with the old one.",
-                version=target.version), "success")
+                version=target.version,
+            ),
+            "success",
+        )
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("evaluations.form", slug=programme.slug, form_id=target.id))
@@ -176,20 +195,28 @@ def _changed(programme, form, change, *, on_error):
 
 def _spec(question_form: QuestionForm) -> QuestionSpec:
     return QuestionSpec(
-        kind=question_form.kind.data, text_nl=question_form.text_nl.data or "",
-        text_en=question_form.text_en.data or "", hint_nl=question_form.hint_nl.data or "",
-        hint_en=question_form.hint_en.data or "", condition=question_form.condition.data or None,
+        kind=question_form.kind.data,
+        text_nl=question_form.text_nl.data or "",
+        text_en=question_form.text_en.data or "",
+        hint_nl=question_form.hint_nl.data or "",
+        hint_en=question_form.hint_en.data or "",
+        condition=question_form.condition.data or None,
         required=question_form.required.data,
         options_nl=(question_form.options_nl.data or "").splitlines(),
         options_en=(question_form.options_en.data or "").splitlines(),
-        pair_key=question_form.pair_key.data or None, moment=question_form.moment.data or None,
+        pair_key=question_form.pair_key.data or None,
+        moment=question_form.moment.data or None,
     )
 
 
 def _question_page(programme, form, question_form, question=None, status=200):
     return render_template(
-        "evaluations/question.html", programme=programme, form=form, question_form=question_form,
-        question=question, frozen=is_frozen(form),
+        "evaluations/question.html",
+        programme=programme,
+        form=form,
+        question_form=question_form,
+        question=question,
+        frozen=is_frozen(form),
     ), status
 
 
@@ -202,8 +229,12 @@ def new_question(slug: str, form_id: int):
     if request.method == "POST":
         if not question_form.validate_on_submit():
             return _question_page(programme, form, question_form, status=422)
-        return _changed(programme, form, lambda: add_question(form, _spec(question_form), actor=current_user),
-                        on_error=lambda m: _question_page(programme, form, _with_error(question_form, m), status=422))
+        return _changed(
+            programme,
+            form,
+            lambda: add_question(form, _spec(question_form), actor=current_user),
+            on_error=lambda m: _question_page(programme, form, _with_error(question_form, m), status=422),
+        )
     return _question_page(programme, form, question_form)
 
 
@@ -229,14 +260,19 @@ def edit_question(slug: str, form_id: int, key: str):
         return _question_page(programme, form, question_form, question)
     if not question_form.validate_on_submit():
         return _question_page(programme, form, question_form, question, status=422)
-    return _changed(programme, form, lambda: update_question(form, key, _spec(question_form), actor=current_user),
-                    on_error=lambda m: _question_page(programme, form, _with_error(question_form, m), question, 422))
+    return _changed(
+        programme,
+        form,
+        lambda: update_question(form, key, _spec(question_form), actor=current_user),
+        on_error=lambda m: _question_page(programme, form, _with_error(question_form, m), question, 422),
+    )
 
 
 def _flash_back(programme, form):
     def on_error(message):
         flash(message, "error")
         return redirect(url_for("evaluations.form", slug=programme.slug, form_id=form.id))
+
     return on_error
 
 
@@ -249,8 +285,12 @@ def move(slug: str, form_id: int, key: str):
     direction = request.form.get("direction", "")
     if direction not in ("up", "down"):
         abort(400)
-    return _changed(programme, form, lambda: move_question(form, key, direction, actor=current_user),
-                    on_error=_flash_back(programme, form))
+    return _changed(
+        programme,
+        form,
+        lambda: move_question(form, key, direction, actor=current_user),
+        on_error=_flash_back(programme, form),
+    )
 
 
 @bp.post("/programmes/<slug>/evaluation-forms/<int:form_id>/questions/<key>/delete")
@@ -259,8 +299,9 @@ def delete(slug: str, form_id: int, key: str):
     programme = programme_or_404(slug, can_organise)
     form = _form_or_404(programme, form_id, edit=True)
     _question_or_404(form, key)
-    return _changed(programme, form, lambda: delete_question(form, key, actor=current_user),
-                    on_error=_flash_back(programme, form))
+    return _changed(
+        programme, form, lambda: delete_question(form, key, actor=current_user), on_error=_flash_back(programme, form)
+    )
 
 
 # --- The evaluation of a series: a form per session, counts, the screen, paper.
@@ -272,8 +313,13 @@ def _series_page(series, delay_form, status=200, errors=()):
         db.session.commit()
     forms = db.session.scalars(forms_for_programme(series.programme)).all()
     return render_template(
-        "evaluations/series.html", series=series, evaluations=evaluations, forms=forms, delay_form=delay_form,
-        counts=session_counts(series, evaluations), errors=errors,
+        "evaluations/series.html",
+        series=series,
+        evaluations=evaluations,
+        forms=forms,
+        delay_form=delay_form,
+        counts=session_counts(series, evaluations),
+        errors=errors,
         language=_language(),
     ), status
 
@@ -332,14 +378,21 @@ def screen(series_id: int, session_id: int):
     if request.method == "POST":
         set_screen_open(evaluation, request.form.get("open") == "1")
         db.session.commit()
-        flash(_("The screen link is open again.") if evaluation.screen_open else _("The screen link is closed."),
-              "success")
+        flash(
+            _("The screen link is open again.") if evaluation.screen_open else _("The screen link is closed."),
+            "success",
+        )
         return redirect(url_for("evaluations.screen", series_id=series.id, session_id=session.id))
     db.session.commit()
     link = short_link(evaluation)
     return render_template(
-        "evaluations/screen.html", series=series, session=session, evaluation=evaluation, link=link,
-        qr=qr_data_uri(link), language=_language(),
+        "evaluations/screen.html",
+        series=series,
+        session=session,
+        evaluation=evaluation,
+        link=link,
+        qr=qr_data_uri(link),
+        language=_language(),
     )
 
 
@@ -351,26 +404,39 @@ def print_form(series_id: int, session_id: int):
     db.session.commit()
     form = form_with_questions(evaluation.form_id)
     return render_template(
-        "evaluations/print.html", series=series, session=session, form=form,
-        views=questions_view(form, _language()), language=_language(),
+        "evaluations/print.html",
+        series=series,
+        session=session,
+        form=form,
+        views=questions_view(form, _language()),
+        language=_language(),
     )
 
 
 def _present_people(session) -> list[Person]:
     return db.session.scalars(
-        select(Person).join(Attendance, Attendance.person_id == Person.id)
-        .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
-               Person.anonymised_at.is_(None))
+        select(Person)
+        .join(Attendance, Attendance.person_id == Person.id)
+        .where(
+            Attendance.session_id == session.id, Attendance.status == Presence.PRESENT, Person.anonymised_at.is_(None)
+        )
         .order_by(Person.name, Person.id)
     ).all()
 
 
 def _paper_page(series, session, form, *, values=None, problems=None, person_id="", status=200):
     return render_template(
-        "evaluations/paper.html", series=series, session=session, form=form,
-        views=questions_view(form, _language()), values=values or {}, problems=problems or {},
-        people=[] if form.anonymous else _present_people(session), person_id=person_id,
-        entered=session_response_counts([session.id]).get(session.id, 0), language=_language(),
+        "evaluations/paper.html",
+        series=series,
+        session=session,
+        form=form,
+        views=questions_view(form, _language()),
+        values=values or {},
+        problems=problems or {},
+        people=[] if form.anonymous else _present_people(session),
+        person_id=person_id,
+        entered=session_response_counts([session.id]).get(session.id, 0),
+        language=_language(),
     ), status
 
 
@@ -392,8 +458,15 @@ def paper(series_id: int, session_id: int):
     answers, codes = read_answers(form, request.form)
     if codes:
         problems = {qid: EvaluationCode(code).message() for qid, code in codes.items()}
-        return _paper_page(series, session, form, values=posted_values(form, request.form), problems=problems,
-                           person_id=person_id, status=422)
+        return _paper_page(
+            series,
+            session,
+            form,
+            values=posted_values(form, request.form),
+            problems=problems,
+            person_id=person_id,
+            status=422,
+        )
     try:
         response = save_response(session, form, answers, channel=Channel.PAPER, person=person, entered_by=current_user)
         if person is not None:
@@ -410,6 +483,4 @@ def paper(series_id: int, session_id: int):
 
 def _paper_error(series, session, form, message, person_id):
     flash(message, "error")
-    return _paper_page(series, session, form, values=posted_values(form, request.form), person_id=person_id,
-                       status=422)
-
+    return _paper_page(series, session, form, values=posted_values(form, request.form), person_id=person_id, status=422)

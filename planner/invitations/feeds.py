@@ -18,13 +18,13 @@ from planner.calendar.ics import feed, single_event
 from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event, in_calendar
-from planner.invitations.models import CalendarFeed, Invitation, Rsvp
 from planner.invitations.loaders import current_invitation, personal_link_pages
 from planner.invitations.lookup import TOKEN_PATTERN
+from planner.invitations.models import CalendarFeed, Invitation, Rsvp
 from planner.invitations.services import renew_feed
+from planner.link_privacy import keep_link_private
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("feeds", __name__)
 personal_link_pages(bp)
@@ -63,7 +63,8 @@ def session_file(token: str, session_id: int):
     changed = _latest(session.changed_at, session.series.created_at)
     return _calendar_response(
         lambda stamp: single_event(calendar_event(session, invitation), stamp=stamp),
-        changed, f"{session.series.title}.ics",
+        changed,
+        f"{session.series.title}.ics",
     )
 
 
@@ -105,7 +106,8 @@ def personal_feed(token: str):
     name = calendar_feed.person.name
     return _calendar_response(
         lambda stamp: feed([calendar_event(s, i) for s, i in rows], name=f"Reeks – {name}", stamp=stamp),
-        _latest(*moments), "reeks.ics",
+        _latest(*moments),
+        "reeks.ics",
     )
 
 
@@ -119,5 +121,6 @@ def series_feed(series_id: int):
     moments = [series.published_at, series.created_at] + [s.changed_at for s in sessions]
     return _calendar_response(
         lambda stamp: feed([calendar_event(s) for s in sessions], name=series.title, stamp=stamp),
-        _latest(*moments), "reeks.ics",
+        _latest(*moments),
+        "reeks.ics",
     )

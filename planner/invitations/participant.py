@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -10,11 +9,11 @@ from planner.auth.forms import LanguageForm
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.loaders import current_invitation, personal_link_pages
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.mails import feed_url, webcal_url
+from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.services import active_feed, answer, save_needs, waiting_places
-from planner.timekeeping import utcnow
 from planner.link_privacy import keep_link_private
+from planner.timekeeping import utcnow
 from planner.web import form_status, service_call
 
 bp = Blueprint("participant", __name__)
@@ -48,13 +47,20 @@ def personal_page(token: str):
         "invitations/participant.html",
         invitation=invitation,
         series=invitation.series,
-        rows=[(rsvp, form[answer_field_name(rsvp.session)] if not rsvp.session.is_cancelled else None,
-               rsvp.session.starts_at <= now) for rsvp in rsvps],
+        rows=[
+            (
+                rsvp,
+                form[answer_field_name(rsvp.session)] if not rsvp.session.is_cancelled else None,
+                rsvp.session.starts_at <= now,
+            )
+            for rsvp in rsvps
+        ],
         places=waiting_places(invitation),
         form=form,
         language_action=url_for("participant.language", token=token),
         calendar_feed=_feed_links(invitation),
-        Answer=Answer, Seat=Seat,
+        Answer=Answer,
+        Seat=Seat,
     ), form_status(form)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, gettext as _, ngettext
-from markupsafe import Markup
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -82,8 +83,14 @@ def _page(series, form=None, place_form=None, status=200):
         place_form=place_form or _place_form(series, overview),
         search=search,
     )
-    return audited(html, AuditAction.VIEW, "invitation_list", series.id,
-                   ids_detail("persons", [row.invitation.person_id for row in overview.active]), status=status)
+    return audited(
+        html,
+        AuditAction.VIEW,
+        "invitation_list",
+        series.id,
+        ids_detail("persons", [row.invitation.person_id for row in overview.active]),
+        status=status,
+    )
 
 
 @bp.get("/series/<int:series_id>/invitations")
@@ -122,10 +129,18 @@ def invite(series_id: int):
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
             result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
-            counts = {"new": len(result.invited), "extended": len(result.extended),
-                      "unchanged": len(result.unchanged), "letters": len(result.letters)}
-            audit(AuditAction.CHANGE, "invitation_list", series.id,
-                  "invited: {new} new, {extended} extended".format(**counts))
+            counts = {
+                "new": len(result.invited),
+                "extended": len(result.extended),
+                "unchanged": len(result.unchanged),
+                "letters": len(result.letters),
+            }
+            audit(
+                AuditAction.CHANGE,
+                "invitation_list",
+                series.id,
+                "invited: {new} new, {extended} extended".format(**counts),
+            )
             db.session.commit()
             flash(
                 _(
@@ -162,8 +177,11 @@ def _act(series, action, done):
 def resend(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
     invitation = invitation_or_404(series, invitation_id)
-    return _act(series, lambda: resend_invitation(invitation),
-                _("The invitation to %(name)s will be sent again.", name=invitation.person.name))
+    return _act(
+        series,
+        lambda: resend_invitation(invitation),
+        _("The invitation to %(name)s will be sent again.", name=invitation.person.name),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/<int:invitation_id>/revoke")
@@ -171,16 +189,22 @@ def resend(series_id: int, invitation_id: int):
 def revoke(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
     invitation = invitation_or_404(series, invitation_id)
-    return _act(series, lambda: revoke_invitation(invitation, actor=current_user),
-                _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name))
+    return _act(
+        series,
+        lambda: revoke_invitation(invitation, actor=current_user),
+        _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/remind")
 @login_required
 def remind(series_id: int):
     series = series_or_404(series_id, can_organise)
-    return _act(series, lambda: remind_unanswered(series), lambda count: ngettext(
-        "Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count))
+    return _act(
+        series,
+        lambda: remind_unanswered(series),
+        lambda count: ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/sessions/<int:session_id>/fill")
@@ -188,11 +212,15 @@ def remind(series_id: int):
 def fill(series_id: int, session_id: int):
     series = series_or_404(series_id, can_organise)
     session = session_or_404(series, session_id)
-    return _act(series, lambda: fill_free_seats(session), lambda moved: ngettext(
-        "%(num)s person moved up from the waiting list.",
-        "%(num)s people moved up from the waiting list.",
-        len(moved),
-    ))
+    return _act(
+        series,
+        lambda: fill_free_seats(session),
+        lambda moved: ngettext(
+            "%(num)s person moved up from the waiting list.",
+            "%(num)s people moved up from the waiting list.",
+            len(moved),
+        ),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/place")
@@ -210,8 +238,14 @@ def place(series_id: int):
             else:
                 place_by_hand(invitation, session, actor=current_user)
             db.session.commit()
-            flash(_("%(name)s is registered for %(session)s.", name=invitation.person.name,
-                    session=_session_label(session)), "success")
+            flash(
+                _(
+                    "%(name)s is registered for %(session)s.",
+                    name=invitation.person.name,
+                    session=_session_label(session),
+                ),
+                "success",
+            )
             return redirect(url_for("invitations.index", series_id=series.id))
     return _page(series, place_form=form, status=422)
 
@@ -231,15 +265,21 @@ def letter(series_id: int, invitation_id: int):
 @login_required
 def letters(series_id: int):
     series = series_or_404(series_id, can_organise)
-    invitations = db.session.scalars(
-        select(Invitation)
-        .join(Invitation.person)
-        .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
-        .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
-        .order_by(Person.name, Invitation.id)
-    ).unique().all()
+    invitations = (
+        db.session.scalars(
+            select(Invitation)
+            .join(Invitation.person)
+            .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
+            .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
+            .order_by(Person.name, Invitation.id)
+        )
+        .unique()
+        .all()
+    )
     html = render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
-    return audited(html, AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations]))
+    return audited(
+        html, AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations])
+    )
 
 
 def _letter(invitation: Invitation) -> Markup:
@@ -247,7 +287,13 @@ def _letter(invitation: Invitation) -> Markup:
     link = personal_link(invitation)
     sessions = sorted((r.session for r in invitation.rsvps), key=lambda s: (s.starts_at, s.id))
     with force_locale(invitation.person.language):
-        return Markup(render_template(
-            "invitations/_letter.html", series=invitation.series, person=invitation.person,
-            link=link, qr=qr_data_uri(link), sessions=sessions,
-        ))
+        return Markup(
+            render_template(
+                "invitations/_letter.html",
+                series=invitation.series,
+                person=invitation.person,
+                link=link,
+                qr=qr_data_uri(link),
+                sessions=sessions,
+            )
+        )

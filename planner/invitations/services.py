@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.invitations.errors import InvitationError
 from planner.extensions import db
 from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
+from planner.invitations.errors import InvitationError
 from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp, Seat
 from planner.mail.models import OutboxMessage
@@ -32,7 +32,6 @@ TOKEN_BYTES = 24  # 192 random bits
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
@@ -41,7 +40,9 @@ def new_token() -> str:
 
 
 def people_of_organisation(organisation: Organisation) -> list[Person]:
-    return list(db.session.scalars(select(Person).where(Person.organisation_id == organisation.id).order_by(Person.name)))
+    return list(
+        db.session.scalars(select(Person).where(Person.organisation_id == organisation.id).order_by(Person.name))
+    )
 
 
 def people_with_role(role: str) -> list[Person]:
@@ -139,7 +140,9 @@ def invite_people(
         invitation = existing.get(person.id)
         is_new = invitation is None or invitation.is_revoked
         if invitation is None:
-            invitation = Invitation(series=series, person=person, token=new_token(), invited_by_id=actor_id, created_at=now)
+            invitation = Invitation(
+                series=series, person=person, token=new_token(), invited_by_id=actor_id, created_at=now
+            )
             db.session.add(invitation)
         elif invitation.is_revoked:
             # Invited again after a revocation: a fresh link and a fresh start; the old link stays dead.
@@ -189,28 +192,33 @@ def _why_not_mailed(person: Person) -> str:
 def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
     """Queue a reminder for everyone we may mail who has not answered for an open session."""
     now = now or utcnow()
-    invitations = db.session.scalars(
-        select(Invitation)
-        .join(Invitation.person)
-        .where(
-            Invitation.series_id == series.id,
-            Invitation.revoked_at.is_(None),
-            Person.can_be_mailed,
-            Invitation.rsvps.any(
-                (Rsvp.answer == Answer.PENDING)
-                & Rsvp.session.has((Session.starts_at > now) & (Session.status != SessionStatus.CANCELLED))
-            ),
+    invitations = (
+        db.session.scalars(
+            select(Invitation)
+            .join(Invitation.person)
+            .where(
+                Invitation.series_id == series.id,
+                Invitation.revoked_at.is_(None),
+                Person.can_be_mailed,
+                Invitation.rsvps.any(
+                    (Rsvp.answer == Answer.PENDING)
+                    & Rsvp.session.has((Session.starts_at > now) & (Session.status != SessionStatus.CANCELLED))
+                ),
+            )
+            .options(
+                joinedload(Invitation.person),
+                selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
+            )
         )
-        .options(
-            joinedload(Invitation.person),
-            selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
-        )
-    ).unique().all()
+        .unique()
+        .all()
+    )
     cache: dict = {}
     with db.session.no_autoflush:
         for invitation in invitations:
             pending = [
-                r.session for r in invitation.rsvps
+                r.session
+                for r in invitation.rsvps
                 if r.answer == Answer.PENDING and r.session.starts_at > now and not r.session.is_cancelled
             ]
             queue_about(invitation, "reminder", pending, cache)
@@ -243,9 +251,7 @@ def confirmed_count(session: Session) -> int:
 
 
 def _next_waitlist_position(session: Session) -> int:
-    highest = db.session.scalar(
-        select(func.max(Rsvp.waitlist_position)).where(Rsvp.session_id == session.id)
-    )
+    highest = db.session.scalar(select(func.max(Rsvp.waitlist_position)).where(Rsvp.session_id == session.id))
     return (highest or 0) + 1
 
 
@@ -456,9 +462,11 @@ def save_needs(
 
 def waiting_places(invitation: Invitation) -> dict[int, int]:
     """session id → this person's place on that session's waiting list (1 is next)."""
-    mine = select(Rsvp.session_id, Rsvp.waitlist_position).where(
-        Rsvp.invitation_id == invitation.id, Rsvp.seat == Seat.WAITING
-    ).subquery()
+    mine = (
+        select(Rsvp.session_id, Rsvp.waitlist_position)
+        .where(Rsvp.invitation_id == invitation.id, Rsvp.seat == Seat.WAITING)
+        .subquery()
+    )
     rows = db.session.execute(
         select(mine.c.session_id, func.count(Rsvp.id))
         .join(Rsvp, (Rsvp.session_id == mine.c.session_id) & (Rsvp.waitlist_position <= mine.c.waitlist_position))
@@ -478,8 +486,10 @@ def link_expired(invitation: Invitation, *, grace: timedelta, now: datetime | No
 
 def active_feed(person: Person) -> CalendarFeed | None:
     return db.session.scalar(
-        select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc()).limit(1)
+        select(CalendarFeed)
+        .where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc())
+        .limit(1)
     )
 
 

@@ -108,9 +108,7 @@ class OrganisationForm(FlaskForm):
         _l("Name"),
         validators=[DataRequired(_l("Enter a name.")), Length(max=MAX_LENGTHS["organisation"])],
     )
-    municipality = StringField(
-        _l("Municipality"), validators=[Optional(), Length(max=MAX_LENGTHS["municipality"])]
-    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=MAX_LENGTHS["municipality"])])
 
 
 class ImportUploadForm(FlaskForm):
@@ -160,13 +158,9 @@ class ImportReviewForm(FlaskForm):
         self.default_role.choices = [no_role, *PersonRole.choices()]
 
     def mapping(self) -> dict[str, int | None]:
-        return {
-            name: int(value) if (value := getattr(self, f"column_{name}").data) else None
-            for name in FIELDS
-        }
+        return {name: int(value) if (value := getattr(self, f"column_{name}").data) else None for name in FIELDS}
 
     def show_mapping(self, mapping: dict[str, int | None]) -> None:
         for name in FIELDS:
             index = mapping.get(name)
             getattr(self, f"column_{name}").data = "" if index is None else str(index)
-

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -82,9 +83,11 @@ def _person_or_404(person_id: int) -> Person:
 def show(person_id: int):
     person = _person_or_404(person_id)
     recorder_ids = {c.recorded_by_id for c in person.consents if c.recorded_by_id}
-    recorders = {
-        u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(recorder_ids)))
-    } if recorder_ids else {}
+    recorders = (
+        {u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(recorder_ids)))}
+        if recorder_ids
+        else {}
+    )
     consents = [
         (purpose, next((c for c in person.consents if c.purpose == purpose), None)) for purpose in ConsentPurpose
     ]
@@ -159,9 +162,7 @@ def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
-            saved = save_organisation(
-                organisation, name=form.name.data, municipality=form.municipality.data or ""
-            )
+            saved = save_organisation(organisation, name=form.name.data, municipality=form.municipality.data or "")
         except PeopleError as error:
             db.session.rollback()
             form.name.errors.append(error.message)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,7 @@ from planner.audit.web import audit
 from planner.auth.access import people_manager_required
 from planner.extensions import db
 from planner.invitations.loaders import current_invitation, personal_link_pages
+from planner.link_privacy import keep_link_private
 from planner.people.models import Person
 from planner.privacy.own_data import (
     as_json_ready,
@@ -25,7 +27,6 @@ from planner.privacy.own_data import (
 )
 from planner.privacy.purge import erase_person, open_deletion_requests
 from planner.timekeeping import utcnow
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("privacy", __name__)
 personal_link_pages(bp)
@@ -84,33 +85,50 @@ def _change(token: str, action, detail: str, message: str):
 
 @bp.post("/i/<token>/my-data/withdraw")
 def withdraw(token: str):
-    return _change(token, lambda invitation: withdraw_from_mail(invitation.person), "mail withdrawn",
-                   _("You will get no more mails from us. You can change this back on this page."))
+    return _change(
+        token,
+        lambda invitation: withdraw_from_mail(invitation.person),
+        "mail withdrawn",
+        _("You will get no more mails from us. You can change this back on this page."),
+    )
 
 
 @bp.post("/i/<token>/my-data/resume")
 def resume(token: str):
-    return _change(token, lambda invitation: resume_mail(invitation.person), "mail resumed",
-                   _("You will get our mails again."))
+    return _change(
+        token, lambda invitation: resume_mail(invitation.person), "mail resumed", _("You will get our mails again.")
+    )
 
 
 @bp.get("/i/<token>/my-data/delete")
 def delete_confirm(token: str):
     invitation = current_invitation()
-    return render_template("privacy/delete_confirm.html", invitation=invitation, person=invitation.person,
-                           language_action=url_for("participant.language", token=token))
+    return render_template(
+        "privacy/delete_confirm.html",
+        invitation=invitation,
+        person=invitation.person,
+        language_action=url_for("participant.language", token=token),
+    )
 
 
 @bp.post("/i/<token>/my-data/delete")
 def delete_request(token: str):
-    return _change(token, request_deletion, "deletion requested",
-                   _("We have your request. An organiser will delete your data soon."))
+    return _change(
+        token,
+        request_deletion,
+        "deletion requested",
+        _("We have your request. An organiser will delete your data soon."),
+    )
 
 
 @bp.post("/i/<token>/my-data/delete/cancel")
 def delete_cancel(token: str):
-    return _change(token, lambda invitation: cancel_deletion_request(invitation.person),
-                   "deletion request withdrawn", _("Your request to delete your data has been withdrawn."))
+    return _change(
+        token,
+        lambda invitation: cancel_deletion_request(invitation.person),
+        "deletion request withdrawn",
+        _("Your request to delete your data has been withdrawn."),
+    )
 
 
 # Organisers.

@@ -25,17 +25,13 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 @login_required
 def index():
     programmes = db.session.scalars(
-        programmes_visible_to(current_user).options(
-            selectinload(Programme.members).joinedload(ProgrammeMember.user)
-        )
+        programmes_visible_to(current_user).options(selectinload(Programme.members).joinedload(ProgrammeMember.user))
     ).all()
     return render_template("programmes/index.html", programmes=programmes)
 
 
 def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
-    staff = db.session.scalars(
-        select(StaffUser).where(StaffUser.active).order_by(StaffUser.name)
-    ).all()
+    staff = db.session.scalars(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name)).all()
     choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in staff]
     form.organisers.choices = choices
     form.trekkers.choices = choices

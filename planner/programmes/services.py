@@ -8,10 +8,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from planner.programmes.errors import ProgrammeError
 from planner.extensions import db
+from planner.programmes.errors import ProgrammeError
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember, ProgrammeRole
-
 
 
 def slugify(text: str) -> str:
@@ -30,7 +29,12 @@ def _free_slug(name: str, exclude_id: int | None = None) -> str:
 
 
 def save_programme(
-    programme: Programme | None, *, name: str, description: str, organisers, trekkers,
+    programme: Programme | None,
+    *,
+    name: str,
+    description: str,
+    organisers,
+    trekkers,
     retention_months: int | None = None,
 ) -> Programme:
     """Create or update a programme with exactly these organisers and trekkers."""
@@ -51,9 +55,7 @@ def save_programme(
         if not 1 <= retention_months <= 120:
             raise ProgrammeError("retention_out_of_range", form_field="retention_months")
         programme.retention_months = retention_months
-    wanted = {(u.id, ProgrammeRole.ORGANISER) for u in organisers} | {
-        (u.id, ProgrammeRole.TREKKER) for u in trekkers
-    }
+    wanted = {(u.id, ProgrammeRole.ORGANISER) for u in organisers} | {(u.id, ProgrammeRole.TREKKER) for u in trekkers}
     programme.members = [m for m in programme.members if (m.user_id, m.role) in wanted]
     present = {(m.user_id, m.role) for m in programme.members}
     for user in organisers:

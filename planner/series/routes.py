@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from planner.auth.access import can_organise
 from planner.extensions import db
-from planner.programmes.loaders import programme_or_404
 from planner.programmes.forms import BlockedDateForm
+from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.services import block_date
 from planner.series.catalogue import TEMPLATES
@@ -21,8 +22,8 @@ from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Venue
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
-    SeriesPlan,
     SeriesDetails,
+    SeriesPlan,
     SessionDetails,
     add_session,
     cancel_session,
@@ -162,11 +163,13 @@ def _retention_note(series) -> str:
         return ""
     day = format_date(due.astimezone(series.zone).date(), "long")
     if due <= utcnow():
-        return _("Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.",
-                 day=day)
+        return _(
+            "Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.", day=day
+        )
     return _(
         "Personal data of this series will be anonymised on %(day)s (%(months)s months after the last session).",
-        day=day, months=series.programme.retention_months,
+        day=day,
+        months=series.programme.retention_months,
     )
 
 
@@ -179,8 +182,10 @@ def edit(series_id: int):
         form.venue.data = series.venue_id or 0
     if form.validate_on_submit():
         details = SeriesDetails(
-            title=form.title.data, municipality=form.municipality.data or "",
-            description=form.description.data or "", venue=_venue(form.venue.data),
+            title=form.title.data,
+            municipality=form.municipality.data or "",
+            description=form.description.data or "",
+            venue=_venue(form.venue.data),
             reminder_days=form.reminder_days.data,
         )
         with service_call(form):
@@ -205,9 +210,7 @@ def _details(form: SessionForm) -> SessionDetails:
 
 
 def _session_page(series, form, session=None):
-    return render_template(
-        "series/session_form.html", series=series, form=form, session=session
-    ), form_status(form)
+    return render_template("series/session_form.html", series=series, form=form, session=session), form_status(form)
 
 
 @bp.route("/series/<int:series_id>/sessions/new", methods=["GET", "POST"])
@@ -294,9 +297,7 @@ def overview():
     now = utcnow()
     programme, programmes = _programme_filter()
     sessions = sessions_between(current_user, now, now + timedelta(days=183), programme)
-    return render_template(
-        "series/overview.html", sessions=sessions, programme=programme, programmes=programmes
-    )
+    return render_template("series/overview.html", sessions=sessions, programme=programme, programmes=programmes)
 
 
 @bp.get("/sessions/month")

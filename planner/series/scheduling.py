@@ -39,7 +39,6 @@ class Rhythm:
         return cls(RhythmKind.MANUAL, tuple(dates))
 
 
-
 @dataclass(frozen=True)
 class Move:
     """A date the rhythm pointed at but that could not be used."""
@@ -100,8 +99,7 @@ def session_times(day: date, start: time, duration: timedelta, tz: ZoneInfo = AM
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th ``weekday`` of a month; n = -1 means the last one."""
     days = [
-        week[weekday] for week in calendar.Calendar().monthdatescalendar(year, month)
-        if week[weekday].month == month
+        week[weekday] for week in calendar.Calendar().monthdatescalendar(year, month) if week[weekday].month == month
     ]
     return days[-1] if n == -1 else days[n - 1]
 

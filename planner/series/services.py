@@ -12,18 +12,16 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from planner.series.errors import SeriesError
 from planner.extensions import db
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
+from planner.series.errors import SeriesError
 from planner.series.hooks import SessionChange, SessionSnapshot, session_changed, snapshot, visible_changes
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
 from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
 from planner.timekeeping import as_utc, planning_zone, utcnow
 
-
 PLANNING_HORIZON_YEARS = 5
-
 
 
 @dataclass(frozen=True)
@@ -285,10 +283,7 @@ def series_overview(programme: Programme) -> list[SeriesSummary]:
         .group_by(Series.id)
         .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
     ).all()
-    return [
-        SeriesSummary(series, count, as_utc(first), as_utc(last))
-        for series, count, first, last in rows
-    ]
+    return [SeriesSummary(series, count, as_utc(first), as_utc(last)) for series, count, first, last in rows]
 
 
 def sessions_between(user, start: datetime, end: datetime, programme: Programme | None = None) -> list[Session]:
@@ -303,9 +298,7 @@ def sessions_between(user, start: datetime, end: datetime, programme: Programme 
             .join(Series.programme)
             .where(Series.programme_id.in_(visible), Session.starts_at >= start, Session.starts_at < end)
             .options(
-                contains_eager(Session.series).options(
-                    contains_eager(Series.programme), selectinload(Series.venue)
-                ),
+                contains_eager(Session.series).options(contains_eager(Series.programme), selectinload(Series.venue)),
                 selectinload(Session.venue),
             )
             .order_by(Session.starts_at, Session.id)

@@ -155,8 +155,9 @@ class QuestionKindSpec:
 
     # --- The demo.
 
-    def demo_answer(self, question: EvaluationQuestion, rng: random.Random, mood: float,
-                    remarks: Sequence[str]) -> str | None:
+    def demo_answer(
+        self, question: EvaluationQuestion, rng: random.Random, mood: float, remarks: Sequence[str]
+    ) -> str | None:
         """A plausible posted value: scales lean to ``mood`` (0 = low, 1 = high); None: left empty."""
         return None
 
@@ -176,4 +177,3 @@ class ScaleKind(QuestionKindSpec):
     def scaled(self, mean: float, options: Options) -> float:
         low, high = self.scale_range(options)
         return (mean - low) / (high - low) * 100
-
