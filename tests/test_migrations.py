@@ -134,3 +134,25 @@ def test_upgrading_a_database_in_use_keeps_every_row(scratch):
         assert {name: n for name, n in after.items() if n != before[name]} == {}, "no table lost rows"
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_sessions_made_before_0012_get_their_evaluation_and_the_built_in_forms(scratch):
+    from planner.evaluations.models import EvaluationForm, SessionEvaluation
+
+    url = scratch("evaluation_rows")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        sessions = _db.session.scalar(sa.text("SELECT count(*) FROM session"))
+        _db.session.execute(sa.delete(SessionEvaluation))  # as before: no page had been read yet
+        _db.session.commit()
+        _db.session.remove()
+        flask_migrate.downgrade(revision="0011")
+        flask_migrate.upgrade()
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(SessionEvaluation)) == sessions > 0
+        assert _db.session.scalar(
+            sa.select(sa.func.count()).select_from(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))
+        ) >= 3
+        _db.session.remove()
+        _db.engine.dispose()

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from sqlalchemy import select
+
 from planner.attendance.figures import session_figures, sessions_attended
 from planner.evaluations.summaries import summarise
 from planner.attendance.services import mark
@@ -122,7 +124,8 @@ def build_world(db, programme, organiser) -> World:
     named, anonymous = _form(programme, anonymous=False), _form(programme, anonymous=True)
     db.session.add_all([named, anonymous])
     db.session.flush()
-    db.session.add(SessionEvaluation(session_id=one.id, form_id=named.id, short_code="GENDT1"))
+    evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == one.id))
+    evaluation.form_id, evaluation.short_code = named.id, "GENDT1"  # every session has its evaluation
     request = EvaluationRequest(session_id=one.id, person_id=gone.id, token="evaluation-token-zwaantje-0123456789",
                                 answered=True)
     db.session.add_all([

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from planner.attendance.models import Attendance, Presence
 from planner.evaluations.errors import EvaluationError
 from planner.evaluations.kinds import Answer, kind_of
 from planner.evaluations.models import (
@@ -23,6 +24,7 @@ from planner.evaluations.models import (
     EvaluationResponse,
 )
 from planner.extensions import db
+from planner.people.models import Person
 from planner.timekeeping import utcnow
 
 
@@ -112,3 +114,15 @@ def mark_paper_request_answered(session, person) -> None:
         .values(answered=True)
         .execution_options(synchronize_session=False)
     )
+
+
+def present_people(session) -> list[Person]:
+    """Who was marked present at ``session`` (and not anonymised), by name: whose paper form it may be."""
+    return db.session.scalars(
+        select(Person)
+        .join(Attendance, Attendance.person_id == Person.id)
+        .where(
+            Attendance.session_id == session.id, Attendance.status == Presence.PRESENT, Person.anonymised_at.is_(None)
+        )
+        .order_by(Person.name, Person.id)
+    ).all()

@@ -152,7 +152,10 @@ def _personal(token: str):
         return render_template(
             "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
         )
-    form = form_with_questions(evaluation_of(session).form_id)
+    evaluation = evaluation_of(session, create=False)
+    if evaluation is None:
+        return _not_found()
+    form = form_with_questions(evaluation.form_id)
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
@@ -175,7 +178,6 @@ def _personal(token: str):
             )
         db.session.commit()
         return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
-    db.session.commit()  # the session's evaluation may just have been made
     return _answer_page(session=session, form=form, action=action, language_action=language_action)
 
 

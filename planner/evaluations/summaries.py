@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from planner.evaluations.counting import ROLE_ORDER, QuestionInfo, count_answers, forms_of, lined_up_questions, role_label
+from planner.evaluations.counting import (
+    ROLE_ORDER,
+    QuestionInfo,
+    count_answers,
+    forms_of,
+    lined_up_questions,
+    role_label,
+)
 from planner.evaluations.disclosure import (
     FEW,
     NONE,
@@ -28,7 +35,11 @@ from planner.evaluations.disclosure import (
     Figure,
     QuestionFigures,
     Release,
+)
+from planner.evaluations.disclosure import (
     profile as profile_of,
+)
+from planner.evaluations.disclosure import (
     release as release_of,
 )
 from planner.evaluations.kinds import QuestionKindSpec

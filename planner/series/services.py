@@ -125,6 +125,8 @@ def create_series(
         series.sessions.append(session)
     db.session.add(series)
     db.session.flush()
+    for session in series.sessions:
+        session_changed(SessionChange(session, None, now or utcnow()))
     return series
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from planner.evaluations.errors import EvaluationError
 from planner.evaluations.kinds.base import (
