@@ -24,6 +24,7 @@ from planner.auth.services import (
 from planner.auth.sessions import end_session, start_session
 from planner.auth.throttling import LoginLimits
 from planner.extensions import db
+from planner.web import form_status, service_call
 
 bp = Blueprint("auth", __name__)
 
@@ -159,19 +160,15 @@ def new_user():
         if not form.password.data:
             form.password.errors.append(_("Enter a password."))
         else:
-            try:
+            with service_call(form, field="email"):
                 user = create_staff_user(
                     form.email.data, form.name.data, form.password.data, is_admin=form.is_admin.data
                 )
                 user.active = form.active.data
-            except AuthError as error:
-                db.session.rollback()
-                form.email.errors.append(error.message)
-            else:
                 db.session.commit()
                 flash(_("Account for %(name)s created.", name=user.name), "success")
                 return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return render_template("auth/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -180,7 +177,7 @@ def edit_user(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
     form = StaffUserForm(obj=user)
     if form.validate_on_submit():
-        try:
+        with service_call(form, field="email"):
             update_staff_user(
                 user,
                 actor=current_user,
@@ -190,17 +187,12 @@ def edit_user(user_id: int):
                 active=form.active.data,
                 password=form.password.data or "",
             )
-        except AuthError as error:
-            db.session.rollback()
-            field = form.is_admin if error.code == "own_admin_rights" else form.email
-            field.errors.append(error.message)
-        else:
             db.session.commit()
             if user.id == current_user.id and form.password.data:
                 start_session(user)  # a new password ends sessions; keep the admin's own one going
             flash(_("Account saved."), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
+    return render_template("auth/user_form.html", form=form, user=user), form_status(form)
 
 
 @bp.post("/admin/users/<int:user_id>/log-out-everywhere")

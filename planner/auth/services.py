@@ -67,7 +67,7 @@ def update_staff_user(
     if other is not None and other.id != user.id:
         raise AuthError("email_taken", email=email)
     if user.id == actor.id and not (is_admin and active):
-        raise AuthError("own_admin_rights")
+        raise AuthError("own_admin_rights", form_field="is_admin")
     if password:
         change_password(user, password)
     elif user.active and not active:
