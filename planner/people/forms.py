@@ -10,7 +10,6 @@ from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from planner.errors import DomainError
 from planner.people.details import PersonDetails
 from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from planner.people.models import FIELD_LABELS, MAX_LENGTHS, ConsentPurpose, Language, PersonRole
@@ -19,17 +18,6 @@ from planner.people.models import FIELD_LABELS, MAX_LENGTHS, ConsentPurpose, Lan
 def text_attributes(field: str, *, required: bool = False) -> dict:
     """What the browser is told of a field's rule (the rule itself is ``check_person_details``)."""
     return {"maxlength": MAX_LENGTHS[field], **({"required": True} if required else {})}
-
-
-def show_error(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
-    """Put the message of ``error`` beside the field it names (a PeopleError's ``field``;
-    ``fields`` maps it to a differently named form field), or above the form."""
-    field = getattr(error, "field", None)
-    name = (fields or {}).get(field or "", field)
-    if name and name in form:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 class PersonForm(FlaskForm):

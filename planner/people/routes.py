@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -11,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
 from planner.auth.models import StaffUser
 from planner.extensions import db
@@ -23,7 +25,6 @@ from planner.people.forms import (
     OrganisationForm,
     PersonForm,
     consent_field_name,
-    show_error,
 )
 from planner.people.import_files import MAX_IMPORT_BYTES, pack_table, propose_mapping, read_table, unpack_table
 from planner.people.importing import check_rows, import_people
@@ -44,6 +45,7 @@ from planner.people.services import (
     save_organisation,
     update_person,
 )
+from planner.web import form_status, service_call, show_refusal
 
 bp = Blueprint("people", __name__)
 
@@ -63,9 +65,7 @@ def index():
     page = paginate(people_matching(term), request.args.get("page", 1, type=int))
     html = render_template("people/index.html", page=page, term=term)
     if page.items:
-        # After rendering: the commit expires what the page has loaded.
-        audit(AuditAction.VIEW, "person", "", ids_detail("list", [p.id for p in page.items]))
-        db.session.commit()
+        return audited(html, AuditAction.VIEW, "person", "", ids_detail("list", [p.id for p in page.items]))
     return html
 
 
@@ -92,9 +92,7 @@ def show(person_id: int):
         (purpose, next((c for c in person.consents if c.purpose == purpose), None)) for purpose in ConsentPurpose
     ]
     html = render_template("people/show.html", person=person, consents=consents, recorders=recorders)
-    audit(AuditAction.VIEW, "person", person.id)
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.VIEW, "person", person.id)
 
 
 def _person_form_page(person: Person | None):
@@ -107,7 +105,7 @@ def _person_form_page(person: Person | None):
             given = consent_of(person, purpose)
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
-        try:
+        with service_call(form, fields={"organisation": "organisation_id"}), _stored_meanwhile(form):
             if person is None:
                 saved = create_person(form.details())
             else:
@@ -117,22 +115,21 @@ def _person_form_page(person: Person | None):
                 record_consent(saved, purpose, given, current_user)
             audit(AuditAction.CHANGE, "person", saved.id, "created" if person is None else "edited")
             db.session.commit()
-        except IntegrityError:
-            # Someone stored the same address between our check and our commit.
-            db.session.rollback()
-            show_error(form, PeopleError("person_email_taken", field="email", email=form.email.data))
-        except PeopleError as error:
-            db.session.rollback()
-            show_error(form, error, {"organisation": "organisation_id"})
-        else:
             flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.index", q=saved.email or saved.name))
-    status = 422 if form.errors else 200
     html = render_template("people/form.html", form=form, person=person, consent_purposes=list(ConsentPurpose))
     if person is not None and request.method == "GET":
-        audit(AuditAction.VIEW, "person", person.id, "edit form")
-        db.session.commit()
-    return html, status
+        return audited(html, AuditAction.VIEW, "person", person.id, "edit form")
+    return html, form_status(form)
+
+
+@contextmanager
+def _stored_meanwhile(form):
+    try:
+        yield
+    except IntegrityError:  # someone stored the same address between our check and our commit
+        db.session.rollback()
+        show_refusal(PeopleError("person_email_taken", field="email", email=form.email.data), form)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -161,17 +158,14 @@ def organisations():
 def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
+        with service_call(form, field="name"):
             saved = save_organisation(organisation, name=form.name.data, municipality=form.municipality.data or "")
-        except PeopleError as error:
-            db.session.rollback()
-            form.name.errors.append(error.message)
-        else:
             db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
-    status = 422 if form.errors else 200
-    return render_template("people/organisation_form.html", form=form, organisation=organisation), status
+    return render_template(
+        "people/organisation_form.html", form=form, organisation=organisation
+    ), form_status(form)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
