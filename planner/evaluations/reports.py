@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit
+from planner.audit.web import audit, audited
 from planner.auth.access import can_organise, can_view
 from planner.downloads import content_disposition
-from planner.errors import DomainError
 from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart, side_by_side
 from planner.evaluations.counting import forms_of, lined_up_questions
@@ -32,6 +31,7 @@ from planner.programmes.loaders import programme_or_404
 from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Series, Session
 from planner.spreadsheets import spreadsheet_download
+from planner.web import service_call
 
 bp = Blueprint("evaluation_reports", __name__)
 PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts
@@ -200,8 +200,14 @@ def _moderation(series: Series, shown: str, status: int = 200):
     )
     if named:
         # Open answers of named forms are personal data, even shown without a name.
-        audit(AuditAction.VIEW, "evaluation_open_answers", series.id, f"{named} named open answers ({shown})")
-        db.session.commit()
+        return audited(
+            page,
+            AuditAction.VIEW,
+            "evaluation_open_answers",
+            series.id,
+            f"{named} named open answers ({shown})",
+            status=status,
+        )
     return page, status
 
 
@@ -213,19 +219,16 @@ def moderate_answer(series_id: int, answer_id: str):
     if answer is None:
         abort(404)
     shown = request.form.get("show", Moderation.PENDING)
-    try:
+    with service_call() as outcome:
         moderate(
             answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text")
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _moderation(series, shown, status=400)
-    else:
         if not answer.response.anonymous:
             audit(AuditAction.CHANGE, "evaluation_answer", answer.id, f"moderation: {answer.moderation}")
         db.session.commit()
         flash(_("Saved."), "success")
+    if outcome.refused:
+        return _moderation(series, shown, status=400)
     return redirect(
         url_for(
             "evaluation_reports.moderation_page",
