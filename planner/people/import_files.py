@@ -37,35 +37,77 @@ MAX_MEMBER_BYTES = 10 * 1024 * 1024
 MAX_MEMBERS = 1_000
 MAX_COMPRESSION_RATIO = 100  # ordinary sheets pack 5 to 20 times; a zip bomb about a thousand
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-# Each start tag costs openpyxl about 1 to 3 µs for rows, cells and text, and up to about 20 µs
-# for everything else (styles, validations, formatting), hence the weight.
-MAX_MARKUP_COST = 900_000
-CHEAP_TAGS = frozenset({b"row", b"c", b"v", b"is", b"t", b"r", b"si", b"f", b"sheetData"})
-OTHER_TAG_COST = 8
+# What openpyxl spends on each start tag, in µs (measured): a cell with its reference is the
+# dearest part of a sheet; styles, validations and formatting cost most, since openpyxl builds
+# an object for each. A file whose markup adds up to more than MAX_MARKUP_COST is refused.
+MAX_MARKUP_COST = 3_000_000
+TAG_COSTS = {b"c": 12, b"row": 4, b"v": 1, b"is": 1, b"t": 1, b"r": 1, b"si": 1, b"f": 1, b"sheetData": 1}
+OTHER_TAG_COST = 20
 _START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 PAYLOAD_MAX_AGE = 4 * 60 * 60  # seconds an organiser has between upload and import
 
 FIELDS = (
-    "name", "email", "phone", "role", "organisation", "municipality", "language",
-    "under_16", "guardian_consent_on", "guardian_consent_by",
+    "name",
+    "email",
+    "phone",
+    "role",
+    "organisation",
+    "municipality",
+    "language",
+    "under_16",
+    "guardian_consent_on",
+    "guardian_consent_by",
 )
 
 # Header names we recognise, in Dutch and English, after plain_word().
 HEADER_WORDS = {
-    "name": {"naam", "name", "volledigenaam", "fullname", "voornaam", "firstname", "roepnaam", "pseudoniem", "deelnemer"},
+    "name": {
+        "naam",
+        "name",
+        "volledigenaam",
+        "fullname",
+        "voornaam",
+        "firstname",
+        "roepnaam",
+        "pseudoniem",
+        "deelnemer",
+    },
     "email": {"email", "emailadres", "mail", "mailadres", "emailaddress"},
-    "phone": {"telefoon", "telefoonnummer", "tel", "telnr", "mobiel", "mobielnummer", "phone", "phonenumber", "mobile", "telephone"},
+    "phone": {
+        "telefoon",
+        "telefoonnummer",
+        "tel",
+        "telnr",
+        "mobiel",
+        "mobielnummer",
+        "phone",
+        "phonenumber",
+        "mobile",
+        "telephone",
+    },
     "role": {"rol", "role", "doelgroep"},
     "organisation": {"organisatie", "organisation", "organization", "org", "instelling"},
     "municipality": {"gemeente", "municipality", "woonplaats", "plaats", "city"},
     "language": {"taal", "language", "voorkeurstaal", "lang"},
     "under_16": {"onder16", "under16", "jongerdan16", "youngerthan16", "jonger16", "minderjarig"},
     "guardian_consent_on": {
-        "toestemmingdatum", "datumtoestemming", "toestemmingop", "consentdate", "dateofconsent", "consenton",
+        "toestemmingdatum",
+        "datumtoestemming",
+        "toestemmingop",
+        "consentdate",
+        "dateofconsent",
+        "consenton",
     },
     "guardian_consent_by": {
-        "toestemmingdoor", "toestemminggegevendoor", "toestemmingvan", "ouderverzorger", "ouderofverzorger",
-        "consentby", "consentgivenby", "guardian", "parentorguardian",
+        "toestemmingdoor",
+        "toestemminggegevendoor",
+        "toestemmingvan",
+        "ouderverzorger",
+        "ouderofverzorger",
+        "consentby",
+        "consentgivenby",
+        "guardian",
+        "parentorguardian",
     },
 }
 
@@ -88,9 +130,7 @@ class Table:
         return max([len(self.header), *(len(cells) for _, cells in self.rows)])
 
     def column_labels(self) -> list[str]:
-        return [
-            (self.header[i] if i < len(self.header) else "") for i in range(self.column_count)
-        ]
+        return [(self.header[i] if i < len(self.header) else "") for i in range(self.column_count)]
 
 
 # Reading files
@@ -155,8 +195,11 @@ def _bounded(lines):
             for index, cell in enumerate(cells):
                 if len(cell) > MAX_CELL_CHARS:
                     raise PeopleError(
-                        "import_cell_too_long", row=number, column=column_letter(index + 1),
-                        length=len(cell), maximum=MAX_CELL_CHARS,
+                        "import_cell_too_long",
+                        row=number,
+                        column=column_letter(index + 1),
+                        length=len(cell),
+                        maximum=MAX_CELL_CHARS,
                     )
                 total += len(cell)
             if total > MAX_TABLE_CHARS:
@@ -226,9 +269,8 @@ def _check_archive(data: bytes) -> None:
             for member in members:
                 if member.file_size > MAX_MEMBER_BYTES:
                     raise too_complex
-                if (
-                    member.file_size > RATIO_CHECKED_FROM_BYTES
-                    and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+                if member.file_size > RATIO_CHECKED_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
+                    member.compress_size, 1
                 ):
                     raise too_complex
             cost = 0
@@ -242,19 +284,27 @@ def _check_archive(data: bytes) -> None:
                     raise too_complex
     except PeopleError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as error:
         raise PeopleError("import_unreadable") from error
 
 
 def _markup_cost(content: bytes, budget: int) -> int:
-    """What openpyxl's reading of ``content`` costs, in units of a cell's tag; above ``budget``
-    only roughly (it is refused either way)."""
+    """What openpyxl's reading of ``content`` costs, in µs (TAG_COSTS); above ``budget`` only
+    roughly (it is refused either way)."""
     starts = content.count(b"<") - content.count(b"</")
     if starts > budget:
-        return starts  # every tag costs at least one unit
+        return starts  # every tag costs at least 1 µs
     cost = 0
-    for name in _START_TAG.findall(content):
-        cost += 1 if name in CHEAP_TAGS else OTHER_TAG_COST
+    for tag in _START_TAG.finditer(content):
+        cost += TAG_COSTS.get(tag.group(1), OTHER_TAG_COST)
         if cost > budget:
             break
     return cost
@@ -295,7 +345,7 @@ def _table_from(lines, filename: str) -> Table:
     scores = [_header_score(cells) for _, cells in leading]
     at = scores.index(max(scores)) if max(scores) else 0
     header = leading[at][1]
-    rows = leading[at + 1:]
+    rows = leading[at + 1 :]
     for number, cells in lines:
         if cells:
             rows.append((number, cells))
