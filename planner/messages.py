@@ -25,7 +25,9 @@ MESSAGES = {
     "deletion_requested": lambda p: _(
         "%(name)s asked for their data to be deleted, so we send them no more mails.", **p
     ),
-    "person_anonymised": lambda p: _("The data of this person has been deleted, so we send them no more mails."),
+    "person_anonymised": lambda p: _(
+        "The data of this person has been deleted, so we send them no more mails."
+    ),
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
     "own_admin_rights": lambda p: _("You cannot take away your own admin rights or account."),
     "bad_credentials": lambda p: _("The e-mail address or password is not correct."),
@@ -47,21 +49,26 @@ MESSAGES = {
         **_when(p),
     ),
     "end_before_start": lambda p: _("The end time must be after the start time."),
-    "count_out_of_range": lambda p: _("This template has between %(minimum)s and %(maximum)s sessions.", **p),
+    "count_out_of_range": lambda p: _(
+        "This template has between %(minimum)s and %(maximum)s sessions.", **p
+    ),
     "no_free_date": lambda p: _(
         "No free dates could be found after %(day)s: too many dates are holidays or blocked.",
         **_when(p),
     ),
     "no_dates": lambda p: _("Enter at least one date."),
     "duplicate_date": lambda p: _("The same date is entered twice."),
-    "count_mismatch": lambda p: _("You chose %(count)s sessions but entered %(dates)s dates.", **p),
+    "count_mismatch": lambda p: _(
+        "You chose %(count)s sessions but entered %(dates)s dates.", **p
+    ),
     "unknown_template": lambda p: _("Choose one of the templates."),
     "in_the_past": lambda p: _("%(day)s has already passed. Choose a date in the future.", **_when(p)),
     "title_required": lambda p: _("Enter a title."),
     "already_published": lambda p: _("This series has already been published."),
     "nothing_to_publish": lambda p: _("Add at least one session before publishing."),
     "remove_published": lambda p: _(
-        "Sessions of a published series cannot be removed: cancel the session instead, so participants are told."
+        "Sessions of a published series cannot be removed: cancel the session instead, so "
+        "participants are told."
     ),
     "already_cancelled": lambda p: _("This session has already been cancelled."),
     "reason_required": lambda p: _("Give a reason for the cancellation."),
@@ -90,7 +97,9 @@ MESSAGES = {
     "duplicate_in_file": lambda p: _("%(email)s is already in row %(row)s of the file.", **p),
     "import_wrong_type": lambda p: _("Choose a .csv or .xlsx file (in Excel: Save as, Excel workbook or CSV)."),
     "import_too_large": lambda p: _("The file is too large: at most %(megabytes)s MB.", **p),
-    "import_too_many_rows": lambda p: _("The file has more than %(maximum)s rows. Split it into smaller files.", **p),
+    "import_too_many_rows": lambda p: _(
+        "The file has more than %(maximum)s rows. Split it into smaller files.", **p
+    ),
     "import_rows_beyond_limit": lambda p: _(
         "The file goes on past row %(maximum)s (empty rows count too), and at most %(people)s people can be "
         "imported at once. Delete the rows below the list, or split it into smaller files.",
@@ -132,9 +141,7 @@ MESSAGES = {
     "no_sessions_chosen": lambda p: _("Choose at least one session."),
     "nobody_chosen": lambda p: _("Choose at least one person, an organisation, a role or enter e-mail addresses."),
     "session_not_in_series": lambda p: _("This session is not part of this series."),
-    "session_not_open": lambda p: _(
-        "“%(title)s” has already started or was cancelled: nobody can be invited to it.", **p
-    ),
+    "session_not_open": lambda p: _("“%(title)s” has already started or was cancelled: nobody can be invited to it.", **p),
     "invitation_revoked": lambda p: _("This invitation has been withdrawn."),
     "no_email": lambda p: _("%(name)s has no e-mail address: print a letter instead.", **p),
     "not_invited_to_session": lambda p: _("You are not invited to this meeting."),
@@ -166,7 +173,9 @@ MESSAGES = {
     "unknown_question": lambda p: _("This question is no longer on the form."),
     "delay_out_of_range": lambda p: _("The waiting time is from 0 to %(maximum)s hours.", **p),
     "unknown_form": lambda p: _("Choose one of the forms of this learning studio."),
-    "session_has_responses": lambda p: _("“%(title)s” already has answers, so its form can no longer be changed.", **p),
+    "session_has_responses": lambda p: _(
+        "“%(title)s” already has answers, so its form can no longer be changed.", **p
+    ),
     "already_answered": lambda p: _("This form has already been filled in. Thank you!"),
     "answer_required": lambda p: _("Please answer this question."),
     "answer_unknown_option": lambda p: _("Choose one of the answers."),
