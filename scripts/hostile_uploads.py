@@ -24,12 +24,12 @@ from werkzeug.test import encode_multipart
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner import create_app  # noqa: E402
-from planner.auth.services import create_staff_user  # noqa: E402
-from planner.extensions import db  # noqa: E402
-from planner.programmes.services import save_programme  # noqa: E402
-from scratch import scratch_database  # noqa: E402
-from tests import hostile_uploads as hostile  # noqa: E402
+from planner import create_app
+from planner.auth.services import create_staff_user
+from planner.extensions import db
+from planner.programmes.services import save_programme
+from scratch import scratch_database
+from tests import hostile_uploads as hostile
 
 PASSWORD = "hostile uploads password"
 
