@@ -98,9 +98,8 @@ def main() -> None:
             began = time.perf_counter()
             again = run("/people/import/review", method="POST", data={**review_data(page), "preview": "1"})
             seconds = time.perf_counter() - began
-            print(
-                f"{'  ... and its review step (preview again)':50} {'':9} {again.status_code:6d} {seconds:8.2f} {len(again.get_data()):9d}"
-            )
+            label = "  ... and its review step (preview again)"
+            print(f"{label:50} {'':9} {again.status_code:6d} {seconds:8.2f} {len(again.get_data()):9d}")
     big = b"Naam\n" + b"x" * (5 * 1024 * 1024)
     boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(big), "lijst.csv")})
     began = time.perf_counter()
