@@ -141,6 +141,18 @@ def entity_expansion() -> bytes:
     )
 
 
+def in_utf16(data: bytes) -> bytes:
+    """``data`` with its sheet in UTF-16, which openpyxl reads as well (and a byte pattern does not)."""
+
+    def encode(xml: bytes) -> bytes:
+        text = xml.decode()
+        if not text.startswith("<?xml"):
+            text = '<?xml version="1.0"?>' + text
+        return re.sub(r"^<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-16"?>', text).encode("utf-16")
+
+    return rewritten(data, {SHEET: encode}, level=9)
+
+
 def long_cell_csv(length: int = 10_000) -> bytes:
     return ("Naam;E-mail;Rol\r\nAisha;aisha@example.org;bewoner\r\nBram;" + "b" * length + ";bewoner\r\n").encode()
 
@@ -179,7 +191,9 @@ HOSTILE = {
     "5 MB sheet of one repeated empty cell": ("lijst.xlsx", dense_ratio_member),
     "750,000 distinct empty cells": ("lijst.xlsx", many_empty_cells),
     "150,000 cell formats": ("lijst.xlsx", many_styles),
+    "160,000 distinct empty cells in UTF-16": ("lijst.xlsx", lambda: in_utf16(many_empty_cells(160_000))),
     "entity declaration": ("lijst.xlsx", entity_expansion),
+    "entity declaration in UTF-16": ("lijst.xlsx", lambda: in_utf16(entity_expansion())),
     "CSV with 6,000 rows": ("lijst.csv", many_rows_csv),
     "CSV with a 10,000-character cell": ("lijst.csv", long_cell_csv),
     "CSV with 1,000,000 empty lines": ("lijst.csv", empty_lines_csv),

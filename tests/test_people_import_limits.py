@@ -111,6 +111,24 @@ def test_a_spreadsheet_that_unpacks_to_too_much_work_is_refused(organiser_client
 
 def test_a_spreadsheet_that_declares_entities_is_refused(organiser_client, db):
     refused(organiser_client, hostile.entity_expansion(), "lijst.xlsx", "cannot be read as a spreadsheet", db)
+    refused(
+        organiser_client,
+        hostile.in_utf16(hostile.entity_expansion()),
+        "lijst.xlsx",
+        "cannot be read as a spreadsheet",
+        db,
+    )
+
+
+def test_a_sheet_in_utf16_is_read_but_gets_no_discount(organiser_client, db):
+    # 160,000 cells are just within the budget in UTF-8; in UTF-16 the tags are not recognised,
+    # so each is charged as the dearest kind and the file is refused.
+    refused(organiser_client, hostile.in_utf16(hostile.many_empty_cells(160_000)), "lijst.xlsx", TOO_COMPLEX, db)
+    response = upload(
+        organiser_client, hostile.in_utf16(hostile.xlsx_bytes([hostile.HEADER, *hostile.ROWS])), "lijst.xlsx"
+    )
+    assert response.status_code == 200
+    assert "2 rows can be imported." in response.get_data(as_text=True)
 
 
 def test_a_list_with_too_much_text_for_one_review_page_is_refused(organiser_client, db):
