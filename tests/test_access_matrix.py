@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from planner.attendance.routes import door_code
 from planner.evaluations.catalogue import SESSION
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import builtin_form, copy_form, evaluation_of
@@ -104,6 +103,9 @@ ACCESS = {
     "attendance.walk_in": ORGANISE,
     "attendance.sheet": ORGANISE,
     "attendance.door_qr": ORGANISE,
+    "attendance.renew_door": ORGANISE,
+    "attendance.close_door_check_in": ORGANISE,
+    "attendance.pending_check_in": ORGANISE,
     "attendance.groups": ORGANISE,
     "attendance.draw_groups": ORGANISE,
     "attendance.change_group": ORGANISE,
@@ -241,7 +243,7 @@ def world(app, db):
         "user_id": users["organiser_a"].id,
         "blocked_id": blocked.id,
         "token": invitation.token,
-        "code": door_code(session.id),
+        "code": session.door_code,
         "year": session.local_start.year,
         "month": session.local_start.month,
         "filename": "style.css",

@@ -79,7 +79,10 @@ def test_a_second_device_racing_does_not_double_the_check_in(db, organiser, seri
     # The other device inserted the row after our look-up: simulate by inserting behind our back.
     db.session.execute(
         Attendance.__table__.insert().values(
-            session_id=session.id, person_id=invitation.person_id, status="present", via="door",
+            session_id=session.id,
+            person_id=invitation.person_id,
+            status="present",
+            via="door",
             changed_at=session.starts_at,
         )
     )
@@ -131,7 +134,10 @@ def test_a_walk_in_is_matched_by_email_then_by_name_and_organisation(db, organis
     team = find_or_create_organisation("Buurtteam Gendt")
     colleague = factories.make_person(name="Kees", email=None, organisation=team)
     assert add_walk_in(session, name="F.", role="resident", email="FATIMA@example.org", actor=organiser) == known
-    assert add_walk_in(session, name="Kees", role="professional", organisation="buurtteam gendt", actor=organiser) == colleague
+    assert (
+        add_walk_in(session, name="Kees", role="professional", organisation="buurtteam gendt", actor=organiser)
+        == colleague
+    )
     new = add_walk_in(session, name="Noor", role="volunteer", organisation="Vrijwilligerscentrale", actor=organiser)
     db.session.commit()
     assert count(db, Person) == 3
@@ -245,8 +251,13 @@ def test_tries_at_the_door_do_not_slow_down_logins_from_that_network(app, db, se
     during = session.starts_at + timedelta(minutes=5)
     for n in range(25):
         door(session, f"Gast {n}", now=during)
-    user = authenticate(organiser.email, PASSWORD, source=LoginSource(client="192.0.2.1"),
-                        limits=LoginLimits.from_config(app.config), now=during)
+    user = authenticate(
+        organiser.email,
+        PASSWORD,
+        source=LoginSource(client="192.0.2.1"),
+        limits=LoginLimits.from_config(app.config),
+        now=during,
+    )
     assert user.id == organiser.id
 
 

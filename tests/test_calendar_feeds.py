@@ -8,8 +8,8 @@ from planner.invitations.models import Answer
 from planner.invitations.services import active_feed, answer, renew_feed, revoke_invitation
 from planner.series.services import open_public_feed
 from tests import factories
-from tests.conftest import login
 from tests.calendar_reading import method_of, read_events
+from tests.conftest import login
 from tests.test_calendar_invites import cancel, change
 
 

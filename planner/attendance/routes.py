@@ -81,12 +81,22 @@ def check_in(series_id: int, session_id: int):
 def _check_in_page(series, session, walk_in_form, status=200):
     search = _search()
     rows = session_list(session, search)
-    present = sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
+    present = (
+        sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
+    )
     pending = db.session.scalars(pending_check_ins(session)).all()
     html = render_template(
-        "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
-        present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
-        pending=pending, Answer=Answer, Presence=Presence,
+        "attendance/check_in.html",
+        series=series,
+        session=session,
+        rows=rows,
+        search=search,
+        present=present,
+        form=walk_in_form,
+        changes=db.session.execute(history(session).limit(10)).all(),
+        pending=pending,
+        Answer=Answer,
+        Presence=Presence,
     )
     # After rendering: the commit expires what the page has loaded.
     shown = [p.person_id for p in pending] + [r.person.id for r in rows]
@@ -135,8 +145,12 @@ def pending_check_in(series_id: int, session_id: int):
         db.session.rollback()
         flash(describe(error), "error")
         return _back(series, session)
-    audit(AuditAction.CHANGE, "attendance", session.id, f"door check-in of person {person_id}: "
-          + ("confirmed" if confirm else "undone"))
+    audit(
+        AuditAction.CHANGE,
+        "attendance",
+        session.id,
+        f"door check-in of person {person_id}: " + ("confirmed" if confirm else "undone"),
+    )
     db.session.commit()
     return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
 
@@ -166,7 +180,9 @@ def sheet(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
     html = render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
-    audit(AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows]))
+    audit(
+        AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows])
+    )
     db.session.commit()
     return html
 
@@ -177,7 +193,10 @@ def door_qr(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     link = external_url("attendance.door", session_id=session.id, code=session.door_code)
     return render_template(
-        "attendance/qr.html", series=series, session=session, link=link,
+        "attendance/qr.html",
+        series=series,
+        session=session,
+        link=link,
         qr=qr_data_uri(link) if session.door_open else None,
     )
 
@@ -208,8 +227,13 @@ def close_door_check_in(series_id: int, session_id: int):
 def _groups_page(series, session, form, status=200):
     drawing = drawing_of(session)
     html = render_template(
-        "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
-        groups=groups_view(session, drawing), available=len(participants(session)),
+        "attendance/groups.html",
+        series=series,
+        session=session,
+        form=form,
+        drawing=drawing,
+        groups=groups_view(session, drawing),
+        available=len(participants(session)),
     )
     audit(AuditAction.VIEW, "breakout_groups", session.id)
     db.session.commit()
@@ -295,17 +319,26 @@ def figures(series_id: int):
     series = series_or_404(series_id, can_view)
     per_session, attended = _figures(series)
     return render_template(
-        "attendance/figures.html", series=series, figures=per_session, attended=attended,
-        session_count=len(per_session), may_organise=can_organise(current_user, series.programme),
+        "attendance/figures.html",
+        series=series,
+        figures=per_session,
+        attended=attended,
+        session_count=len(per_session),
+        may_organise=can_organise(current_user, series.programme),
         role_labels=PersonRole.labels(),
     )
 
 
 def _labels() -> dict:
     return {
-        "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
-        "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"), "other": _("other (groups of fewer than 5)"),
+        "present": _("present"),
+        "said_yes": _("said yes"),
+        "yes_but_absent": _("said yes but did not come"),
+        "role": _("Role"),
+        "organisation": _("Organisation"),
+        "municipality": _("Municipality"),
+        "came_to": _("people who came to this many sessions"),
+        "other": _("other (groups of fewer than 5)"),
     }
 
 
@@ -346,8 +379,13 @@ def personal(token: str, session_id: int):
             db.session.rollback()
             error = describe(exc)
     response = render_template(
-        "attendance/self_check_in.html", session=session, series=invitation.series,
-        person=invitation.person, done=done, error=error, form=None,
+        "attendance/self_check_in.html",
+        session=session,
+        series=invitation.series,
+        person=invitation.person,
+        done=done,
+        error=error,
+        form=None,
     )
     return response, (400 if error else 200)
 
@@ -376,7 +414,14 @@ def door(session_id: int, code: str):
     elif form.is_submitted():
         error, status = _("Enter your name."), 400
     response = render_template(
-        "attendance/self_check_in.html", session=session, series=session.series,
-        person=None, done=False, asked=asked, closed=not session.door_open, error=error, form=form,
+        "attendance/self_check_in.html",
+        session=session,
+        series=session.series,
+        person=None,
+        done=False,
+        asked=asked,
+        closed=not session.door_open,
+        error=error,
+        form=form,
     )
     return response, status

@@ -100,8 +100,10 @@ def session_list(session: Session, search: str = "") -> list[ListRow]:
 
 
 def _on_list(session: Session, person_id: int) -> bool:
-    invited = select(Rsvp.id).join(Invitation).where(
-        Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None)
+    invited = (
+        select(Rsvp.id)
+        .join(Invitation)
+        .where(Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None))
     )
     marked = select(Attendance.id).where(Attendance.session_id == session.id, Attendance.person_id == person_id)
     return db.session.scalar(select(invited.exists() | marked.exists())) or False
@@ -135,8 +137,12 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
         try:
             with db.session.begin_nested():
                 row = Attendance(
-                    session_id=session.id, person_id=person_id, status=status, via=via,
-                    changed_by_id=actor.id if actor is not None else None, changed_at=now,
+                    session_id=session.id,
+                    person_id=person_id,
+                    status=status,
+                    via=via,
+                    changed_by_id=actor.id if actor is not None else None,
+                    changed_at=now,
                 )
                 db.session.add(row)
             _record(session.id, person_id, status, via, actor, now)
@@ -154,7 +160,9 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
     return row
 
 
-def mark(session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None) -> Attendance:
+def mark(
+    session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None
+) -> Attendance:
     """Mark someone on the session's list present, absent or excused. Marking twice changes nothing."""
     if status not in set(Presence):
         raise AttendanceError("unknown_presence")
@@ -171,7 +179,9 @@ def unmark(session: Session, person_id: int, *, actor, now: datetime | None = No
     if row is None:
         return
     db.session.delete(row)
-    _record(session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow())
+    _record(
+        session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow()
+    )
     db.session.flush()
 
 
@@ -238,9 +248,7 @@ def door_limit(config) -> TryLimit:
     )
 
 
-def check_in_by_name(
-    session: Session, name: str, *, client: str, limit: TryLimit, now: datetime | None = None
-) -> None:
+def check_in_by_name(session: Session, name: str, *, client: str, limit: TryLimit, now: datetime | None = None) -> None:
     """A participant types their name on the session's door link.
 
     Whatever the name, the answer is the same ("the organiser will confirm"): whoever holds the

@@ -82,8 +82,11 @@ def _scopes(email: str, source: LoginSource, limits: LoginLimits) -> list[tuple[
         return [("throttled", mine, limits.per_source)]
     stranger = and_(login, FailedLogin.device.is_(None))
     return [
-        ("throttled", and_(stranger, FailedLogin.email == email, FailedLogin.client == source.client),
-         limits.per_source),
+        (
+            "throttled",
+            and_(stranger, FailedLogin.email == email, FailedLogin.client == source.client),
+            limits.per_source,
+        ),
         ("throttled", and_(stranger, FailedLogin.client == source.client), limits.per_client),
         ("throttled_account", and_(stranger, FailedLogin.email == email), limits.per_account),
     ]
@@ -95,8 +98,9 @@ def refusal(email: str, source: LoginSource, limits: LoginLimits, now: datetime)
     since = now - limits.window
     scopes = _scopes(email, source, limits)
     counts = db.session.execute(
-        select(*(func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for _, condition, _ in scopes))
-        .where(FailedLogin.attempted_at >= since, or_(*(condition for _, condition, _ in scopes)))
+        select(*(func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for _, condition, _ in scopes)).where(
+            FailedLogin.attempted_at >= since, or_(*(condition for _, condition, _ in scopes))
+        )
     ).one()
     for (code, condition, limit), count in zip(scopes, counts, strict=True):
         if count >= limit:
@@ -125,9 +129,7 @@ def record_failure(email: str, source: LoginSource, limits: LoginLimits, now: da
         )
     )
     db.session.add(
-        FailedLogin(
-            kind=ThrottledKind.LOGIN, email=email, client=source.client, device=source.device, attempted_at=now
-        )
+        FailedLogin(kind=ThrottledKind.LOGIN, email=email, client=source.client, device=source.device, attempted_at=now)
     )
     db.session.flush()
 
@@ -161,9 +163,14 @@ def _tries(kind: ThrottledKind, key: str, client: str) -> ColumnElement:
 def throttled_tries(kind: ThrottledKind, key: str, client: str, limit: TryLimit, now: datetime) -> int | None:
     """Minutes this client must wait before its next try on ``key``; None when it may go ahead."""
     condition = _tries(kind, key, client)
-    count = db.session.scalar(
-        select(func.count()).select_from(FailedLogin).where(condition, FailedLogin.attempted_at >= now - limit.window)
-    ) or 0
+    count = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(FailedLogin)
+            .where(condition, FailedLogin.attempted_at >= now - limit.window)
+        )
+        or 0
+    )
     if count >= limit.per_client:
         return _minutes_to_wait(condition, count, limit.per_client, limit.window, now)
     return None
