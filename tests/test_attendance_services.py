@@ -276,3 +276,20 @@ def test_a_closed_or_renewed_door_code(db, series, session):
     assert session.door_open
     door(session, "Sanne", now=during)
     assert pending_names(db, session) == ["Sanne"]
+
+
+def test_a_pending_door_check_in_is_part_of_their_data_and_goes_with_them(db, series, session, organiser):
+    from planner.attendance.models import DoorCheckIn
+    from planner.privacy.own_data import collect_own_data
+    from planner.privacy.purge import erase_person
+
+    sanne = db.session.get(Person, invite(series, session, name="Sanne de Vries").person_id)
+    door(session, "Sanne de Vries", now=session.starts_at + timedelta(minutes=5))
+    db.session.commit()
+    [asked] = collect_own_data(sanne)["door_check_ins"]
+    assert (asked["series"], asked["session"]) == (series.title, session.title)
+
+    report = erase_person(sanne, actor=organiser)
+    db.session.commit()
+    assert report.counts["door_check_in"] == 1
+    assert count(db, DoorCheckIn) == 0, "an erased person leaves no name at the door"

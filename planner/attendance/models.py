@@ -74,6 +74,7 @@ class DoorCheckIn(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    session: Mapped[Session] = relationship()
     person: Mapped[Person] = relationship()
 
 
