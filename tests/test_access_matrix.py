@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from planner.attendance.routes import door_code
 from planner.evaluations.catalogue import SESSION
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import builtin_form, copy_form, evaluation_of
@@ -17,6 +16,7 @@ from planner.extensions import db as _db
 from planner.invitations.services import renew_feed
 from planner.mail.models import OutboxMessage
 from planner.people.services import save_organisation
+from planner.series.services import open_public_feed
 from tests import factories
 from tests.conftest import login
 
@@ -48,7 +48,7 @@ ACCESS = {
     "feeds.session_file": TOKEN,
     "attendance.personal": TOKEN,
     "attendance.door": DOOR,
-    "feeds.series_feed": PUBLISHED,
+    "feeds.series_feed": TOKEN,
     "mail.index": DEBUG,
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
@@ -87,6 +87,8 @@ ACCESS = {
     "series.cancel": ORGANISE,
     "series.remove": ORGANISE,
     "series.publish": ORGANISE,
+    "series.open_feed": ORGANISE,
+    "series.close_feed": ORGANISE,
     "invitations.index": ORGANISE,
     "invitations.invite": ORGANISE,
     "invitations.resend": ORGANISE,
@@ -101,6 +103,9 @@ ACCESS = {
     "attendance.walk_in": ORGANISE,
     "attendance.sheet": ORGANISE,
     "attendance.door_qr": ORGANISE,
+    "attendance.renew_door": ORGANISE,
+    "attendance.close_door_check_in": ORGANISE,
+    "attendance.pending_check_in": ORGANISE,
     "attendance.groups": ORGANISE,
     "attendance.draw_groups": ORGANISE,
     "attendance.change_group": ORGANISE,
@@ -217,6 +222,7 @@ def world(app, db):
     factories.make_series(b, admin, title="Reeks B")
     invitation = factories.make_invitation(series_a, name="Deelnemer A")
     feed = renew_feed(invitation.person)
+    series_feed_token = open_public_feed(series_a)
     blocked = factories.make_blocked_date(a)
     organisation = save_organisation(None, name="Wijkteam", municipality="Gendt")
     db.session.commit()
@@ -237,7 +243,7 @@ def world(app, db):
         "user_id": users["organiser_a"].id,
         "blocked_id": blocked.id,
         "token": invitation.token,
-        "code": door_code(session.id),
+        "code": session.door_code,
         "year": session.local_start.year,
         "month": session.local_start.month,
         "filename": "style.css",
@@ -254,6 +260,7 @@ def world(app, db):
         clients[key] = app.test_client()
         if key != "anonymous":
             login(clients[key], users[key].email)
+    values["series_feed_token"] = series_feed_token
     return {"values": values, "clients": clients, "feed_token": feed.token}
 
 
@@ -270,6 +277,8 @@ def _url(rule, values: dict, feed_token: str, guessed: bool = False) -> str:
         arguments["code" if "code" in arguments else "token"] = values[CODE_FROM[rule.endpoint]]
     if rule.endpoint == "feeds.personal_feed":
         arguments["token"] = feed_token
+    if rule.endpoint == "feeds.series_feed":
+        arguments["token"] = values["series_feed_token"]
     if guessed:
         arguments.update({name: GUESSES[name] for name in rule.arguments if name in GUESSES})
     return rule.build(arguments)[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from planner.errors import DomainError, ErrorCode, when
 
@@ -15,16 +16,6 @@ class AttendanceCode(ErrorCode):
     )
     CHECK_IN_CLOSED = "check_in_closed", _l("This session has ended; checking in is no longer possible.")
     CHECK_IN_NOT_OPEN = "check_in_not_open", lambda p: _("You can check in from %(time)s.", **when(p))
-    NAME_AMBIGUOUS = (
-        "name_ambiguous",
-        _l("More than one person invited has this name. Please ask at the door."),
-    )
-    NAME_NOT_FOUND = (
-        "name_not_found",
-        _l(
-            "We cannot find this name among the people invited. Type your name as in your invitation, or ask at the door."
-        ),
-    )
     NAME_REQUIRED = "name_required", _l("Enter a name.")
     NO_SUCH_GROUP = "no_such_group", _l("There is no group with this number.")
     NOBODY_TO_DIVIDE = (
@@ -35,6 +26,13 @@ class AttendanceCode(ErrorCode):
     NOT_ON_LIST = "not_on_list", _l("This person is not on the list of this session.")
     SESSION_CANCELLED = "session_cancelled", lambda p: _("The meeting “%(title)s” has been cancelled.", **p)
     UNKNOWN_PRESENCE = "unknown_presence", _l("Choose present, absent or excused.")
+    DOOR_CLOSED = "door_closed", _l("Checking in by name is closed for this meeting. Please ask the organiser.")
+    DOOR_THROTTLED = "door_throttled", lambda p: ngettext(
+        "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minute.",
+        "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minutes.",
+        p["minutes"],
+    )
+    NO_PENDING_CHECK_IN = "no_pending_check_in", _l("This person has no check-in waiting to be confirmed.")
 
 
 class AttendanceError(DomainError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,17 +13,25 @@ from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
+    AttendanceError,
     add_walk_in,
     check_in_by_name,
+    close_door,
+    confirm_check_in,
+    door_limit,
     history,
     mark,
+    pending_check_ins,
+    renew_door_code,
     self_check_in,
     session_list,
+    undo_check_in,
     unmark,
 )
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise, can_view
+from planner.auth.throttling import client_key
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
@@ -54,12 +61,6 @@ def _organised_session(series_id: int, session_id: int):
     return series, session_or_404(series, session_id)
 
 
-def door_code(session_id: int) -> str:
-    """A short code for the public check-in link of a session; not guessable without the secret key."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"check-in:{session_id}".encode(), hashlib.sha256).hexdigest()[:8]
-
-
 def _search() -> str:
     return request.values.get("q", "").strip()[:100]
 
@@ -83,6 +84,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
     present = (
         sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
     )
+    pending = db.session.scalars(pending_check_ins(session)).all()
     html = render_template(
         "attendance/check_in.html",
         series=series,
@@ -92,16 +94,13 @@ def _check_in_page(series, session, walk_in_form, status=200):
         present=present,
         form=walk_in_form,
         changes=db.session.execute(history(session).limit(10)).all(),
+        pending=pending,
         Answer=Answer,
         Presence=Presence,
     )
+    shown = [p.person_id for p in pending] + [r.person.id for r in rows]
     return audited(
-        html,
-        AuditAction.VIEW,
-        "attendance",
-        session.id,
-        ids_detail("check-in list, persons", [r.person.id for r in rows]),
-        status=status,
+        html, AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", shown), status=status
     )
 
 
@@ -124,6 +123,32 @@ def mark_person(series_id: int, session_id: int):
         db.session.commit()
         return _back(series, session, anchor=f"person-{person_id}")
     return _back(series, session)
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/pending")
+@login_required
+def pending_check_in(series_id: int, session_id: int):
+    """Confirm or undo a check-in someone made by typing a name on the door link."""
+    series, session = _organised_session(series_id, session_id)
+    person_id = _int_field("person_id")
+    confirm = request.form.get("action") == "confirm"
+    try:
+        if confirm:
+            confirm_check_in(session, person_id, actor=current_user)
+        else:
+            undo_check_in(session, person_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back(series, session)
+    audit(
+        AuditAction.CHANGE,
+        "attendance",
+        session.id,
+        f"door check-in of person {person_id}: " + ("confirmed" if confirm else "undone"),
+    )
+    db.session.commit()
+    return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/walk-in")
@@ -161,8 +186,34 @@ def sheet(series_id: int, session_id: int):
 @login_required
 def door_qr(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    link = external_url("attendance.door", session_id=session.id, code=door_code(session.id))
-    return render_template("attendance/qr.html", series=series, session=session, link=link, qr=qr_data_uri(link))
+    link = external_url("attendance.door", session_id=session.id, code=session.door_code)
+    return render_template(
+        "attendance/qr.html",
+        series=series,
+        session=session,
+        link=link,
+        qr=qr_data_uri(link) if session.door_open else None,
+    )
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/renew")
+@login_required
+def renew_door(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    renew_door_code(session)
+    db.session.commit()
+    flash(_("The door check-in has a new code: the old link and QR code no longer work."), "success")
+    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/close")
+@login_required
+def close_door_check_in(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    close_door(session)
+    db.session.commit()
+    flash(_("Check-in by name at the door is closed."), "success")
+    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
 
 
 # --- Breakout groups.
@@ -324,29 +375,36 @@ def personal(token: str, session_id: int):
 
 @bp.route("/check-in/<int:session_id>/<code>", methods=["GET", "POST"])
 def door(session_id: int, code: str):
-    if not hmac.compare_digest(code.encode(), door_code(session_id).encode()):
-        return not_found_page()
     session = db.session.get(Session, session_id)
-    if session is None or not session.series.is_published:
+    if session is None or not hmac.compare_digest(code.encode(), session.door_code.encode()):
+        return not_found_page()
+    if not session.series.is_published:
         return not_found_page()
     form = NameCheckInForm()
-    done, error = None, None
-    if form.validate_on_submit():
+    asked, error, status = False, None, 200
+    if not session.door_open:
+        error, status = AttendanceError("door_closed").message, 403 if form.is_submitted() else 200
+    elif form.validate_on_submit():
         try:
-            done = check_in_by_name(session, form.name.data)
+            check_in_by_name(
+                session, form.name.data, client=client_key(request.remote_addr), limit=door_limit(current_app.config)
+            )
             db.session.commit()
+            asked = True
         except DomainError as exc:
             db.session.rollback()
-            error = exc.message
+            error, status = exc.message, (429 if exc.code == "door_throttled" else 400)
     elif form.is_submitted():
-        error = _("Enter your name.")
+        error, status = _("Enter your name."), 400
     response = render_template(
         "attendance/self_check_in.html",
         session=session,
         series=session.series,
-        person=done,
-        done=done is not None,
+        person=None,
+        done=False,
+        asked=asked,
+        closed=not session.door_open,
         error=error,
         form=form,
     )
-    return response, (400 if error else 200)
+    return response, status

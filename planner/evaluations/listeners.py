@@ -3,7 +3,7 @@
 Every session has its evaluation row (its form and short code) from the moment it exists, so
 no page has to make one while it is being read: a new session gets the built-in session form,
 a removed draft session takes its row with it. Rows of sessions made before this existed come
-from migration 0012.
+from migration 0013.
 """
 
 from __future__ import annotations

@@ -111,10 +111,16 @@ def personal_feed(token: str):
     )
 
 
-@bp.get("/series/<int:series_id>/calendar.ics")
-def series_feed(series_id: int):
-    """The public feed of a published series: sessions only, nothing about anyone."""
-    series = db.session.get(Series, series_id)
+@bp.get("/calendar/<token>.ics")
+def series_feed(token: str):
+    """The public feed of a published series that offers one: sessions only, nothing about anyone.
+
+    Its address holds a random token (the organiser turns the feed on, off or renews it), so
+    nobody can count through the series; without a feed, or with an old token, it is a 404.
+    """
+    if not TOKEN_PATTERN.fullmatch(token):
+        abort(404)
+    series = db.session.scalar(select(Series).where(Series.public_feed_token == token))
     if series is None or not series.is_published:
         abort(404)
     sessions = list(series.sessions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import secrets
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -259,6 +260,26 @@ def publish_series(series: Series, *, now: datetime | None = None) -> None:
         raise SeriesError("nothing_to_publish")
     series.status = SeriesStatus.PUBLISHED
     series.published_at = now or utcnow()
+    db.session.flush()
+
+
+FEED_TOKEN_BYTES = 24  # 192 random bits: the address cannot be counted or guessed
+
+
+def open_public_feed(series: Series) -> str:
+    """Offer the series' sessions as a public calendar feed, at a new unguessable address.
+
+    Opening it again gives a new address: the old one (shared too widely, say) stops working.
+    The feed holds the sessions only, never anyone's name or a cancellation's reason.
+    """
+    series.public_feed_token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    db.session.flush()
+    return series.public_feed_token
+
+
+def close_public_feed(series: Series) -> None:
+    """No public feed any more: its address gives a 404."""
+    series.public_feed_token = None
     db.session.flush()
 
 

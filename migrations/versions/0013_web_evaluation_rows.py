@@ -3,8 +3,8 @@
 Until now a page made them when it was first read (a GET that wrote). From now on they are made
 when a session is added (planner/evaluations/listeners.py); this makes them for what exists.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02
 
 """
@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
