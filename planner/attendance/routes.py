@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
-from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
+from planner.attendance.figure_tables import figures_as_seen, figures_table
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -132,23 +132,16 @@ def pending_check_in(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     person_id = _int_field("person_id")
     confirm = request.form.get("action") == "confirm"
-    try:
+    with service_call():
         if confirm:
             confirm_check_in(session, person_id, actor=current_user)
         else:
             undo_check_in(session, person_id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(series, session)
-    audit(
-        AuditAction.CHANGE,
-        "attendance",
-        session.id,
-        f"door check-in of person {person_id}: " + ("confirmed" if confirm else "undone"),
-    )
-    db.session.commit()
-    return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
+        done = "confirmed" if confirm else "undone"
+        audit(AuditAction.CHANGE, "attendance", session.id, f"door check-in of person {person_id}: {done}")
+        db.session.commit()
+        return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
+    return _back(series, session)
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/walk-in")
@@ -291,19 +284,11 @@ def print_groups(series_id: int, session_id: int):
 # --- Figures: organisers and trekkers of the programme.
 
 
-def _figures(series):
-    sessions = [s for s in series.sessions if not s.is_cancelled]
-    in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
-    attended = sessions_attended(series)
-    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
-    return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
-
-
 @bp.route("/series/<int:series_id>/attendance")
 @login_required
 def figures(series_id: int):
     series = series_or_404(series_id, can_view)
-    per_session, attended = _figures(series)
+    per_session, attended = figures_as_seen(series)
     return render_template(
         "attendance/figures.html",
         series=series,
@@ -315,30 +300,11 @@ def figures(series_id: int):
     )
 
 
-def _labels() -> dict:
-    return {
-        "present": _("present"),
-        "said_yes": _("said yes"),
-        "yes_but_absent": _("said yes but did not come"),
-        "role": _("Role"),
-        "organisation": _("Organisation"),
-        "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"),
-        "other": _("other (groups of fewer than 5)"),
-    }
-
-
-def _table(series):
-    per_session, attended = _figures(series)
-    header = [_("What"), _("Session"), _("Value"), _("Number")]
-    return header, figure_rows(per_session, attended, _labels())
-
-
 @bp.route("/series/<int:series_id>/attendance.<any(csv, xlsx):kind>")
 @login_required
 def figures_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
-    header, rows = _table(series)
+    header, rows = figures_table(series)
     download = spreadsheet_download(kind, header, rows, title="Attendance", filename=f"attendance-{series.id}")
     return audited(download, AuditAction.EXPORT, "attendance_figures", series.id, kind)
 
