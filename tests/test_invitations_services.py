@@ -238,11 +238,11 @@ def test_organiser_places_and_moves_by_hand(db, series, organiser):
     answer(a, one, "yes")
     answer(b, one, "yes")
     assert b.rsvps[0].seat == Seat.WAITING
-    place_by_hand(b, one, actor=organiser)
+    place_by_hand(b, one)
     db.session.commit()
     assert b.rsvps[0].seat == Seat.CONFIRMED  # over capacity, by choice
 
-    move_to_session(a, one, two, actor=organiser)
+    move_to_session(a, one, two)
     db.session.commit()
     rsvps = {r.session_id: r for r in a.rsvps}
     assert rsvps[one.id].seat is None and rsvps[two.id].seat == Seat.CONFIRMED

@@ -184,7 +184,7 @@ def resend(series_id: int, invitation_id: int):
 def revoke(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
     invitation = _invitation_or_404(series, invitation_id)
-    return _act(series, lambda: revoke_invitation(invitation, actor=current_user),
+    return _act(series, lambda: revoke_invitation(invitation),
                 _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name))
 
 
@@ -237,9 +237,9 @@ def place(series_id: int):
         session = session_or_404(series, form.session.data)
         try:
             if form.from_session.data:
-                move_to_session(invitation, session_or_404(series, form.from_session.data), session, actor=current_user)
+                move_to_session(invitation, session_or_404(series, form.from_session.data), session)
             else:
-                place_by_hand(invitation, session, actor=current_user)
+                place_by_hand(invitation, session)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
