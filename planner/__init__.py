@@ -98,9 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
+    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.evaluations.routes import bp as evaluations_bp
     from planner.invitations.consent import bp as consent_bp
-    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from flask_babel import LazyString
 from sqlalchemy import Column, Enum, event
-from sqlalchemy.orm import Mapper, MappedColumn, mapped_column
+from sqlalchemy.orm import MappedColumn, Mapper, mapped_column
 from wtforms.fields.choices import SelectChoice
 
 E = TypeVar("E", bound=enum.StrEnum)

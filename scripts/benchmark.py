@@ -13,18 +13,18 @@ import argparse
 import contextvars
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta, time as clock
+from datetime import UTC, date, datetime, time as clock, timedelta
 
 import flask_migrate
 from sqlalchemy import event
 
 from planner import create_app
-from scratch import scratch_database
 from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.programmes.services import save_programme
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series, publish_series
+from scratch import scratch_database
 
 PASSWORD = "benchmark password"
 

@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from planner import create_app
-from scratch import scratch_database
 from planner.extensions import db
 from planner.mail.delivery import deliver_due
 from planner.mail.services import queue_mail
+from scratch import scratch_database
 
 
 class CountingHandler:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -121,8 +121,8 @@ def test_a_session_moved_twice_then_cancelled_keeps_its_uid_and_raises_its_seque
     assert {e["uid"] for e in events} == {session.uid}
     assert [e["sequence"] for e in events] == [0, 1, 2, 3]
     assert [e["status"] for e in events] == ["CONFIRMED"] * 3 + ["CANCELLED"]
-    assert events[0]["start"] == datetime.combine(winter, time(18, 30), tzinfo=timezone.utc)  # 19:30 CET
-    assert events[1]["start"] == datetime.combine(summer, time(17, 30), tzinfo=timezone.utc)  # 19:30 CEST
+    assert events[0]["start"] == datetime.combine(winter, time(18, 30), tzinfo=UTC)  # 19:30 CET
+    assert events[1]["start"] == datetime.combine(summer, time(17, 30), tzinfo=UTC)  # 19:30 CEST
     assert all(e["attendees"] == [("mailto:anna@example.org", "TENTATIVE")] for e in events[:3])
     assert events[0]["stamp"] <= events[1]["stamp"] <= events[2]["stamp"] <= events[3]["stamp"]
     moved = mails[1].body_text

@@ -19,7 +19,7 @@ from planner.evaluations.disclosure import (
 )
 
 ROLES = ["resident", "volunteer", "professional", "expert", ANONYMOUS]
-MARK = Question("mark", list(range(0, 11)), scale=True, low=0, high=10)
+MARK = Question("mark", list(range(11)), scale=True, low=0, high=10)
 
 
 def test_a_small_session_is_put_together_with_the_next():

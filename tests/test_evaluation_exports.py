@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from planner.audit.models import AuditEvent
-from planner.spreadsheets import neutralise
 from planner.extensions import db as _db
+from planner.spreadsheets import neutralise
 from tests import evaluation_data as data, factories
 from tests.conftest import login
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event
 
+from planner.evaluations.disclosure import ANONYMOUS, THRESHOLD
 from planner.evaluations.kinds import NOT_APPLICABLE
 from planner.evaluations.summaries import summarise
-from planner.evaluations.disclosure import ANONYMOUS, THRESHOLD
 from planner.extensions import db as _db
 from tests import evaluation_data as data, factories
 from tests.conftest import login

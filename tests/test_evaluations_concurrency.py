@@ -49,7 +49,7 @@ def test_submits_racing_on_one_anonymous_link_make_one_response(db, second_app, 
                 except DomainError as error:
                     _db.session.rollback()
                     refused.append(error.code)
-        except Exception as error:  # noqa: BLE001  (collected and reported below)
+        except Exception as error:
             errors.append(repr(error))
 
     threads = [threading.Thread(target=submit) for _ in range(TAPS)]

@@ -21,8 +21,7 @@ from planner.evaluations.questions import (
     update_question,
 )
 from planner.evaluations.services import FormDetails, choose_forms, copy_form, create_form, evaluation_of
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 
 
 def test_builtin_forms_are_loaded_once_with_labels_pairs_and_conditions(db):

@@ -6,8 +6,7 @@ from planner.audit.models import AuditEvent
 from planner.evaluations.catalogue import RESIDENTS, SESSION, ensure_builtin_forms
 from planner.evaluations.models import EvaluationForm, EvaluationResponse, SessionEvaluation
 from planner.evaluations.services import evaluation_of
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 from tests.conftest import login
 from tests.test_query_counts import queries_for
 

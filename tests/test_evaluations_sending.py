@@ -10,8 +10,7 @@ from planner.evaluations.models import EvaluationRequest, EvaluationResponse
 from planner.evaluations.sending import send_due
 from planner.mail.models import OutboxMessage
 from planner.timekeeping import utcnow
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 
 LINK = re.compile(r"https?://[^\s\"<>]+/e/[A-Za-z0-9_\-]+")
 

@@ -28,8 +28,7 @@ from planner.people.models import Person
 from planner.privacy.own_data import cancel_deletion_request, request_deletion
 from planner.series.services import cancel_session, publish_series, update_session
 from planner.timekeeping import utcnow
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 from tests.test_calendar_invites import details_of
 
 STATES = ["deletion_requested", "anonymised", "mail_withdrawn", "no_address"]

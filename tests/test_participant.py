@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-
-from planner.timekeeping import utcnow
 from sqlalchemy import select
 
 from planner.invitations.models import Answer, Rsvp
 from planner.invitations.services import answer, revoke_invitation
+from planner.timekeeping import utcnow
 from tests import factories
 
 

@@ -4,13 +4,12 @@ and an organiser carries out a person's request to be deleted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from planner.attendance.figures import session_figures, sessions_attended
-from planner.evaluations.summaries import summarise
 from planner.attendance.services import mark
 from planner.audit.models import AuditEvent
 from planner.evaluations.models import (
@@ -22,6 +21,7 @@ from planner.evaluations.models import (
     EvaluationResponse,
     SessionEvaluation,
 )
+from planner.evaluations.summaries import summarise
 from planner.invitations.models import CalendarFeed, Invitation
 from planner.invitations.services import answer, save_needs
 from planner.mail.models import OutboxMessage
@@ -221,7 +221,7 @@ def figures(db, series) -> dict:
 
 
 def test_due_date_counts_calendar_months_in_amsterdam_time():
-    utc = timezone.utc
+    utc = UTC
     # 31 January + 1 month: the last day of February, same local time.
     assert add_months(datetime(2027, 1, 31, 20, 0, tzinfo=utc), 1) == datetime(2027, 2, 28, 20, 0, tzinfo=utc)
     # 21:30 in winter (UTC+1) stays 21:30 in summer (UTC+2).
@@ -451,7 +451,7 @@ def test_two_purges_at_the_same_moment_purge_each_series_once(db, second_app, wo
                 barrier.wait()
                 purge_due_series(world.now)
                 _db.session.commit()
-        except Exception as error:  # noqa: BLE001  (collected and reported below)
+        except Exception as error:
             errors.append(repr(error))
 
     threads = [threading.Thread(target=purge) for _ in range(runs)]

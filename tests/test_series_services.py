@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from planner.errors import DomainError
 from planner.series.models import Session, SessionStatus
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
-from planner.errors import DomainError
 from planner.series.services import (
     SessionDetails,
     add_session,

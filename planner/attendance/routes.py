@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -21,7 +22,6 @@ from planner.attendance.services import (
     session_list,
     unmark,
 )
-from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
@@ -30,13 +30,13 @@ from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.link_privacy import keep_link_private
 from planner.links import external_url
 from planner.messages import describe
 from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
-from planner.link_privacy import keep_link_private
 from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)

@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from planner.audit.models import AuditAction
 
+
 class TrailFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search: it changes nothing

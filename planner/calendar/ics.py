@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
@@ -83,7 +83,7 @@ def vtimezone(tzid: str) -> Timezone:
 def _local(moment: datetime, tzid: str) -> datetime:
     if tzid in _EU_RULES:
         return moment.astimezone(ZoneInfo(tzid))
-    return moment.astimezone(timezone.utc)  # a zone without rules here: write UTC times
+    return moment.astimezone(UTC)  # a zone without rules here: write UTC times
 
 
 def _address(contact: Contact, **params) -> vCalAddress:
@@ -108,7 +108,7 @@ def _event(
     event = Event()
     event.add("uid", item.uid)
     event.add("sequence", item.sequence)
-    event.add("dtstamp", stamp.astimezone(timezone.utc))
+    event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", _local(item.starts_at, item.tzid))
     event.add("dtend", _local(item.ends_at, item.tzid))
     event.add("summary", item.summary)

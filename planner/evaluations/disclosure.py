@@ -35,8 +35,8 @@ the rules are combinatorial and linear in the number of grouped rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Hashable
 
 from planner.evaluations.figures import (  # noqa: F401 - the figures' vocabulary, used with this module
     FEW,

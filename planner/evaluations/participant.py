@@ -28,9 +28,9 @@ from planner.evaluations.models import (
 from planner.evaluations.sending import link_valid_until
 from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
+from planner.link_privacy import keep_link_private
 from planner.messages import MESSAGES
 from planner.series.models import SeriesStatus, Session
-from planner.link_privacy import keep_link_private
 from planner.timekeeping import utcnow
 
 bp = Blueprint("evaluation_participant", __name__)

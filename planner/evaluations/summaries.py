@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from planner.evaluations.counting import ROLE_ORDER, QuestionInfo, count_answers, forms_of, lined_up_questions, role_label
+from planner.evaluations.counting import (
+    ROLE_ORDER,
+    QuestionInfo,
+    count_answers,
+    forms_of,
+    lined_up_questions,
+    role_label,
+)
 from planner.evaluations.disclosure import (
     FEW,
     NONE,

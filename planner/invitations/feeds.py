@@ -21,9 +21,9 @@ from planner.invitations.calendar import calendar_event, in_calendar
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
 from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, not_found_page
 from planner.invitations.services import renew_feed
+from planner.link_privacy import keep_link_private
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("feeds", __name__)
 

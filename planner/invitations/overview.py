@@ -9,8 +9,8 @@ from sqlalchemy import String, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
-from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
 from planner.invitations.mails import MailState, mail_states
+from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
 from planner.people.models import Person, people_matching
 from planner.series.models import Series, Session
 

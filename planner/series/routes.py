@@ -21,8 +21,8 @@ from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesFor
 from planner.series.models import Series, Session, Venue
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
-    SeriesPlan,
     SeriesDetails,
+    SeriesPlan,
     SessionDetails,
     add_session,
     cancel_session,

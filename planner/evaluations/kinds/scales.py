@@ -143,7 +143,7 @@ class MarkKind(ScaleKind):
     label = _l("Mark 0–10")
     layout = "marks"
     lists_choices = False  # 0 to 10 says itself
-    values = range(0, 11)
+    values = range(11)
 
     def choices(self, question, language):
         return [Choice(str(n), str(n)) for n in self.values]
