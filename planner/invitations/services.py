@@ -218,7 +218,7 @@ def resend_invitation(invitation: Invitation) -> OutboxMessage:
 def _why_not_mailed(person: Person) -> str:
     """Which part of ``Person.can_be_mailed`` refuses, for the organiser's message."""
     if person.anonymised_at is not None:
-        return "person_anonymised"
+        return "anonymised_not_mailed"
     if person.deletion_requested_at is not None:
         return "deletion_requested"
     if person.mail_withdrawn_at is not None:
