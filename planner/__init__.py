@@ -189,7 +189,7 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(_error):
         message = _("This form has expired or was not sent from this site. Please try again.")
         return render_template("error.html", code=400, message=message), 400
 

@@ -26,7 +26,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def _render_item(type_, obj, autogen_context):
+def _render_item(type_, obj, _autogen_context):
     """Write our column types into migrations as plain SQLAlchemy types, so old
     migrations never import application code that may since have changed."""
     from planner.timekeeping import UTCDateTime
@@ -47,7 +47,7 @@ def _unicode_lower(text):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
+def _sqlite_pragmas(dbapi_connection, _connection_record):
     """SQLite enforces foreign keys (and their ON DELETE rules) only when asked, and its lower()
     leaves "É" as it is: searches use unicode_lower instead (``planner.people.models.folded``)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):

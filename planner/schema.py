@@ -66,7 +66,7 @@ def enum_column(enum_class: type[E], *, length: int, name: str, **kwargs: Any) -
     )
 
 
-def _member_of(enum_class: type[enum.StrEnum], target, value, oldvalue, initiator):
+def _member_of(enum_class: type[enum.StrEnum], _target, value, _oldvalue, _initiator):
     """The member for a value as it is set; an unknown value is kept, for the flush to refuse."""
     if value is None or isinstance(value, enum_class):
         return value
@@ -77,7 +77,7 @@ def _member_of(enum_class: type[enum.StrEnum], target, value, oldvalue, initiato
 
 
 @event.listens_for(Mapper, "mapper_configured")
-def _enum_attributes_hold_members(mapper: Mapper, class_: type) -> None:
+def _enum_attributes_hold_members(mapper: Mapper, _class: type) -> None:
     """``person.role = "resident"`` leaves the member in the attribute, not the string, so its
     ``label`` is there before the object has been flushed and read back."""
     for prop in mapper.column_attrs:

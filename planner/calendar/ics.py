@@ -67,13 +67,13 @@ def vtimezone(tzid: str) -> Timezone:
     daylight.add("tzname", dst_name)
     daylight.add("tzoffsetfrom", timedelta(hours=std))
     daylight.add("tzoffsetto", timedelta(hours=dst))
-    daylight.add("dtstart", datetime(1981, 3, 29, 2, 0, 0))
+    daylight.add("dtstart", datetime(1981, 3, 29, 2, 0, 0))  # noqa: DTZ001 - a VTIMEZONE starts in local time
     daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
     standard = TimezoneStandard()
     standard.add("tzname", std_name)
     standard.add("tzoffsetfrom", timedelta(hours=dst))
     standard.add("tzoffsetto", timedelta(hours=std))
-    standard.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))
+    standard.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))  # noqa: DTZ001 - a VTIMEZONE starts in local time
     standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
     zone.add_component(daylight)
     zone.add_component(standard)

@@ -174,7 +174,7 @@ def summary_table(summary: Summary, scope: str, sessions_pages: list[Summary] = 
             rows.append([_("Trend"), label, row.text, _("mean"), figure_text(mean, 1), fig_code])
     for role in summary.roles:
         rows.append([_("By role"), role.label, "", _("responses"), figure_text(role.responses), role.codes[0]])
-        for q, mean, fig_code in zip(summary.scale_questions, role.means, role.codes[1:]):
+        for q, mean, fig_code in zip(summary.scale_questions, role.means, role.codes[1:], strict=True):
             rows.append([_("By role"), role.label, q.text, _("mean"), figure_text(mean, 1), fig_code])
     for p in summary.profile:
         if p.questions:

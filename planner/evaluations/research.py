@@ -40,7 +40,7 @@ def research_file(table: AnswerTable, kind: str) -> bytes:
         path = os.path.join(folder, f"answers.{kind}")
         if kind == "sav":
             pyreadstat.write_sav(frame, path, column_labels=labels, variable_value_labels=value_labels,
-                                 missing_ranges={name: codes for name, codes in table.missing.items()})
+                                 missing_ranges=dict(table.missing))
         else:
             pyreadstat.write_dta(frame, path, column_labels={k: v[:80] for k, v in labels.items()},
                                  variable_value_labels=value_labels, version=15)

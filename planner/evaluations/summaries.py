@@ -277,7 +277,7 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
     block = None
     if session is not None:
         block = next(row for row in blocks if session in row.sessions)
-    summary = Summary(
+    return Summary(
         sessions=list(sessions), present=release.present if block is None else block.present,
         responses=release.responses if block is None else block.responses,
         rate=release.rate if block is None else block.rate,
@@ -288,7 +288,6 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
         codes=({kind: code(kind, everywhere, numbers=numbers) for kind in ("responses", "rate", "present")}
                if block is None else block.codes),
     )
-    return summary
 
 
 def summarise(sessions: list, language: str, *, session=None) -> Summary:

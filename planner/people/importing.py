@@ -70,7 +70,7 @@ def _values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
 def _consent_date(text: str) -> date | None:
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).date()
+            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - only the date is kept
         except ValueError:
             continue
     return None

@@ -106,10 +106,7 @@ def _person_form_page(person: Person | None):
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
         try:
-            if person is None:
-                saved = create_person(form.details())
-            else:
-                saved = update_person(person, form.details())
+            saved = create_person(form.details()) if person is None else update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
                 record_consent(saved, purpose, given, current_user)

@@ -48,7 +48,7 @@ def parse_dates(text: str) -> list[date]:
     for token in filter(None, re.split(r"[\s,;]+", text or "")):
         for fmt in DATE_FORMATS:
             try:
-                days.append(datetime.strptime(token, fmt).date())
+                days.append(datetime.strptime(token, fmt).date())  # noqa: DTZ007 - only the date is kept
                 break
             except ValueError:
                 continue

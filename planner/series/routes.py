@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext as _
@@ -63,10 +63,10 @@ def series_or_404(series_id: int, permission=can_view) -> Series:
 
 
 def session_or_404(series: Series, session_id: int) -> Session:
-    for session in series.sessions:
-        if session.id == session_id:
-            return session
-    abort(404)
+    session = next((s for s in series.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    return session
 
 
 def _plan_from(form: SeriesForm) -> SeriesPlan:
@@ -85,7 +85,7 @@ def _plan_from(form: SeriesForm) -> SeriesPlan:
         municipality=form.municipality.data or "",
         venue=venue,
         description=form.description.data or "",
-        first_day=form.first_day.data or (min(dates) if dates else date.today()),
+        first_day=form.first_day.data or (min(dates) if dates else utcnow().astimezone(planning_zone()).date()),
         start=form.start.data,
         end=form.end.data,
         rhythm=Rhythm(rhythm, dates),
@@ -103,7 +103,7 @@ def new(slug: str):
         form.template.data = chosen.key
         form.count.data = chosen.default_count
         form.rhythm.data = chosen.default_rhythm
-        evening = datetime(2000, 1, 1, 19, 30)
+        evening = datetime(2000, 1, 1, 19, 30, tzinfo=UTC)  # only its clock times are used
         form.start.data, form.end.data = evening.time(), (evening + chosen.duration).time()
     proposals = None
     if form.validate_on_submit():
