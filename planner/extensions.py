@@ -1,5 +1,7 @@
 """Extensions are created unbound here and bound to an app in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -24,6 +26,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At run time it is Flask-SQLAlchemy's copy of Base (with its
+# query property and table naming); type checkers see Base, as db.Model is an attribute to them.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def _render_item(type_, obj, _autogen_context):

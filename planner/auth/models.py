@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.extensions import db
+from planner.extensions import Model, db
 from planner.timekeeping import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class StaffUser(UserMixin, db.Model):
         return f"<StaffUser {self.email}>"
 
 
-class FailedLogin(db.Model):
+class FailedLogin(Model):
     """One failed attempt; kept in the database so every web process sees it.
 
     ``client`` is the address it came from (an IPv6 address by its /64 network); ``device`` the
