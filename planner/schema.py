@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar, overload
 
 from flask_babel import LazyString
 from sqlalchemy import Column, Enum, event
 from sqlalchemy.orm import MappedColumn, Mapper, mapped_column
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
 E = TypeVar("E", bound=enum.StrEnum)
 
@@ -24,7 +24,13 @@ class LabelledEnum(enum.StrEnum):
 
     label: LazyString
 
-    def __new__(cls, value: str, label: LazyString):
+    @overload
+    def __new__(cls, value: str) -> Self: ...  # ``PersonRole("resident")``: the member with this value
+
+    @overload
+    def __new__(cls, value: str, label: LazyString) -> Self: ...  # defining a member
+
+    def __new__(cls, value: str, label: LazyString | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.extensions import Model, db
+from planner.extensions import Model
 from planner.timekeeping import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from planner.programmes.models import ProgrammeMember
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Model):
     __tablename__ = "staff_user"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.evaluations.disclosure import Figure
+from planner.evaluations.figures import Figure
 
 LABEL_WIDTH = 170
 BAR_AREA = 260

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.evaluations.counting import QuestionInfo, count_answers, role_label
-from planner.evaluations.disclosure import FEW, NONE, WITHHELD, Figure, block_too_small, grouped
+from planner.evaluations.disclosure import block_too_small, grouped
+from planner.evaluations.figures import FEW, NONE, WITHHELD, Figure
 from planner.evaluations.kinds.scales import NOT_APPLICABLE_CODE, NOT_APPLICABLE_LABEL
 from planner.evaluations.models import EvaluationAnswer, EvaluationResponse
 from planner.evaluations.summaries import Summary, sessions_label

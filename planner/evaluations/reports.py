@@ -20,7 +20,7 @@ from planner.errors import DomainError
 from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart, side_by_side
 from planner.evaluations.counting import forms_of, lined_up_questions
-from planner.evaluations.disclosure import FEW, NONE, WITHHELD
+from planner.evaluations.figures import FEW, NONE, WITHHELD
 from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
 from planner.evaluations.report import report_context

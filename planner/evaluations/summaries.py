@@ -27,17 +27,14 @@ from planner.evaluations.counting import (
     role_label,
 )
 from planner.evaluations.disclosure import (
-    FEW,
-    NONE,
     OTHER,
-    WITHHELD,
     Counts,
-    Figure,
     QuestionFigures,
     Release,
     profile as profile_of,
     release as release_of,
 )
+from planner.evaluations.figures import FEW, NONE, WITHHELD, Figure
 from planner.evaluations.kinds import QuestionKindSpec
 from planner.evaluations.models import Condition, Moment
 from planner.evaluations.services import request_counts, session_response_counts

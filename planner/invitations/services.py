@@ -33,8 +33,10 @@ from planner.invitations.seats import (
     waiting_places,
 )
 from planner.mail.models import OutboxMessage
+from planner.people.details import normalise_email
+from planner.people.errors import PeopleError
 from planner.people.models import Organisation, Person, PersonRole
-from planner.people.services import PeopleError, get_or_create_by_email, normalise_email
+from planner.people.services import get_or_create_by_email
 from planner.series.models import Series, Session, SessionStatus
 from planner.timekeeping import utcnow
 

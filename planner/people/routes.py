@@ -16,6 +16,7 @@ from planner.auth.models import StaffUser
 from planner.extensions import db
 from planner.messages import describe
 from planner.pagination import paginate
+from planner.people.errors import PeopleError
 from planner.people.forms import (
     CONSENT_ANSWERS,
     ImportReviewForm,
@@ -37,7 +38,6 @@ from planner.people.models import (
     people_matching,
 )
 from planner.people.services import (
-    PeopleError,
     consent_of,
     create_person,
     record_consent,
