@@ -72,7 +72,7 @@ def enum_column(enum_class: type[E], *, length: int, name: str, **kwargs: Any) -
     )
 
 
-def _member_of(enum_class: type[enum.StrEnum], _target, value, _oldvalue, _initiator):
+def _member_of(enum_class: type[enum.Enum], _target, value, _oldvalue, _initiator):
     """The member for a value as it is set; an unknown value is kept, for the flush to refuse."""
     if value is None or isinstance(value, enum_class):
         return value

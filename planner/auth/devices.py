@@ -22,13 +22,19 @@ COOKIE_PREFIX = "known_device_"
 _SALT = "reeks.known-device"
 
 
+def _secret() -> bytes:
+    secret = current_app.secret_key
+    if secret is None:  # create_app refuses to start without one
+        raise RuntimeError("SECRET_KEY is not set")
+    return secret.encode() if isinstance(secret, str) else secret
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
+    return URLSafeTimedSerializer(_secret(), salt=_SALT)
 
 
 def _cookie_name(email: str) -> str:
-    secret = current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
+    secret = _secret()
     return COOKIE_PREFIX + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:20]
 
 

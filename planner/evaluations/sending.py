@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from planner.attendance.models import Attendance, Presence
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import evaluation_of
-from planner.extensions import db
+from planner.extensions import db, rowcount
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
 from planner.mail.services import queue_mail
@@ -145,7 +145,7 @@ def send_reminders(now: datetime) -> int:
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # answered, or reminded by another run, just now
+        if rowcount(claimed) != 1:  # answered, or reminded by another run, just now
             continue
         _queue(request, "evaluation_reminder")
         reminded += 1

@@ -98,6 +98,7 @@ class SMTPSession:
     def _connect(self) -> smtplib.SMTP:
         config = self.config
         host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        connection: smtplib.SMTP
         try:
             if config["MAIL_USE_SSL"]:
                 connection = smtplib.SMTP_SSL(

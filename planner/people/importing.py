@@ -46,7 +46,7 @@ class RowCheck:
 
     line: int
     values: dict[str, str]
-    details: PersonDetails | None = None
+    details: PersonDetails
     problems: list[PeopleError] = field(default_factory=list)
 
     @property
@@ -108,7 +108,7 @@ def _read_row(values: dict[str, str], default_role: str | None) -> tuple[PersonD
     return details, problems
 
 
-def _shown(values: dict[str, str], details: PersonDetails, wrong: set[str]) -> dict[str, str]:
+def _shown(values: dict[str, str], details: PersonDetails, wrong: set[str | None]) -> dict[str, str]:
     """The cells as the preview shows them: read and cleaned up where they are right."""
     shown = dict(values)
     for name in ("email", "role", "language"):

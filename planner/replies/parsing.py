@@ -17,12 +17,12 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypedDict
 from datetime import UTC, date, datetime
 from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
