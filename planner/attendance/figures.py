@@ -26,7 +26,7 @@ class SessionFigures:
     present: int
     said_yes: int
     yes_but_absent: int
-    by_role: list[tuple[PersonRole, int]]
+    by_role: list[tuple[str, int]]  # role values
     by_organisation: list[tuple[str, int]]
     by_municipality: list[tuple[str, int]]
 
@@ -152,7 +152,7 @@ def series_reach(series: Series) -> tuple[list[tuple[str, int]], list[tuple[str,
     return breakdown(Person.role), breakdown(Person.municipality)
 
 
-def figure_rows(figures: list[SessionFigures], attended: list[tuple[int, int]], labels: dict) -> list[list]:
+def figure_rows(figures: list[SessionFigures], attended: list[tuple[tuple[int, int], int]], labels: dict) -> list[list]:
     """One table for the CSV / XLSX download: what, session, value, count."""
     rows = []
     for f in figures:

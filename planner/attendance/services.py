@@ -137,6 +137,7 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
             return row
         except IntegrityError:
             row = _row(session.id, person_id)  # the other device was first
+            assert row is not None, "the unique (session, person) row is there"
     if row.status != status:
         row.status = status
         row.via = via

@@ -9,13 +9,14 @@ Services add and flush; the caller commits. Mails are outbox rows in the same tr
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 
 from planner.extensions import db
 from planner.invitations.calendar import after_answer, in_calendar, partstat, queue_cancel, queue_request
 from planner.invitations.errors import InvitationError
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -32,16 +33,16 @@ def lock_session(session: Session) -> None:
         connection = db.session.connection()
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            table = Session.__table__
+            table = cast("Table", Session.__table__)
             db.session.execute(update(table).where(table.c.id == session.id).values(id=table.c.id))
         else:
             db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
 
 
 def confirmed_count(session: Session) -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count(Rsvp.id)).where(Rsvp.session_id == session.id, Rsvp.seat == Seat.CONFIRMED)
-    )
+    ).one()
 
 
 def _next_waitlist_position(session: Session) -> int:
@@ -75,7 +76,7 @@ def answer(
     answer: str,
     *,
     now: datetime | None = None,
-    via: str | None = None,
+    via: AnsweredVia | None = None,
 ) -> Rsvp:
     """Record yes / no / maybe; a yes takes a seat or a place on the waiting list.
 
@@ -100,7 +101,7 @@ def answer(
         after_answer(rsvp, was_in, was_partstat, now)
         return rsvp
     gave_up = rsvp.seat == Seat.CONFIRMED
-    rsvp.answer, rsvp.seat, rsvp.waitlist_position = answer, None, None
+    rsvp.answer, rsvp.seat, rsvp.waitlist_position = Answer(answer), None, None
     db.session.flush()
     after_answer(rsvp, was_in, was_partstat, now)
     if gave_up:

@@ -204,11 +204,11 @@ def invite_people(
     return result
 
 
-def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) -> OutboxMessage:
+def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) -> OutboxMessage | None:
     return queue_about(invitation, "invitation", [r.session for r in invitation.rsvps], cache)
 
 
-def resend_invitation(invitation: Invitation) -> OutboxMessage:
+def resend_invitation(invitation: Invitation) -> OutboxMessage | None:
     if invitation.is_revoked:
         raise InvitationError("invitation_revoked")
     person = invitation.person
