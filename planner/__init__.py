@@ -43,7 +43,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         # Behind a load balancer every request comes from it: take the client's own address
         # (login throttling and the audit trail count per address) from the proxies we trust.
         proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]  # Flask documents this
 
     # The default SQLite database lives in the instance folder (as in Flask's tutorial).
     os.makedirs(app.instance_path, exist_ok=True)

@@ -51,7 +51,7 @@ BETTER = [
 
 def _answers(form, rng: random.Random, mood: float) -> MultiDict:
     """A plausible filled-in form: scales lean to ``mood`` (0 = low, 1 = high)."""
-    data = MultiDict()
+    data: MultiDict = MultiDict()
     for question in form.questions:
         remarks = BETTER if question.key in ("better", "next") else GOOD
         value = kind_of(question).demo_answer(question, rng, mood, remarks)

@@ -66,7 +66,7 @@ def answer_in_series(series, public_id: str) -> EvaluationAnswer | None:
     return kept[0] if kept else None
 
 
-def placed(series, answers: list[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[int, str]]:
+def placed(series, answers: list[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[str, str]]:
     """The answers that may be read, and where each session's answers are said to come from.
 
     An anonymous answer is one of its session's group (see ``disclosure``): it is labelled with

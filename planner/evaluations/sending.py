@@ -69,17 +69,19 @@ def _people_to_ask(session: Session) -> list[Person]:
     asked = select(EvaluationRequest.id).where(
         EvaluationRequest.session_id == session.id, EvaluationRequest.person_id == Person.id
     )
-    return db.session.scalars(
+    return list(db.session.scalars(
         select(Person)
         .join(Attendance, Attendance.person_id == Person.id)
         .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
                Person.can_be_mailed, ~asked.exists())
         .order_by(Person.id)
-    ).all()
+    ))
 
 
 def _queue(request: EvaluationRequest, template: str) -> None:
     person, session = request.person, request.session
+    if person.email is None:  # only people we may mail are asked: they have an address
+        return
     with force_locale(person.language):
         when = session_when(session)
     queue_mail(

@@ -145,10 +145,10 @@ def check_rows(
         checks.append(RowCheck(line, _shown(values, details, wrong), details, problems))
 
     with_address = [c for c in checks if c.details.email and "email" not in {p.field for p in c.problems}]
-    known = addresses_in_use(c.details.email for c in with_address)
+    known = addresses_in_use(c.details.email or "" for c in with_address)
     first_line: dict[str, int] = {}
     for check in with_address:
-        email = check.details.email
+        email = check.details.email or ""  # with_address: never empty
         if email in first_line:
             problem = PeopleError("duplicate_in_file", field="email", email=email, row=first_line[email])
             check.problems.append(problem)

@@ -140,9 +140,10 @@ def _match(parsed: ParsedMessage, item: ItipItem, session: Session) -> tuple[Inv
         if invitation is not None and invitation.series_id != session.series_id:
             return "the UID belongs to another series than the reply address"
     if invitation is None:
-        invitation = _by_attendee(parsed, item, session)
-        if isinstance(invitation, str):
-            return invitation
+        by_attendee = _by_attendee(parsed, item, session)
+        if isinstance(by_attendee, str):
+            return by_attendee
+        invitation = by_attendee
     rsvp = next((r for r in invitation.rsvps if r.session_id == session.id), None)
     if rsvp is None:
         return "not invited to this session"
