@@ -17,7 +17,7 @@ import random
 import statistics
 import time
 import uuid
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import UTC, datetime, time as clock, timedelta
 
 import flask_migrate
 from sqlalchemy import event, insert, text
@@ -97,7 +97,7 @@ def seed(responses: int, session_count: int, rng: random.Random) -> int:
     series = create_series(
         programme,
         SeriesPlan(
-            template_key="action_learning", title="Welkome Wijk Benchmark", first_day=date.today() + timedelta(weeks=2),
+            template_key="action_learning", title="Welkome Wijk Benchmark", first_day=datetime.now(UTC).date() + timedelta(weeks=2),
             start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=2,
         ),
         organiser,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import contextvars
 import time
-from datetime import date, time as clock, timedelta
+from datetime import UTC, datetime, time as clock, timedelta
 
 import flask_migrate
 from sqlalchemy import event, func, select
@@ -38,7 +38,7 @@ def seed(people_count: int):
     series = create_series(
         programme,
         SeriesPlan(
-            template_key="ontmoetingenreeks", title="Ontmoeting Benchmark", first_day=date.today() + timedelta(weeks=4),
+            template_key="ontmoetingenreeks", title="Ontmoeting Benchmark", first_day=datetime.now(UTC).date() + timedelta(weeks=4),
             start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=4,
         ),
         organiser,

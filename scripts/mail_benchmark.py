@@ -33,7 +33,7 @@ class CountingHandler:
         self.message_ids: list[bytes] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, _server, _session, envelope):
         header, _, _ = envelope.original_content.partition(b"\r\n\r\n")
         message_id = next(
             (line for line in header.split(b"\r\n") if line.lower().startswith(b"message-id:")), b""

@@ -136,7 +136,7 @@ class Intruder:
     def _roles(self) -> list[str]:
         """The roles any figure names, and one for all the others (no figure tells those apart)."""
         named = sorted({r for c in self.printed if c.roles for r in c.roles})
-        return named + ["others"]
+        return [*named, "others"]
 
     def _build(self):
         self.roles = self._roles()

@@ -13,16 +13,16 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def event(**overrides):
-    values = dict(
-        uid="abc-123@reeks",
-        sequence=0,
-        starts_at=datetime(2027, 7, 6, 17, 30, tzinfo=UTC),  # 19:30 summer time
-        ends_at=datetime(2027, 7, 6, 19, 30, tzinfo=UTC),
-        tzid="Europe/Amsterdam",
-        summary="Ontmoeting Gendt; één, twee",
-        location="Buurthuis De Hoek, Dorpsstraat 1, Gendt",
-        description="Je persoonlijke link: https://reeks.example.org/i/" + "x" * 40 + "\nOnline: https://meet.example.org/ééé-" + "é" * 60,
-    )
+    values = {
+        "uid": "abc-123@reeks",
+        "sequence": 0,
+        "starts_at": datetime(2027, 7, 6, 17, 30, tzinfo=UTC),  # 19:30 summer time
+        "ends_at": datetime(2027, 7, 6, 19, 30, tzinfo=UTC),
+        "tzid": "Europe/Amsterdam",
+        "summary": "Ontmoeting Gendt; één, twee",
+        "location": "Buurthuis De Hoek, Dorpsstraat 1, Gendt",
+        "description": "Je persoonlijke link: https://reeks.example.org/i/" + "x" * 40 + "\nOnline: https://meet.example.org/ééé-" + "é" * 60,
+    }
     values.update(overrides)
     return CalendarEvent(**values)
 

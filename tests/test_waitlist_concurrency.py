@@ -106,4 +106,5 @@ def test_seats_given_up_and_taken_at_once_move_the_waiting_list_up_in_order(db, 
     assert len(confirmed) == SEATS
     assert first_waiting <= confirmed, "the first five on the waiting list moved up"
     positions = [r.waitlist_position for r in rows if r.seat == Seat.WAITING]
-    assert len(positions) == 25 and len(set(positions)) == 25
+    assert len(positions) == 25
+    assert len(set(positions)) == 25

@@ -60,10 +60,10 @@ def figures_of_sessions(sessions: list[Session]) -> list[SessionFigures]:
     """The figures of each session, in the order given; the same five queries for any number."""
     if not sessions:
         return []
-    present: dict[int, int] = {session_id: n for session_id, n in db.session.execute(
+    present: dict[int, int] = dict(db.session.execute(
         select(Attendance.session_id, func.count(Attendance.id))
         .where(_present(sessions)).group_by(Attendance.session_id)
-    )}
+    ).tuples())
     yes = {session_id: (said, came) for session_id, said, came in db.session.execute(
         select(
             Rsvp.session_id,
