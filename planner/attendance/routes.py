@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
@@ -66,7 +68,8 @@ def _search() -> str:
 
 def _back(series, session, anchor: str = ""):
     q = _search()
-    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **({"q": q} if q else {}))
+    search: dict[str, Any] = {"q": q} if q else {}
+    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **search)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -183,7 +186,7 @@ def draw_groups(series_id: int, session_id: int):
     if not form.validate_on_submit():
         return _groups_page(series, session, form, status=400)
     try:
-        draw(session, how=form.how.data, number=form.number.data, actor=current_user)
+        draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(describe(error))
@@ -236,8 +239,8 @@ def print_groups(series_id: int, session_id: int):
 def _figures(series):
     sessions = [s for s in series.sessions if not s.is_cancelled]
     in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
-    attended = sessions_attended(series)
-    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
+    per_count = sessions_attended(series)
+    attended = [((k, k), n) for k, n in per_count] if in_full else merged_ranges(per_count)
     return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 
@@ -315,7 +318,7 @@ def door(session_id: int, code: str):
     done, error = None, None
     if form.validate_on_submit():
         try:
-            done = check_in_by_name(session, form.name.data)
+            done = check_in_by_name(session, given(form.name.data))
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

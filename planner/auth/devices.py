@@ -13,8 +13,9 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 from planner.auth.throttling import LoginSource, client_key
 
@@ -63,7 +64,7 @@ def login_source(email: str) -> LoginSource:
     return LoginSource(client=client_key(request.remote_addr), device=known_device(email))
 
 
-def remember_device(response: Response, email: str, device: str | None = None) -> None:
+def remember_device(response: BaseResponse, email: str, device: str | None = None) -> None:
     """Mark this browser as known to the account (again), for LOGIN_KNOWN_DEVICE_DAYS."""
     email = email.strip().lower()
     payload = {"email": email, "device": device or secrets.token_urlsafe(24)}

@@ -6,6 +6,8 @@ Organisers also moderate open answers here and may download the answers themselv
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, gettext as _
 from flask_login import current_user, login_required
@@ -140,8 +142,8 @@ def star_quote(series_id: int, answer_id: str):
         abort(404)  # pending and hidden answers do not exist for trekkers
     star(answer, request.form.get("starred") == "1", actor=current_user)
     db.session.commit()
-    back = url_for("evaluation_reports.quotes_page", series_id=series.id,
-                   **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
+    starred: dict[str, Any] = {"starred": "1"} if request.form.get("starred_only") == "1" else {}
+    back = url_for("evaluation_reports.quotes_page", series_id=series.id, **starred)
     return redirect(f"{back}#answer-{answer.public_id}", 303)
 
 

@@ -94,7 +94,7 @@ def index(series_id: int):
 
 
 def _chosen_people(form: InviteForm) -> list[Person]:
-    people = []
+    people: list[Person] = []
     if form.people.data:
         ids = set(form.people.data)
         people += db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
@@ -108,7 +108,7 @@ def _chosen_people(form: InviteForm) -> list[Person]:
     if form.role.data:
         people += people_with_role(form.role.data)
     if (form.emails.data or "").strip():
-        people += people_from_addresses(form.emails.data)
+        people += people_from_addresses(form.emails.data or "")
     return people
 
 
@@ -119,7 +119,7 @@ def invite(series_id: int):
     form = _invite_form(series, _search())
     if form.validate_on_submit():
         try:
-            sessions = [session_or_404(series, session_id) for session_id in form.sessions.data]
+            sessions = [session_or_404(series, session_id) for session_id in form.sessions.data or []]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
             result = invite_people(series, _chosen_people(form), sessions, actor=current_user)

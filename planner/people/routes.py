@@ -14,6 +14,7 @@ from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
 from planner.auth.models import StaffUser
 from planner.extensions import db
+from planner.forms import add_error, given
 from planner.messages import describe
 from planner.pagination import paginate
 from planner.people.errors import PeopleError
@@ -158,11 +159,11 @@ def _organisation_form_page(organisation: Organisation | None):
     if form.validate_on_submit():
         try:
             saved = save_organisation(
-                organisation, name=form.name.data, municipality=form.municipality.data or ""
+                organisation, name=given(form.name.data), municipality=form.municipality.data or ""
             )
         except PeopleError as error:
             db.session.rollback()
-            form.name.errors.append(describe(error))
+            add_error(form.name, describe(error))
         else:
             db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")

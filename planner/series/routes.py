@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from planner.auth.access import can_organise, can_view, require
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import given
 from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
@@ -58,7 +59,9 @@ def series_or_404(series_id: int, permission=can_view) -> Series:
             selectinload(Series.sessions).selectinload(Session.venue),
         )
     )
-    require(permission, series.programme if series else None)
+    if series is None:
+        abort(404)
+    require(permission, series.programme)
     return series
 
 
@@ -81,15 +84,15 @@ def _plan_from(form: SeriesForm) -> SeriesPlan:
     dates = tuple(form.parsed_dates) if rhythm == RhythmKind.MANUAL else ()
     return SeriesPlan(
         template_key=form.template.data,
-        title=form.title.data,
+        title=given(form.title.data),
         municipality=form.municipality.data or "",
         venue=venue,
         description=form.description.data or "",
         first_day=form.first_day.data or (min(dates) if dates else utcnow().astimezone(planning_zone()).date()),
-        start=form.start.data,
-        end=form.end.data,
+        start=given(form.start.data),
+        end=given(form.end.data),
         rhythm=Rhythm(rhythm, dates),
-        count=len(dates) if dates else form.count.data,
+        count=len(dates) if dates else given(form.count.data),
     )
 
 
@@ -165,7 +168,7 @@ def edit(series_id: int):
         form.venue.data = series.venue_id or 0
     if form.validate_on_submit():
         details = SeriesDetails(
-            title=form.title.data, municipality=form.municipality.data or "",
+            title=given(form.title.data), municipality=form.municipality.data or "",
             description=form.description.data or "", venue=_venue(form.venue.data),
             reminder_days=form.reminder_days.data,
         )
@@ -184,16 +187,16 @@ def edit(series_id: int):
 
 def _details(form: SessionForm) -> SessionDetails:
     return SessionDetails(
-        day=form.day.data,
-        start=form.start.data,
-        end=form.end.data,
-        title=form.title.data,
+        day=given(form.day.data),
+        start=given(form.start.data),
+        end=given(form.end.data),
+        title=given(form.title.data),
         theme=form.theme.data or "",
         agenda=form.agenda.data or "",
         venue=_venue(form.venue.data),
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
-        audiences=form.audiences.data,
+        audiences=form.audiences.data or [],
     )
 
 
@@ -273,7 +276,7 @@ def cancel(series_id: int, session_id: int):
     form = CancelSessionForm()
     if form.validate_on_submit():
         try:
-            cancel_session(session, form.reason.data)
+            cancel_session(session, given(form.reason.data))
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))
