@@ -151,7 +151,7 @@ def test_the_intruder_catches_a_session_hidden_alone_instead_of_put_together(db,
     monkeypatch.setattr(disclosure, "session_blocks", lambda sessions, *args: [(s,) for s in sessions])
     series = factories.make_series(programme, organiser, count=4)
     form = data.make_form(programme)
-    for session, n in zip(series.sessions, (3, 10), strict=True):
+    for session, n in zip(series.sessions, (3, 10), strict=False):  # the later sessions get no answers
         data.use_form(session, form)
         data.mark_present(session, 12)
         for _ in range(n):

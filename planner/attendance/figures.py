@@ -63,7 +63,7 @@ def figures_of_sessions(sessions: list[Session]) -> list[SessionFigures]:
     present: dict[int, int] = dict(db.session.execute(
         select(Attendance.session_id, func.count(Attendance.id))
         .where(_present(sessions)).group_by(Attendance.session_id)
-    ).tuples())
+    ).all())
     yes = {session_id: (said, came) for session_id, said, came in db.session.execute(
         select(
             Rsvp.session_id,
