@@ -4,7 +4,6 @@ session's page and its series' page. And it does catch the leaks of a weaker rel
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
