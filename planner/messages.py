@@ -25,7 +25,7 @@ MESSAGES = {
     "deletion_requested": lambda p: _(
         "%(name)s asked for their data to be deleted, so we send them no more mails.", **p
     ),
-    "person_anonymised": lambda p: _(
+    "anonymised_not_mailed": lambda p: _(
         "The data of this person has been deleted, so we send them no more mails."
     ),
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),

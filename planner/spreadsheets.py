@@ -44,6 +44,7 @@ def as_xlsx(header: list, rows, title: str) -> bytes:
 
 def spreadsheet_download(kind: str, header: list, rows, *, title: str, filename: str) -> Response:
     """``kind`` "csv" or "xlsx"; ``filename`` without its extension."""
+    content: str | bytes
     if kind == "csv":
         content, mimetype = as_csv(header, rows), "text/csv"
     else:

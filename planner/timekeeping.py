@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -17,6 +18,14 @@ def utcnow() -> datetime:
 def planning_zone() -> ZoneInfo:
     """The zone series are planned in: the one setting ``PLANNING_TIMEZONE``."""
     return ZoneInfo(current_app.config["PLANNING_TIMEZONE"])
+
+
+@overload
+def as_utc(value: datetime) -> datetime: ...
+
+
+@overload
+def as_utc(value: datetime | str | None) -> datetime | None: ...
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:
@@ -50,7 +59,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value, dialect):  # noqa: ARG002 - TypeDecorator's signature
         if value is None:
             return None
         if value.tzinfo is None:

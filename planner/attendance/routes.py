@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -27,23 +29,23 @@ from planner.attendance.services import (
     undo_check_in,
     unmark,
 )
-from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.auth.throttling import client_key
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.link_privacy import keep_link_private
 from planner.links import external_url
 from planner.messages import describe
 from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
-from planner.link_privacy import keep_link_private
 from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)
@@ -67,7 +69,8 @@ def _search() -> str:
 
 def _back(series, session, anchor: str = ""):
     q = _search()
-    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **({"q": q} if q else {}))
+    search: dict[str, Any] = {"q": q} if q else {}
+    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **search)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -255,7 +258,7 @@ def draw_groups(series_id: int, session_id: int):
     if not form.validate_on_submit():
         return _groups_page(series, session, form, status=400)
     try:
-        draw(session, how=form.how.data, number=form.number.data, actor=current_user)
+        draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(describe(error))
@@ -308,8 +311,8 @@ def print_groups(series_id: int, session_id: int):
 def _figures(series):
     sessions = [s for s in series.sessions if not s.is_cancelled]
     in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
-    attended = sessions_attended(series)
-    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
+    per_count = sessions_attended(series)
+    attended = [((k, k), n) for k, n in per_count] if in_full else merged_ranges(per_count)
     return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 
@@ -404,7 +407,8 @@ def door(session_id: int, code: str):
     elif form.validate_on_submit():
         try:
             check_in_by_name(
-                session, form.name.data, client=client_key(request.remote_addr), limit=door_limit(current_app.config)
+                session, given(form.name.data), client=client_key(request.remote_addr),
+                limit=door_limit(current_app.config),
             )
             db.session.commit()
             asked = True

@@ -150,9 +150,10 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
             return row
         except IntegrityError:
             row = _row(session.id, person_id)  # the other device was first
+            assert row is not None, "the unique (session, person) row is there"
     if row.status != status:
-        row.status = status
-        row.via = via
+        row.status = Presence(status)
+        row.via = Via(via)
         row.changed_by_id = actor.id if actor is not None else None
         row.changed_at = now
         _record(session.id, person_id, status, via, actor, now)

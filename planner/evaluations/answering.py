@@ -22,7 +22,7 @@ from planner.evaluations.models import (
     EvaluationRequest,
     EvaluationResponse,
 )
-from planner.extensions import db
+from planner.extensions import db, rowcount
 from planner.timekeeping import utcnow
 
 
@@ -71,7 +71,7 @@ def save_response(
             .values(answered=True)
             .execution_options(synchronize_session=False)
         )
-        if flagged.rowcount != 1:
+        if rowcount(flagged) != 1:
             raise DomainError("already_answered")
         db.session.expire(request, ["answered"])
     response = EvaluationResponse(

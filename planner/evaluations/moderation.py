@@ -5,6 +5,7 @@ Trekkers only ever see approved answers, and never who wrote them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, select
@@ -66,7 +67,7 @@ def answer_in_series(series, public_id: str) -> EvaluationAnswer | None:
     return kept[0] if kept else None
 
 
-def placed(series, answers: list[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[int, str]]:
+def placed(series, answers: Sequence[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[str, str]]:
     """The answers that may be read, and where each session's answers are said to come from.
 
     An anonymous answer is one of its session's group (see ``disclosure``): it is labelled with

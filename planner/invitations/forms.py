@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import format_date, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import Length, Optional
 
 from planner.forms import MultiCheckboxField

@@ -23,7 +23,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import LabelledEnum, enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -64,7 +64,7 @@ FIELD_LABELS = {
 
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (UniqueConstraint("name", "municipality"),)
 
@@ -79,7 +79,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
-class Person(db.Model):
+class Person(Model):
     """A participant. We keep the minimum: a first name or pseudonym is fine for residents."""
 
     __tablename__ = "person"
@@ -167,7 +167,7 @@ class ConsentPurpose(LabelledEnum):
     RESEARCH = "research", _l("Being contacted for follow-up research")
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A person's yes or no for one purpose, and when and by whom it was recorded."""
 
     __tablename__ = "consent"

@@ -109,13 +109,13 @@ def update_person(person: Person, details: PersonDetails | None = None, /, **fie
 
 def get_or_create_by_email(email: str, *, language: str = "nl", role: str = PersonRole.RESIDENT) -> Person:
     """The person with this address, or a new one named after the address's local part."""
-    email = normalise_email(email)
-    if email is None:
+    address = normalise_email(email)
+    if address is None:
         raise PeopleError("invalid_email", field="email", email="")
-    existing = db.session.scalar(person_with_email(email))
+    existing = db.session.scalar(person_with_email(address))
     if existing is not None:
         return existing
-    return create_person(name=email.split("@")[0], role=role, email=email, language=language)
+    return create_person(name=address.split("@")[0], role=role, email=address, language=language)
 
 
 def person_with_email(email: str):

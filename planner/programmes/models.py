@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -22,7 +22,7 @@ class ProgrammeRole(enum.StrEnum):
     TREKKER = "trekker"
 
 
-class Programme(db.Model):
+class Programme(Model):
     __tablename__ = "programme"
     __table_args__ = (
         CheckConstraint("retention_months >= 1 AND retention_months <= 120", name="retention_in_range"),
@@ -63,7 +63,7 @@ class Programme(db.Model):
         return f"<Programme {self.slug}>"
 
 
-class ProgrammeMember(db.Model):
+class ProgrammeMember(Model):
     """A staff user's role on one programme; a person may be organiser and trekker."""
 
     __tablename__ = "programme_member"
@@ -78,7 +78,7 @@ class ProgrammeMember(db.Model):
     user: Mapped[StaffUser] = relationship(back_populates="memberships")
 
 
-class BlockedDate(db.Model):
+class BlockedDate(Model):
     __tablename__ = "blocked_date"
     __table_args__ = (UniqueConstraint("programme_id", "day"),)
 

@@ -15,7 +15,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import (
     URL,
     AnyOf,
@@ -48,7 +48,7 @@ def parse_dates(text: str) -> list[date]:
     for token in filter(None, re.split(r"[\s,;]+", text or "")):
         for fmt in DATE_FORMATS:
             try:
-                days.append(datetime.strptime(token, fmt).date())
+                days.append(datetime.strptime(token, fmt).date())  # noqa: DTZ007 - only the date is kept
                 break
             except ValueError:
                 continue

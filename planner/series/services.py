@@ -22,7 +22,6 @@ from planner.series.models import Series, SeriesStatus, Session, SessionStatus, 
 from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
 from planner.timekeeping import as_utc, planning_zone, utcnow
 
-
 PLANNING_HORIZON_YEARS = 5
 
 
