@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -21,22 +22,22 @@ from planner.attendance.services import (
     session_list,
     unmark,
 )
-from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
+from planner.converters import id_from_text
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.link_privacy import keep_link_private
 from planner.links import external_url
 from planner.messages import describe
 from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
-from planner.link_privacy import keep_link_private
 from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)
@@ -96,10 +97,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
 @login_required
 def mark_person(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    try:
-        person_id = int(request.form.get("person_id", ""))
-    except ValueError:
-        abort(400)
+    person_id = _id_field("person_id")
     status = request.form.get("status", "")
     try:
         if status == "clear":
@@ -193,23 +191,24 @@ def draw_groups(series_id: int, session_id: int):
     return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
 
 
-def _int_field(name: str) -> int:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
+def _id_field(name: str) -> int:
+    """A person's id or a group's number from the form: 400 when it cannot be one (never an overflow)."""
+    number = id_from_text(request.form.get(name))
+    if number is None:
         abort(400)
+    return number
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/groups/change")
 @login_required
 def change_group(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     try:
         if request.form.get("action") == "facilitator":
             toggle_facilitator(session, person_id)
         else:
-            move(session, person_id, _int_field("group"))
+            move(session, person_id, _id_field("group"))
     except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from planner.converters import coerce_id
 from planner.forms import MultiCheckboxField
 from planner.invitations.models import Answer
 from planner.people.models import PersonRole
@@ -62,8 +64,8 @@ def participant_form(rsvps, *, ask_learning_question: bool, **kwargs) -> NeedsFo
 
 
 class InviteForm(FlaskForm):
-    people = MultiCheckboxField(_l("People"), coerce=int, validate_choice=False)
-    organisation = SelectField(_l("Everyone of an organisation"), coerce=int, default=0)
+    people = MultiCheckboxField(_l("People"), coerce=coerce_id, validate_choice=False)
+    organisation = SelectField(_l("Everyone of an organisation"), coerce=coerce_id, default=0)
     role = SelectField(_l("Everyone with a role"), default="")
     emails = TextAreaField(
         _l("E-mail addresses"),
@@ -73,7 +75,7 @@ class InviteForm(FlaskForm):
         ),
         validators=[Optional(), Length(max=100_000)],
     )
-    sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
+    sessions = MultiCheckboxField(_l("Sessions"), coerce=coerce_id, validate_choice=False)
 
     def __init__(self, *args, people=(), organisations=(), sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,9 +90,9 @@ class InviteForm(FlaskForm):
 class PlaceForm(FlaskForm):
     """An organiser puts someone in a session by hand, or moves them from another session."""
 
-    invitation = SelectField(_l("Person"), coerce=int)
-    session = SelectField(_l("Session"), coerce=int)
-    from_session = SelectField(_l("Move from session"), coerce=int, default=0)
+    invitation = SelectField(_l("Person"), coerce=coerce_id)
+    session = SelectField(_l("Session"), coerce=coerce_id)
+    from_session = SelectField(_l("Move from session"), coerce=coerce_id, default=0)
 
     def __init__(self, *args, invitations=(), sessions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from planner.converters import coerce_id
 from planner.errors import DomainError
 from planner.messages import describe
 from planner.people.details import PersonDetails
@@ -45,7 +46,7 @@ class PersonForm(FlaskForm):
     )
     phone = StringField(_l("Phone"), render_kw=text_attributes("phone"))
     role = SelectField(_l("Role"), validate_choice=False, render_kw={"required": True})
-    organisation_id = SelectField(_l("Organisation"), coerce=int, default=0)
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, default=0)
     municipality = StringField(_l("Municipality"), render_kw=text_attributes("municipality"))
     language = RadioField(_l("Language"), default=Language.DUTCH, validate_choice=False)
     under_16 = BooleanField(_l("Under 16"))

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.converters import coerce_id
 from planner.forms import MultiCheckboxField
 
 
@@ -20,8 +21,8 @@ class ProgrammeForm(FlaskForm):
         ],
         description=_l("After the last session of a series, its personal data is anonymised after this many months."),
     )
-    organisers = MultiCheckboxField(_l("Organisers"), coerce=int)
-    trekkers = MultiCheckboxField(_l("Trekkers"), coerce=int)
+    organisers = MultiCheckboxField(_l("Organisers"), coerce=coerce_id)
+    trekkers = MultiCheckboxField(_l("Trekkers"), coerce=coerce_id)
 
 
 class BlockedDateForm(FlaskForm):

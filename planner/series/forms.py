@@ -27,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from planner.converters import coerce_id
 from planner.forms import MultiCheckboxField
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
@@ -68,7 +69,7 @@ class SeriesDetailsForm(FlaskForm):
         validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
     )
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
-    venue = SelectField(_l("Venue"), coerce=int, default=0)
+    venue = SelectField(_l("Venue"), coerce=coerce_id, default=0)
     description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
     reminder_days = IntegerField(
         _l("Reminder, days before each meeting"),
@@ -144,7 +145,7 @@ class SessionForm(FlaskForm):
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
     end = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time, like 21:30."))])
     venue = SelectField(
-        _l("Venue"), coerce=int, default=0, description=_l("Leave empty to use the venue of the series.")
+        _l("Venue"), coerce=coerce_id, default=0, description=_l("Leave empty to use the venue of the series.")
     )
     online_url = URLField(
         _l("Online link"),

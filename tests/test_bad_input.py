@@ -1,0 +1,95 @@
+"""Input no database can hold, or no spreadsheet can show, is refused or cleaned: never a 500."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
+
+from planner.attendance.models import Attendance, BreakoutDrawing
+from planner.invitations.models import Invitation
+from tests import factories
+
+PAST_64_BITS = "99999999999999999999"
+
+
+@pytest.fixture
+def series(db, programme, organiser):
+    organiser.locale = "en"  # these tests read the English texts
+    return factories.make_series(programme, organiser)
+
+
+@pytest.fixture
+def session(series):
+    return series.sessions[0]
+
+
+def count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+# --- Ids past 64 bits.
+
+
+def test_the_public_feed_of_an_id_past_64_bits_is_not_found(client, series):
+    assert client.get(f"/series/{PAST_64_BITS}/calendar.ics").status_code == 404
+    assert client.get(f"/series/{2**63}/calendar.ics").status_code == 404
+    assert client.get("/series/0/calendar.ics").status_code == 404
+
+
+def test_every_id_in_a_url_is_bounded(app, organiser_client, series, session):
+    """Each rule with an id, that id past 64 bits: a 404 (405 where the path is another rule's),
+    never a server error."""
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        converters = rule._converters  # werkzeug keeps them per variable
+        if not any(isinstance(c, IntegerConverter) for c in converters.values()):
+            continue
+        values = {name: PAST_64_BITS if isinstance(c, IntegerConverter) else "x" for name, c in converters.items()}
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m, values=values: values[m.group(1)], rule.rule)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = organiser_client.open(
+                path, method=method, data={"csrf_token": organiser_client.csrf_token()} if method == "POST" else None
+            )
+            assert response.status_code in (404, 405), (method, path, response.status_code)
+            tried += 1
+    assert tried > 50
+
+
+def test_a_person_id_past_64_bits_at_the_door_saves_nothing(db, organiser_client, series, session):
+    base = f"/series/{series.id}/sessions/{session.id}/check-in/mark"
+    for person_id in (PAST_64_BITS, str(2**63), "-1", "0", "1e3", "١٢"):
+        response = organiser_client.post(base, data={"person_id": person_id, "status": "present"})
+        assert response.status_code == 400, person_id
+    assert count(db, Attendance) == 0
+
+
+def test_a_person_id_or_group_past_64_bits_in_the_groups_saves_nothing(db, organiser_client, series, session):
+    invitation = factories.make_invitation(series, sessions=[session])
+    page = f"/series/{series.id}/sessions/{session.id}/groups"
+    change = page + "/change"
+    assert organiser_client.post(change, data={"person_id": PAST_64_BITS, "action": "facilitator"}).status_code == 400
+    assert (
+        organiser_client.post(change, data={"person_id": invitation.person_id, "group": PAST_64_BITS}).status_code
+        == 400
+    )
+    response = organiser_client.post(page, data={"how": "count", "number": PAST_64_BITS})
+    assert response.status_code == 400
+    assert "between 1 and 100" in response.get_data(as_text=True)
+    assert count(db, BreakoutDrawing) == 0
+
+
+def test_people_past_64_bits_are_not_invited(db, organiser_client, series):
+    from planner.series.services import publish_series
+
+    publish_series(series)
+    db.session.commit()
+    response = organiser_client.post(
+        f"/series/{series.id}/invitations", data={"people": PAST_64_BITS, "sessions": str(series.sessions[0].id)}
+    )
+    assert response.status_code in (400, 422)
+    response = organiser_client.post(f"/series/{series.id}/invitations", data={"organisation": PAST_64_BITS})
+    assert response.status_code in (400, 422)
+    assert count(db, Invitation) == 0
