@@ -93,3 +93,72 @@ def test_people_past_64_bits_are_not_invited(db, organiser_client, series):
     response = organiser_client.post(f"/series/{series.id}/invitations", data={"organisation": PAST_64_BITS})
     assert response.status_code in (400, 422)
     assert count(db, Invitation) == 0
+
+
+# --- Dates out of range.
+
+OUT_OF_RANGE = "Vul een datum in tussen 1900 en 2200."
+OUT_OF_RANGE_EN = "Enter a date between 1900 and 2200."  # to the organiser of ``series``, who reads English
+
+
+def test_an_audit_filter_past_the_year_2200_is_refused_with_a_message(admin_client):
+    for query in ("until=9999-12-31", "since=9999-12-31", "since=0001-01-01", "until=1899-12-31"):
+        page = admin_client.get(f"/admin/audit?{query}")
+        assert page.status_code == 400, query
+        assert OUT_OF_RANGE in page.get_data(as_text=True)
+        export = admin_client.get(f"/admin/audit.xlsx?{query}")
+        assert export.status_code == 400 and OUT_OF_RANGE in export.get_data(as_text=True)
+    assert admin_client.get("/admin/audit?until=2200-12-31").status_code == 200
+
+
+def test_a_series_in_the_year_9999_is_refused_and_not_saved(db, organiser_client, programme):
+    from planner.series.models import Series
+    from tests.test_series_pages import series_form
+
+    url = f"/programmes/{programme.slug}/series/new"
+    for data in (
+        series_form(first_day="9999-12-31", create="1"),
+        series_form(first_day="0001-01-01", preview="1"),
+        series_form(rhythm="manual", first_day="", manual_dates="2027-03-02\n31-12-9999", create="1"),
+    ):
+        response = organiser_client.post(url, data=data)
+        assert response.status_code == 422
+        assert OUT_OF_RANGE in response.get_data(as_text=True)
+    assert count(db, Series) == 0
+
+
+def test_a_session_or_blocked_date_in_the_year_9999_is_refused(db, organiser_client, programme, series, session):
+    from planner.programmes.models import BlockedDate
+
+    form = {"title": "Ontmoeting 1", "day": "9999-12-31", "start": "19:30", "end": "21:30", "venue": "0"}
+    response = organiser_client.post(f"/series/{series.id}/sessions/{session.id}/edit", data=form)
+    assert response.status_code == 422 and OUT_OF_RANGE_EN in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert session.local_start.year < 2200
+    response = organiser_client.post(f"/programmes/{programme.slug}/blocked-dates", data={"day": "9999-12-31"})
+    assert response.status_code == 422 and OUT_OF_RANGE_EN in response.get_data(as_text=True)
+    assert count(db, BlockedDate) == 0
+
+
+def test_every_form_cleans_text_and_bounds_dates(app):
+    """Each form derives from the one base that strips control characters and bounds dates."""
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+
+    import planner
+    from planner.forms import Form
+
+    for module in pkgutil.walk_packages(planner.__path__, "planner."):
+        if module.name.endswith(".forms"):
+            importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("planner.")]
+    assert len(ours) > 20
+    assert [cls.__qualname__ for cls in ours if not issubclass(cls, Form)] == []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from planner.converters import coerce_id
-from planner.forms import MultiCheckboxField
+from planner.forms import Form, MultiCheckboxField
 from planner.invitations.models import Answer
 from planner.people.models import PersonRole
 
@@ -22,7 +21,7 @@ ANSWER_CHOICES = [
 ]
 
 
-class NeedsForm(FlaskForm):
+class NeedsForm(Form):
     learning_question = TextAreaField(
         _l("Your learning question"),
         description=_l("What would you like to learn or talk about at this meeting? You may leave this empty."),
@@ -63,7 +62,7 @@ def participant_form(rsvps, *, ask_learning_question: bool, **kwargs) -> NeedsFo
     return form
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     people = MultiCheckboxField(_l("People"), coerce=coerce_id, validate_choice=False)
     organisation = SelectField(_l("Everyone of an organisation"), coerce=coerce_id, default=0)
     role = SelectField(_l("Everyone with a role"), default="")
@@ -87,7 +86,7 @@ class InviteForm(FlaskForm):
         self.sessions.choices = [SelectChoice(value, label) for value, label in sessions]
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     """An organiser puts someone in a session by hand, or moves them from another session."""
 
     invitation = SelectField(_l("Person"), coerce=coerce_id)

@@ -4,7 +4,6 @@ import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -28,10 +27,11 @@ from wtforms.validators import (
 )
 
 from planner.converters import coerce_id
-from planner.forms import MultiCheckboxField
+from planner.forms import Form, MultiCheckboxField, plausible_date_message
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.series.scheduling import RhythmKind
+from planner.timekeeping import is_plausible_date
 
 RHYTHM_LABELS = {
     RhythmKind.WEEKLY: _l("Weekly"),
@@ -49,12 +49,15 @@ def parse_dates(text: str) -> list[date]:
     for token in filter(None, re.split(r"[\s,;]+", text or "")):
         for fmt in DATE_FORMATS:
             try:
-                days.append(datetime.strptime(token, fmt).date())
+                day = datetime.strptime(token, fmt).date()
                 break
             except ValueError:
                 continue
         else:
             raise ValidationError(_l("“%(value)s” is not a date. Write dates like 2027-03-02.", value=token))
+        if not is_plausible_date(day):
+            raise ValidationError(plausible_date_message())
+        days.append(day)
     return days
 
 
@@ -62,7 +65,7 @@ def _venue_choices(venues) -> list[SelectChoice]:
     return [SelectChoice(0, _l("No venue yet / online"))] + [SelectChoice(v.id, str(v)) for v in venues]
 
 
-class SeriesDetailsForm(FlaskForm):
+class SeriesDetailsForm(Form):
     title = StringField(
         _l("Title"),
         description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
@@ -139,7 +142,7 @@ class SeriesForm(SeriesDetailsForm):
             raise ValidationError(_l("Enter at least one date."))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=160)])
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02."))])
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
@@ -165,7 +168,7 @@ class SessionForm(FlaskForm):
         self.venue.choices = _venue_choices(venues)
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(Form):
     reason = StringField(
         _l("Reason"),
         description=_l("Participants will see this reason."),
