@@ -21,7 +21,7 @@ def plausible_date_message():
     return _l("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
 
 
-def plausible_date(form, field) -> None:
+def plausible_date(_form, field) -> None:
     """A validator every date field gets (see :class:`Form`)."""
     if field.data is not None and not is_plausible_date(field.data):
         raise StopValidation(plausible_date_message())

@@ -9,7 +9,6 @@ from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-
 # Dates anyone means: a year outside these is a typing error, and date arithmetic near the
 # year 9999 overflows. Every date field, date filter and imported date keeps to them.
 FIRST_YEAR = 1900

@@ -107,7 +107,8 @@ def test_an_audit_filter_past_the_year_2200_is_refused_with_a_message(admin_clie
         assert page.status_code == 400, query
         assert OUT_OF_RANGE in page.get_data(as_text=True)
         export = admin_client.get(f"/admin/audit.xlsx?{query}")
-        assert export.status_code == 400 and OUT_OF_RANGE in export.get_data(as_text=True)
+        assert export.status_code == 400
+        assert OUT_OF_RANGE in export.get_data(as_text=True)
     assert admin_client.get("/admin/audit?until=2200-12-31").status_code == 200
 
 
@@ -132,11 +133,13 @@ def test_a_session_or_blocked_date_in_the_year_9999_is_refused(db, organiser_cli
 
     form = {"title": "Ontmoeting 1", "day": "9999-12-31", "start": "19:30", "end": "21:30", "venue": "0"}
     response = organiser_client.post(f"/series/{series.id}/sessions/{session.id}/edit", data=form)
-    assert response.status_code == 422 and OUT_OF_RANGE_EN in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert OUT_OF_RANGE_EN in response.get_data(as_text=True)
     db.session.expire_all()
     assert session.local_start.year < 2200
     response = organiser_client.post(f"/programmes/{programme.slug}/blocked-dates", data={"day": "9999-12-31"})
-    assert response.status_code == 422 and OUT_OF_RANGE_EN in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert OUT_OF_RANGE_EN in response.get_data(as_text=True)
     assert count(db, BlockedDate) == 0
 
 
@@ -162,3 +165,105 @@ def test_every_form_cleans_text_and_bounds_dates(app):
     ours = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("planner.")]
     assert len(ours) > 20
     assert [cls.__qualname__ for cls in ours if not issubclass(cls, Form)] == []
+
+
+# --- Control characters.
+
+
+def xlsx_texts(response) -> list[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    return [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_a_walk_ins_organisation_with_a_control_character_is_stored_clean(db, organiser_client, series, session):
+    from planner.people.models import Organisation, Person
+
+    url = f"/series/{series.id}/sessions/{session.id}/check-in/walk-in"
+    for n in range(5):  # five from one organisation: the figures show it by name
+        response = organiser_client.post(
+            url, data={"name": f"Gast\x02 {n}", "role": "resident", "organisation": "Buurt\x02huis\x1b", "email": ""}
+        )
+        assert response.status_code == 302
+    assert db.session.scalars(select(Organisation.name)).all() == ["Buurthuis"]
+    assert sorted(db.session.scalars(select(Person.name))) == [f"Gast {n}" for n in range(5)]
+    texts = xlsx_texts(organiser_client.get(f"/series/{series.id}/attendance.xlsx"))
+    assert "Buurthuis" in texts
+
+
+def test_text_stored_with_control_characters_still_downloads(db, organiser_client, series, session):
+    """Text stored before it was cleaned on the way in: the download leaves the characters out."""
+    from sqlalchemy import update
+
+    from planner.people.models import Organisation
+
+    url = f"/series/{series.id}/sessions/{session.id}/check-in/walk-in"
+    for n in range(5):
+        organiser_client.post(url, data={"name": f"Gast {n}", "role": "resident", "organisation": "Buurthuis"})
+    db.session.execute(update(Organisation).values(name="Buurt\x02huis\x00"))
+    db.session.commit()
+    texts = xlsx_texts(organiser_client.get(f"/series/{series.id}/attendance.xlsx"))
+    assert "Buurthuis" in texts
+    assert not any("\x02" in text or "\x00" in text for text in texts)
+
+
+def test_an_open_answer_with_a_control_character_is_stored_clean_and_downloads(
+    db, organiser_client, programme, organiser
+):
+    from planner.evaluations.kinds import FREE_TEXT_KINDS
+    from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion
+    from planner.evaluations.services import evaluation_of
+    from tests import evaluation_factories as ef
+
+    series = ef.past_series(programme, organiser)
+    session = series.sessions[0]
+    person = ef.present(session, name="Papieren Piet", role="volunteer")
+    form = evaluation_of(session).form
+    db.session.commit()
+    open_question = next(q for q in form.questions if q.kind in FREE_TEXT_KINDS)
+    first = form.questions[0]
+    url = f"/series/{series.id}/sessions/{session.id}/evaluation/paper"
+    response = organiser_client.post(
+        url,
+        data={
+            "person_id": str(person.id),
+            f"q{first.id}": "5",
+            f"q{open_question.id}": "Goed\x02 gesprek\r\nmet\x7f\tthee",
+        },
+    )
+    assert response.status_code == 302
+    text = db.session.scalar(
+        select(EvaluationAnswer.text).join(EvaluationQuestion).where(EvaluationQuestion.id == open_question.id)
+    )
+    assert text == "Goed gesprek\nmet\x7f\tthee"
+    answer = db.session.scalar(select(EvaluationAnswer).where(EvaluationAnswer.question_id == open_question.id))
+    redacted = organiser_client.post(
+        f"/series/{series.id}/evaluation/answers/{answer.public_id}/moderate",
+        data={"action": "redact", "redacted_text": "Goed\x02 gesprek"},
+    )
+    assert redacted.status_code in (302, 303)
+    db.session.expire_all()
+    assert db.session.get(EvaluationAnswer, answer.id).redacted_text == "Goed gesprek"
+    answer = db.session.get(EvaluationAnswer, answer.id)
+    answer.text = "Oud\x02 antwoord"  # stored before: the downloads still open
+    db.session.commit()
+    assert not any(
+        "\x02" in t for t in xlsx_texts(organiser_client.get(f"/series/{series.id}/evaluation/answers.xlsx"))
+    )
+    xlsx_texts(organiser_client.get(f"/series/{series.id}/evaluation/summary.xlsx"))
+
+
+def test_an_imported_cell_with_a_control_character_is_stored_clean(db, organiser_client):
+    from planner.people.models import Organisation, Person
+    from tests.test_people_import import HEADER, csv_bytes, review_data, upload
+
+    rows = [HEADER, ["An\x02na", "", "", "bewoner", "Wijk\x02team", "Nijmegen", "nl"]]
+    page = upload(organiser_client, csv_bytes(rows)).get_data(as_text=True)
+    response = organiser_client.post("/people/import/review", data={**review_data(page), "import": "1"})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Person.name)).all() == ["Anna"]
+    assert db.session.scalars(select(Organisation.name)).all() == ["Wijkteam"]
