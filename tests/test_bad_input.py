@@ -98,6 +98,7 @@ def test_people_past_64_bits_are_not_invited(db, organiser_client, series):
 # --- Dates out of range.
 
 OUT_OF_RANGE = "Vul een datum in tussen 1900 en 2200."
+FAR_AHEAD = "tot 5 jaar vooruit"  # planning dates: the planning rule's own message
 OUT_OF_RANGE_EN = "Enter a date between 1900 and 2200."  # to the organiser of ``series``, who reads English
 
 
@@ -117,14 +118,16 @@ def test_a_series_in_the_year_9999_is_refused_and_not_saved(db, organiser_client
     from tests.test_series_pages import series_form
 
     url = f"/programmes/{programme.slug}/series/new"
-    for data in (
-        series_form(first_day="9999-12-31", create="1"),
-        series_form(first_day="0001-01-01", preview="1"),
-        series_form(rhythm="manual", first_day="", manual_dates="2027-03-02\n31-12-9999", create="1"),
+    for data, message in (
+        (series_form(first_day="9999-12-31", create="1"), FAR_AHEAD),
+        (series_form(first_day="0001-01-01", preview="1"), OUT_OF_RANGE),
+        (series_form(first_day="1899-12-31", create="1"), OUT_OF_RANGE),
+        (series_form(rhythm="manual", first_day="", manual_dates="2027-03-02\n31-12-9999", create="1"), FAR_AHEAD),
+        (series_form(rhythm="manual", first_day="", manual_dates="2027-03-02\n01-01-0001", create="1"), OUT_OF_RANGE),
     ):
         response = organiser_client.post(url, data=data)
         assert response.status_code == 422
-        assert OUT_OF_RANGE in response.get_data(as_text=True)
+        assert message in response.get_data(as_text=True)
     assert count(db, Series) == 0
 
 
@@ -132,7 +135,11 @@ def test_a_session_or_blocked_date_in_the_year_9999_is_refused(db, organiser_cli
     from planner.programmes.models import BlockedDate
 
     form = {"title": "Ontmoeting 1", "day": "9999-12-31", "start": "19:30", "end": "21:30", "venue": "0"}
-    response = organiser_client.post(f"/series/{series.id}/sessions/{session.id}/edit", data=form)
+    edit = f"/series/{series.id}/sessions/{session.id}/edit"
+    response = organiser_client.post(edit, data=form)
+    assert response.status_code == 422
+    assert "up to 5 years ahead" in response.get_data(as_text=True)
+    response = organiser_client.post(edit, data=form | {"day": "0001-01-01"})
     assert response.status_code == 422
     assert OUT_OF_RANGE_EN in response.get_data(as_text=True)
     db.session.expire_all()
@@ -267,3 +274,68 @@ def test_an_imported_cell_with_a_control_character_is_stored_clean(db, organiser
     assert response.status_code == 302
     assert db.session.scalars(select(Person.name)).all() == ["Anna"]
     assert db.session.scalars(select(Organisation.name)).all() == ["Wijkteam"]
+
+
+# --- Names with non-ASCII capitals.
+
+
+def test_a_learning_studio_name_in_other_capitals_is_refused_with_a_message(db, admin_client):
+    from planner.programmes.models import Programme
+
+    assert admin_client.post("/programmes/new", data={"name": "ÉÉN Wijkteam"}).status_code == 302
+    for same in ("ÉÉN Wijkteam", "één wijkteam", "Één  WIJKTEAM", "E\u0301E\u0301N Wijkteam"):
+        response = admin_client.post("/programmes/new", data={"name": same})
+        assert response.status_code == 422, same
+        assert "Er is al een leeratelier met deze naam." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Programme.name)).all() == ["ÉÉN Wijkteam"]
+
+
+def test_an_organisation_name_in_other_capitals_is_the_same_organisation(db, organiser_client, series, session):
+    from planner.people.models import Organisation, Person
+
+    new = "/organisations/new"
+    assert organiser_client.post(new, data={"name": "ÉÉN Wijkteam", "municipality": "Ède"}).status_code == 302
+    assert organiser_client.post(new, data={"name": "ÉÉN Wijkteam"}).status_code == 302  # no municipality
+    for name, municipality in (("ÉÉN Wijkteam", "Ède"), ("één wijkteam", "ÈDE"), ("één  WIJKTEAM", "")):
+        response = organiser_client.post(new, data={"name": name, "municipality": municipality})
+        assert response.status_code == 422
+        assert "already an organisation" in response.get_data(as_text=True)
+    url = f"/series/{series.id}/sessions/{session.id}/check-in/walk-in"
+    response = organiser_client.post(url, data={"name": "Gast", "role": "resident", "organisation": "één WIJKTEAM"})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Organisation.name)).all() == ["ÉÉN Wijkteam", "ÉÉN Wijkteam"]
+    organisation = db.session.scalar(select(Person)).organisation
+    assert (organisation.name, organisation.municipality) == ("ÉÉN Wijkteam", "")
+
+
+def test_the_database_itself_keeps_the_names_apart(db, programme):
+    from sqlalchemy.exc import IntegrityError
+
+    from planner.people.models import Organisation
+    from planner.programmes.models import Programme
+
+    db.session.add(Organisation(name="ÉÉN Wijkteam", municipality="Ède"))
+    db.session.commit()
+    for row in (Organisation(name="één wijkteam", municipality="ÈDE"), Programme(name="ARMOEDE", slug="x")):
+        db.session.add(row)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_a_name_saved_at_the_same_moment_is_a_message_not_a_server_error(db, admin_client, monkeypatch):
+    """The check before saving can miss a name saved meanwhile; the unique index does not."""
+    import planner.people.services
+    import planner.programmes.services
+
+    admin_client.post("/programmes/new", data={"name": "Armoede"})
+    assert admin_client.post("/organisations/new", data={"name": "Buurtwerk"}).status_code == 302
+    # As if the other request committed just after our check: the check finds nothing.
+    monkeypatch.setattr(planner.programmes.services, "name_key", lambda name: "\x00nobody")
+    monkeypatch.setattr(planner.people.services, "name_key", lambda name: "\x00nobody")
+    response = admin_client.post("/programmes/new", data={"name": "armoede"})
+    assert response.status_code == 422
+    assert "Er is al een leeratelier met deze naam." in response.get_data(as_text=True)
+    response = admin_client.post("/organisations/new", data={"name": "BUURTWERK"})
+    assert response.status_code == 422
+    assert "Er is al een organisatie BUURTWERK in deze gemeente." in response.get_data(as_text=True)

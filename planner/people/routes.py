@@ -163,11 +163,15 @@ def _organisation_form_page(organisation: Organisation | None):
             saved = save_organisation(
                 organisation, name=form.name.data, municipality=form.municipality.data or ""
             )
+            db.session.commit()
         except PeopleError as error:
             db.session.rollback()
             form.name.errors.append(describe(error))
+        except IntegrityError:
+            # Someone saved the same organisation between our check and our commit.
+            db.session.rollback()
+            form.name.errors.append(describe(PeopleError("organisation_taken", name=form.name.data)))
         else:
-            db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
     status = 422 if form.errors else 200

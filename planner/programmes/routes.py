@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -77,11 +78,15 @@ def _edit(programme: Programme | None):
                 trekkers=[staff[i] for i in form.trekkers.data],
                 retention_months=form.retention_months.data,
             )
+            db.session.commit()
         except ProgrammeError as error:
             db.session.rollback()
             form.name.errors.append(describe(error))
+        except IntegrityError:
+            # Someone saved a learning studio of the same name between our check and our commit.
+            db.session.rollback()
+            form.name.errors.append(describe(ProgrammeError("programme_name_taken")))
         else:
-            db.session.commit()
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("programmes.show", slug=saved.slug))
     status = 422 if form.errors else 200

@@ -23,14 +23,17 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from planner.converters import coerce_id
 from planner.forms import Form, MultiCheckboxField, plausible_date_message
+from planner.messages import describe
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.series.scheduling import RhythmKind
+from planner.series.services import SeriesError, check_horizon
 from planner.timekeeping import is_plausible_date
 
 RHYTHM_LABELS = {
@@ -55,10 +58,28 @@ def parse_dates(text: str) -> list[date]:
                 continue
         else:
             raise ValidationError(_l("“%(value)s” is not a date. Write dates like 2027-03-02.", value=token))
-        if not is_plausible_date(day):
-            raise ValidationError(plausible_date_message())
-        days.append(day)
+        days.append(within_planning_horizon(day))
     return days
+
+
+def within_planning_horizon(day: date) -> date:
+    """``day`` if a session may be planned on it. Past the planning horizon the planning rule's
+    own message ("up to 5 years ahead"), before the general date bound of every form."""
+    try:
+        check_horizon(day)
+    except SeriesError as error:
+        raise ValidationError(describe(error)) from error
+    if not is_plausible_date(day):
+        raise ValidationError(plausible_date_message())
+    return day
+
+
+def planning_date(_form, field) -> None:
+    if field.data is not None:
+        try:
+            within_planning_horizon(field.data)
+        except ValidationError as error:
+            raise StopValidation(*error.args) from error
 
 
 def _venue_choices(venues) -> list[SelectChoice]:
@@ -104,7 +125,7 @@ class SeriesForm(SeriesDetailsForm):
     new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
     first_day = DateField(
         _l("Date of the first session"),
-        validators=[Optional()],
+        validators=[Optional(), planning_date],
         description=_l("For dates you choose yourself, fill in the list below instead."),
     )
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
@@ -144,7 +165,7 @@ class SeriesForm(SeriesDetailsForm):
 
 class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=160)])
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02.")), planning_date])
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
     end = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time, like 21:30."))])
     venue = SelectField(

@@ -79,7 +79,7 @@ def propose_series(
         raise SeriesError("title_required")
     manual = plan.rhythm.kind == RhythmKind.MANUAL and plan.rhythm.dates
     first_day = min(plan.rhythm.dates) if manual else plan.first_day
-    _check_horizon(max(plan.rhythm.dates) if manual else first_day, now)
+    check_horizon(max(plan.rhythm.dates) if manual else first_day, now)
     proposals = propose_dates(
         template,
         datetime.combine(first_day, plan.start),
@@ -133,7 +133,7 @@ def create_series(
     return series
 
 
-def _check_horizon(day: date, now: datetime | None) -> None:
+def check_horizon(day: date, now: datetime | None = None) -> None:
     """Plans reach a few years ahead; a typo like 2207 gets a message, not a calendar overflow."""
     today = (now or utcnow()).astimezone(planning_zone()).date()
     if day > today.replace(year=today.year + PLANNING_HORIZON_YEARS, day=min(today.day, 28)):
@@ -141,7 +141,7 @@ def _check_horizon(day: date, now: datetime | None) -> None:
 
 
 def _times(series: Series, details: SessionDetails, now: datetime | None = None) -> tuple[datetime, datetime]:
-    _check_horizon(details.day, now)
+    check_horizon(details.day, now)
     _duration(details.day, details.start, details.end)
     return (
         local_datetime(details.day, details.start, series.zone),
