@@ -339,3 +339,15 @@ def test_a_name_saved_at_the_same_moment_is_a_message_not_a_server_error(db, adm
     response = admin_client.post("/organisations/new", data={"name": "BUURTWERK"})
     assert response.status_code == 422
     assert "Er is al een organisatie BUURTWERK in deze gemeente." in response.get_data(as_text=True)
+
+
+def test_a_new_venue_typed_again_is_the_venue_already_known(db, organiser_client, programme):
+    from planner.series.models import Series, Venue
+    from tests.test_series_pages import series_form
+
+    url = f"/programmes/{programme.slug}/series/new"
+    for name in ("Buurthuis De Éik", "buurthuis de éik ", "Buurthuis De Éik"):
+        response = organiser_client.post(url, data=series_form(new_venue_name=name, create="1"))
+        assert response.status_code == 302
+    assert db.session.scalars(select(Venue.name)).all() == ["Buurthuis De Éik"]
+    assert count(db, Series) == 3

@@ -14,13 +14,13 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.plain_text import name_key
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
 from planner.series.hooks import SessionChange, SessionSnapshot, session_changed, snapshot, visible_changes
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
 from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
 from planner.timekeeping import as_utc, planning_zone, utcnow
-
 
 PLANNING_HORIZON_YEARS = 5
 
@@ -131,6 +131,17 @@ def create_series(
     db.session.add(series)
     db.session.flush()
     return series
+
+
+def venue_named(name: str, *, address: str = "", municipality: str = "") -> Venue:
+    """The venue of this name in this municipality (capitals and spacing aside), or a new one:
+    typing a known venue's name again must not make a second (which its unique key refuses)."""
+    name, municipality = name.strip(), municipality.strip()
+    wanted = (name_key(name), name_key(municipality))
+    for venue in db.session.scalars(select(Venue)):  # a list one picks from: short
+        if (name_key(venue.name), name_key(venue.municipality)) == wanted:
+            return venue
+    return Venue(name=name, address=address.strip(), municipality=municipality)
 
 
 def check_horizon(day: date, now: datetime | None = None) -> None:
