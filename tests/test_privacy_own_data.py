@@ -201,3 +201,27 @@ def test_withdrawing_also_stops_the_mails_still_waiting_in_the_outbox(client, db
     db.session.expire_all()
     remaining = {m.id for m in _mails_to(db, person.email)}
     assert waiting_id not in remaining and sent_id in remaining  # what went out stays on record
+
+
+def test_answers_and_proposals_from_their_calendar_are_part_of_their_data(client, db, world):
+    from planner.invitations.models import AnsweredVia, Invitation, Rsvp
+
+    token = _token(db, world, world.gone)
+    rsvp = db.session.scalars(
+        sa.select(Rsvp).join(Invitation).where(Invitation.token == token).order_by(Rsvp.id)
+    ).first()
+    # What the calendar-reply worker stores for an accept and a COUNTER from Outlook.
+    rsvp.answered_via = AnsweredVia.CALENDAR
+    rsvp.proposed_starts_at = rsvp.session.starts_at + timedelta(days=1)
+    rsvp.proposed_ends_at = rsvp.session.ends_at + timedelta(days=1)
+    rsvp.proposed_at = rsvp.session.starts_at - timedelta(days=7)
+    rsvp.proposal_comment = "Woensdag kan ik beter"
+    db.session.commit()
+
+    [first, *_] = json.loads(client.get(f"/i/{token}/my-data.json").get_data(as_text=True))["invitations"][0]["sessions"]
+    assert first["answered_via"] == "In de agenda"
+    assert first["proposal"]["comment"] == "Woensdag kan ik beter"
+    assert first["proposal"]["starts_at"].startswith(rsvp.proposed_starts_at.date().isoformat())
+    html = client.get(f"/i/{token}/my-data").get_data(as_text=True)
+    assert "In de agenda" in html
+    assert "Je stelde vanuit je agenda een andere tijd voor" in html and "Woensdag kan ik beter" in html

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
-from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
+from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -237,7 +237,7 @@ def _figures(series):
     in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
     attended = sessions_attended(series)
     attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
-    return as_seen([session_figures(s) for s in sessions], in_full=in_full), attended
+    return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 
 @bp.route("/series/<int:series_id>/attendance")

@@ -102,9 +102,23 @@ def _invitation(invitation: Invitation) -> dict:
                 "answer": str(rsvp.answer.label),
                 "answered_at": rsvp.answered_at,
                 "seat": str(rsvp.seat.label) if rsvp.seat else "",
+                "answered_via": str(rsvp.answered_via.label) if rsvp.answered_via else "",
+                "proposal": _proposal(rsvp),
             }
             for rsvp in rsvps
         ],
+    }
+
+
+def _proposal(rsvp: Rsvp) -> dict | None:
+    """Another time the person proposed from their calendar, as we keep it for the organiser."""
+    if rsvp.proposed_at is None:
+        return None
+    return {
+        "starts_at": rsvp.proposed_starts_at,
+        "ends_at": rsvp.proposed_ends_at,
+        "proposed_at": rsvp.proposed_at,
+        "comment": rsvp.proposal_comment,
     }
 
 
