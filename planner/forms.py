@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectMultipleField, StringField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -28,7 +29,7 @@ def plausible_date(_form, field) -> None:
 
 
 class Form(FlaskForm):
-    class Meta:
+    class Meta(DefaultMeta):  # WTForms puts it before FlaskForm's own Meta
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             # New lists: the unbound field's own are shared by every form made from the class.

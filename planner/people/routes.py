@@ -164,13 +164,12 @@ def _organisation_form_page(organisation: Organisation | None):
                 organisation, name=form.name.data, municipality=form.municipality.data or ""
             )
             db.session.commit()
-        except PeopleError as error:
+        except (PeopleError, IntegrityError) as error:
             db.session.rollback()
+            if isinstance(error, IntegrityError):
+                # Someone saved the same organisation between our check and our commit.
+                error = PeopleError("organisation_taken", name=form.name.data)
             form.name.errors.append(describe(error))
-        except IntegrityError:
-            # Someone saved the same organisation between our check and our commit.
-            db.session.rollback()
-            form.name.errors.append(describe(PeopleError("organisation_taken", name=form.name.data)))
         else:
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))

@@ -79,13 +79,12 @@ def _edit(programme: Programme | None):
                 retention_months=form.retention_months.data,
             )
             db.session.commit()
-        except ProgrammeError as error:
+        except (ProgrammeError, IntegrityError) as error:
             db.session.rollback()
+            if isinstance(error, IntegrityError):
+                # Someone saved a learning studio of the same name between our check and our commit.
+                error = ProgrammeError("programme_name_taken")
             form.name.errors.append(describe(error))
-        except IntegrityError:
-            # Someone saved a learning studio of the same name between our check and our commit.
-            db.session.rollback()
-            form.name.errors.append(describe(ProgrammeError("programme_name_taken")))
         else:
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("programmes.show", slug=saved.slug))
