@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from planner.attendance.routes import door_code
 from planner.evaluations.catalogue import SESSION
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import builtin_form, copy_form, evaluation_of
@@ -17,6 +16,7 @@ from planner.extensions import db as _db
 from planner.invitations.services import renew_feed
 from planner.mail.models import OutboxMessage
 from planner.people.services import save_organisation
+from planner.series.services import open_public_feed
 from tests import factories
 from tests.conftest import login
 
@@ -48,7 +48,7 @@ ACCESS = {
     "feeds.session_file": TOKEN,
     "attendance.personal": TOKEN,
     "attendance.door": DOOR,
-    "feeds.series_feed": PUBLISHED,
+    "feeds.series_feed": TOKEN,
     "mail.index": DEBUG,
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
@@ -87,6 +87,8 @@ ACCESS = {
     "series.cancel": ORGANISE,
     "series.remove": ORGANISE,
     "series.publish": ORGANISE,
+    "series.open_feed": ORGANISE,
+    "series.close_feed": ORGANISE,
     "invitations.index": ORGANISE,
     "invitations.invite": ORGANISE,
     "invitations.resend": ORGANISE,
@@ -101,6 +103,9 @@ ACCESS = {
     "attendance.walk_in": ORGANISE,
     "attendance.sheet": ORGANISE,
     "attendance.door_qr": ORGANISE,
+    "attendance.renew_door": ORGANISE,
+    "attendance.close_door_check_in": ORGANISE,
+    "attendance.pending_check_in": ORGANISE,
     "attendance.groups": ORGANISE,
     "attendance.draw_groups": ORGANISE,
     "attendance.change_group": ORGANISE,
@@ -161,14 +166,31 @@ OPEN = {PUBLIC, TOKEN, DOOR, PUBLISHED}  # no login: the link or the object itse
 FINE = {200, 302, 303}
 # URL parameters that name an object: a guessed value must be a 404.
 GUESSES = {
-    "series_id": 999_999, "session_id": 999_999, "invitation_id": 999_999, "person_id": 999_999,
-    "organisation_id": 999_999, "user_id": 999_999, "blocked_id": 999_999, "message_id": 999_999,
-    "slug": "geen-leeratelier", "token": "Gok" * 10, "code": "00000000", "form_id": 999_999,
-    "key": "geen_vraag", "answer_id": 999_999,
+    "series_id": 999_999,
+    "session_id": 999_999,
+    "invitation_id": 999_999,
+    "person_id": 999_999,
+    "organisation_id": 999_999,
+    "user_id": 999_999,
+    "blocked_id": 999_999,
+    "message_id": 999_999,
+    "slug": "geen-leeratelier",
+    "token": "Gok" * 10,
+    "code": "00000000",
+    "form_id": 999_999,
+    "key": "geen_vraag",
+    "answer_id": 999_999,
 }
 # A few fields so a POST that got through would change something.
-POST_DATA = {"title": "Gekaapt", "name": "Gekaapt", "reason": "x", "status": "present", "lang": "en",
-             "emails": "gekaapt@example.org", "consent_photos": "yes"}
+POST_DATA = {
+    "title": "Gekaapt",
+    "name": "Gekaapt",
+    "reason": "x",
+    "status": "present",
+    "lang": "en",
+    "emails": "gekaapt@example.org",
+    "consent_photos": "yes",
+}
 
 
 def test_every_endpoint_is_classified(app):
@@ -188,8 +210,11 @@ def world(app, db):
     admin = factories.make_user(email="admin@example.org", is_admin=True)
     a, b = factories.make_programme(name="Leeratelier A"), factories.make_programme(name="Leeratelier B")
     users = {"admin": admin}
-    for key, programme, role in [("organiser_a", a, "organiser"), ("trekker_a", a, "trekker"),
-                                 ("organiser_b", b, "organiser")]:
+    for key, programme, role in [
+        ("organiser_a", a, "organiser"),
+        ("trekker_a", a, "trekker"),
+        ("organiser_b", b, "organiser"),
+    ]:
         users[key] = factories.make_user(email=f"{key}@example.org")
         factories.add_member(programme, users[key], role)
     db.session.commit()
@@ -197,6 +222,7 @@ def world(app, db):
     factories.make_series(b, admin, title="Reeks B")
     invitation = factories.make_invitation(series_a, name="Deelnemer A")
     feed = renew_feed(invitation.person)
+    series_feed_token = open_public_feed(series_a)
     blocked = factories.make_blocked_date(a)
     organisation = save_organisation(None, name="Wijkteam", municipality="Gendt")
     db.session.commit()
@@ -208,12 +234,24 @@ def world(app, db):
     db.session.add(asked)
     db.session.commit()
     values = {
-        "slug": a.slug, "series_id": series_a.id, "session_id": session.id, "invitation_id": invitation.id,
-        "person_id": invitation.person_id, "organisation_id": organisation.id,
-        "user_id": users["organiser_a"].id, "blocked_id": blocked.id, "token": invitation.token,
-        "code": door_code(session.id), "year": session.local_start.year, "month": session.local_start.month,
-        "filename": "style.css", "form_id": form.id, "key": form.questions[0].key,
-        "evaluation_token": asked.token, "screen_code": screen.short_code, "kind": "csv",
+        "slug": a.slug,
+        "series_id": series_a.id,
+        "session_id": session.id,
+        "invitation_id": invitation.id,
+        "person_id": invitation.person_id,
+        "organisation_id": organisation.id,
+        "user_id": users["organiser_a"].id,
+        "blocked_id": blocked.id,
+        "token": invitation.token,
+        "code": session.door_code,
+        "year": session.local_start.year,
+        "month": session.local_start.month,
+        "filename": "style.css",
+        "form_id": form.id,
+        "key": form.questions[0].key,
+        "evaluation_token": asked.token,
+        "screen_code": screen.short_code,
+        "kind": "csv",
         "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
         "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
     }
@@ -222,6 +260,7 @@ def world(app, db):
         clients[key] = app.test_client()
         if key != "anonymous":
             login(clients[key], users[key].email)
+    values["series_feed_token"] = series_feed_token
     return {"values": values, "clients": clients, "feed_token": feed.token}
 
 
@@ -238,6 +277,8 @@ def _url(rule, values: dict, feed_token: str, guessed: bool = False) -> str:
         arguments["code" if "code" in arguments else "token"] = values[CODE_FROM[rule.endpoint]]
     if rule.endpoint == "feeds.personal_feed":
         arguments["token"] = feed_token
+    if rule.endpoint == "feeds.series_feed":
+        arguments["token"] = values["series_feed_token"]
     if guessed:
         arguments.update({name: GUESSES[name] for name in rule.arguments if name in GUESSES})
     return rule.build(arguments)[1]
@@ -286,12 +327,16 @@ def test_each_user_gets_what_their_role_allows(app, world):
             if "GET" in rule.methods:
                 response = clients[who].get(url)
                 if not _check(response, expected):
-                    problems.append(f"GET {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}")
+                    problems.append(
+                        f"GET {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}"
+                    )
             if "POST" in rule.methods and expected != "allowed":
                 before = _snapshot()
                 response = clients[who].post(url, data={**POST_DATA, "person_id": values["person_id"]})
                 if not _check(response, expected):
-                    problems.append(f"POST {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}")
+                    problems.append(
+                        f"POST {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}"
+                    )
                 if _snapshot() != before:
                     problems.append(f"POST {url} ({rule.endpoint}) as {who} changed the database")
     assert not problems, "\n".join(problems)
@@ -327,8 +372,12 @@ def test_the_other_programmes_organiser_cannot_reach_b_from_a_either(app, world,
 
     series_b = db.session.scalar(sa.select(Series).where(Series.title == "Reeks B"))
     client = world["clients"]["organiser_a"]
-    values = {**world["values"], "series_id": series_b.id, "session_id": series_b.sessions[0].id,
-              "slug": series_b.programme.slug}
+    values = {
+        **world["values"],
+        "series_id": series_b.id,
+        "session_id": series_b.sessions[0].id,
+        "slug": series_b.programme.slug,
+    }
     problems = []
     for rule in _rules(app):
         if ACCESS[rule.endpoint] not in (VIEW, ORGANISE) or not {"series_id", "slug"} & set(rule.arguments):

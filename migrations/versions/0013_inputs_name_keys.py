@@ -8,8 +8,8 @@ Names that are already the same by that key are resolved before the index is mad
 organisations are merged into the oldest one (their people and staff move to it); a learning
 studio keeps its series and people, so a later one with the same name gets " (2)", " (3)"...
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02
 
 """
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
