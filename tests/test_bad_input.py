@@ -33,7 +33,10 @@ def count(db, model) -> int:
 # --- Ids past 64 bits.
 
 
-def test_the_public_feed_of_an_id_past_64_bits_is_not_found(client, series):
+def test_a_public_link_with_an_id_past_64_bits_is_not_found(client, series):
+    """No login needed for these: the id reaches no database."""
+    assert client.get(f"/check-in/{PAST_64_BITS}/abcdefghijkl").status_code == 404
+    assert client.post(f"/check-in/{2**63}/abcdefghijkl", data={"name": "Anna"}).status_code == 404
     assert client.get(f"/series/{PAST_64_BITS}/calendar.ics").status_code == 404
     assert client.get(f"/series/{2**63}/calendar.ics").status_code == 404
     assert client.get("/series/0/calendar.ics").status_code == 404
@@ -193,7 +196,8 @@ def test_a_walk_ins_organisation_with_a_control_character_is_stored_clean(db, or
     url = f"/series/{series.id}/sessions/{session.id}/check-in/walk-in"
     for n in range(5):  # five from one organisation: the figures show it by name
         response = organiser_client.post(
-            url, data={"name": f"Gast\x02\x00 {n}", "role": "resident", "organisation": "Buurt\x02huis\x1b", "email": ""}
+            url,
+            data={"name": f"Gast\x02\x00 {n}", "role": "resident", "organisation": "Buurt\x02huis\x1b", "email": ""},
         )
         assert response.status_code == 302
     assert db.session.scalars(select(Organisation.name)).all() == ["Buurthuis"]
