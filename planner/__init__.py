@@ -175,11 +175,17 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from planner.people.import_files import MAX_IMPORT_BYTES  # the only upload there is
+
     messages = {
         400: lambda: _("The request could not be understood. Please check what you entered."),
         403: lambda: _("You do not have access to this page."),
         404: lambda: _("This page does not exist, or you do not have access to it."),
         405: lambda: _("This action is not possible here."),
+        413: lambda: _(
+            "What you sent is too large. A file to import can be at most %(megabytes)s MB: split a longer list.",
+            megabytes=MAX_IMPORT_BYTES // (1024 * 1024),
+        ),
         429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
         500: lambda: _("Something went wrong on our side. Please try again later."),
     }

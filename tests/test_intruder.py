@@ -4,7 +4,6 @@ session's page and its series' page. And it does catch the leaks of a weaker rel
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -112,11 +111,9 @@ def demo(app, db):
 @pytest.mark.parametrize("title", ["Ontmoeting Bemmel", "Ontmoeting Huissen"])
 def test_the_intruder_pins_down_nothing_in_the_demo(client, demo, title):
     login(client, "sanne.devries@example.org", DEMO_PASSWORD)
-    began = time.perf_counter()
     intruder = released(client, demo[title], additive=_additive())
     assert len(intruder.printed) > 200, "the intruder read the pages"
     assert_safe(intruder)
-    assert time.perf_counter() - began < 30
 
 
 def test_the_compare_page_and_both_series_pages_together(client, demo):

@@ -295,7 +295,7 @@ def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypa
     monkeypatch.setattr(import_files, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(PeopleError) as error:
         read_table("lijst.xlsx", data)
-    assert error.value.code == "import_unreadable"
+    assert error.value.code == "import_too_complex"
 
 
 def test_a_payload_is_valid_for_a_few_hours_and_only_with_our_key(db):
