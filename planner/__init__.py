@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 
 from flask import Flask, g, has_request_context, render_template, request, session
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import instance_secret_key, load_config
+from planner.converters import IdConverter
 from planner.extensions import babel, csrf, db, login_manager, migrate
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -48,6 +50,8 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     # The default SQLite database lives in the instance folder (as in Flask's tutorial).
     os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
+    # Before any blueprint adds its rules: every <int:...> is an id the database can hold.
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _connect_areas(app)
     _register_template_filters(app)

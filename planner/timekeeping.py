@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
 
@@ -10,9 +10,18 @@ from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Dates anyone means: a year outside these is a typing error, and date arithmetic near the
+# year 9999 overflows. Every date field, date filter and imported date keeps to them.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def is_plausible_date(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def planning_zone() -> ZoneInfo:

@@ -361,3 +361,16 @@ def test_a_session_page_shows_its_own_small_cells(db, programme, organiser):
     assert happy_faces(summarise(series.sessions, "nl")).value == 17
     pages = [happy_faces(summarise(series.sessions, "nl", session=s)).value for s in sessions]
     assert pages == [3, 8, 6]
+
+
+def test_a_cancelled_sessions_summary_says_it_was_cancelled(db, client, trekker, answered_series):
+    from planner.series.services import cancel_session
+
+    session = answered_series.sessions[0]  # it had answers before it was cancelled
+    cancel_session(session, "De zaal is niet beschikbaar")
+    db.session.commit()
+    login(client, trekker.email)
+    page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation/summary")
+    assert page.status_code == 404
+    assert f"{session.title} is geannuleerd" in page.get_data(as_text=True)
+    assert client.get(f"/series/{answered_series.id}/evaluation/summary").status_code == 200

@@ -33,6 +33,7 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.auth.throttling import client_key
+from planner.converters import id_from_text
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.forms import given
@@ -112,10 +113,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
 @login_required
 def mark_person(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    try:
-        person_id = int(request.form.get("person_id", ""))
-    except ValueError:
-        abort(400)
+    person_id = _id_field("person_id")
     status = request.form.get("status", "")
     try:
         if status == "clear":
@@ -137,7 +135,7 @@ def mark_person(series_id: int, session_id: int):
 def pending_check_in(series_id: int, session_id: int):
     """Confirm or undo a check-in someone made by typing a name on the door link."""
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     confirm = request.form.get("action") == "confirm"
     try:
         if confirm:
@@ -268,23 +266,24 @@ def draw_groups(series_id: int, session_id: int):
     return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
 
 
-def _int_field(name: str) -> int:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
+def _id_field(name: str) -> int:
+    """A person's id or a group's number from the form: 400 when it cannot be one (never an overflow)."""
+    number = id_from_text(request.form.get(name))
+    if number is None:
         abort(400)
+    return number
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/groups/change")
 @login_required
 def change_group(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     try:
         if request.form.get("action") == "facilitator":
             toggle_facilitator(session, person_id)
         else:
-            move(session, person_id, _int_field("group"))
+            move(session, person_id, _id_field("group"))
     except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")

@@ -23,6 +23,7 @@ from planner.evaluations.models import (
 )
 from planner.evaluations.summaries import sessions_label
 from planner.extensions import db
+from planner.plain_text import clean_text
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -100,7 +101,7 @@ def moderate(answer: EvaluationAnswer, action: str, *, actor, redacted_text: str
     if action not in ACTIONS:
         raise ModerationError("unknown_moderation")
     if action == "redact":
-        text = (redacted_text or "").strip()
+        text = clean_text(redacted_text or "").strip()
         if not text:
             raise ModerationError("redaction_required")
         if len(text) > MAX_TEXT:

@@ -92,7 +92,9 @@ def session_summary(series_id: int, session_id: int):
     series = series_or_404(series_id, can_view)
     session = session_or_404(series, session_id)
     if session.is_cancelled:
-        abort(404)
+        # Its answers (if any came before) are no longer summarised: say why, not only "not found".
+        message = _("%(title)s was cancelled, so it has no evaluation summary.", title=session.title)
+        return render_template("error.html", code=404, message=message), 404
     return _summary_page("evaluations/summary.html", series, session)
 
 

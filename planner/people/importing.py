@@ -16,6 +16,7 @@ from planner.people.errors import PeopleError
 from planner.people.import_files import FIELDS, Table, plain_word
 from planner.people.models import PersonRole
 from planner.people.services import add_people, addresses_in_use
+from planner.timekeeping import is_plausible_date
 
 YES_WORDS = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO_WORDS = {"", "nee", "n", "no", "0", "false", "onwaar"}
@@ -70,9 +71,10 @@ def _values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
 def _consent_date(text: str) -> date | None:
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - only the date is kept
+            day = datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - only the date is kept
         except ValueError:
             continue
+        return day if is_plausible_date(day) else None
     return None
 
 

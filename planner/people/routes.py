@@ -161,11 +161,14 @@ def _organisation_form_page(organisation: Organisation | None):
             saved = save_organisation(
                 organisation, name=given(form.name.data), municipality=form.municipality.data or ""
             )
-        except PeopleError as error:
+            db.session.commit()
+        except (PeopleError, IntegrityError) as error:
             db.session.rollback()
+            if isinstance(error, IntegrityError):
+                # Someone saved the same organisation between our check and our commit.
+                error = PeopleError("organisation_taken", name=form.name.data)
             add_error(form.name, describe(error))
         else:
-            db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
     status = 422 if form.errors else 200

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.extensions import Model
+from planner.plain_text import NAME_KEY_LENGTH, name_key
 from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -30,6 +31,8 @@ class Programme(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
+    # The name as compared (planner.plain_text.name_key): no two learning studios share it.
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -42,6 +45,11 @@ class Programme(Model):
     blocked_dates: Mapped[list[BlockedDate]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="BlockedDate.day"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
     def members_with(self, role: ProgrammeRole) -> list[StaffUser]:
         return sorted(

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
@@ -80,11 +81,14 @@ def _edit(programme: Programme | None):
                 trekkers=[staff[i] for i in form.trekkers.data or []],
                 retention_months=form.retention_months.data,
             )
-        except ProgrammeError as error:
+            db.session.commit()
+        except (ProgrammeError, IntegrityError) as error:
             db.session.rollback()
+            if isinstance(error, IntegrityError):
+                # Someone saved a learning studio of the same name between our check and our commit.
+                error = ProgrammeError("programme_name_taken")
             add_error(form.name, describe(error))
         else:
-            db.session.commit()
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("programmes.show", slug=saved.slug))
     status = 422 if form.errors else 200

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -39,6 +40,7 @@ from planner.series.services import (
     sessions_between,
     update_series_details,
     update_session,
+    venue_named,
 )
 from planner.timekeeping import planning_zone, utcnow
 
@@ -78,10 +80,9 @@ def session_or_404(series: Series, session_id: int) -> Session:
 def _plan_from(form: SeriesForm) -> SeriesPlan:
     venue = _venue(form.venue.data)
     if form.new_venue_name.data:
-        venue = Venue(
-            name=form.new_venue_name.data.strip(),
-            address=(form.new_venue_address.data or "").strip(),
-            municipality=(form.municipality.data or "").strip(),
+        venue = venue_named(
+            form.new_venue_name.data, address=form.new_venue_address.data or "",
+            municipality=form.municipality.data or "",
         )
     rhythm = RhythmKind(form.rhythm.data)
     dates = tuple(form.parsed_dates) if rhythm == RhythmKind.MANUAL else ()
