@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import instance_secret_key, load_config
+from planner.converters import IdConverter
 from planner.extensions import babel, csrf, db, login_manager, migrate
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,11 +44,13 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         # Behind a load balancer every request comes from it: take the client's own address
         # (login throttling and the audit trail count per address) from the proxies we trust.
         proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]  # Flask documents this
 
     # The default SQLite database lives in the instance folder (as in Flask's tutorial).
     os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
+    # Before any blueprint adds its rules: every <int:...> is an id the database can hold.
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _connect_areas(app)
     _register_template_filters(app)
@@ -98,10 +101,10 @@ def _register_blueprints(app: Flask) -> None:
     from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
+    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.evaluations.routes import bp as evaluations_bp
     from planner.evaluations.session_routes import bp as evaluation_sessions_bp
     from planner.invitations.consent import bp as consent_bp
-    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -199,7 +202,7 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(_error):
         message = _("This form has expired or was not sent from this site. Please try again.")
         return render_template("error.html", code=400, message=message), 400
 

@@ -34,7 +34,7 @@ def _planning_timezone() -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise RuntimeError(f"PLANNING_TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam).")
+        raise RuntimeError(f"PLANNING_TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam).") from None
     return name
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, TypeAlias, overload
 
 from flask_babel import LazyString, format_date, format_time
 
-Explain = Callable[[Mapping[str, Any]], str] | LazyString
+Explain: TypeAlias = Callable[[Mapping[str, Any]], str] | LazyString
 
 
 class ErrorCode(enum.StrEnum):
@@ -25,10 +25,17 @@ class ErrorCode(enum.StrEnum):
 
     explain: Explain
 
-    def __new__(cls, value: str, explain: Explain):
+    @overload
+    def __new__(cls, value: str) -> Self: ...  # ``SeriesCode("title_required")``: the member with this value
+
+    @overload
+    def __new__(cls, value: str, explain: Explain) -> Self: ...  # defining a member
+
+    def __new__(cls, value: str, explain: Explain | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
-        member.explain = explain
+        if explain is not None:  # the enum machinery calls this only to define a member
+            member.explain = explain
         return member
 
     def message(self, params: Mapping[str, Any] | None = None) -> str:

@@ -75,7 +75,7 @@ def test_every_raised_code_is_a_member_of_its_areas_enum():
 def test_an_unknown_code_is_refused_where_it_is_raised():
     from planner.series.errors import SeriesError
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no_such_code"):
         SeriesError("no_such_code")
 
 

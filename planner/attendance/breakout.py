@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
+from planner.attendance.errors import AttendanceError
 from planner.attendance.groups import Member, draw_groups, group_count_for_size
 from planner.attendance.models import Attendance, BreakoutDrawing, BreakoutMember, Presence
-from planner.attendance.services import AttendanceError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.models import Person
@@ -128,7 +128,7 @@ def _member(session: Session, person_id: int) -> BreakoutMember:
 def move(session: Session, person_id: int, group_number: int) -> None:
     """Move someone to another group by hand; a facilitator moved stops facilitating."""
     member = _member(session, person_id)
-    drawing = db.session.get(BreakoutDrawing, member.drawing_id)
+    drawing = db.session.get_one(BreakoutDrawing, member.drawing_id)
     if not 1 <= group_number <= drawing.group_count:
         raise AttendanceError("no_such_group")
     if member.group_number != group_number:

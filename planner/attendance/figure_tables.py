@@ -13,8 +13,8 @@ def figures_as_seen(series):
     """(figures per session as the user may see them, people per number of sessions attended)."""
     sessions = [s for s in series.sessions if not s.is_cancelled]
     in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
-    attended = sessions_attended(series)
-    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
+    per_count = sessions_attended(series)
+    attended = [((k, k), n) for k, n in per_count] if in_full else merged_ranges(per_count)
     return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 

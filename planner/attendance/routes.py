@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.errors import AttendanceError
 from planner.attendance.figure_tables import figures_as_seen, figures_table
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
-    AttendanceError,
     add_walk_in,
     check_in_by_name,
     close_door,
@@ -32,8 +33,10 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.auth.throttling import client_key
+from planner.converters import id_from_text
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.loaders import current_invitation, not_found_page, personal_link_pages
 from planner.invitations.models import Answer
@@ -67,7 +70,8 @@ def _search() -> str:
 
 def _back(series, session, anchor: str = ""):
     q = _search()
-    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **({"q": q} if q else {}))
+    search: dict[str, Any] = {"q": q} if q else {}
+    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **search)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -108,10 +112,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
 @login_required
 def mark_person(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    try:
-        person_id = int(request.form.get("person_id", ""))
-    except ValueError:
-        abort(400)
+    person_id = _id_field("person_id")
     status = request.form.get("status", "")
     with service_call():
         if status == "clear":
@@ -130,7 +131,7 @@ def mark_person(series_id: int, session_id: int):
 def pending_check_in(series_id: int, session_id: int):
     """Confirm or undo a check-in someone made by typing a name on the door link."""
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     confirm = request.form.get("action") == "confirm"
     with service_call():
         if confirm:
@@ -241,31 +242,32 @@ def draw_groups(series_id: int, session_id: int):
     if not form.validate_on_submit():
         return _groups_page(series, session, form, status=400)
     with service_call(form):
-        draw(session, how=form.how.data, number=form.number.data, actor=current_user)
+        draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
         db.session.commit()
         flash(_("The groups have been drawn."), "success")
         return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
     return _groups_page(series, session, form, status=400)
 
 
-def _int_field(name: str) -> int:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
+def _id_field(name: str) -> int:
+    """A person's id or a group's number from the form: 400 when it cannot be one (never an overflow)."""
+    number = id_from_text(request.form.get(name))
+    if number is None:
         abort(400)
+    return number
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/groups/change")
 @login_required
 def change_group(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     page = url_for("attendance.groups", series_id=series.id, session_id=session.id)
     with service_call():
         if request.form.get("action") == "facilitator":
             toggle_facilitator(session, person_id)
         else:
-            move(session, person_id, _int_field("group"))
+            move(session, person_id, _id_field("group"))
         db.session.commit()
         return redirect(page + f"#member-{person_id}")
     return redirect(page), 303
@@ -313,7 +315,7 @@ def figures_download(series_id: int, kind: str):
 
 
 @bp.route("/i/<token>/check-in/<int:session_id>", methods=["GET", "POST"])
-def personal(token: str, session_id: int):
+def personal(token: str, session_id: int):  # noqa: ARG001 - the URL's token, read by personal_link_pages before the view
     invitation = current_invitation()
     session = next((r.session for r in invitation.rsvps if r.session_id == session_id), None)
     if session is None:
@@ -353,7 +355,8 @@ def door(session_id: int, code: str):
     elif form.validate_on_submit():
         try:
             check_in_by_name(
-                session, form.name.data, client=client_key(request.remote_addr), limit=door_limit(current_app.config)
+                session, given(form.name.data), client=client_key(request.remote_addr),
+                limit=door_limit(current_app.config),
             )
             db.session.commit()
             asked = True

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from planner.auth.services import AuthError, create_staff_user
+from planner.auth.errors import AuthError
+from planner.auth.services import create_staff_user
 from planner.extensions import db
 
 users_cli = AppGroup("users", help="Manage staff accounts.")

@@ -8,6 +8,7 @@ compare-and-set update, so two submits at once make one response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -23,8 +24,9 @@ from planner.evaluations.models import (
     EvaluationRequest,
     EvaluationResponse,
 )
-from planner.extensions import db
+from planner.extensions import db, rowcount
 from planner.people.models import Person
+from planner.plain_text import clean_text
 from planner.timekeeping import utcnow
 
 
@@ -33,7 +35,8 @@ def field_name(question: EvaluationQuestion) -> str:
 
 
 def _posted(data, name: str) -> list[str]:
-    return data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+    values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+    return [clean_text(value) for value in values]
 
 
 def read_answers(form: EvaluationForm, data) -> tuple[list[Answer], dict[int, str]]:
@@ -73,7 +76,7 @@ def save_response(
             .values(answered=True)
             .execution_options(synchronize_session=False)
         )
-        if flagged.rowcount != 1:
+        if rowcount(flagged) != 1:
             raise EvaluationError("already_answered")
         db.session.expire(request, ["answered"])
     response = EvaluationResponse(
@@ -116,7 +119,7 @@ def mark_paper_request_answered(session, person) -> None:
     )
 
 
-def present_people(session) -> list[Person]:
+def present_people(session) -> Sequence[Person]:
     """Who was marked present at ``session`` (and not anonymised), by name: whose paper form it may be."""
     return db.session.scalars(
         select(Person)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask import session as cookie
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session as cookie, url_for
 from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -58,7 +57,7 @@ def _find_request():
         refresh()
 
 
-def _request_for(token: str) -> EvaluationRequest | None:
+def _request_for(token: str) -> EvaluationRequest | None:  # noqa: ARG001 - found by _find_request
     """The request of this page's personal link, found before the view (``_find_request``)."""
     return g.get("evaluation_request")
 
@@ -156,6 +155,8 @@ def _personal(token: str):
     if evaluation is None:
         return _not_found()
     form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        return _not_found()
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
@@ -195,6 +196,8 @@ def _screen(code: str):
             "evaluations/thanks.html", series=session.series, already=True, language_action=None
         ), 200 if request.method == "GET" else 409
     form = form_with_questions(found.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        return _not_found()
     action = url_for("evaluation_participant.answer", code=code)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
@@ -221,8 +224,8 @@ def thanks(code: str):
         series = found.session.series if found else None
         language_action = None
     else:
-        found = _request_for(code)
-        series = found.session.series if found and found.answered else None
+        request_found = _request_for(code)
+        series = request_found.session.series if request_found and request_found.answered else None
         language_action = url_for("evaluation_participant.language", token=code)
     if series is None:
         return _not_found()

@@ -6,9 +6,10 @@ Organisers also moderate open answers here and may download the answers themselv
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
-from flask_babel import gettext as _
+from flask_babel import format_decimal, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,7 +21,7 @@ from planner.downloads import content_disposition
 from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart, side_by_side
 from planner.evaluations.counting import forms_of, lined_up_questions
-from planner.evaluations.disclosure import FEW, NONE, WITHHELD
+from planner.evaluations.figures import FEW, NONE, WITHHELD
 from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
 from planner.evaluations.report import report_context
@@ -100,7 +101,9 @@ def session_summary(series_id: int, session_id: int):
     series = series_or_404(series_id, can_view)
     session = session_or_404(series, session_id)
     if session.is_cancelled:
-        abort(404)
+        # Its answers (if any came before) are no longer summarised: say why, not only "not found".
+        message = _("%(title)s was cancelled, so it has no evaluation summary.", title=session.title)
+        return render_template("error.html", code=404, message=message), 404
     return _summary_page("evaluations/summary.html", series, session)
 
 
@@ -164,11 +167,8 @@ def star_quote(series_id: int, answer_id: str):
         abort(404)  # pending and hidden answers do not exist for trekkers
     star(answer, request.form.get("starred") == "1", actor=current_user)
     db.session.commit()
-    back = url_for(
-        "evaluation_reports.quotes_page",
-        series_id=series.id,
-        **({"starred": "1"} if request.form.get("starred_only") == "1" else {}),
-    )
+    starred: dict[str, Any] = {"starred": "1"} if request.form.get("starred_only") == "1" else {}
+    back = url_for("evaluation_reports.quotes_page", series_id=series.id, **starred)
     return redirect(f"{back}#answer-{answer.public_id}", 303)
 
 

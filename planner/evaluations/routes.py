@@ -5,8 +5,7 @@ The evaluation of a series (a form per session, the screen, paper) is in session
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -122,10 +121,9 @@ def form(slug: str, form_id: int):
     if form.superseded and request.method == "GET":
         return redirect(url_for("evaluations.form", slug=slug, form_id=newest_version(form).id))
     details_form = FormDetailsForm(obj=form)
-    if request.method == "POST":
-        if details_form.validate_on_submit():
-            with service_call(details_form):
-                return _changed(programme, form, update_form_details(form, _details(details_form), actor=current_user))
+    if request.method == "POST" and details_form.validate_on_submit():
+        with service_call(details_form):
+            return _changed(programme, form, update_form_details(form, _details(details_form), actor=current_user))
     return _form_page(programme, form, details_form)
 
 

@@ -4,8 +4,7 @@ form and typing in paper forms. The form builder of a learning studio is in rout
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from planner.audit.models import AuditAction
@@ -33,6 +32,7 @@ from planner.evaluations.services import (
 )
 from planner.evaluations.summaries import session_counts
 from planner.extensions import db
+from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
 from planner.series.loaders import series_or_404, session_or_404
@@ -83,7 +83,7 @@ def choose(series_id: int):
         except ValueError:
             abort(400)
     with service_call(delay_form):
-        choose_forms(series, choices, delay_form.evaluation_delay_hours.data)
+        choose_forms(series, choices, given(delay_form.evaluation_delay_hours.data))
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("evaluation_sessions.series_page", series_id=series.id))
@@ -134,6 +134,8 @@ def screen(series_id: int, session_id: int):
 def print_form(series_id: int, session_id: int):
     series, session, evaluation = _organised_session(series_id, session_id)
     form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
     return render_template(
         "evaluations/print.html",
         series=series,
@@ -165,6 +167,8 @@ def _paper_page(series, session, form, *, problems=None, person_id="", status=20
 def paper(series_id: int, session_id: int):
     series, session, evaluation = _organised_session(series_id, session_id)
     form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
     if request.method == "GET":
         return _paper_page(series, session, form)
     person = None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from planner.errors import DomainError, ErrorCode
 
@@ -43,8 +42,8 @@ class InvitationCode(ErrorCode):
         "deletion_requested",
         lambda p: _("%(name)s asked for their data to be deleted, so we send them no more mails.", **p),
     )
-    PERSON_ANONYMISED = (
-        "person_anonymised",
+    ANONYMISED_NOT_MAILED = (
+        "anonymised_not_mailed",
         _l("The data of this person has been deleted, so we send them no more mails."),
     )
 

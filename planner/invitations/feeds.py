@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response as BaseResponse
 
 from planner.calendar.ics import feed, single_event
 from planner.downloads import content_disposition
@@ -39,7 +40,7 @@ def _latest(*moments) -> datetime:
     return max(as_utc(m) for m in moments if m is not None)
 
 
-def _calendar_response(body_for, last_modified: datetime, filename: str) -> Response:
+def _calendar_response(body_for, last_modified: datetime, filename: str) -> BaseResponse:
     last_modified = last_modified.replace(microsecond=0)
     body = body_for(last_modified)  # the feed's DTSTAMPs are its last change: same data, same bytes
     response = Response(body, mimetype="text/calendar")
@@ -54,7 +55,7 @@ def _calendar_response(body_for, last_modified: datetime, filename: str) -> Resp
 
 
 @bp.get("/i/<token>/sessions/<int:session_id>.ics")
-def session_file(token: str, session_id: int):
+def session_file(token: str, session_id: int):  # noqa: ARG001 - the URL's token, read by personal_link_pages before the view
     invitation = current_invitation()
     rsvp = next((r for r in invitation.rsvps if r.session_id == session_id), None)
     if rsvp is None:
@@ -93,7 +94,7 @@ def personal_feed(token: str):
             selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
         )
     ).all()
-    moments = [calendar_feed.created_at]
+    moments: list[datetime | None] = [calendar_feed.created_at]
     rows = []
     for invitation in invitations:
         moments += [invitation.created_at, invitation.revoked_at, invitation.series.created_at]

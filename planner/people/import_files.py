@@ -137,7 +137,7 @@ def _decode(data: bytes) -> str:
 def _delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,9 @@ from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
 from planner.auth.models import StaffUser
 from planner.extensions import db
+from planner.forms import given
 from planner.pagination import paginate
+from planner.people.errors import PeopleError
 from planner.people.forms import (
     CONSENT_ANSWERS,
     ImportReviewForm,
@@ -38,7 +39,6 @@ from planner.people.models import (
     people_matching,
 )
 from planner.people.services import (
-    PeopleError,
     consent_of,
     create_person,
     record_consent,
@@ -106,10 +106,7 @@ def _person_form_page(person: Person | None):
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
         with service_call(form, fields={"organisation": "organisation_id"}), _stored_meanwhile(form):
-            if person is None:
-                saved = create_person(form.details())
-            else:
-                saved = update_person(person, form.details())
+            saved = create_person(form.details()) if person is None else update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
                 record_consent(saved, purpose, given, current_user)
@@ -130,6 +127,15 @@ def _stored_meanwhile(form):
     except IntegrityError:  # someone stored the same address between our check and our commit
         db.session.rollback()
         show_refusal(PeopleError("person_email_taken", field="email", email=form.email.data), form)
+
+
+@contextmanager
+def _organisation_stored_meanwhile(form):
+    try:
+        yield
+    except IntegrityError:  # someone saved the same organisation between our check and our commit
+        db.session.rollback()
+        show_refusal(PeopleError("organisation_taken", name=form.name.data), form, field="name")
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -158,8 +164,8 @@ def organisations():
 def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        with service_call(form, field="name"):
-            saved = save_organisation(organisation, name=form.name.data, municipality=form.municipality.data or "")
+        with service_call(form, field="name"), _organisation_stored_meanwhile(form):
+            saved = save_organisation(organisation, name=given(form.name.data), municipality=form.municipality.data or "")
             db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))

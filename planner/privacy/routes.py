@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -59,7 +58,7 @@ def my_data(token: str):
 
 
 @bp.get("/i/<token>/my-data.json")
-def my_data_download(token: str):
+def my_data_download(token: str):  # noqa: ARG001 - the URL's token, read by personal_link_pages before the view
     invitation = current_invitation()
     person = invitation.person
     audit(AuditAction.EXPORT, "person", person.id, "own data downloaded", actor="participant")

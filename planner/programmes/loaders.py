@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import select
 
 from planner.auth.access import can_view, require
@@ -11,5 +12,7 @@ from planner.programmes.models import Programme
 
 def programme_or_404(slug: str, permission=can_view) -> Programme:
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+    if programme is None:
+        abort(404)
     require(permission, programme)
     return programme

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
 from planner.auth.access import admin_required, can_organise
 from planner.auth.models import StaffUser
 from planner.extensions import db
+from planner.forms import given
+from planner.programmes.errors import ProgrammeError
 from planner.programmes.forms import ProgrammeForm
 from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import Programme, ProgrammeMember, ProgrammeRole, programmes_visible_to
@@ -38,6 +44,15 @@ def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
     return {u.id: u for u in staff}
 
 
+@contextmanager
+def _name_taken_meanwhile() -> Iterator[None]:
+    try:
+        yield
+    except IntegrityError as error:
+        # Someone saved a learning studio of the same name between our check and our commit.
+        raise ProgrammeError("programme_name_taken", form_field="name") from error
+
+
 def _edit(programme: Programme | None):
     form = ProgrammeForm(obj=programme)
     staff = _staff_choices(form)
@@ -45,13 +60,13 @@ def _edit(programme: Programme | None):
         form.organisers.data = [u.id for u in programme.members_with(ProgrammeRole.ORGANISER)]
         form.trekkers.data = [u.id for u in programme.members_with(ProgrammeRole.TREKKER)]
     if form.validate_on_submit():
-        with service_call(form, field="name"):
+        with service_call(form, field="name"), _name_taken_meanwhile():
             saved = save_programme(
                 programme,
-                name=form.name.data,
+                name=given(form.name.data),
                 description=form.description.data or "",
-                organisers=[staff[i] for i in form.organisers.data],
-                trekkers=[staff[i] for i in form.trekkers.data],
+                organisers=[staff[i] for i in form.organisers.data or []],
+                trekkers=[staff[i] for i in form.trekkers.data or []],
                 retention_months=form.retention_months.data,
             )
             db.session.commit()

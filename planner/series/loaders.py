@@ -20,12 +20,14 @@ def series_or_404(series_id: int, permission=can_view) -> Series:
             selectinload(Series.sessions).selectinload(Session.venue),
         )
     )
-    require(permission, series.programme if series else None)
+    if series is None:
+        abort(404)
+    require(permission, series.programme)
     return series
 
 
 def session_or_404(series: Series, session_id: int) -> Session:
-    for session in series.sessions:
-        if session.id == session_id:
-            return session
-    abort(404)
+    session = next((s for s in series.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    return session

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from typing import ClassVar
+
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from planner.evaluations.errors import EvaluationError
 from planner.evaluations.kinds.base import (
@@ -19,7 +20,7 @@ from planner.evaluations.models import QuestionKind
 class YesNoKind(QuestionKindSpec):
     kind = QuestionKind.YES_NO
     label = _l("Yes / no")
-    posted = {"yes": 1, "no": 0}  # posted value → stored value
+    posted: ClassVar[dict[str, int]] = {"yes": 1, "no": 0}  # posted value → stored value
 
     def choices(self, question, language):
         return [Choice("yes", _("Yes")), Choice("no", _("No"))]
