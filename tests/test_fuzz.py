@@ -1,0 +1,557 @@
+"""Hypothesis throws odd input at every route of the app, as an admin, an organiser, a trekker and a
+stranger, and the app must answer each without a server error and without leaving rows behind where it
+should not.
+
+What is sent: for every URL rule (but ``static``) values for its variables (the world's own ids and
+tokens, or huge, zero, non-ASCII, control characters, empty, very long, times in the night the clocks
+go forward); random query strings; and for every POST route the fields of the form that shows it,
+found by reading the pages as a logged-in user, each kept, changed into something odd, left out or
+sent twice, plus random bytes or an empty file in file fields.
+
+What fails: any 5xx or exception; a GET that commits a write (but the audit trail's record of a view);
+a POST refused with a 4xx that leaves any row changed.
+
+Bounded for CI: ``FUZZ_EXAMPLES`` inputs (default below, about half a minute on SQLite), the same ones
+on every run (``derandomize``); ``FUZZ_SEED=n`` explores other inputs, and ``FUZZ_KEEP_GOING=1`` lists
+every distinct failure instead of stopping (and shrinking) at the first. The world is rebuilt every
+``REBUILD_EVERY`` inputs, and after a request that logs its user out, so the data stays sensible.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import time
+import traceback
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, Phase, given, note, seed, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from planner.extensions import db
+from tests.world import build_world, empty_tables
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "700"))
+FUZZ_SEED = os.environ.get("FUZZ_SEED")
+REBUILD_EVERY = 80
+
+# The four kinds of user, by their key in the world.
+ROLES = {"admin": "admin", "organiser": "organiser_a", "trekker": "trekker_a", "anonymous": "anonymous"}
+
+# Tables a GET may write to, and why.
+GET_MAY_WRITE = {"audit_event": "viewing or exporting personal data is itself recorded"}
+# Tables a refused POST may leave changed, by endpoint, and why.
+REFUSAL_MAY_WRITE = {"auth.login": {"failed_login": "a wrong password is counted, to slow down guessing"}}
+# A request to these that gets through may end the session of the client's user: the world is rebuilt.
+ENDS_SESSIONS = {"auth.logout", "auth.log_out_everywhere", "auth.end_user_sessions", "auth.edit_user",
+                 "auth.account", "auth.login"}
+# Form fields a route reads without a form that shows them on a page the fuzz test reads.
+KNOWN_FORM_FIELDS = ["person_id", "status", "action", "direction", "open", "payload", "import", "starred",
+                     "starred_only", "show", "redacted_text", "next", "create", "title", "name", "reason",
+                     "lang", "emails", "consent_photos"]
+KNOWN_QUERY_NAMES = ["page", "q", "next", "programme", "series", "starred", "show", "appendix", "action",
+                     "object_type", "actor", "since", "until"]
+
+
+def _clock_change_days() -> list[date]:
+    """The last Sundays of March and October this year and the next two: the nights the clocks change."""
+    days = []
+    for year in range(date.today().year, date.today().year + 3):  # noqa: DTZ011 - a calendar date, any zone
+        for month in (3, 10):
+            day = date(year, month, 31)
+            days.append(day - timedelta(days=(day.weekday() + 1) % 7))
+    return days
+
+
+CLOCK_DAYS = _clock_change_days()
+NASTY_TEXT = [
+    "", " ", "0", "-1", "1.5", "1e309", "NaN", "99999999999999999999", "-99999999999999999999",
+    str(2**63), str(2**63 - 1), str(-(2**63) - 1), "9" * 400, "x" * 5000, "ÉÉN Wijkteam", "één wijkteam",
+    "ß", "İstanbul", "日本語", "😀", "\u202eevil", "\u200b", "\x00", "\x02", "a\x1fb", "\x7f", "\r\n", "\t",
+    "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "null", "true", "[]", "{}",
+    "a@b", "x@example.org", "9999-12-31", "0001-01-01", "0000-00-00", "2027-02-30", "2027-13-01",
+    "24:00", "25:61", "02:30", "23:59:60", "-0", "+1", " 1 ", "１２",
+    *(day.isoformat() for day in CLOCK_DAYS),
+    *(f"{day.isoformat()}T02:30" for day in CLOCK_DAYS),
+]
+NASTY_INTS = [0, 1, -1, 2**31, 2**31 - 1, 2**63 - 1, 2**63, 2**64, 10**20, 99999999999999999999]
+
+
+def _as_text(value: str | int) -> str:
+    return str(value)
+
+
+nasty_text = st.one_of(
+    st.sampled_from(NASTY_TEXT),
+    st.sampled_from(NASTY_INTS).map(_as_text),
+    st.integers().map(_as_text),
+    st.text(max_size=30),
+    st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=5),
+)
+
+
+def _valid_for(kind: str, options: list[str], draw) -> str:
+    """A value the browser could send for an input of this kind."""
+    if options:
+        return draw(st.sampled_from(options))
+    if kind == "date":
+        day = draw(st.one_of(st.sampled_from(CLOCK_DAYS), st.dates(date(2025, 1, 1), date(2030, 12, 31))))
+        return day.isoformat()
+    if kind == "time":
+        return draw(st.sampled_from(["02:30", "19:30", "21:30", "00:00", "23:59", "09:00"]))
+    if kind == "datetime-local":
+        day = draw(st.sampled_from(CLOCK_DAYS))
+        return f"{day.isoformat()}T{draw(st.sampled_from(['02:30', '19:30', '03:00']))}"
+    if kind == "number":
+        return str(draw(st.integers(-3, 60)))
+    if kind == "email":
+        return draw(st.sampled_from(["nieuw@example.org", "organiser_a@example.org", "admin@example.org"]))
+    if kind == "checkbox":
+        return draw(st.sampled_from(["y", "on", "1", "yes"]))
+    return draw(st.sampled_from(["Gendt", "Nieuwe naam", "Wijkteam", "Een zin met een paar woorden."]))
+
+
+@dataclass
+class FormField:
+    name: str
+    kind: str  # the input's type, "select" or "textarea"
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+
+
+class _FormReader(HTMLParser):
+    """Every <form> of a page: method, action and fields (name, kind, default value, options)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: FormField | None = None
+        self._textarea: FormField | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = {"method": attributes.get("method", "get").lower(), "action": attributes.get("action"),
+                          "fields": []}
+            self.forms.append(self._form)
+        elif self._form is None or not attributes.get("name") and tag != "option":
+            return
+        elif tag == "input":
+            kind = attributes.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset") and "name" not in attributes:
+                return
+            checked = "checked" in attributes
+            value = attributes.get("value", "on" if kind in ("checkbox", "radio") else "")
+            if kind in ("checkbox", "radio") and not checked:
+                self._form["fields"].append(FormField(attributes["name"], kind, "", [value]))
+            else:
+                self._form["fields"].append(FormField(attributes["name"], kind, value, [value] if kind in (
+                    "checkbox", "radio") else []))
+        elif tag == "select":
+            self._select = FormField(attributes["name"], "select")
+            self._form["fields"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            value = attributes.get("value", "")
+            self._select.options.append(value)
+            if "selected" in attributes or not self._select.value:
+                self._select.value = value
+        elif tag == "textarea":
+            self._textarea = FormField(attributes["name"], "textarea")
+            self._form["fields"].append(self._textarea)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea.value += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _merge_radios(fields: list[FormField]) -> list[FormField]:
+    """Radio buttons and checkboxes of one name become one field with their values as options."""
+    merged: dict[str, FormField] = {}
+    for f in fields:
+        if f.name in merged and f.kind in ("radio", "checkbox"):
+            merged[f.name].options += f.options
+            merged[f.name].value = merged[f.name].value or f.value
+        elif f.name not in merged:
+            merged[f.name] = f
+    return list(merged.values())
+
+
+def _rules(app):
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule)
+
+
+_VARIABLE = re.compile(r"<(?:([^<>:]+):)?(\w+)>")
+
+
+def _url(rule, chosen: dict) -> str:
+    """The rule's path with each variable replaced by the chosen value, quoted as a browser would."""
+    return _VARIABLE.sub(lambda m: quote(str(chosen[m.group(2)]), safe=""), rule.rule)
+
+
+def _world_value(world, rule, name: str):
+    values = world.values
+    if rule.endpoint in ("evaluation_participant.answer", "evaluation_participant.language") and name in (
+            "code", "token"):
+        return values["evaluation_token"]
+    if rule.endpoint == "evaluation_participant.thanks":
+        return values["screen_code"]
+    if rule.endpoint == "feeds.personal_feed":
+        return world.feed_token
+    return values[name]
+
+
+class WriteWatch:
+    """The tables written to and committed while watching, from the SQL the engine runs."""
+
+    _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.watching = False
+        self.pending: set[str] = set()
+        self.committed: set[str] = set()
+        sa.event.listen(engine, "after_cursor_execute", self._executed)
+        sa.event.listen(engine, "commit", self._commit)
+        sa.event.listen(engine, "rollback", self._rollback)
+
+    def close(self):
+        sa.event.remove(self.engine, "after_cursor_execute", self._executed)
+        sa.event.remove(self.engine, "commit", self._commit)
+        sa.event.remove(self.engine, "rollback", self._rollback)
+
+    def start(self):
+        self.pending, self.committed, self.watching = set(), set(), True
+
+    def stop(self) -> set[str]:
+        self.watching = False
+        return self.committed
+
+    def _executed(self, conn, cursor, statement, parameters, context, executemany):  # noqa: ARG002
+        if self.watching and (match := self._WRITE.match(statement)):
+            self.pending.add(match.group(1))
+
+    def _commit(self, conn):  # noqa: ARG002
+        self.committed |= self.pending
+        self.pending = set()
+
+    def _rollback(self, conn):  # noqa: ARG002
+        self.pending = set()
+
+
+def _snapshot(leave_out=()) -> dict:
+    with db.engine.connect() as connection:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            for table in db.metadata.sorted_tables if table.name not in leave_out
+        }
+
+
+def _rows_of_every_table() -> dict:
+    with db.engine.connect() as connection:
+        return {table: [dict(row._mapping) for row in connection.execute(table.select())]
+                for table in db.metadata.sorted_tables}
+
+
+def _put_back(rows: dict) -> None:
+    """Every table holds exactly the given rows again; sequences go on from where they were, so a
+    row added later never takes an id from one put back."""
+    db.session.rollback()
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        for table, table_rows in rows.items():
+            if table_rows:
+                connection.execute(table.insert(), table_rows)
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+class Fuzzer:
+    def __init__(self, app):
+        self.app = app
+        self.rules = _rules(app)
+        self.adapter = app.url_map.bind("localhost")
+        self.tried = 0
+        self.since_rebuild = 0
+        self.dirty = True
+        self.world = None
+        self.built = None
+        self.cookies: dict[str, list] = {}
+        self.csrf: dict[str, str] = {}
+        self.post_forms: dict[str, list[list[FormField]]] = {}
+        self.query_names: set[str] = set(KNOWN_QUERY_NAMES)
+        self.findings: dict[tuple, str] = {}
+        self.covered: Counter = Counter()  # (endpoint, method) → inputs sent
+        self.statuses: Counter = Counter()
+        self.watch = WriteWatch(db.engine)
+        self._rebuild()
+        self._discover_forms()
+
+    # The world
+
+    def _rebuild(self):
+        """Back to the world as it was built: its rows, and each client's cookies (so its login)."""
+        if self.built is None:
+            empty_tables()
+            self.world = build_world(self.app)
+            self.csrf = {key: client.csrf_token() for key, client in self.world.clients.items()}
+            self.built = _rows_of_every_table()
+            self.cookies = {key: [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
+                            for key, client in self.world.clients.items()}
+        else:
+            _put_back(self.built)
+            for key, cookies in self.cookies.items():
+                client = self.world.clients[key] = self.app.test_client()
+                for name, value, domain, path in cookies:
+                    client.set_cookie(name, value, domain=domain, path=path)
+        self.since_rebuild, self.dirty = 0, False
+
+    def _discover_forms(self):
+        """Read every page that a GET shows, as the admin and as a stranger, and keep its forms."""
+        found: dict[str, dict[tuple, list[FormField]]] = {}
+        for rule in self.rules:
+            if "GET" not in rule.methods:
+                continue
+            url = _url(rule, {name: _world_value(self.world, rule, name) for name in rule.arguments})
+            for who in ("admin", "anonymous"):
+                response = self.world.clients[who].get(url)
+                if response.mimetype != "text/html":
+                    continue
+                reader = _FormReader()
+                reader.feed(response.get_data(as_text=True))
+                for form in reader.forms:
+                    self._keep_form(form, url, found)
+        self.post_forms = {endpoint: list(forms.values()) for endpoint, forms in found.items()}
+        self.dirty = True  # reading the pages may have written (the audit trail)
+
+    def _keep_form(self, form: dict, page_url: str, found: dict):
+        fields = _merge_radios(form["fields"])
+        if form["method"] != "post":
+            self.query_names |= {f.name for f in fields}
+            return
+        action = urlsplit(form["action"] or page_url)
+        try:
+            endpoint, _ = self.adapter.match(action.path, method="POST")
+        except HTTPException:
+            return
+        key = tuple(sorted(f.name for f in fields))
+        found.setdefault(endpoint, {}).setdefault(key, fields)
+
+    # One input
+
+    def one(self, data, rule):
+        if self.dirty or self.since_rebuild >= REBUILD_EVERY:
+            self._rebuild()
+        self.since_rebuild += 1
+        self.tried += 1
+        role = data.draw(st.sampled_from(sorted(ROLES)), label="role")
+        methods = sorted(rule.methods & {"GET", "POST"})
+        method = data.draw(st.sampled_from(methods), label="method")
+        chosen = {}
+        for name in sorted(rule.arguments):
+            if data.draw(st.integers(0, 3), label=f"odd {name}?") == 0:
+                chosen[name] = data.draw(nasty_text, label=name)
+            else:
+                chosen[name] = _world_value(self.world, rule, name)
+        url = _url(rule, chosen)
+        if data.draw(st.integers(0, 3), label="query string?") == 0:
+            names = st.one_of(st.sampled_from(sorted(self.query_names)), nasty_text)
+            query = data.draw(st.lists(st.tuples(names, nasty_text), min_size=1, max_size=4), label="query")
+            url += "?" + urlencode(query)
+        client = self.world.clients[ROLES[role]]
+        form = self._form_data(data, rule, ROLES[role]) if method == "POST" else None
+        described = f"{method} {url} as {role}" + (f" with {list(form.items(multi=True))!r}"[:3000] if form else "")
+        note(described)
+        self.covered[(rule.endpoint, method)] += 1
+        self._send(client, method, url, form, rule.endpoint, described)
+
+    def _form_data(self, data, rule, who: str) -> MultiDict:
+        forms = self.post_forms.get(rule.endpoint)
+        if forms:
+            fields = data.draw(st.sampled_from(forms), label="form")
+        else:
+            fields = [FormField(name, "text") for name in KNOWN_FORM_FIELDS]
+        sent = MultiDict()
+        for f in fields:
+            if f.name == "csrf_token":
+                continue
+            what = data.draw(st.sampled_from(["keep", "keep", "valid", "valid", "odd", "missing", "twice"]),
+                             label=f"{f.name}: ")
+            if f.kind == "file":
+                if what != "missing":
+                    content = data.draw(st.one_of(st.just(b""), st.binary(max_size=3000)), label="file content")
+                    name = data.draw(st.sampled_from(["people.xlsx", "people.csv", "", "../x.xlsx", "é.xlsx"]))
+                    sent.add(f.name, (io.BytesIO(content), name))
+                continue
+            if what == "missing":
+                continue
+            if what == "keep" and f.value:
+                value = f.value
+            elif what in ("keep", "valid"):
+                value = _valid_for(f.kind, f.options, data.draw)
+            else:
+                value = data.draw(nasty_text, label=f.name)
+            sent.add(f.name, value)
+            if what == "twice":
+                sent.add(f.name, data.draw(st.one_of(nasty_text, st.just(value)), label=f"{f.name} again"))
+        if data.draw(st.integers(0, 4), label="extra field?") == 0:
+            sent.add(data.draw(nasty_text, label="extra name"), data.draw(nasty_text, label="extra value"))
+        token = self.csrf[who] if who in self.csrf else ""
+        csrf = data.draw(st.sampled_from(["right"] * 18 + ["missing", "wrong"]), label="csrf")
+        if csrf == "right":
+            sent.add("csrf_token", token)
+        elif csrf == "wrong":
+            sent.add("csrf_token", token[::-1])
+        return sent
+
+    def _send(self, client, method: str, url: str, form, endpoint: str, described: str):
+        allowed = set(GET_MAY_WRITE) if method == "GET" else set(REFUSAL_MAY_WRITE.get(endpoint, {}))
+        before = _snapshot(leave_out=allowed) if method == "POST" else None
+        self.watch.start()
+        try:
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data=form, csrf=False)
+            status = response.status_code
+            response.close()
+        except Exception as error:  # noqa: BLE001 - every exception is a finding
+            self.watch.stop()
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            self._found(("exception", endpoint, type(error).__name__, frame.filename, frame.lineno),
+                        f"{described}\n  raised {type(error).__name__}: {str(error)[:300]}\n"
+                        f"  at {frame.filename}:{frame.lineno}", error)
+            self.dirty = True  # the request may have left the session in a bad state
+            return
+        written = self.watch.stop() - allowed
+        self.statuses[status] += 1
+        if status >= 500:
+            self._found(("5xx", endpoint, status), f"{described}\n  answered {status}")
+        if method == "GET" and written:
+            self._found(("GET writes", endpoint, tuple(sorted(written))),
+                        f"{described}\n  a GET wrote to {sorted(written)}")
+        if method == "POST":
+            if 400 <= status < 500 and (changed := _changed(before, _snapshot(leave_out=allowed))):
+                self._found(("refused but changed", endpoint, tuple(changed)),
+                            f"{described}\n  answered {status} but changed {changed}")
+            if status < 400 and endpoint in ENDS_SESSIONS:
+                self.dirty = True
+
+    def _found(self, key: tuple, message: str, error: Exception | None = None):
+        """Kept, one message per kind of problem and place, so one run lists them all."""
+        if error is not None and key not in self.findings:
+            message += "\n" + "".join(traceback.format_exception(error)[-6:])[-2500:]
+        self.findings.setdefault(key, message)
+
+    def summary(self) -> str:
+        posts = {rule.endpoint for rule in self.rules if "POST" in rule.methods}
+        with_form = posts & set(self.post_forms)
+        endpoints = {endpoint for endpoint, _ in self.covered}
+        all_endpoints = {rule.endpoint for rule in self.rules}
+        return (
+            f"fuzz: {self.tried} inputs, {len(endpoints)} of {len(all_endpoints)} endpoints "
+            f"({len(self.covered)} endpoint-method pairs); POST routes with a form read from a page: "
+            f"{len(with_form)} of {len(posts)} (without: {sorted(posts - with_form)}); "
+            f"statuses {dict(sorted(self.statuses.items()))}"
+        )
+
+
+def _examples_for(rules) -> list[tuple]:
+    """FUZZ_EXAMPLES shared out over the rules, a rule with a POST three times a GET-only one's share."""
+    weights = [3 if "POST" in rule.methods else 1 for rule in rules]
+    total = sum(weights)
+    return [(rule, max(2, round(FUZZ_EXAMPLES * weight / total))) for rule, weight in zip(rules, weights, strict=True)]
+
+
+def _run_for(fuzzer: Fuzzer, rule, examples: int) -> None:
+    """Hypothesis draws ``examples`` inputs for one rule, from a seed of the rule's own: the same inputs
+    on every run, unless FUZZ_SEED is set."""
+
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+              phases=[Phase.generate], print_blob=False)
+    @seed(zlib.crc32(f"{rule.endpoint} {rule.rule}".encode()) + int(FUZZ_SEED or 0))
+    @given(st.data())
+    def one_input(data):
+        fuzzer.one(data, rule)
+
+    one_input()
+
+
+@pytest.mark.fuzz
+def test_no_input_gives_a_server_error_or_leaves_rows_behind(app, db):  # noqa: ARG001 - db: empty afterwards
+    started = time.monotonic()
+    fuzzer = Fuzzer(app)
+    try:
+        for rule, examples in _examples_for(fuzzer.rules):
+            _run_for(fuzzer, rule, examples)
+    finally:
+        fuzzer.watch.close()
+        print(f"\n{fuzzer.summary()}; {time.monotonic() - started:.1f} s", file=sys.stderr)
+    if fuzzer.findings:
+        pytest.fail(f"{len(fuzzer.findings)} distinct problems:\n\n" + "\n\n".join(fuzzer.findings.values()),
+                    pytrace=False)
+
+
+def test_the_form_reader_finds_fields_options_and_defaults():
+    reader = _FormReader()
+    reader.feed(
+        '<form method="post" action="/x"><input type="hidden" name="csrf_token" value="t">'
+        '<input name="title" value="Hoi"><select name="kind"><option value="a">A</option>'
+        '<option value="b" selected>B</option></select><textarea name="note">Tekst</textarea>'
+        '<input type="checkbox" name="yes" value="y"><input type="radio" name="r" value="1" checked>'
+        '<input type="radio" name="r" value="2"><input type="file" name="upload"></form>'
+        '<form><input name="q"></form>'
+    )
+    post, search = reader.forms
+    fields = {f.name: f for f in _merge_radios(post["fields"])}
+    assert (post["method"], post["action"], search["method"]) == ("post", "/x", "get")
+    assert fields["title"].value == "Hoi"
+    assert (fields["kind"].value, fields["kind"].options) == ("b", ["a", "b"])
+    assert fields["note"].value == "Tekst"
+    assert (fields["yes"].value, fields["yes"].options) == ("", ["y"])
+    assert (fields["r"].value, fields["r"].options) == ("1", ["1", "2"])
+    assert fields["upload"].kind == "file"
+    assert [f.name for f in search["fields"]] == ["q"]
+
+
+def test_writes_are_seen_when_committed_and_not_when_rolled_back(app, db):  # noqa: ARG001
+    from planner.audit.models import AuditAction
+    from planner.audit.services import record_event
+
+    watch = WriteWatch(db.engine)
+    try:
+        watch.start()
+        record_event(actor="system", action=AuditAction.VIEW, object_type="person")
+        db.session.flush()
+        db.session.rollback()
+        assert watch.stop() == set()
+        watch.start()
+        record_event(actor="system", action=AuditAction.VIEW, object_type="person")
+        db.session.commit()
+        assert watch.stop() == {"audit_event"}
+    finally:
+        watch.close()
+
