@@ -42,15 +42,16 @@ from werkzeug.exceptions import HTTPException
 from planner.extensions import db
 from tests.world import build_world, empty_tables
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "700"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1200"))
 FUZZ_SEED = os.environ.get("FUZZ_SEED")
 REBUILD_EVERY = 80
 
 # The four kinds of user, by their key in the world.
 ROLES = {"admin": "admin", "organiser": "organiser_a", "trekker": "trekker_a", "anonymous": "anonymous"}
 
-# Tables a GET may write to, and why.
-GET_MAY_WRITE = {"audit_event": "viewing or exporting personal data is itself recorded"}
+# Any request may add to the audit trail that it showed or exported personal data (a refused form
+# shows its page again), but only one that got through may record a change or a deletion.
+SHOWN = ("view", "export")
 # Tables a refused POST may leave changed, by endpoint, and why.
 REFUSAL_MAY_WRITE = {"auth.login": {"failed_login": "a wrong password is counted, to slow down guessing"}}
 # A request to these that gets through may end the session of the client's user: the world is rebuilt.
@@ -101,10 +102,12 @@ nasty_text = st.one_of(
 )
 
 
-def _valid_for(kind: str, options: list[str], draw) -> str:
-    """A value the browser could send for an input of this kind."""
+def _valid_for(kind: str, options: list[str], draw, name: str = "") -> str:
+    """A value the browser could send for an input of this kind (or, for a text input, of this name)."""
     if options:
         return draw(st.sampled_from(options))
+    if kind in ("text", "hidden", "textarea"):
+        kind = next((k for words, k in NAME_HINTS if any(w in name for w in words)), kind)
     if kind == "date":
         day = draw(st.one_of(st.sampled_from(CLOCK_DAYS), st.dates(date(2025, 1, 1), date(2030, 12, 31))))
         return day.isoformat()
@@ -122,6 +125,11 @@ def _valid_for(kind: str, options: list[str], draw) -> str:
     return draw(st.sampled_from(["Gendt", "Nieuwe naam", "Wijkteam", "Een zin met een paar woorden."]))
 
 
+NAME_HINTS = [(("email",), "email"), (("_on", "date", "day", "since", "until"), "date"),
+              (("start", "end", "time"), "time"), (("count", "number", "size", "months", "hours", "_id", "capacity"),
+                                                   "number")]
+
+
 @dataclass
 class FormField:
     name: str
@@ -136,12 +144,15 @@ class _FormReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
+        self.links: list[str] = []
         self._form: dict | None = None
         self._select: FormField | None = None
         self._textarea: FormField | None = None
 
     def handle_starttag(self, tag, attrs):
         attributes = {k: v or "" for k, v in attrs}
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"].split("#")[0])
         if tag == "form":
             self._form = {"method": attributes.get("method", "get").lower(), "action": attributes.get("action"),
                           "fields": []}
@@ -259,11 +270,24 @@ class WriteWatch:
 
 
 def _snapshot(leave_out=()) -> dict:
+    """Every row of every table, but the audit trail's records of what was shown."""
     with db.engine.connect() as connection:
         return {
-            table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            table.name: sorted(repr(tuple(row)) for row in connection.execute(_rows_that_count(table)))
             for table in db.metadata.sorted_tables if table.name not in leave_out
         }
+
+
+def _rows_that_count(table):
+    if table.name == "audit_event":
+        return table.select().where(table.c.action.not_in(SHOWN))
+    return table.select()
+
+
+def _recorded_changes() -> int:
+    table = db.metadata.tables["audit_event"]
+    with db.engine.connect() as connection:
+        return connection.scalar(sa.select(sa.func.count()).select_from(_rows_that_count(table).subquery()))
 
 
 def _rows_of_every_table() -> dict:
@@ -304,6 +328,7 @@ class Fuzzer:
         self.post_forms: dict[str, list[list[FormField]]] = {}
         self.query_names: set[str] = set(KNOWN_QUERY_NAMES)
         self.findings: dict[tuple, str] = {}
+        self.also: dict[tuple, Counter] = {}
         self.covered: Counter = Counter()  # (endpoint, method) → inputs sent
         self.statuses: Counter = Counter()
         self.watch = WriteWatch(db.engine)
@@ -332,18 +357,24 @@ class Fuzzer:
     def _discover_forms(self):
         """Read every page that a GET shows, as the admin and as a stranger, and keep its forms."""
         found: dict[str, dict[tuple, list[FormField]]] = {}
-        for rule in self.rules:
-            if "GET" not in rule.methods:
+        pages = [(who, _url(rule, {name: _world_value(self.world, rule, name) for name in rule.arguments}))
+                 for rule in self.rules if "GET" in rule.methods for who in ("admin", "anonymous")]
+        seen = set(pages)
+        for who, url in pages:  # grows with the links the pages show, one step deep
+            response = self.world.clients[who].get(url)
+            if response.mimetype != "text/html":
                 continue
-            url = _url(rule, {name: _world_value(self.world, rule, name) for name in rule.arguments})
-            for who in ("admin", "anonymous"):
-                response = self.world.clients[who].get(url)
-                if response.mimetype != "text/html":
-                    continue
-                reader = _FormReader()
-                reader.feed(response.get_data(as_text=True))
-                for form in reader.forms:
-                    self._keep_form(form, url, found)
+            reader = _FormReader()
+            reader.feed(response.get_data(as_text=True))
+            for form in reader.forms:
+                self._keep_form(form, url, found)
+            if "?" in url:
+                continue
+            for link in reader.links:
+                page = (who, link)
+                if link.startswith("/") and "?" in link and page not in seen and len(pages) < 600:
+                    seen.add(page)
+                    pages.append(page)
         self.post_forms = {endpoint: list(forms.values()) for endpoint, forms in found.items()}
         self.dirty = True  # reading the pages may have written (the audit trail)
 
@@ -395,11 +426,17 @@ class Fuzzer:
         else:
             fields = [FormField(name, "text") for name in KNOWN_FORM_FIELDS]
         sent = MultiDict()
-        for f in fields:
+        # Mostly one odd field among sensible ones, so the input gets past the other fields' checks.
+        mode = data.draw(st.sampled_from(["one odd field", "one odd field", "sensible", "chaos"]), label="mode")
+        odd = data.draw(st.integers(0, max(len(fields) - 1, 0)), label="odd field")
+        for number, f in enumerate(fields):
             if f.name == "csrf_token":
                 continue
-            what = data.draw(st.sampled_from(["keep", "keep", "valid", "valid", "odd", "missing", "twice"]),
-                             label=f"{f.name}: ")
+            if mode == "chaos" or (mode == "one odd field" and number == odd):
+                choices = ["keep", "valid", "odd", "odd", "missing", "twice"]
+            else:
+                choices = ["keep", "valid"]
+            what = data.draw(st.sampled_from(choices), label=f"{f.name}: ")
             if f.kind == "file":
                 if what != "missing":
                     content = data.draw(st.one_of(st.just(b""), st.binary(max_size=3000)), label="file content")
@@ -411,7 +448,7 @@ class Fuzzer:
             if what == "keep" and f.value:
                 value = f.value
             elif what in ("keep", "valid"):
-                value = _valid_for(f.kind, f.options, data.draw)
+                value = _valid_for(f.kind, f.options, data.draw, f.name)
             else:
                 value = data.draw(nasty_text, label=f.name)
             sent.add(f.name, value)
@@ -428,8 +465,9 @@ class Fuzzer:
         return sent
 
     def _send(self, client, method: str, url: str, form, endpoint: str, described: str):
-        allowed = set(GET_MAY_WRITE) if method == "GET" else set(REFUSAL_MAY_WRITE.get(endpoint, {}))
+        allowed = {"audit_event"} if method == "GET" else set(REFUSAL_MAY_WRITE.get(endpoint, {}))
         before = _snapshot(leave_out=allowed) if method == "POST" else None
+        changes_before = _recorded_changes() if method == "GET" else 0
         self.watch.start()
         try:
             if method == "GET":
@@ -440,16 +478,20 @@ class Fuzzer:
             response.close()
         except Exception as error:  # noqa: BLE001 - every exception is a finding
             self.watch.stop()
-            frame = traceback.extract_tb(error.__traceback__)[-1]
-            self._found(("exception", endpoint, type(error).__name__, frame.filename, frame.lineno),
+            frames = traceback.extract_tb(error.__traceback__)
+            ours = [f for f in frames if "/planner/" in f.filename and "site-packages" not in f.filename]
+            place = ours[-1] if ours else frames[-1]
+            self._found(("exception", type(error).__name__, frames[-1].filename, frames[-1].lineno),
                         f"{described}\n  raised {type(error).__name__}: {str(error)[:300]}\n"
-                        f"  at {frame.filename}:{frame.lineno}", error)
+                        f"  at {place.filename}:{place.lineno}", error, also=f"{endpoint} ({place.name})")
             self.dirty = True  # the request may have left the session in a bad state
             return
         written = self.watch.stop() - allowed
         self.statuses[status] += 1
         if status >= 500:
             self._found(("5xx", endpoint, status), f"{described}\n  answered {status}")
+        if method == "GET" and "audit_event" in self.watch.committed and _recorded_changes() != changes_before:
+            written.add("audit_event (a change)")
         if method == "GET" and written:
             self._found(("GET writes", endpoint, tuple(sorted(written))),
                         f"{described}\n  a GET wrote to {sorted(written)}")
@@ -460,11 +502,21 @@ class Fuzzer:
             if status < 400 and endpoint in ENDS_SESSIONS:
                 self.dirty = True
 
-    def _found(self, key: tuple, message: str, error: Exception | None = None):
+    def _found(self, key: tuple, message: str, error: Exception | None = None, also: str = ""):
         """Kept, one message per kind of problem and place, so one run lists them all."""
-        if error is not None and key not in self.findings:
-            message += "\n" + "".join(traceback.format_exception(error)[-6:])[-2500:]
-        self.findings.setdefault(key, message)
+        if key not in self.findings:
+            if error is not None:
+                message += "\n" + "".join(traceback.format_exception(error)[-6:])[-2500:]
+            self.findings[key] = message
+        if also:
+            self.also.setdefault(key, Counter())[also] += 1
+
+    def problems(self) -> list[str]:
+        return [
+            message + (f"\n  seen {sum(self.also[key].values())} times, in: {sorted(self.also[key])}"
+                       if key in self.also else "")
+            for key, message in self.findings.items()
+        ]
 
     def summary(self) -> str:
         posts = {rule.endpoint for rule in self.rules if "POST" in rule.methods}
@@ -511,7 +563,7 @@ def test_no_input_gives_a_server_error_or_leaves_rows_behind(app, db):  # noqa: 
         fuzzer.watch.close()
         print(f"\n{fuzzer.summary()}; {time.monotonic() - started:.1f} s", file=sys.stderr)
     if fuzzer.findings:
-        pytest.fail(f"{len(fuzzer.findings)} distinct problems:\n\n" + "\n\n".join(fuzzer.findings.values()),
+        pytest.fail(f"{len(fuzzer.findings)} distinct problems:\n\n" + "\n\n".join(fuzzer.problems()),
                     pytrace=False)
 
 
