@@ -40,7 +40,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from planner.extensions import db
-from tests.world import build_world, empty_tables
+from tests.world import add_history, build_world, empty_tables
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1200"))
 FUZZ_SEED = os.environ.get("FUZZ_SEED")
@@ -53,7 +53,10 @@ ROLES = {"admin": "admin", "organiser": "organiser_a", "trekker": "trekker_a", "
 # shows its page again), but only one that got through may record a change or a deletion.
 SHOWN = ("view", "export")
 # Tables a refused POST may leave changed, by endpoint, and why.
-REFUSAL_MAY_WRITE = {"auth.login": {"failed_login": "a wrong password is counted, to slow down guessing"}}
+REFUSAL_MAY_WRITE = {
+    "auth.login": {"failed_login": "a wrong password is counted, to slow down guessing"},
+    "auth.account": {"failed_login": "so is a wrong current password when changing it"},
+}
 # A request to these that gets through may end the session of the client's user: the world is rebuilt.
 ENDS_SESSIONS = {"auth.logout", "auth.log_out_everywhere", "auth.end_user_sessions", "auth.edit_user",
                  "auth.account", "auth.login"}
@@ -219,8 +222,7 @@ def _url(rule, chosen: dict) -> str:
     return _VARIABLE.sub(lambda m: quote(str(chosen[m.group(2)]), safe=""), rule.rule)
 
 
-def _world_value(world, rule, name: str):
-    values = world.values
+def _world_value(world, rule, name: str, values: dict):
     if rule.endpoint in ("evaluation_participant.answer", "evaluation_participant.language") and name in (
             "code", "token"):
         return values["evaluation_token"]
@@ -323,6 +325,7 @@ class Fuzzer:
         self.dirty = True
         self.world = None
         self.built = None
+        self.scenes: list[dict] = []
         self.cookies: dict[str, list] = {}
         self.csrf: dict[str, str] = {}
         self.post_forms: dict[str, list[list[FormField]]] = {}
@@ -342,6 +345,7 @@ class Fuzzer:
         if self.built is None:
             empty_tables()
             self.world = build_world(self.app)
+            self.scenes = add_history(self.world)
             self.csrf = {key: client.csrf_token() for key, client in self.world.clients.items()}
             self.built = _rows_of_every_table()
             self.cookies = {key: [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
@@ -357,8 +361,10 @@ class Fuzzer:
     def _discover_forms(self):
         """Read every page that a GET shows, as the admin and as a stranger, and keep its forms."""
         found: dict[str, dict[tuple, list[FormField]]] = {}
-        pages = [(who, _url(rule, {name: _world_value(self.world, rule, name) for name in rule.arguments}))
-                 for rule in self.rules if "GET" in rule.methods for who in ("admin", "anonymous")]
+        pages = list(dict.fromkeys(
+            (who, _url(rule, {name: _world_value(self.world, rule, name, values) for name in rule.arguments}))
+            for values in self.scenes for rule in self.rules if "GET" in rule.methods
+            for who in ("admin", "anonymous")))
         seen = set(pages)
         for who, url in pages:  # grows with the links the pages show, one step deep
             response = self.world.clients[who].get(url)
@@ -399,6 +405,7 @@ class Fuzzer:
         self.since_rebuild += 1
         self.tried += 1
         role = data.draw(st.sampled_from(sorted(ROLES)), label="role")
+        values = self.scenes[data.draw(st.integers(0, len(self.scenes) - 1), label="scene")]
         methods = sorted(rule.methods & {"GET", "POST"})
         method = data.draw(st.sampled_from(methods), label="method")
         chosen = {}
@@ -406,7 +413,7 @@ class Fuzzer:
             if data.draw(st.integers(0, 3), label=f"odd {name}?") == 0:
                 chosen[name] = data.draw(nasty_text, label=name)
             else:
-                chosen[name] = _world_value(self.world, rule, name)
+                chosen[name] = _world_value(self.world, rule, name, values)
         url = _url(rule, chosen)
         if data.draw(st.integers(0, 3), label="query string?") == 0:
             names = st.one_of(st.sampled_from(sorted(self.query_names)), nasty_text)

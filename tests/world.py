@@ -88,3 +88,46 @@ def empty_tables() -> None:
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+
+
+def add_history(world: World) -> list[dict]:
+    """More to act on, for the fuzz test: in programme A a series whose sessions happened, with people
+    present and answers given, one session cancelled, and a draft series.
+
+    Returns the world's values and, for each of these, the values with its ids: a scene each.
+    """
+    from planner.attendance.models import Attendance
+    from planner.evaluations.models import EvaluationAnswer
+    from planner.series.services import cancel_session
+    from tests import evaluation_data, evaluation_factories
+
+    admin = world.users["admin"]
+    programme = _programme_of(world.values["slug"])
+    past = evaluation_factories.past_series(programme, admin, title="Reeks voorbij")
+    form = evaluation_data.make_form(programme)
+    for session in past.sessions[1:]:
+        evaluation_data.use_form(session, form)
+        people = evaluation_data.mark_present(session, 6)
+        for number, person in enumerate(people):
+            evaluation_data.respond(session, form, {"mood": number % 3 + 1, "useful": number % 5 + 1, "mark": 7,
+                                                    "theme": "care", "learned": ["signals"],
+                                                    "remark": f"Opmerking {number}"}, person=person)
+    cancel_session(past.sessions[0], "Ziek")
+    draft = factories.make_series(programme, admin, title="Reeks in concept")
+    db.session.commit()
+    last = past.sessions[-1]
+    answer = db.session.scalar(sa.select(EvaluationAnswer).where(EvaluationAnswer.text.is_not(None)).limit(1))
+    person_id = db.session.scalar(sa.select(Attendance.person_id).where(Attendance.session_id == last.id).limit(1))
+    return [
+        world.values,
+        {**world.values, "series_id": past.id, "session_id": last.id, "answer_id": answer.public_id,
+         "person_id": person_id, "year": last.local_start.year, "month": last.local_start.month},
+        {**world.values, "series_id": past.id, "session_id": past.sessions[0].id},
+        {**world.values, "series_id": draft.id, "session_id": draft.sessions[0].id},
+    ]
+
+
+def _programme_of(slug: str):
+    from planner.programmes.models import Programme
+
+    return db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
