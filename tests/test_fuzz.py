@@ -106,31 +106,38 @@ nasty_text = st.one_of(
 
 
 def _valid_for(kind: str, options: list[str], draw, name: str = "") -> str:
-    """A value the browser could send for an input of this kind (or, for a text input, of this name)."""
+    """A value the browser could send for an input of this kind (or, for a text input, of this name);
+    without ``draw``, the first such value."""
+
+    def pick(choices):
+        return choices[0] if draw is None else draw(st.sampled_from(choices))
+
     if options:
-        return draw(st.sampled_from(options))
+        return pick(options)
     if kind in ("text", "hidden", "textarea"):
         kind = next((k for words, k in NAME_HINTS if any(w in name for w in words)), kind)
     if kind == "date":
-        day = draw(st.one_of(st.sampled_from(CLOCK_DAYS), st.dates(date(2025, 1, 1), date(2030, 12, 31))))
-        return day.isoformat()
+        later = date.today() + timedelta(days=40)  # noqa: DTZ011 - a calendar date, any zone
+        return pick([later.isoformat(), *(day.isoformat() for day in CLOCK_DAYS), "2027-01-05", "2026-12-25"])
     if kind == "time":
-        return draw(st.sampled_from(["02:30", "19:30", "21:30", "00:00", "23:59", "09:00"]))
+        return pick(["19:30", "02:30", "21:30", "00:00", "23:59", "09:00"])
     if kind == "datetime-local":
-        day = draw(st.sampled_from(CLOCK_DAYS))
-        return f"{day.isoformat()}T{draw(st.sampled_from(['02:30', '19:30', '03:00']))}"
+        return f"{pick(CLOCK_DAYS).isoformat()}T{pick(['02:30', '19:30', '03:00'])}"
     if kind == "number":
-        return str(draw(st.integers(-3, 60)))
+        return pick(["4", "1", "0", "-1", "2", "12", "60"])
     if kind == "email":
-        return draw(st.sampled_from(["nieuw@example.org", "organiser_a@example.org", "admin@example.org"]))
+        return pick(["nieuw@example.org", "organiser_a@example.org", "admin@example.org"])
     if kind == "checkbox":
-        return draw(st.sampled_from(["y", "on", "1", "yes"]))
-    return draw(st.sampled_from(["Gendt", "Nieuwe naam", "Wijkteam", "Een zin met een paar woorden."]))
+        return pick(["y", "on", "1", "yes"])
+    return pick(["Nieuwe naam", "Gendt", "Wijkteam", "Een zin met een paar woorden."])
 
 
 NAME_HINTS = [(("email",), "email"), (("_on", "date", "day", "since", "until"), "date"),
               (("start", "end", "time"), "time"), (("count", "number", "size", "months", "hours", "_id", "capacity"),
                                                    "number")]
+
+
+SAMPLE_CSV = "Naam;E-mail;Rol;Organisatie\nAnna de Vries;anna@example.org;bewoner;Wijkteam\n".encode()
 
 
 @dataclass
@@ -326,6 +333,7 @@ class Fuzzer:
         self.world = None
         self.built = None
         self.scenes: list[dict] = []
+        self.actions: list[tuple] = []  # (endpoint, path, fields) of each form found
         self.cookies: dict[str, list] = {}
         self.csrf: dict[str, str] = {}
         self.post_forms: dict[str, list[list[FormField]]] = {}
@@ -381,6 +389,20 @@ class Fuzzer:
                 if link.startswith("/") and "?" in link and page not in seen and len(pages) < 600:
                     seen.add(page)
                     pages.append(page)
+        # Forms that follow a form (the import's review, a series' proposal): each form sent once as shown.
+        for endpoint, action, fields in list(self.actions):
+            if endpoint in ENDS_SESSIONS:
+                continue
+            sent = MultiDict([(f.name, (io.BytesIO(SAMPLE_CSV), "mensen.csv") if f.kind == "file" else
+                               f.value or (f.options[0] if f.options else _valid_for(f.kind, [], None, f.name)))
+                              for f in fields if f.name != "csrf_token"])
+            sent.add("csrf_token", self.csrf["admin"])
+            response = self.world.clients["admin"].post(action, data=sent, csrf=False)
+            if response.mimetype == "text/html":
+                reader = _FormReader()
+                reader.feed(response.get_data(as_text=True))
+                for form in reader.forms:
+                    self._keep_form(form, action, found)
         self.post_forms = {endpoint: list(forms.values()) for endpoint, forms in found.items()}
         self.dirty = True  # reading the pages may have written (the audit trail)
 
@@ -395,7 +417,9 @@ class Fuzzer:
         except HTTPException:
             return
         key = tuple(sorted(f.name for f in fields))
-        found.setdefault(endpoint, {}).setdefault(key, fields)
+        if key not in found.setdefault(endpoint, {}):
+            found[endpoint][key] = fields
+            self.actions.append((endpoint, action.path, fields))
 
     # One input
 

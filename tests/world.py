@@ -97,7 +97,7 @@ def add_history(world: World) -> list[dict]:
     Returns the world's values and, for each of these, the values with its ids: a scene each.
     """
     from planner.attendance.models import Attendance
-    from planner.evaluations.models import EvaluationAnswer
+    from planner.evaluations.models import EvaluationAnswer, EvaluationResponse, SessionEvaluation
     from planner.series.services import cancel_session
     from tests import evaluation_data, evaluation_factories
 
@@ -112,16 +112,22 @@ def add_history(world: World) -> list[dict]:
             evaluation_data.respond(session, form, {"mood": number % 3 + 1, "useful": number % 5 + 1, "mark": 7,
                                                     "theme": "care", "learned": ["signals"],
                                                     "remark": f"Opmerking {number}"}, person=person)
+    evaluation_data.approve_all(db.session.scalars(sa.select(EvaluationResponse)).all()[::2])
     cancel_session(past.sessions[0], "Ziek")
     draft = factories.make_series(programme, admin, title="Reeks in concept")
     db.session.commit()
     last = past.sessions[-1]
     answer = db.session.scalar(sa.select(EvaluationAnswer).where(EvaluationAnswer.text.is_not(None)).limit(1))
     person_id = db.session.scalar(sa.select(Attendance.person_id).where(Attendance.session_id == last.id).limit(1))
+    asked = EvaluationRequest(session_id=last.id, person_id=person_id, token="p" * 32)
+    db.session.add(asked)
+    db.session.commit()
+    screen = db.session.scalar(sa.select(SessionEvaluation).where(SessionEvaluation.session_id == last.id))
     return [
         world.values,
         {**world.values, "series_id": past.id, "session_id": last.id, "answer_id": answer.public_id,
-         "person_id": person_id, "year": last.local_start.year, "month": last.local_start.month},
+         "person_id": person_id, "year": last.local_start.year, "month": last.local_start.month,
+         "evaluation_token": asked.token, "screen_code": screen.short_code},
         {**world.values, "series_id": past.id, "session_id": past.sessions[0].id},
         {**world.values, "series_id": draft.id, "session_id": draft.sessions[0].id},
     ]
