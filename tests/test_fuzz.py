@@ -11,10 +11,11 @@ sent twice, plus random bytes or an empty file in file fields.
 What fails: any 5xx or exception; a GET that commits a write (but the audit trail's record of a view);
 a POST refused with a 4xx that leaves any row changed.
 
-Bounded for CI: ``FUZZ_EXAMPLES`` inputs (default below, about half a minute on SQLite), the same ones
-on every run (``derandomize``); ``FUZZ_SEED=n`` explores other inputs, and ``FUZZ_KEEP_GOING=1`` lists
-every distinct failure instead of stopping (and shrinking) at the first. The world is rebuilt every
-``REBUILD_EVERY`` inputs, and after a request that logs its user out, so the data stays sensible.
+Bounded for CI: ``FUZZ_EXAMPLES`` inputs in all (default below, about half a minute on SQLite), shared
+out over the rules, each rule's drawn from a seed of its own so that every run sends the same inputs;
+``FUZZ_SEED=n`` explores others. Every distinct problem is listed, with where else it was seen, rather
+than only the first. The world (tests/world.py) is put back as built every ``REBUILD_EVERY`` inputs,
+and after a request that may have logged its user out, so the data stays sensible.
 """
 
 from __future__ import annotations
@@ -58,14 +59,51 @@ REFUSAL_MAY_WRITE = {
     "auth.account": {"failed_login": "so is a wrong current password when changing it"},
 }
 # A request to these that gets through may end the session of the client's user: the world is rebuilt.
-ENDS_SESSIONS = {"auth.logout", "auth.log_out_everywhere", "auth.end_user_sessions", "auth.edit_user",
-                 "auth.account", "auth.login"}
+ENDS_SESSIONS = {
+    "auth.logout",
+    "auth.log_out_everywhere",
+    "auth.end_user_sessions",
+    "auth.edit_user",
+    "auth.account",
+    "auth.login",
+}
 # Form fields a route reads without a form that shows them on a page the fuzz test reads.
-KNOWN_FORM_FIELDS = ["person_id", "status", "action", "direction", "open", "payload", "import", "starred",
-                     "starred_only", "show", "redacted_text", "next", "create", "title", "name", "reason",
-                     "lang", "emails", "consent_photos"]
-KNOWN_QUERY_NAMES = ["page", "q", "next", "programme", "series", "starred", "show", "appendix", "action",
-                     "object_type", "actor", "since", "until"]
+KNOWN_FORM_FIELDS = [
+    "person_id",
+    "status",
+    "action",
+    "direction",
+    "open",
+    "payload",
+    "import",
+    "starred",
+    "starred_only",
+    "show",
+    "redacted_text",
+    "next",
+    "create",
+    "title",
+    "name",
+    "reason",
+    "lang",
+    "emails",
+    "consent_photos",
+]
+KNOWN_QUERY_NAMES = [
+    "page",
+    "q",
+    "next",
+    "programme",
+    "series",
+    "starred",
+    "show",
+    "appendix",
+    "action",
+    "object_type",
+    "actor",
+    "since",
+    "until",
+]
 
 
 def _clock_change_days() -> list[date]:
@@ -80,12 +118,57 @@ def _clock_change_days() -> list[date]:
 
 CLOCK_DAYS = _clock_change_days()
 NASTY_TEXT = [
-    "", " ", "0", "-1", "1.5", "1e309", "NaN", "99999999999999999999", "-99999999999999999999",
-    str(2**63), str(2**63 - 1), str(-(2**63) - 1), "9" * 400, "x" * 5000, "ÉÉN Wijkteam", "één wijkteam",
-    "ß", "İstanbul", "日本語", "😀", "\u202eevil", "\u200b", "\x00", "\x02", "a\x1fb", "\x7f", "\r\n", "\t",
-    "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "null", "true", "[]", "{}",
-    "a@b", "x@example.org", "9999-12-31", "0001-01-01", "0000-00-00", "2027-02-30", "2027-13-01",
-    "24:00", "25:61", "02:30", "23:59:60", "-0", "+1", " 1 ", "１２",
+    "",
+    " ",
+    "0",
+    "-1",
+    "1.5",
+    "1e309",
+    "NaN",
+    "99999999999999999999",
+    "-99999999999999999999",
+    str(2**63),
+    str(2**63 - 1),
+    str(-(2**63) - 1),
+    "9" * 400,
+    "x" * 5000,
+    "ÉÉN Wijkteam",
+    "één wijkteam",
+    "ß",
+    "İstanbul",
+    "日本語",
+    "😀",
+    "\u202eevil",
+    "\u200b",
+    "\x00",
+    "\x02",
+    "a\x1fb",
+    "\x7f",
+    "\r\n",
+    "\t",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "%00",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "a@b",
+    "x@example.org",
+    "9999-12-31",
+    "0001-01-01",
+    "0000-00-00",
+    "2027-02-30",
+    "2027-13-01",
+    "24:00",
+    "25:61",
+    "02:30",
+    "23:59:60",
+    "-0",
+    "+1",
+    " 1 ",
+    "１２",
     *(day.isoformat() for day in CLOCK_DAYS),
     *(f"{day.isoformat()}T02:30" for day in CLOCK_DAYS),
 ]
@@ -132,12 +215,15 @@ def _valid_for(kind: str, options: list[str], draw, name: str = "") -> str:
     return pick(["Nieuwe naam", "Gendt", "Wijkteam", "Een zin met een paar woorden."])
 
 
-NAME_HINTS = [(("email",), "email"), (("_on", "date", "day", "since", "until"), "date"),
-              (("start", "end", "time"), "time"), (("count", "number", "size", "months", "hours", "_id", "capacity"),
-                                                   "number")]
+NAME_HINTS = [
+    (("email",), "email"),
+    (("_on", "date", "day", "since", "until"), "date"),
+    (("start", "end", "time"), "time"),
+    (("count", "number", "size", "months", "hours", "_id", "capacity"), "number"),
+]
 
 
-SAMPLE_CSV = "Naam;E-mail;Rol;Organisatie\nAnna de Vries;anna@example.org;bewoner;Wijkteam\n".encode()
+SAMPLE_CSV = b"Naam;E-mail;Rol;Organisatie\nAnna de Vries;anna@example.org;bewoner;Wijkteam\n"
 
 
 @dataclass
@@ -164,10 +250,13 @@ class _FormReader(HTMLParser):
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"].split("#")[0])
         if tag == "form":
-            self._form = {"method": attributes.get("method", "get").lower(), "action": attributes.get("action"),
-                          "fields": []}
+            self._form = {
+                "method": attributes.get("method", "get").lower(),
+                "action": attributes.get("action"),
+                "fields": [],
+            }
             self.forms.append(self._form)
-        elif self._form is None or not attributes.get("name") and tag != "option":
+        elif self._form is None or (not attributes.get("name") and tag != "option"):
             return
         elif tag == "input":
             kind = attributes.get("type", "text").lower()
@@ -178,8 +267,9 @@ class _FormReader(HTMLParser):
             if kind in ("checkbox", "radio") and not checked:
                 self._form["fields"].append(FormField(attributes["name"], kind, "", [value]))
             else:
-                self._form["fields"].append(FormField(attributes["name"], kind, value, [value] if kind in (
-                    "checkbox", "radio") else []))
+                self._form["fields"].append(
+                    FormField(attributes["name"], kind, value, [value] if kind in ("checkbox", "radio") else [])
+                )
         elif tag == "select":
             self._select = FormField(attributes["name"], "select")
             self._form["fields"].append(self._select)
@@ -231,7 +321,9 @@ def _url(rule, chosen: dict) -> str:
 
 def _world_value(world, rule, name: str, values: dict):
     if rule.endpoint in ("evaluation_participant.answer", "evaluation_participant.language") and name in (
-            "code", "token"):
+        "code",
+        "token",
+    ):
         return values["evaluation_token"]
     if rule.endpoint == "evaluation_participant.thanks":
         return values["screen_code"]
@@ -266,15 +358,15 @@ class WriteWatch:
         self.watching = False
         return self.committed
 
-    def _executed(self, conn, cursor, statement, parameters, context, executemany):  # noqa: ARG002
+    def _executed(self, conn, cursor, statement, parameters, context, executemany):
         if self.watching and (match := self._WRITE.match(statement)):
             self.pending.add(match.group(1))
 
-    def _commit(self, conn):  # noqa: ARG002
+    def _commit(self, conn):
         self.committed |= self.pending
         self.pending = set()
 
-    def _rollback(self, conn):  # noqa: ARG002
+    def _rollback(self, conn):
         self.pending = set()
 
 
@@ -283,7 +375,8 @@ def _snapshot(leave_out=()) -> dict:
     with db.engine.connect() as connection:
         return {
             table.name: sorted(repr(tuple(row)) for row in connection.execute(_rows_that_count(table)))
-            for table in db.metadata.sorted_tables if table.name not in leave_out
+            for table in db.metadata.sorted_tables
+            if table.name not in leave_out
         }
 
 
@@ -301,8 +394,10 @@ def _recorded_changes() -> int:
 
 def _rows_of_every_table() -> dict:
     with db.engine.connect() as connection:
-        return {table: [dict(row._mapping) for row in connection.execute(table.select())]
-                for table in db.metadata.sorted_tables}
+        return {
+            table: [dict(row._mapping) for row in connection.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
 
 
 def _put_back(rows: dict) -> None:
@@ -356,8 +451,10 @@ class Fuzzer:
             self.scenes = add_history(self.world)
             self.csrf = {key: client.csrf_token() for key, client in self.world.clients.items()}
             self.built = _rows_of_every_table()
-            self.cookies = {key: [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
-                            for key, client in self.world.clients.items()}
+            self.cookies = {
+                key: [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
+                for key, client in self.world.clients.items()
+            }
         else:
             _put_back(self.built)
             for key, cookies in self.cookies.items():
@@ -369,10 +466,15 @@ class Fuzzer:
     def _discover_forms(self):
         """Read every page that a GET shows, as the admin and as a stranger, and keep its forms."""
         found: dict[str, dict[tuple, list[FormField]]] = {}
-        pages = list(dict.fromkeys(
-            (who, _url(rule, {name: _world_value(self.world, rule, name, values) for name in rule.arguments}))
-            for values in self.scenes for rule in self.rules if "GET" in rule.methods
-            for who in ("admin", "anonymous")))
+        pages = list(
+            dict.fromkeys(
+                (who, _url(rule, {name: _world_value(self.world, rule, name, values) for name in rule.arguments}))
+                for values in self.scenes
+                for rule in self.rules
+                if "GET" in rule.methods
+                for who in ("admin", "anonymous")
+            )
+        )
         seen = set(pages)
         for who, url in pages:  # grows with the links the pages show, one step deep
             response = self.world.clients[who].get(url)
@@ -393,9 +495,18 @@ class Fuzzer:
         for endpoint, action, fields in list(self.actions):
             if endpoint in ENDS_SESSIONS:
                 continue
-            sent = MultiDict([(f.name, (io.BytesIO(SAMPLE_CSV), "mensen.csv") if f.kind == "file" else
-                               f.value or (f.options[0] if f.options else _valid_for(f.kind, [], None, f.name)))
-                              for f in fields if f.name != "csrf_token"])
+            sent = MultiDict(
+                [
+                    (
+                        f.name,
+                        (io.BytesIO(SAMPLE_CSV), "mensen.csv")
+                        if f.kind == "file"
+                        else f.value or (f.options[0] if f.options else _valid_for(f.kind, [], None, f.name)),
+                    )
+                    for f in fields
+                    if f.name != "csrf_token"
+                ]
+            )
             sent.add("csrf_token", self.csrf["admin"])
             response = self.world.clients["admin"].post(action, data=sent, csrf=False)
             if response.mimetype == "text/html":
@@ -487,7 +598,7 @@ class Fuzzer:
                 sent.add(f.name, data.draw(st.one_of(nasty_text, st.just(value)), label=f"{f.name} again"))
         if data.draw(st.integers(0, 4), label="extra field?") == 0:
             sent.add(data.draw(nasty_text, label="extra name"), data.draw(nasty_text, label="extra value"))
-        token = self.csrf[who] if who in self.csrf else ""
+        token = self.csrf.get(who, "")
         csrf = data.draw(st.sampled_from(["right"] * 18 + ["missing", "wrong"]), label="csrf")
         if csrf == "right":
             sent.add("csrf_token", token)
@@ -501,20 +612,21 @@ class Fuzzer:
         changes_before = _recorded_changes() if method == "GET" else 0
         self.watch.start()
         try:
-            if method == "GET":
-                response = client.get(url)
-            else:
-                response = client.post(url, data=form, csrf=False)
+            response = client.get(url) if method == "GET" else client.post(url, data=form, csrf=False)
             status = response.status_code
             response.close()
-        except Exception as error:  # noqa: BLE001 - every exception is a finding
+        except Exception as error:
             self.watch.stop()
             frames = traceback.extract_tb(error.__traceback__)
             ours = [f for f in frames if "/planner/" in f.filename and "site-packages" not in f.filename]
             place = ours[-1] if ours else frames[-1]
-            self._found(("exception", type(error).__name__, frames[-1].filename, frames[-1].lineno),
-                        f"{described}\n  raised {type(error).__name__}: {str(error)[:300]}\n"
-                        f"  at {place.filename}:{place.lineno}", error, also=f"{endpoint} ({place.name})")
+            self._found(
+                ("exception", type(error).__name__, frames[-1].filename, frames[-1].lineno),
+                f"{described}\n  raised {type(error).__name__}: {str(error)[:300]}\n"
+                f"  at {place.filename}:{place.lineno}",
+                error,
+                also=f"{endpoint} ({place.name})",
+            )
             self.dirty = True  # the request may have left the session in a bad state
             return
         written = self.watch.stop() - allowed
@@ -524,12 +636,15 @@ class Fuzzer:
         if method == "GET" and "audit_event" in self.watch.committed and _recorded_changes() != changes_before:
             written.add("audit_event (a change)")
         if method == "GET" and written:
-            self._found(("GET writes", endpoint, tuple(sorted(written))),
-                        f"{described}\n  a GET wrote to {sorted(written)}")
+            self._found(
+                ("GET writes", endpoint, tuple(sorted(written))), f"{described}\n  a GET wrote to {sorted(written)}"
+            )
         if method == "POST":
             if 400 <= status < 500 and (changed := _changed(before, _snapshot(leave_out=allowed))):
-                self._found(("refused but changed", endpoint, tuple(changed)),
-                            f"{described}\n  answered {status} but changed {changed}")
+                self._found(
+                    ("refused but changed", endpoint, tuple(changed)),
+                    f"{described}\n  answered {status} but changed {changed}",
+                )
             if status < 400 and endpoint in ENDS_SESSIONS:
                 self.dirty = True
 
@@ -544,8 +659,12 @@ class Fuzzer:
 
     def problems(self) -> list[str]:
         return [
-            message + (f"\n  seen {sum(self.also[key].values())} times, in: {sorted(self.also[key])}"
-                       if key in self.also else "")
+            message
+            + (
+                f"\n  seen {sum(self.also[key].values())} times, in: {sorted(self.also[key])}"
+                if key in self.also
+                else ""
+            )
             for key, message in self.findings.items()
         ]
 
@@ -573,8 +692,14 @@ def _run_for(fuzzer: Fuzzer, rule, examples: int) -> None:
     """Hypothesis draws ``examples`` inputs for one rule, from a seed of the rule's own: the same inputs
     on every run, unless FUZZ_SEED is set."""
 
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.generate], print_blob=False)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+        print_blob=False,
+    )
     @seed(zlib.crc32(f"{rule.endpoint} {rule.rule}".encode()) + int(FUZZ_SEED or 0))
     @given(st.data())
     def one_input(data):
@@ -584,7 +709,7 @@ def _run_for(fuzzer: Fuzzer, rule, examples: int) -> None:
 
 
 @pytest.mark.fuzz
-def test_no_input_gives_a_server_error_or_leaves_rows_behind(app, db):  # noqa: ARG001 - db: empty afterwards
+def test_no_input_gives_a_server_error_or_leaves_rows_behind(app, db):
     started = time.monotonic()
     fuzzer = Fuzzer(app)
     try:
@@ -592,10 +717,10 @@ def test_no_input_gives_a_server_error_or_leaves_rows_behind(app, db):  # noqa: 
             _run_for(fuzzer, rule, examples)
     finally:
         fuzzer.watch.close()
-        print(f"\n{fuzzer.summary()}; {time.monotonic() - started:.1f} s", file=sys.stderr)
+        # The figures, for whoever reads the log (with -s, or after a failure).
+        print(f"\n{fuzzer.summary()}; {time.monotonic() - started:.1f} s", file=sys.stderr)  # noqa: T201
     if fuzzer.findings:
-        pytest.fail(f"{len(fuzzer.findings)} distinct problems:\n\n" + "\n\n".join(fuzzer.problems()),
-                    pytrace=False)
+        pytest.fail(f"{len(fuzzer.findings)} distinct problems:\n\n" + "\n\n".join(fuzzer.problems()), pytrace=False)
 
 
 def test_the_form_reader_finds_fields_options_and_defaults():
@@ -620,7 +745,7 @@ def test_the_form_reader_finds_fields_options_and_defaults():
     assert [f.name for f in search["fields"]] == ["q"]
 
 
-def test_writes_are_seen_when_committed_and_not_when_rolled_back(app, db):  # noqa: ARG001
+def test_writes_are_seen_when_committed_and_not_when_rolled_back(app, db):
     from planner.audit.models import AuditAction
     from planner.audit.services import record_event
 
@@ -637,4 +762,3 @@ def test_writes_are_seen_when_committed_and_not_when_rolled_back(app, db):  # no
         assert watch.stop() == {"audit_event"}
     finally:
         watch.close()
-

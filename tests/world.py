@@ -39,8 +39,11 @@ def build_world(app) -> World:
     admin = factories.make_user(email="admin@example.org", is_admin=True)
     a, b = factories.make_programme(name="Leeratelier A"), factories.make_programme(name="Leeratelier B")
     users = {"admin": admin}
-    for key, programme, role in [("organiser_a", a, "organiser"), ("trekker_a", a, "trekker"),
-                                 ("organiser_b", b, "organiser")]:
+    for key, programme, role in [
+        ("organiser_a", a, "organiser"),
+        ("trekker_a", a, "trekker"),
+        ("organiser_b", b, "organiser"),
+    ]:
         users[key] = factories.make_user(email=f"{key}@example.org")
         factories.add_member(programme, users[key], role)
     db.session.commit()
@@ -59,12 +62,24 @@ def build_world(app) -> World:
     db.session.add(asked)
     db.session.commit()
     values = {
-        "slug": a.slug, "series_id": series_a.id, "session_id": session.id, "invitation_id": invitation.id,
-        "person_id": invitation.person_id, "organisation_id": organisation.id,
-        "user_id": users["organiser_a"].id, "blocked_id": blocked.id, "token": invitation.token,
-        "code": door_code(session.id), "year": session.local_start.year, "month": session.local_start.month,
-        "filename": "style.css", "form_id": form.id, "key": form.questions[0].key,
-        "evaluation_token": asked.token, "screen_code": screen.short_code, "kind": "csv",
+        "slug": a.slug,
+        "series_id": series_a.id,
+        "session_id": session.id,
+        "invitation_id": invitation.id,
+        "person_id": invitation.person_id,
+        "organisation_id": organisation.id,
+        "user_id": users["organiser_a"].id,
+        "blocked_id": blocked.id,
+        "token": invitation.token,
+        "code": door_code(session.id),
+        "year": session.local_start.year,
+        "month": session.local_start.month,
+        "filename": "style.css",
+        "form_id": form.id,
+        "key": form.questions[0].key,
+        "evaluation_token": asked.token,
+        "screen_code": screen.short_code,
+        "kind": "csv",
         "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
         "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
     }
@@ -109,9 +124,19 @@ def add_history(world: World) -> list[dict]:
         evaluation_data.use_form(session, form)
         people = evaluation_data.mark_present(session, 6)
         for number, person in enumerate(people):
-            evaluation_data.respond(session, form, {"mood": number % 3 + 1, "useful": number % 5 + 1, "mark": 7,
-                                                    "theme": "care", "learned": ["signals"],
-                                                    "remark": f"Opmerking {number}"}, person=person)
+            evaluation_data.respond(
+                session,
+                form,
+                {
+                    "mood": number % 3 + 1,
+                    "useful": number % 5 + 1,
+                    "mark": 7,
+                    "theme": "care",
+                    "learned": ["signals"],
+                    "remark": f"Opmerking {number}",
+                },
+                person=person,
+            )
     evaluation_data.approve_all(db.session.scalars(sa.select(EvaluationResponse)).all()[::2])
     cancel_session(past.sessions[0], "Ziek")
     draft = factories.make_series(programme, admin, title="Reeks in concept")
@@ -125,9 +150,17 @@ def add_history(world: World) -> list[dict]:
     screen = db.session.scalar(sa.select(SessionEvaluation).where(SessionEvaluation.session_id == last.id))
     return [
         world.values,
-        {**world.values, "series_id": past.id, "session_id": last.id, "answer_id": answer.public_id,
-         "person_id": person_id, "year": last.local_start.year, "month": last.local_start.month,
-         "evaluation_token": asked.token, "screen_code": screen.short_code},
+        {
+            **world.values,
+            "series_id": past.id,
+            "session_id": last.id,
+            "answer_id": answer.public_id,
+            "person_id": person_id,
+            "year": last.local_start.year,
+            "month": last.local_start.month,
+            "evaluation_token": asked.token,
+            "screen_code": screen.short_code,
+        },
         {**world.values, "series_id": past.id, "session_id": past.sessions[0].id},
         {**world.values, "series_id": draft.id, "session_id": draft.sessions[0].id},
     ]
