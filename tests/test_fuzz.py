@@ -187,6 +187,11 @@ nasty_text = st.one_of(
     st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=5),
 )
 
+# A spreadsheet to import, with odd cells under a header the import knows.
+odd_csv = st.lists(st.lists(nasty_text, min_size=1, max_size=5), min_size=1, max_size=5).map(
+    lambda rows: ("Naam;E-mail;Rol;Organisatie;Gemeente\n" + "\n".join(";".join(row) for row in rows)).encode()
+)
+
 
 def _valid_for(kind: str, options: list[str], draw, name: str = "") -> str:
     """A value the browser could send for an input of this kind (or, for a text input, of this name);
@@ -581,7 +586,9 @@ class Fuzzer:
             what = data.draw(st.sampled_from(choices), label=f"{f.name}: ")
             if f.kind == "file":
                 if what != "missing":
-                    content = data.draw(st.one_of(st.just(b""), st.binary(max_size=3000)), label="file content")
+                    content = data.draw(
+                        st.one_of(st.just(b""), st.binary(max_size=3000), odd_csv), label="file content"
+                    )
                     name = data.draw(st.sampled_from(["people.xlsx", "people.csv", "", "../x.xlsx", "é.xlsx"]))
                     sent.add(f.name, (io.BytesIO(content), name))
                 continue
