@@ -31,7 +31,8 @@ def queries_for(app, client, url) -> int:
     return len(statements)
 
 
-@pytest.mark.parametrize("page", ["/sessions", "/sessions/month/{year}-{month}", "/programmes/", "/programmes/armoede", "/series/{series}"])
+@pytest.mark.parametrize("page", ["/sessions", "/sessions/month/{year}-{month}", "/programmes/", "/programmes/armoede", "/series/{series}",
+                                  "/series/{series}/attendance"])
 def test_query_count_does_not_grow_with_data(app, organiser_client, programme, organiser, page):
     first = factories.make_series(programme, organiser)
     start = first.sessions[0].local_start

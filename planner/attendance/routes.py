@@ -21,7 +21,7 @@ from planner.attendance.services import (
     session_list,
     unmark,
 )
-from planner.attendance.figures import as_seen, figure_rows, merged_ranges, session_figures, sessions_attended
+from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
@@ -238,7 +238,7 @@ def _figures(series):
     in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
     attended = sessions_attended(series)
     attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
-    return as_seen([session_figures(s) for s in sessions], in_full=in_full), attended
+    return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 
 @bp.route("/series/<int:series_id>/attendance")
