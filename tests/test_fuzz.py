@@ -27,7 +27,7 @@ import sys
 import time
 import traceback
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -400,7 +400,7 @@ def _recorded_changes() -> int:
 def _rows_of_every_table() -> dict:
     with db.engine.connect() as connection:
         return {
-            table: [dict(row._mapping) for row in connection.execute(table.select())]
+            table: [dict(row._mapping) for row in connection.execute(table.select().order_by(*table.primary_key))]
             for table in db.metadata.sorted_tables
         }
 
@@ -442,6 +442,7 @@ class Fuzzer:
         self.also: dict[tuple, Counter] = {}
         self.covered: Counter = Counter()  # (endpoint, method) → inputs sent
         self.statuses: Counter = Counter()
+        self.by_endpoint: dict[tuple, Counter] = defaultdict(Counter)
         self.watch = WriteWatch(db.engine)
         self._rebuild()
         self._discover_forms()
@@ -638,6 +639,7 @@ class Fuzzer:
             return
         written = self.watch.stop() - allowed
         self.statuses[status] += 1
+        self.by_endpoint[(endpoint, method)][status] += 1
         if status >= 500:
             self._found(("5xx", endpoint, status), f"{described}\n  answered {status}")
         if method == "GET" and "audit_event" in self.watch.committed and _recorded_changes() != changes_before:
@@ -674,6 +676,11 @@ class Fuzzer:
             )
             for key, message in self.findings.items()
         ]
+
+    def table(self) -> str:
+        """The answers each endpoint gave, for FUZZ_VERBOSE=1: which ones never let an input through."""
+        return "\n".join(f"{method:4} {endpoint:45} {dict(sorted(statuses.items()))}"
+                         for (endpoint, method), statuses in sorted(self.by_endpoint.items()))
 
     def summary(self) -> str:
         posts = {rule.endpoint for rule in self.rules if "POST" in rule.methods}
@@ -724,6 +731,8 @@ def test_no_input_gives_a_server_error_or_leaves_rows_behind(app, db):
             _run_for(fuzzer, rule, examples)
     finally:
         fuzzer.watch.close()
+        if os.environ.get("FUZZ_VERBOSE") == "1":
+            print(fuzzer.table(), file=sys.stderr)  # noqa: T201
         # The figures, for whoever reads the log (with -s, or after a failure).
         print(f"\n{fuzzer.summary()}; {time.monotonic() - started:.1f} s", file=sys.stderr)  # noqa: T201
     if fuzzer.findings:
