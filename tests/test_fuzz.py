@@ -41,6 +41,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from planner.extensions import db
+from tests import factories
 from tests.world import add_history, build_world, empty_tables
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1200"))
@@ -109,7 +110,8 @@ KNOWN_QUERY_NAMES = [
 def _clock_change_days() -> list[date]:
     """The last Sundays of March and October this year and the next two: the nights the clocks change."""
     days = []
-    for year in range(date.today().year, date.today().year + 3):  # noqa: DTZ011 - a calendar date, any zone
+    this_year = factories.today_in_amsterdam().year
+    for year in range(this_year, this_year + 3):
         for month in (3, 10):
             day = date(year, month, 31)
             days.append(day - timedelta(days=(day.weekday() + 1) % 7))
@@ -205,7 +207,7 @@ def _valid_for(kind: str, options: list[str], draw, name: str = "") -> str:
     if kind in ("text", "hidden", "textarea"):
         kind = next((k for words, k in NAME_HINTS if any(w in name for w in words)), kind)
     if kind == "date":
-        later = date.today() + timedelta(days=40)  # noqa: DTZ011 - a calendar date, any zone
+        later = factories.today_in_amsterdam() + timedelta(days=40)
         return pick([later.isoformat(), *(day.isoformat() for day in CLOCK_DAYS), "2027-01-05", "2026-12-25"])
     if kind == "time":
         return pick(["19:30", "02:30", "21:30", "00:00", "23:59", "09:00"])
@@ -417,6 +419,8 @@ def _put_back(rows: dict) -> None:
 
 
 class Fuzzer:
+    """Sends one drawn input at a time to the app and keeps what went wrong, with the figures."""
+
     def __init__(self, app):
         self.app = app
         self.rules = _rules(app)
