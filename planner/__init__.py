@@ -53,6 +53,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     _register_template_filters(app)
     _register_cli(app)
     _register_error_pages(app)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"current_locale": lambda: str(get_locale())})
     return app
@@ -192,6 +193,16 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(error):
         message = _("This form has expired or was not sent from this site. Please try again.")
         return render_template("error.html", code=400, message=message), 400
+
+
+def _refuse_nul_characters():
+    """No one types a NUL character (U+0000), and PostgreSQL can neither store nor compare one: a request
+    that carries one in its address, query or form is refused before any query sees it."""
+    fields = (*request.args.items(multi=True), *request.form.items(multi=True))
+    if "\x00" in request.path or any("\x00" in name or "\x00" in value for name, value in fields):
+        message = _("The address or form contains a character that cannot be used (NUL). Remove it and try again.")
+        return render_template("error.html", code=400, message=message), 400
+    return None
 
 
 def _security_headers(response):

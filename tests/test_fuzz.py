@@ -418,6 +418,11 @@ def _put_back(rows: dict) -> None:
                 connection.execute(table.insert(), table_rows)
 
 
+def _gist(error: Exception) -> str:
+    """What kind of error it is, without the values: one finding per kind."""
+    return re.sub(r"\d+|\[SQL:.*", "", str(error).split("\n")[0])[:80]
+
+
 class Fuzzer:
     """Sends one drawn input at a time to the app and keeps what went wrong, with the figures."""
 
@@ -625,7 +630,7 @@ class Fuzzer:
             ours = [f for f in frames if "/planner/" in f.filename and "site-packages" not in f.filename]
             place = ours[-1] if ours else frames[-1]
             self._found(
-                ("exception", type(error).__name__, frames[-1].filename, frames[-1].lineno),
+                ("exception", type(error).__name__, frames[-1].filename, frames[-1].lineno, _gist(error)),
                 f"{described}\n  raised {type(error).__name__}: {str(error)[:300]}\n"
                 f"  at {place.filename}:{place.lineno}",
                 error,

@@ -67,9 +67,7 @@ def test_processes_starting_at_once_agree_on_one_key(tmp_path):
         assert sorted(p.name for p in Path(folder).iterdir()) == [SECRET_KEY_FILE], "drafts were left behind"
 
 
-def test_a_cookie_signed_with_the_old_published_key_is_refused(
-    debug_without_secret_key, app, admin, tmp_path
-):
+def test_a_cookie_signed_with_the_old_published_key_is_refused(debug_without_secret_key, app, admin, tmp_path):
     debug_app = create_app(
         {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}, instance_path=str(tmp_path)
     )
@@ -135,3 +133,28 @@ def test_unknown_page_and_bad_method_get_friendly_errors(client):
     assert response.status_code == 404
     assert "bestaat niet" in response.get_data(as_text=True)
     assert client.get("/logout").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/programmes/a%00b", None),
+        ("get", "/people/?q=%00", None),
+        ("get", "/admin/audit?actor=a%00", None),
+        ("post", "/people/new", {"name": "An\x00na", "role": "resident"}),
+    ],
+)
+def test_a_nul_character_is_refused_with_a_message_before_any_query(admin_client, db, method, url, data):
+    """On PostgreSQL a NUL in a lookup or a saved field was a server error; now it is a 400 everywhere."""
+    from planner.people.models import Person
+
+    response = getattr(admin_client, method)(url, **({"data": data} if data else {}))
+    assert response.status_code == 400
+    assert "teken dat niet gebruikt kan worden (NUL)" in response.get_data(as_text=True)
+    assert db.session.query(Person).count() == 0
+
+
+def test_a_nul_character_in_the_login_form_is_refused(client, admin):
+    response = client.post("/login", data={"email": admin.email + "\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "teken dat niet gebruikt kan worden (NUL)" in response.get_data(as_text=True)
