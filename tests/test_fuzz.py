@@ -44,7 +44,7 @@ from planner.extensions import db
 from tests import factories
 from tests.world import add_history, build_world, empty_tables
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1200"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
 FUZZ_SEED = os.environ.get("FUZZ_SEED")
 REBUILD_EVERY = 80
 
