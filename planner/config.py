@@ -101,6 +101,10 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "20")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
         "LOGIN_KNOWN_DEVICE_DAYS": int(os.environ.get("LOGIN_KNOWN_DEVICE_DAYS", "90")),
+        # Names typed on one session's door check-in link from one client address within the
+        # window before further tries from there wait (a venue's Wi-Fi is one address for all).
+        "CHECK_IN_MAX_TRIES_PER_CLIENT": int(os.environ.get("CHECK_IN_MAX_TRIES_PER_CLIENT", "30")),
+        "CHECK_IN_TRY_WINDOW_MINUTES": int(os.environ.get("CHECK_IN_TRY_WINDOW_MINUTES", "15")),
         # Reverse proxies in front of the app whose X-Forwarded-For / -Proto headers we believe.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),

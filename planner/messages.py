@@ -172,10 +172,13 @@ MESSAGES = {
     "not_on_list": lambda p: _("This person is not on the list of this session."),
     "check_in_not_open": lambda p: _("You can check in from %(time)s.", **_when(p)),
     "check_in_closed": lambda p: _("This session has ended; checking in is no longer possible."),
-    "name_not_found": lambda p: _(
-        "We cannot find this name among the people invited. Type your name as in your invitation, or ask at the door."
+    "door_closed": lambda p: _("Checking in by name is closed for this meeting. Please ask the organiser."),
+    "door_throttled": lambda p: ngettext(
+        "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minute.",
+        "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minutes.",
+        p["minutes"],
     ),
-    "name_ambiguous": lambda p: _("More than one person invited has this name. Please ask at the door."),
+    "no_pending_check_in": lambda p: _("This person has no check-in waiting to be confirmed."),
     "unknown_moderation": lambda p: _("Choose approve, hide or redact."),
     "redaction_required": lambda p: _("Enter the text as it may be shown, with the name taken out."),
     "redaction_too_long": lambda p: _("The text can be at most %(maximum)s characters.", **p),

@@ -40,7 +40,7 @@ ACCESS = {
     "feeds.session_file": TOKEN,
     "attendance.personal": TOKEN,
     "attendance.door": DOOR,
-    "feeds.series_feed": PUBLISHED,
+    "feeds.series_feed": TOKEN,
     "mail.index": DEBUG,
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
@@ -79,6 +79,8 @@ ACCESS = {
     "series.cancel": ORGANISE,
     "series.remove": ORGANISE,
     "series.publish": ORGANISE,
+    "series.open_feed": ORGANISE,
+    "series.close_feed": ORGANISE,
     "invitations.index": ORGANISE,
     "invitations.invite": ORGANISE,
     "invitations.resend": ORGANISE,
@@ -93,6 +95,9 @@ ACCESS = {
     "attendance.walk_in": ORGANISE,
     "attendance.sheet": ORGANISE,
     "attendance.door_qr": ORGANISE,
+    "attendance.renew_door": ORGANISE,
+    "attendance.close_door_check_in": ORGANISE,
+    "attendance.pending_check_in": ORGANISE,
     "attendance.groups": ORGANISE,
     "attendance.draw_groups": ORGANISE,
     "attendance.change_group": ORGANISE,
@@ -152,14 +157,31 @@ OPEN = {PUBLIC, TOKEN, DOOR, PUBLISHED}  # no login: the link or the object itse
 FINE = {200, 302, 303}
 # URL parameters that name an object: a guessed value must be a 404.
 GUESSES = {
-    "series_id": 999_999, "session_id": 999_999, "invitation_id": 999_999, "person_id": 999_999,
-    "organisation_id": 999_999, "user_id": 999_999, "blocked_id": 999_999, "message_id": 999_999,
-    "slug": "geen-leeratelier", "token": "Gok" * 10, "code": "00000000", "form_id": 999_999,
-    "key": "geen_vraag", "answer_id": 999_999,
+    "series_id": 999_999,
+    "session_id": 999_999,
+    "invitation_id": 999_999,
+    "person_id": 999_999,
+    "organisation_id": 999_999,
+    "user_id": 999_999,
+    "blocked_id": 999_999,
+    "message_id": 999_999,
+    "slug": "geen-leeratelier",
+    "token": "Gok" * 10,
+    "code": "00000000",
+    "form_id": 999_999,
+    "key": "geen_vraag",
+    "answer_id": 999_999,
 }
 # A few fields so a POST that got through would change something.
-POST_DATA = {"title": "Gekaapt", "name": "Gekaapt", "reason": "x", "status": "present", "lang": "en",
-             "emails": "gekaapt@example.org", "consent_photos": "yes"}
+POST_DATA = {
+    "title": "Gekaapt",
+    "name": "Gekaapt",
+    "reason": "x",
+    "status": "present",
+    "lang": "en",
+    "emails": "gekaapt@example.org",
+    "consent_photos": "yes",
+}
 
 
 def test_every_endpoint_is_classified(app):
@@ -192,6 +214,8 @@ def _url(rule, values: dict, feed_token: str, guessed: bool = False) -> str:
         arguments["code" if "code" in arguments else "token"] = values[CODE_FROM[rule.endpoint]]
     if rule.endpoint == "feeds.personal_feed":
         arguments["token"] = feed_token
+    if rule.endpoint == "feeds.series_feed":
+        arguments["token"] = values["series_feed_token"]
     if guessed:
         arguments.update({name: GUESSES[name] for name in rule.arguments if name in GUESSES})
     return rule.build(arguments)[1]
@@ -240,12 +264,16 @@ def test_each_user_gets_what_their_role_allows(app, world):
             if "GET" in rule.methods:
                 response = clients[who].get(url)
                 if not _check(response, expected):
-                    problems.append(f"GET {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}")
+                    problems.append(
+                        f"GET {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}"
+                    )
             if "POST" in rule.methods and expected != "allowed":
                 before = _snapshot()
                 response = clients[who].post(url, data={**POST_DATA, "person_id": values["person_id"]})
                 if not _check(response, expected):
-                    problems.append(f"POST {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}")
+                    problems.append(
+                        f"POST {url} ({rule.endpoint}, {kind}) as {who}: {response.status_code}, expected {expected}"
+                    )
                 if _snapshot() != before:
                     problems.append(f"POST {url} ({rule.endpoint}) as {who} changed the database")
     assert not problems, "\n".join(problems)
@@ -281,8 +309,12 @@ def test_the_other_programmes_organiser_cannot_reach_b_from_a_either(app, world,
 
     series_b = db.session.scalar(sa.select(Series).where(Series.title == "Reeks B"))
     client = world["clients"]["organiser_a"]
-    values = {**world["values"], "series_id": series_b.id, "session_id": series_b.sessions[0].id,
-              "slug": series_b.programme.slug}
+    values = {
+        **world["values"],
+        "series_id": series_b.id,
+        "session_id": series_b.sessions[0].id,
+        "slug": series_b.programme.slug,
+    }
     problems = []
     for rule in _rules(app):
         if ACCESS[rule.endpoint] not in (VIEW, ORGANISE) or not {"series_id", "slug"} & set(rule.arguments):

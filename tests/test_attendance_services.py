@@ -12,16 +12,23 @@ from planner.attendance.services import (
     AttendanceError,
     add_walk_in,
     check_in_by_name,
+    close_door,
+    confirm_check_in,
     history,
     mark,
+    pending_check_ins,
+    renew_door_code,
     self_check_in,
     session_list,
+    undo_check_in,
     unmark,
 )
+from planner.auth.throttling import TryLimit
 from planner.invitations.services import answer
 from planner.people.models import Person
 from planner.people.services import find_or_create_organisation
 from tests import factories
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -72,7 +79,10 @@ def test_a_second_device_racing_does_not_double_the_check_in(db, organiser, seri
     # The other device inserted the row after our look-up: simulate by inserting behind our back.
     db.session.execute(
         Attendance.__table__.insert().values(
-            session_id=session.id, person_id=invitation.person_id, status="present", via="door",
+            session_id=session.id,
+            person_id=invitation.person_id,
+            status="present",
+            via="door",
             changed_at=session.starts_at,
         )
     )
@@ -124,7 +134,10 @@ def test_a_walk_in_is_matched_by_email_then_by_name_and_organisation(db, organis
     team = find_or_create_organisation("Buurtteam Gendt")
     colleague = factories.make_person(name="Kees", email=None, organisation=team)
     assert add_walk_in(session, name="F.", role="resident", email="FATIMA@example.org", actor=organiser) == known
-    assert add_walk_in(session, name="Kees", role="professional", organisation="buurtteam gendt", actor=organiser) == colleague
+    assert (
+        add_walk_in(session, name="Kees", role="professional", organisation="buurtteam gendt", actor=organiser)
+        == colleague
+    )
     new = add_walk_in(session, name="Noor", role="volunteer", organisation="Vrijwilligerscentrale", actor=organiser)
     db.session.commit()
     assert count(db, Person) == 3
@@ -151,13 +164,132 @@ def test_self_check_in_only_in_the_window(db, series, session):
     assert row.status == "present" and row.via == "self" and row.changed_by_id is None
 
 
-def test_self_check_in_by_name_among_those_invited(db, series, session):
+LIMIT = TryLimit(per_client=30, window=timedelta(minutes=15))
+
+
+def door(session, name, *, now, client="192.0.2.1", limit=LIMIT):
+    return check_in_by_name(session, name, client=client, limit=limit, now=now)
+
+
+def pending_names(db, session):
+    return [p.person.name for p in db.session.scalars(pending_check_ins(session))]
+
+
+def test_a_name_at_the_door_only_asks_the_organiser_and_tells_nothing(db, series, session):
     invite(series, session, name="Sanne de Vries")
     invite(series, session, name="Jan")
     invite(series, session, name="jan ")
     during = session.starts_at + timedelta(minutes=5)
-    assert check_in_by_name(session, "  sanne DE vries", now=during).name == "Sanne de Vries"
-    for name, code in (("Piet", "name_not_found"), ("Jan", "name_ambiguous"), ("", "name_required")):
+    # The same answer (none) whether the name is on the list, unknown or ambiguous.
+    assert door(session, "  sanne  DE vries", now=during) is None
+    assert door(session, "Piet", now=during) is None
+    assert door(session, "Jan", now=during) is None
+    assert door(session, "Sanne de Vries", now=during) is None  # twice: still one to confirm
+    assert pending_names(db, session) == ["Sanne de Vries"]
+    assert count(db, Attendance) == 0, "nobody is present yet"
+    with pytest.raises(AttendanceError) as error:
+        door(session, "  ", now=during)
+    assert error.value.code == "name_required"
+
+
+def test_the_organiser_confirms_or_undoes_a_door_check_in(db, series, session, organiser):
+    sanne = invite(series, session, name="Sanne").person
+    jan = invite(series, session, name="Jan").person
+    piet = invite(series, session, name="Piet").person
+    during = session.starts_at + timedelta(minutes=5)
+    for name in ("Sanne", "Jan", "Piet"):
+        door(session, name, now=during)
+    row = confirm_check_in(session, sanne.id, actor=organiser, now=during)
+    assert (row.status, row.via, row.changed_by_id) == ("present", "self", organiser.id)
+    undo_check_in(session, jan.id)
+    mark(session, piet.id, "present", actor=organiser)  # marked on the list: no longer waiting
+    assert pending_names(db, session) == []
+    marked = {r.person.name: r.status for r in session_list(session) if r.status}
+    assert marked == {"Sanne": "present", "Piet": "present"}
+    for refused in (lambda: confirm_check_in(session, jan.id, actor=organiser), lambda: undo_check_in(session, jan.id)):
         with pytest.raises(AttendanceError) as error:
-            check_in_by_name(session, name, now=during)
-        assert error.value.code == code
+            refused()
+        assert error.value.code == "no_pending_check_in"
+    door(session, "Sanne", now=during)
+    assert pending_names(db, session) == [], "someone present is not asked about again"
+
+
+def test_a_pending_door_check_in_sends_no_evaluation(db, series, session, organiser):
+    from planner.evaluations.sending import send_requests
+
+    sanne = invite(series, session, name="Sanne").person
+    door(session, "Sanne", now=session.starts_at)
+    after = session.ends_at + timedelta(days=1)
+    assert send_requests(after) == 0
+    confirm_check_in(session, sanne.id, actor=organiser)
+    assert send_requests(after) == 1
+
+
+def test_tries_at_the_door_are_limited_per_session_and_client(db, series, session):
+    other = series.sessions[1]
+    invite(series, session, name="Sanne")
+    invite(series, other, name="Piet")
+    during = session.starts_at + timedelta(minutes=5)
+    small = TryLimit(per_client=3, window=timedelta(minutes=15))
+    for name in ("Onbekend", "Klaas", "Mies"):
+        door(session, name, now=during, limit=small)
+    with pytest.raises(AttendanceError) as error:
+        door(session, "Sanne", now=during + timedelta(minutes=1), limit=small)
+    assert (error.value.code, error.value.params) == ("door_throttled", {"minutes": 14})
+    assert pending_names(db, session) == [], "a refused try asks nothing"
+    door(session, "Sanne", now=during, client="198.51.100.7", limit=small)  # another client address
+    assert pending_names(db, session) == ["Sanne"]
+    door(other, "Piet", now=other.starts_at, limit=small)  # another session
+    assert pending_names(db, other) == ["Piet"]
+    door(session, "Kees", now=during + timedelta(minutes=15), limit=small)  # the window has passed
+
+
+def test_tries_at_the_door_do_not_slow_down_logins_from_that_network(app, db, series, session, organiser):
+    from planner.auth.services import authenticate
+    from planner.auth.throttling import LoginLimits, LoginSource
+
+    during = session.starts_at + timedelta(minutes=5)
+    for n in range(25):
+        door(session, f"Gast {n}", now=during)
+    user = authenticate(
+        organiser.email,
+        PASSWORD,
+        source=LoginSource(client="192.0.2.1"),
+        limits=LoginLimits.from_config(app.config),
+        now=during,
+    )
+    assert user.id == organiser.id
+
+
+def test_a_closed_or_renewed_door_code(db, series, session):
+    invite(series, session, name="Sanne")
+    during = session.starts_at + timedelta(minutes=5)
+    old = session.door_code
+    assert len(old) >= 12
+    assert old != series.sessions[1].door_code, "each session its own random code"
+    close_door(session)
+    with pytest.raises(AttendanceError) as error:
+        door(session, "Sanne", now=during)
+    assert error.value.code == "door_closed"
+    new = renew_door_code(session)
+    assert new != old
+    assert session.door_open
+    door(session, "Sanne", now=during)
+    assert pending_names(db, session) == ["Sanne"]
+
+
+def test_a_pending_door_check_in_is_part_of_their_data_and_goes_with_them(db, series, session, organiser):
+    from planner.attendance.models import DoorCheckIn
+    from planner.privacy.own_data import collect_own_data
+    from planner.privacy.purge import erase_person
+
+    sanne = db.session.get(Person, invite(series, session, name="Sanne de Vries").person_id)
+    door(session, "Sanne de Vries", now=session.starts_at + timedelta(minutes=5))
+    db.session.commit()
+    [asked] = collect_own_data(sanne)["door_check_ins"]
+    assert (asked["series"], asked["session"]) == (series.title, session.title)
+
+    report = erase_person(sanne, actor=organiser)
+    db.session.commit()
+    assert report.counts["door_check_in"] == 1
+    assert count(db, DoorCheckIn) == 0, "an erased person leaves no name at the door"

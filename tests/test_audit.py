@@ -53,13 +53,23 @@ def test_person_pages_record_view_and_change_with_who_and_from_where(organiser_c
     person = factories.make_person(name="Bram Bakker", email="bram@example.org")
     assert organiser_client.get(f"/people/{person.id}").status_code == 200
     assert organiser_client.get(f"/people/{person.id}/edit").status_code == 200
-    organiser_client.post(f"/people/{person.id}/edit", data={
-        "name": "Bram B.", "role": "resident", "email": "bram@example.org", "language": "nl", "organisation_id": "0",
-    })
+    organiser_client.post(
+        f"/people/{person.id}/edit",
+        data={
+            "name": "Bram B.",
+            "role": "resident",
+            "email": "bram@example.org",
+            "language": "nl",
+            "organisation_id": "0",
+        },
+    )
     organiser_client.get("/people/")
     trail = events(db, object_type="person")
     assert [(e.action, e.object_id) for e in trail] == [
-        ("view", str(person.id)), ("view", str(person.id)), ("change", str(person.id)), ("view", ""),
+        ("view", str(person.id)),
+        ("view", str(person.id)),
+        ("change", str(person.id)),
+        ("view", ""),
     ]
     first = trail[0]
     assert (first.actor_id, first.actor, first.ip_address) == (organiser.id, "organiser@example.org", "127.0.0.1")
@@ -93,9 +103,13 @@ def test_invitation_lists_and_letters_are_recorded(organiser_client, db, series,
     organiser_client.get(f"/series/{series.id}/invitations")
     organiser_client.get(f"/series/{series.id}/letters")
     organiser_client.get(f"/series/{series.id}/invitations/{invited.id}/letter")
-    organiser_client.post(f"/series/{series.id}/invitations", data={
-        "emails": "nieuw@example.org", "sessions": [str(s.id) for s in series.sessions],
-    })
+    organiser_client.post(
+        f"/series/{series.id}/invitations",
+        data={
+            "emails": "nieuw@example.org",
+            "sessions": [str(s.id) for s in series.sessions],
+        },
+    )
     trail = [(e.action, e.object_type, e.object_id, e.detail) for e in events(db)]
     person = f"persons: {invited.person_id}"
     assert trail[:3] == [
@@ -105,6 +119,39 @@ def test_invitation_lists_and_letters_are_recorded(organiser_client, db, series,
     ]
     assert ("change", "invitation_list", str(series.id), "invited: 1 new, 0 extended") in trail
     assert no_personal_data_in(events(db), "nieuw@example.org", "Zoë")
+
+
+def test_the_trail_stores_no_personal_link(client, db, series, invited):
+    """Whoever reads the trail or its export must not be able to act as a participant."""
+    token = invited.token
+    assert client.get(f"/i/{token}/my-data").status_code == 200
+    assert client.get(f"/i/{token}/my-data.json").status_code == 200
+    trail = events(db, object_type="person")
+    assert [e.source for e in trail] == ["GET /i/<token>/my-data", "GET /i/<token>/my-data.json"]
+    assert all(token not in f"{e.object_id} {e.detail} {e.source}" for e in events(db))
+
+
+@pytest.mark.parametrize(
+    ("rule", "values", "path", "expected"),
+    [
+        ("/i/<token>/check-in/<int:session_id>", {"token": "a" * 32, "session_id": 7}, "", "/i/<token>/check-in/7"),
+        ("/check-in/<int:session_id>/<code>", {"session_id": 3, "code": "Xy12"}, "", "/check-in/3/<code>"),
+        (
+            "/series/<int:series_id>/attendance.<any(csv, xlsx):kind>",
+            {"series_id": 4, "kind": "csv"},
+            "",
+            "/series/4/attendance.csv",
+        ),
+        (None, None, "/i/" + "b" * 40 + "/consent", "/i/<token>/consent"),
+        (None, None, "/e/Q7xK2mNp", "/e/<code>"),
+        (None, None, "/somewhere/" + "c" * 24, "/somewhere/<token>"),
+        (None, None, "/people/12", "/people/12"),
+    ],
+)
+def test_paths_lose_their_secrets(rule, values, path, expected):
+    from planner.audit.paths import path_without_secrets
+
+    assert path_without_secrets(rule, values, path) == expected
 
 
 def test_a_refused_request_leaves_no_trail(client, db, series, invited):
@@ -160,7 +207,7 @@ def test_newest_first_paginated_and_filtered(admin_client, admin, db):
     page = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "63 entries" in page
     assert "Page 1 of 2" in page
-    assert page.index("<td>letter</td>") < page.index("<td>person</td>"), "newest first"
+    assert page.index("<td>Invitation letter</td>") < page.index("<td>Person</td>"), "newest first"
     second = admin_client.get("/admin/audit?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
 
@@ -203,21 +250,62 @@ def test_the_page_asks_a_fixed_number_of_queries(app, admin_client, db):
 def test_exports_follow_the_filter_and_are_recorded(admin_client, admin, db):
     start = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
     seed(db, 4, start)
-    seed(db, 2, start, object_type="letter", detail="=HYPERLINK(\"x\")")
+    seed(db, 2, start, object_type="letter", detail='=HYPERLINK("x")')
     response = admin_client.get("/admin/audit.csv?object_type=letter")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 3
-    assert all(row[3] == "letter" for row in rows[1:])
+    assert all(row[2:4] == ["Bekeken", "Uitnodigingsbrief"] for row in rows[1:]), "words, not codes (in Dutch)"
     assert rows[1][5].startswith("'="), "no formulas in a spreadsheet"
     response = admin_client.get("/admin/audit.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.max_row == 1 + 6 + 2, "header, the six entries, and both exports, this one included"
     exports = events(db, object_type="audit_trail")
     assert [(e.action, e.actor_id, e.detail) for e in exports] == [
-        ("export", admin.id, "csv object_type=letter"), ("export", admin.id, "xlsx"),
+        ("export", admin.id, "csv object_type=letter"),
+        ("export", admin.id, "xlsx"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ["Exported", "Invitation letter", "Changed", "Answer to an invitation"]),
+        ("nl", ["Gedownload", "Uitnodigingsbrief", "Veranderd", "Antwoord op een uitnodiging"]),
+    ],
+)
+def test_actions_and_kinds_show_as_words_in_the_users_language(admin_client, admin, db, locale, words):
+    admin.locale = locale
+    db.session.commit()
+    start = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    seed(db, 1, start, action=AuditAction.EXPORT, object_type="letter")
+    seed(db, 1, start + timedelta(minutes=5), action=AuditAction.CHANGE, object_type="rsvp")
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    for word in words:
+        assert f"<td>{word}</td>" in page, word
+    assert f'<option value="rsvp">{words[3]}</option>' in page, "the filter offers the words too"
+    assert "<td>letter</td>" not in page
+    assert "<td>rsvp</td>" not in page
+    rows = list(
+        csv.reader(
+            io.StringIO(admin_client.get("/admin/audit.csv").get_data(as_text=True).lstrip("\ufeff")), delimiter=";"
+        )
+    )
+    assert [row[2:4] for row in rows[2:]] == [words[2:4], words[:2]], "after this export itself"
+
+
+def test_every_kind_of_object_written_has_a_label():
+    import pathlib
+    import re
+
+    from planner.audit.models import OBJECT_TYPE_LABELS
+
+    source = "\n".join(p.read_text() for p in pathlib.Path("planner").rglob("*.py"))
+    written = set(re.findall(r"audit\(\s*AuditAction\.\w+,\s*\"(\w+)\"", source))
+    written |= set(re.findall(r"object_type=\"(\w+)\"", source))
+    assert len(written) >= 10
+    assert written - set(OBJECT_TYPE_LABELS) == set()
 
 
 # --- Pruning

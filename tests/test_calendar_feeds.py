@@ -6,8 +6,10 @@ import re
 
 from planner.invitations.models import Answer
 from planner.invitations.services import active_feed, answer, renew_feed, revoke_invitation
+from planner.series.services import open_public_feed
 from tests import factories
 from tests.calendar_reading import method_of, read_events
+from tests.conftest import login
 from tests.test_calendar_invites import cancel, change
 
 
@@ -83,16 +85,78 @@ def test_a_renewed_or_revoked_feed_token_is_gone(db, client, programme, organise
 
 def test_the_public_series_feed_has_no_personal_data(db, client, programme, organiser):
     series, invitation = _setup(db, programme, organiser)
-    response = client.get(f"/series/{series.id}/calendar.ics")
+    path = f"/calendar/{open_public_feed(series)}.ics"
+    db.session.commit()
+    response = client.get(path)
     assert response.status_code == 200
     text = response.data.decode()
     for secret in ("Anna", "anna@example.org", invitation.token, "ATTENDEE", "ORGANIZER", "/i/"):
         assert secret not in text
     assert len(read_events(response.data)) == len(series.sessions)
-    assert client.get(f"/series/{series.id}/calendar.ics", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     draft = factories.make_series(programme, organiser)
-    assert client.get(f"/series/{draft.id}/calendar.ics").status_code == 404
-    assert client.get("/series/999999/calendar.ics").status_code == 404
+    draft_path = f"/calendar/{open_public_feed(draft)}.ics"
+    db.session.commit()
+    assert client.get(draft_path).status_code == 404, "a draft has no feed, even with a token"
+    assert client.get(f"/calendar/{'x' * 32}.ics").status_code == 404
+
+
+def test_a_series_offers_no_public_feed_until_its_organiser_opens_one(db, client, programme, organiser):
+    series, _ = _setup(db, programme, organiser)
+    assert series.public_feed_token is None
+    assert client.get(f"/series/{series.id}/calendar.ics").status_code == 404, "no countable address"
+    login(client, organiser.email)
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/series/{series.id}").get_data(as_text=True)
+    assert "Offer a public calendar feed" in page
+    assert "/calendar/" not in page
+
+    client.post(f"/series/{series.id}/public-feed")
+    db.session.expire_all()
+    token = db.session.merge(series).public_feed_token
+    assert len(token or "") >= 32
+    page = client.get(f"/series/{series.id}").get_data(as_text=True)
+    assert f'value="http://127.0.0.1:5000/calendar/{token}.ics"' in page, "the organiser can copy the address"
+    assert f'href="webcal://127.0.0.1:5000/calendar/{token}.ics"' in page
+    anonymous = client.application.test_client()
+    assert anonymous.get(f"/calendar/{token}.ics").status_code == 200
+
+    client.post(f"/series/{series.id}/public-feed")  # a new address
+    db.session.expire_all()
+    renewed = db.session.merge(series).public_feed_token
+    assert renewed != token
+    assert anonymous.get(f"/calendar/{token}.ics").status_code == 404
+    assert anonymous.get(f"/calendar/{renewed}.ics").status_code == 200
+
+    client.post(f"/series/{series.id}/public-feed/close")
+    db.session.expire_all()
+    assert db.session.merge(series).public_feed_token is None
+    assert anonymous.get(f"/calendar/{renewed}.ics").status_code == 404
+    assert "Offer a public calendar feed" in client.get(f"/series/{series.id}").get_data(as_text=True)
+
+
+def test_only_the_organiser_turns_the_public_feed_on_or_off(db, client, programme, organiser, trekker):
+    series, _ = _setup(db, programme, organiser)
+    login(client, trekker.email)
+    assert "Offer a public calendar feed" not in client.get(f"/series/{series.id}").get_data(as_text=True)
+    assert client.post(f"/series/{series.id}/public-feed").status_code == 404
+    db.session.expire_all()
+    assert db.session.merge(series).public_feed_token is None
+
+
+def test_the_public_feed_shows_a_cancellation_without_its_reason(db, client, programme, organiser):
+    series, invitation = _setup(db, programme, organiser)
+    path = f"/calendar/{open_public_feed(series)}.ics"
+    db.session.commit()
+    cancel(db.session.merge(series.sessions[1]), reason="Wegens ziekte van Anna Geheim")
+    public = client.get(path)
+    assert [e["status"] for e in read_events(public.data)][:2] == ["CONFIRMED", "CANCELLED"]
+    assert "ziekte" not in public.data.decode()
+    assert "Anna" not in public.data.decode()
+    renew_feed(invitation.person)
+    db.session.commit()
+    personal = client.get(f"/feed/{active_feed(invitation.person).token}.ics")
+    assert "Wegens ziekte" in personal.data.decode(), "those invited still read why"
 
 
 def test_a_title_beyond_latin_1_still_gives_a_valid_download_name(db, client, programme, organiser):

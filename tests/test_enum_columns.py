@@ -3,6 +3,8 @@ value, the application refuses it before that, and what is read or set is the me
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -12,6 +14,8 @@ from planner.attendance.models import Presence
 from planner.attendance.services import mark
 from planner.audit.models import AuditAction
 from planner.audit.services import record_event
+from planner.auth.models import ThrottledKind
+from planner.auth.throttling import TryLimit, record_try
 from planner.evaluations.models import (
     Channel,
     EvaluationAnswer,
@@ -28,6 +32,7 @@ from planner.people.services import record_consent
 from planner.replies.models import CalendarReply, Outcome
 from planner.schema import LabelledEnum
 from planner.series.models import Series, SeriesStatus
+from planner.timekeeping import utcnow
 from tests import factories
 from tests.evaluation_data import make_form
 
@@ -60,20 +65,44 @@ def every_kind_of_row(db, programme, organiser):
     response.answers = [EvaluationAnswer(question_id=open_question.id, text="Fijn gesprek")]
     db.session.add(response)
     db.session.add(CalendarReply(message_key="0" * 64, outcome=Outcome.NOT_CALENDAR))
+    record_try(
+        ThrottledKind.CHECK_IN,
+        f"session {session.id}",
+        "192.0.2.1",
+        TryLimit(per_client=30, window=timedelta(minutes=15)),
+        utcnow(),
+    )
     db.session.commit()
     return series
 
 
 def test_the_kinds_of_value_are_enum_columns():
     expected = {
-        ("series", "status"), ("session", "status"), ("session_audience", "audience"),
-        ("rsvp", "answer"), ("rsvp", "seat"), ("attendance", "status"), ("attendance", "via"),
-        ("attendance_change", "status"), ("attendance_change", "via"),
-        ("evaluation_response", "channel"), ("evaluation_response", "role"), ("evaluation_answer", "moderation"),
-        ("evaluation_form", "purpose"), ("evaluation_question", "kind"), ("evaluation_question", "condition"),
-        ("evaluation_question", "moment"), ("person", "role"), ("person", "language"), ("consent", "purpose"),
-        ("rsvp", "answered_via"), ("calendar_reply", "outcome"),
-        ("programme_member", "role"), ("outbox_message", "status"), ("audit_event", "action"),
+        ("series", "status"),
+        ("session", "status"),
+        ("session_audience", "audience"),
+        ("rsvp", "answer"),
+        ("rsvp", "seat"),
+        ("attendance", "status"),
+        ("attendance", "via"),
+        ("attendance_change", "status"),
+        ("attendance_change", "via"),
+        ("evaluation_response", "channel"),
+        ("evaluation_response", "role"),
+        ("evaluation_answer", "moderation"),
+        ("evaluation_form", "purpose"),
+        ("evaluation_question", "kind"),
+        ("evaluation_question", "condition"),
+        ("evaluation_question", "moment"),
+        ("person", "role"),
+        ("person", "language"),
+        ("consent", "purpose"),
+        ("rsvp", "answered_via"),
+        ("calendar_reply", "outcome"),
+        ("programme_member", "role"),
+        ("outbox_message", "status"),
+        ("audit_event", "action"),
+        ("failed_login", "kind"),
     }
     assert expected - set(enum_columns()) == set()
 

@@ -336,6 +336,8 @@ def _world_value(world, rule, name: str, values: dict):
         return values["screen_code"]
     if rule.endpoint == "feeds.personal_feed":
         return world.feed_token
+    if rule.endpoint == "feeds.series_feed" and name == "token":
+        return values["series_feed_token"]
     return values[name]
 
 

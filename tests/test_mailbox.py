@@ -1,4 +1,6 @@
-"""The debug mailbox: the outbox for developers, in debug mode only, behind the staff login."""
+"""The debug mailbox: the outbox for developers, in debug mode only, for admins only.
+
+Its mails hold every participant's personal link, so organisers and trekkers must not see it."""
 
 from __future__ import annotations
 
@@ -39,8 +41,19 @@ def test_the_mailbox_wants_a_staff_login(debug_mode, client, queued):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_the_mailbox_lists_the_outbox(debug_mode, client, organiser, queued):
-    login(client, organiser.email)
+@pytest.mark.parametrize("who", ["organiser", "trekker"])
+def test_only_admins_see_the_mailbox(debug_mode, client, queued, who, request):
+    user = request.getfixturevalue(who)
+    login(client, user.email)
+    for url in ["/debug/mailbox/", f"/debug/mailbox/{queued.id}", f"/debug/mailbox/{queued.id}/html"]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "mail settings work" not in response.get_data(as_text=True)
+    assert 'href="/debug/mailbox/"' not in client.get("/").get_data(as_text=True)  # not in the menu either
+
+
+def test_the_mailbox_lists_the_outbox(debug_mode, client, admin, queued):
+    login(client, admin.email)
     client.post("/language", data={"lang": "en"})
     page = client.get("/debug/mailbox/").get_data(as_text=True)
     assert "Mailbox" in page
@@ -49,8 +62,8 @@ def test_the_mailbox_lists_the_outbox(debug_mode, client, organiser, queued):
     assert f'href="/debug/mailbox/{queued.id}"' in page
 
 
-def test_a_message_shows_its_text_and_its_html_safely(debug_mode, client, organiser, queued):
-    login(client, organiser.email)
+def test_a_message_shows_its_text_and_its_html_safely(debug_mode, client, admin, queued):
+    login(client, admin.email)
     client.post("/language", data={"lang": "en"})
     page = client.get(f"/debug/mailbox/{queued.id}").get_data(as_text=True)
     assert "mail settings work" in page  # the text part
@@ -67,6 +80,6 @@ def test_a_message_shows_its_text_and_its_html_safely(debug_mode, client, organi
     assert html.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_an_unknown_message_is_not_found(debug_mode, client, organiser):
-    login(client, organiser.email)
+def test_an_unknown_message_is_not_found(debug_mode, client, admin):
+    login(client, admin.email)
     assert client.get("/debug/mailbox/999").status_code == 404

@@ -134,3 +134,46 @@ def test_upgrading_a_database_in_use_keeps_every_row(scratch):
         assert {name: n for name, n in after.items() if n != before[name]} == {}, "no table lost rows"
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_0012_gives_sessions_random_door_codes_turns_feeds_off_and_takes_tokens_out_of_the_trail(scratch):
+    url = scratch("links_upgrade")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    token = "Abc123_-" * 4
+    sources = {
+        f"GET /i/{token}/my-data": "GET /i/<token>/my-data",
+        f"POST /i/{token}/check-in/7": "POST /i/<token>/check-in/7",
+        "GET /e/Q7xK2mNp": "GET /e/<code>",
+        f"GET /feed/{token}.ics": "GET /feed/<token>.ics",
+        "POST /check-in/4/0a1b2c3d": "POST /check-in/4/<code>",
+        "GET /people/12": "GET /people/12",
+        "flask audit prune": "flask audit prune",
+    }
+    with app.app_context():
+        flask_migrate.upgrade()
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        _db.session.remove()
+        flask_migrate.downgrade(revision="0011")
+        with _db.engine.begin() as connection:
+            for source in sources:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO audit_event (at, actor, action, object_type, object_id, detail, ip_address, "
+                        "source) VALUES (CURRENT_TIMESTAMP, 'participant', 'view', 'person', '1', '', '', :s)"
+                    ),
+                    {"s": source},
+                )
+        flask_migrate.upgrade()
+        with _db.engine.connect() as connection:
+            stored = set(connection.scalars(sa.text("SELECT source FROM audit_event")))
+            codes = connection.execute(sa.text("SELECT door_code, door_open FROM session")).all()
+            feeds = connection.scalars(sa.text("SELECT public_feed_token FROM series")).all()
+        assert set(sources.values()) <= stored
+        assert not [s for s in stored if token in s or "Q7xK2mNp" in s or "0a1b2c3d" in s]
+        assert len(codes) > 5
+        assert len({code for code, _ in codes}) == len(codes), "each session a code of its own"
+        assert all(len(code) >= 12 and is_open for code, is_open in codes)
+        assert feeds
+        assert set(feeds) == {None}, "no series offers a public feed until its organiser says so"
+        _db.session.remove()
+        _db.engine.dispose()

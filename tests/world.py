@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from planner.attendance.routes import door_code
 from planner.evaluations.catalogue import SESSION
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import builtin_form, copy_form, evaluation_of
@@ -18,6 +17,7 @@ from planner.extensions import db
 from planner.invitations.services import renew_feed
 from planner.mail.models import OutboxMessage
 from planner.people.services import save_organisation
+from planner.series.services import open_public_feed
 from tests import factories
 
 USERS = ("admin", "organiser_a", "trekker_a", "organiser_b", "anonymous")
@@ -51,6 +51,7 @@ def build_world(app) -> World:
     factories.make_series(b, admin, title="Reeks B")
     invitation = factories.make_invitation(series_a, name="Deelnemer A")
     feed = renew_feed(invitation.person)
+    series_feed_token = open_public_feed(series_a)
     blocked = factories.make_blocked_date(a)
     organisation = save_organisation(None, name="Wijkteam", municipality="Gendt")
     db.session.commit()
@@ -71,7 +72,7 @@ def build_world(app) -> World:
         "user_id": users["organiser_a"].id,
         "blocked_id": blocked.id,
         "token": invitation.token,
-        "code": door_code(session.id),
+        "code": session.door_code,
         "year": session.local_start.year,
         "month": session.local_start.month,
         "filename": "style.css",
@@ -82,6 +83,7 @@ def build_world(app) -> World:
         "kind": "csv",
         "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
         "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
+        "series_feed_token": series_feed_token,
     }
     clients = {}
     for key in USERS:

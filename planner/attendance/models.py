@@ -62,6 +62,22 @@ class AttendanceChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class DoorCheckIn(db.Model):
+    """Someone typed a name on the door link that matches this person: pending until the organiser
+    confirms it (then they are present) or undoes it. Not attendance: it sends no evaluation."""
+
+    __tablename__ = "door_check_in"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship()
+    person: Mapped[Person] = relationship()
+
+
 class BreakoutDrawing(db.Model):
     """The breakout groups of a session as last drawn (and moved by hand): one drawing per session."""
 

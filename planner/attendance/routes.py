@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,18 +12,26 @@ from planner.attendance.breakout import draw, drawing_of, groups_view, move, par
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
+    AttendanceError,
     add_walk_in,
     check_in_by_name,
+    close_door,
+    confirm_check_in,
+    door_limit,
     history,
     mark,
+    pending_check_ins,
+    renew_door_code,
     self_check_in,
     session_list,
+    undo_check_in,
     unmark,
 )
 from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
+from planner.auth.throttling import client_key
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.letters import qr_data_uri
@@ -54,12 +61,6 @@ def _organised_session(series_id: int, session_id: int):
     return series, session_or_404(series, session_id)
 
 
-def door_code(session_id: int) -> str:
-    """A short code for the public check-in link of a session; not guessable without the secret key."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"check-in:{session_id}".encode(), hashlib.sha256).hexdigest()[:8]
-
-
 def _search() -> str:
     return request.values.get("q", "").strip()[:100]
 
@@ -80,14 +81,26 @@ def check_in(series_id: int, session_id: int):
 def _check_in_page(series, session, walk_in_form, status=200):
     search = _search()
     rows = session_list(session, search)
-    present = sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
+    present = (
+        sum(1 for row in session_list(session) if row.is_present) if search else sum(1 for r in rows if r.is_present)
+    )
+    pending = db.session.scalars(pending_check_ins(session)).all()
     html = render_template(
-        "attendance/check_in.html", series=series, session=session, rows=rows, search=search,
-        present=present, form=walk_in_form, changes=db.session.execute(history(session).limit(10)).all(),
-        Answer=Answer, Presence=Presence,
+        "attendance/check_in.html",
+        series=series,
+        session=session,
+        rows=rows,
+        search=search,
+        present=present,
+        form=walk_in_form,
+        changes=db.session.execute(history(session).limit(10)).all(),
+        pending=pending,
+        Answer=Answer,
+        Presence=Presence,
     )
     # After rendering: the commit expires what the page has loaded.
-    audit(AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", [r.person.id for r in rows]))
+    shown = [p.person_id for p in pending] + [r.person.id for r in rows]
+    audit(AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", shown))
     db.session.commit()
     return html, status
 
@@ -116,6 +129,32 @@ def mark_person(series_id: int, session_id: int):
     return _back(series, session, anchor=f"person-{person_id}")
 
 
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/pending")
+@login_required
+def pending_check_in(series_id: int, session_id: int):
+    """Confirm or undo a check-in someone made by typing a name on the door link."""
+    series, session = _organised_session(series_id, session_id)
+    person_id = _int_field("person_id")
+    confirm = request.form.get("action") == "confirm"
+    try:
+        if confirm:
+            confirm_check_in(session, person_id, actor=current_user)
+        else:
+            undo_check_in(session, person_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(describe(error), "error")
+        return _back(series, session)
+    audit(
+        AuditAction.CHANGE,
+        "attendance",
+        session.id,
+        f"door check-in of person {person_id}: " + ("confirmed" if confirm else "undone"),
+    )
+    db.session.commit()
+    return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
+
+
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/walk-in")
 @login_required
 def walk_in(series_id: int, session_id: int):
@@ -141,7 +180,9 @@ def sheet(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
     html = render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
-    audit(AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows]))
+    audit(
+        AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows])
+    )
     db.session.commit()
     return html
 
@@ -150,8 +191,34 @@ def sheet(series_id: int, session_id: int):
 @login_required
 def door_qr(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    link = external_url("attendance.door", session_id=session.id, code=door_code(session.id))
-    return render_template("attendance/qr.html", series=series, session=session, link=link, qr=qr_data_uri(link))
+    link = external_url("attendance.door", session_id=session.id, code=session.door_code)
+    return render_template(
+        "attendance/qr.html",
+        series=series,
+        session=session,
+        link=link,
+        qr=qr_data_uri(link) if session.door_open else None,
+    )
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/renew")
+@login_required
+def renew_door(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    renew_door_code(session)
+    db.session.commit()
+    flash(_("The door check-in has a new code: the old link and QR code no longer work."), "success")
+    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/close")
+@login_required
+def close_door_check_in(series_id: int, session_id: int):
+    series, session = _organised_session(series_id, session_id)
+    close_door(session)
+    db.session.commit()
+    flash(_("Check-in by name at the door is closed."), "success")
+    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
 
 
 # --- Breakout groups.
@@ -160,8 +227,13 @@ def door_qr(series_id: int, session_id: int):
 def _groups_page(series, session, form, status=200):
     drawing = drawing_of(session)
     html = render_template(
-        "attendance/groups.html", series=series, session=session, form=form, drawing=drawing,
-        groups=groups_view(session, drawing), available=len(participants(session)),
+        "attendance/groups.html",
+        series=series,
+        session=session,
+        form=form,
+        drawing=drawing,
+        groups=groups_view(session, drawing),
+        available=len(participants(session)),
     )
     audit(AuditAction.VIEW, "breakout_groups", session.id)
     db.session.commit()
@@ -247,17 +319,26 @@ def figures(series_id: int):
     series = series_or_404(series_id, can_view)
     per_session, attended = _figures(series)
     return render_template(
-        "attendance/figures.html", series=series, figures=per_session, attended=attended,
-        session_count=len(per_session), may_organise=can_organise(current_user, series.programme),
+        "attendance/figures.html",
+        series=series,
+        figures=per_session,
+        attended=attended,
+        session_count=len(per_session),
+        may_organise=can_organise(current_user, series.programme),
         role_labels=PersonRole.labels(),
     )
 
 
 def _labels() -> dict:
     return {
-        "present": _("present"), "said_yes": _("said yes"), "yes_but_absent": _("said yes but did not come"),
-        "role": _("Role"), "organisation": _("Organisation"), "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"), "other": _("other (groups of fewer than 5)"),
+        "present": _("present"),
+        "said_yes": _("said yes"),
+        "yes_but_absent": _("said yes but did not come"),
+        "role": _("Role"),
+        "organisation": _("Organisation"),
+        "municipality": _("Municipality"),
+        "came_to": _("people who came to this many sessions"),
+        "other": _("other (groups of fewer than 5)"),
     }
 
 
@@ -298,32 +379,49 @@ def personal(token: str, session_id: int):
             db.session.rollback()
             error = describe(exc)
     response = render_template(
-        "attendance/self_check_in.html", session=session, series=invitation.series,
-        person=invitation.person, done=done, error=error, form=None,
+        "attendance/self_check_in.html",
+        session=session,
+        series=invitation.series,
+        person=invitation.person,
+        done=done,
+        error=error,
+        form=None,
     )
     return response, (400 if error else 200)
 
 
 @bp.route("/check-in/<int:session_id>/<code>", methods=["GET", "POST"])
 def door(session_id: int, code: str):
-    if not hmac.compare_digest(code.encode(), door_code(session_id).encode()):
-        return not_found_page()
     session = db.session.get(Session, session_id)
-    if session is None or not session.series.is_published:
+    if session is None or not hmac.compare_digest(code.encode(), session.door_code.encode()):
+        return not_found_page()
+    if not session.series.is_published:
         return not_found_page()
     form = NameCheckInForm()
-    done, error = None, None
-    if form.validate_on_submit():
+    asked, error, status = False, None, 200
+    if not session.door_open:
+        error, status = describe(AttendanceError("door_closed")), 403 if form.is_submitted() else 200
+    elif form.validate_on_submit():
         try:
-            done = check_in_by_name(session, form.name.data)
+            check_in_by_name(
+                session, form.name.data, client=client_key(request.remote_addr), limit=door_limit(current_app.config)
+            )
             db.session.commit()
+            asked = True
         except DomainError as exc:
             db.session.rollback()
-            error = describe(exc)
+            error, status = describe(exc), (429 if exc.code == "door_throttled" else 400)
     elif form.is_submitted():
-        error = _("Enter your name.")
+        error, status = _("Enter your name."), 400
     response = render_template(
-        "attendance/self_check_in.html", session=session, series=session.series,
-        person=done, done=done is not None, error=error, form=form,
+        "attendance/self_check_in.html",
+        session=session,
+        series=session.series,
+        person=None,
+        done=False,
+        asked=asked,
+        closed=not session.door_open,
+        error=error,
+        form=form,
     )
-    return response, (400 if error else 200)
+    return response, status

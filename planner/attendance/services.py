@@ -2,6 +2,12 @@
 
 Services add and flush; the route commits. Every change is written to `attendance_change`
 with who made it (none: the participant themselves) and when.
+
+The door link (a QR code on the wall, a printed address) is held by anyone in the room and
+anyone they pass it on to. Typing a name there therefore answers the same whether or not the
+name is on the list, only asks the organiser to confirm (a pending check-in, which sends no
+evaluation), counts tries per session and client address, and the organiser can close it or
+give it a new code.
 """
 
 from __future__ import annotations
@@ -9,18 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from planner.attendance.models import Attendance, AttendanceChange, Presence, Via
-from planner.auth.models import StaffUser
+from planner.attendance.models import Attendance, AttendanceChange, DoorCheckIn, Presence, Via
+from planner.auth.models import StaffUser, ThrottledKind
+from planner.auth.throttling import TryLimit, record_try, throttled_tries
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.details import PersonDetails, normalise_email
 from planner.people.models import Organisation, Person, folded, people_matching
 from planner.people.services import create_person, person_with_email
-from planner.series.models import Session
+from planner.series.models import Session, new_door_code
 from planner.timekeeping import utcnow
 
 # Self check-in opens this long before a session starts and closes when it ends.
@@ -93,8 +100,10 @@ def session_list(session: Session, search: str = "") -> list[ListRow]:
 
 
 def _on_list(session: Session, person_id: int) -> bool:
-    invited = select(Rsvp.id).join(Invitation).where(
-        Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None)
+    invited = (
+        select(Rsvp.id)
+        .join(Invitation)
+        .where(Rsvp.session_id == session.id, Invitation.person_id == person_id, Invitation.revoked_at.is_(None))
     )
     marked = select(Attendance.id).where(Attendance.session_id == session.id, Attendance.person_id == person_id)
     return db.session.scalar(select(invited.exists() | marked.exists())) or False
@@ -128,8 +137,12 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
         try:
             with db.session.begin_nested():
                 row = Attendance(
-                    session_id=session.id, person_id=person_id, status=status, via=via,
-                    changed_by_id=actor.id if actor is not None else None, changed_at=now,
+                    session_id=session.id,
+                    person_id=person_id,
+                    status=status,
+                    via=via,
+                    changed_by_id=actor.id if actor is not None else None,
+                    changed_at=now,
                 )
                 db.session.add(row)
             _record(session.id, person_id, status, via, actor, now)
@@ -147,13 +160,17 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
     return row
 
 
-def mark(session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None) -> Attendance:
+def mark(
+    session: Session, person_id: int, status: str, *, actor, via: str = Via.DOOR, now: datetime | None = None
+) -> Attendance:
     """Mark someone on the session's list present, absent or excused. Marking twice changes nothing."""
     if status not in set(Presence):
         raise AttendanceError("unknown_presence")
     if not _on_list(session, person_id):
         raise AttendanceError("not_on_list")
-    return _set(session, person_id, status, via=via, actor=actor, now=now or utcnow())
+    row = _set(session, person_id, status, via=via, actor=actor, now=now or utcnow())
+    _forget_door_check_in(session, person_id)  # the organiser decided
+    return row
 
 
 def unmark(session: Session, person_id: int, *, actor, now: datetime | None = None) -> None:
@@ -162,7 +179,9 @@ def unmark(session: Session, person_id: int, *, actor, now: datetime | None = No
     if row is None:
         return
     db.session.delete(row)
-    _record(session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow())
+    _record(
+        session.id, person_id, None, Via.ORGANISER if row.via == Via.ORGANISER else Via.DOOR, actor, now or utcnow()
+    )
     db.session.flush()
 
 
@@ -222,20 +241,99 @@ def self_check_in(invitation: Invitation, session: Session, *, now: datetime | N
     return _set(session, invitation.person_id, Presence.PRESENT, via=Via.SELF, actor=None, now=now)
 
 
-def check_in_by_name(session: Session, name: str, *, now: datetime | None = None) -> Person:
-    """A participant types their name at the door; it must match exactly one person invited."""
+def door_limit(config) -> TryLimit:
+    return TryLimit(
+        per_client=config["CHECK_IN_MAX_TRIES_PER_CLIENT"],
+        window=timedelta(minutes=config["CHECK_IN_TRY_WINDOW_MINUTES"]),
+    )
+
+
+def check_in_by_name(session: Session, name: str, *, client: str, limit: TryLimit, now: datetime | None = None) -> None:
+    """A participant types their name on the session's door link.
+
+    Whatever the name, the answer is the same ("the organiser will confirm"): whoever holds the
+    link must not learn who is invited. A name that matches exactly one person invited becomes
+    a pending check-in for the organiser to confirm or undo (not present yet, so no evaluation
+    mail); no match, more than one, or someone already present or pending changes nothing.
+    Every try counts against this session and ``client`` (AttendanceError "door_throttled").
+    """
     now = now or utcnow()
+    if not session.door_open:
+        raise AttendanceError("door_closed")
     check_in_window(session, now)
-    wanted = name.strip().casefold()
+    wanted = " ".join(name.split()).casefold()
     if not wanted:
         raise AttendanceError("name_required")
-    people = [p for p, *_ in db.session.execute(invited_to(session)) if p.name.strip().casefold() == wanted]
-    if not people:
-        raise AttendanceError("name_not_found")
-    if len(people) > 1:
-        raise AttendanceError("name_ambiguous")
-    _set(session, people[0].id, Presence.PRESENT, via=Via.SELF, actor=None, now=now)
-    return people[0]
+    key = f"session {session.id}"
+    minutes = throttled_tries(ThrottledKind.CHECK_IN, key, client, limit, now)
+    if minutes is not None:
+        raise AttendanceError("door_throttled", minutes=minutes)
+    record_try(ThrottledKind.CHECK_IN, key, client, limit, now)
+    people = [p for p, *_ in db.session.execute(invited_to(session)) if " ".join(p.name.split()).casefold() == wanted]
+    if len(people) != 1:
+        return
+    marked = _row(session.id, people[0].id)
+    if marked is not None and marked.status == Presence.PRESENT:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(DoorCheckIn(session_id=session.id, person_id=people[0].id, asked_at=now))
+    except IntegrityError:
+        pass  # already pending (two phones at once): nothing more to ask
+
+
+def pending_check_ins(session: Session):
+    """Those who checked themselves in at the door and wait for the organiser, first come first."""
+    return (
+        select(DoorCheckIn)
+        .join(Person, Person.id == DoorCheckIn.person_id)
+        .where(DoorCheckIn.session_id == session.id)
+        .order_by(DoorCheckIn.asked_at, DoorCheckIn.id)
+    )
+
+
+def _pending(session: Session, person_id: int) -> DoorCheckIn:
+    row = db.session.scalar(
+        select(DoorCheckIn).where(DoorCheckIn.session_id == session.id, DoorCheckIn.person_id == person_id)
+    )
+    if row is None:
+        raise AttendanceError("no_pending_check_in")
+    return row
+
+
+def _forget_door_check_in(session: Session, person_id: int) -> None:
+    db.session.execute(
+        delete(DoorCheckIn).where(DoorCheckIn.session_id == session.id, DoorCheckIn.person_id == person_id)
+    )
+
+
+def confirm_check_in(session: Session, person_id: int, *, actor, now: datetime | None = None) -> Attendance:
+    """The organiser sees the person in the room: their door check-in makes them present."""
+    pending = _pending(session, person_id)
+    row = _set(session, person_id, Presence.PRESENT, via=Via.SELF, actor=actor, now=now or utcnow())
+    db.session.delete(pending)
+    db.session.flush()
+    return row
+
+
+def undo_check_in(session: Session, person_id: int) -> None:
+    """Someone else typed this name, or by mistake: the pending check-in goes, nothing is marked."""
+    db.session.delete(_pending(session, person_id))
+    db.session.flush()
+
+
+def renew_door_code(session: Session) -> str:
+    """A new door link (and QR code), open: the old printed or shown link stops working."""
+    session.door_code = new_door_code()
+    session.door_open = True
+    db.session.flush()
+    return session.door_code
+
+
+def close_door(session: Session) -> None:
+    """Nobody checks in by name any more; the door link says so. Renewing opens it again."""
+    session.door_open = False
+    db.session.flush()
 
 
 def history(session: Session):

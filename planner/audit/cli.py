@@ -13,8 +13,9 @@ audit_cli = AppGroup("audit", help="The audit trail of access to personal data."
 
 
 @audit_cli.command("prune")
-@click.option("--older-than-days", type=click.IntRange(min=1), required=True,
-              help="Delete entries older than this many days.")
+@click.option(
+    "--older-than-days", type=click.IntRange(min=1), required=True, help="Delete entries older than this many days."
+)
 def prune_command(older_than_days: int) -> None:
     """Delete audit entries older than the given number of days."""
     deleted = prune(older_than_days, now=utcnow())

@@ -8,7 +8,8 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from planner.audit.models import AuditAction
+from planner.audit.models import AuditAction, object_type_label
+
 
 class TrailFilterForm(FlaskForm):
     class Meta:
@@ -16,8 +17,11 @@ class TrailFilterForm(FlaskForm):
 
     action = SelectField(_l("Action"), default="", validators=[Optional()])
     object_type = SelectField(_l("Kind of data"), default="", validate_choice=False, validators=[Optional()])
-    actor = StringField(_l("Who"), description=_l("Part of an e-mail address, or “participant”."),
-                        validators=[Optional(), Length(max=254)])
+    actor = StringField(
+        _l("Who"),
+        description=_l("Part of an e-mail address, or “participant”."),
+        validators=[Optional(), Length(max=254)],
+    )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Up to and including"), validators=[Optional()])
 
@@ -25,7 +29,7 @@ class TrailFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.action.choices = [SelectChoice("", _l("All actions")), *AuditAction.choices()]
         self.object_type.choices = [SelectChoice("", _l("All kinds"))] + [
-            SelectChoice(kind, kind) for kind in object_types
+            SelectChoice(kind, object_type_label(kind)) for kind in object_types
         ]
 
     def validate_until(self, field):

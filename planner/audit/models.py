@@ -20,6 +20,30 @@ class AuditAction(LabelledEnum):
     DELETE = "delete", _l("Deleted")
 
 
+# The kinds of object the trail names, as words for its page and export (the codes stay in the
+# database, so old entries and filters keep working). A code without a label shows as itself.
+OBJECT_TYPE_LABELS = {
+    "attendance": _l("Attendance"),
+    "attendance_figures": _l("Attendance figures"),
+    "audit_trail": _l("Audit trail"),
+    "breakout_groups": _l("Breakout groups"),
+    "consent": _l("Consent"),
+    "evaluation_answer": _l("Evaluation answer"),
+    "evaluation_answers": _l("Evaluation answers"),
+    "evaluation_open_answers": _l("Open evaluation answers"),
+    "evaluation_response": _l("Evaluation response"),
+    "invitation_list": _l("Invitation list"),
+    "letter": _l("Invitation letter"),
+    "person": _l("Person"),
+    "rsvp": _l("Answer to an invitation"),
+    "series": _l("Series"),
+}
+
+
+def object_type_label(code: str) -> str:
+    return str(OBJECT_TYPE_LABELS.get(code, code))
+
+
 class AuditEvent(db.Model):
     """One access to personal data. Names are never written here, only ids and kinds."""
 
@@ -37,4 +61,9 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(String(300), default="")
     # From where: the client's address and the page or command.
     ip_address: Mapped[str] = mapped_column(String(45), default="")
+    # Never a secret: personal-link tokens and codes in a page's path are stored as <token>, <code>.
     source: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)

@@ -40,7 +40,9 @@ def index():
     form, chosen = _filter_form()
     page = paginate(trail(chosen), request.args.get("page", 1, type=int), per_page=50)
     return render_template(
-        "audit/index.html", form=form, page=page,
+        "audit/index.html",
+        form=form,
+        page=page,
         export_args={k: v for k, v in request.args.items() if k != "page"},
     ), 400 if form.errors else 200
 
@@ -50,8 +52,14 @@ def _rows(chosen: TrailFilter):
     events = db.session.scalars(trail(chosen).limit(EXPORT_LIMIT))
     rows = (
         [
-            format_datetime(e.at, "yyyy-MM-dd HH:mm:ss"), e.actor, e.action, e.object_type, e.object_id,
-            e.detail, e.ip_address, e.source,
+            format_datetime(e.at, "yyyy-MM-dd HH:mm:ss"),
+            e.actor,
+            str(e.action.label),
+            e.object_type_label,
+            e.object_id,
+            e.detail,
+            e.ip_address,
+            e.source,
         ]
         for e in events
     )

@@ -1,4 +1,4 @@
-"""The audit trail from a web request: the logged-in user, their address and the page."""
+"""The audit trail from a web request: the logged-in user, their address and the page (no secrets)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import request
 from flask_login import current_user
 
 from planner.audit.models import AuditAction
+from planner.audit.paths import path_without_secrets
 from planner.audit.services import record_event
 
 
@@ -20,11 +21,16 @@ def audit(action: AuditAction, object_type: str, object_id: object = "", detail:
         object_id=object_id,
         detail=detail,
         ip_address=request.remote_addr or "",
-        source=f"{request.method} {request.path}",
+        source=f"{request.method} {_page()}",
     )
 
 
+def _page() -> str:
+    rule = request.url_rule
+    return path_without_secrets(rule.rule if rule is not None else None, request.view_args, request.path)
+
+
 def ids_detail(label: str, ids) -> str:
-    """"label: 3,5,8" for a page that showed these objects, cut to fit the detail column."""
+    """ "label: 3,5,8" for a page that showed these objects, cut to fit the detail column."""
     text = f"{label}: " + ",".join(str(i) for i in ids)
     return text if len(text) <= 300 else text[:299] + "…"

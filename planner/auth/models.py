@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
+from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -61,16 +63,26 @@ class StaffUser(UserMixin, db.Model):
         return f"<StaffUser {self.email}>"
 
 
-class FailedLogin(db.Model):
-    """One failed attempt; kept in the database so every web process sees it.
+class ThrottledKind(enum.StrEnum):
+    LOGIN = "login"  # a failed login
+    CHECK_IN = "check_in"  # a name typed on a session's door check-in link
 
-    ``client`` is the address it came from (an IPv6 address by its /64 network); ``device`` the
-    token of the browser's known-device cookie for this account, if it had one.
+
+class FailedLogin(db.Model):
+    """One try counted for throttling; kept in the database so every web process sees it.
+
+    ``kind`` is what was tried: a failed login ("login", ``email`` the account), or a name typed
+    on a session's door link ("check_in", ``email`` holds "session <id>"). ``client`` is the
+    address it came from (an IPv6 address by its /64 network); ``device`` the token of the
+    browser's known-device cookie for this account, if it had one.
     """
 
     __tablename__ = "failed_login"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ThrottledKind] = enum_column(
+        ThrottledKind, length=20, name="kind_known", default=ThrottledKind.LOGIN, server_default="login"
+    )
     email: Mapped[str] = mapped_column(String(254), index=True)
     client: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
     device: Mapped[str | None] = mapped_column(String(64))

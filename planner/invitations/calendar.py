@@ -38,8 +38,9 @@ def partstat(rsvp: Rsvp) -> str:
 def calendar_event(session: Session, invitation: Invitation | None = None) -> CalendarEvent:
     """A session as calendars show it: the neutral series title, never the theme.
 
-    With an invitation the description holds the personal link; without one (the public
-    feed) it holds nothing personal.
+    With an invitation the description holds the personal link and a cancellation's reason;
+    without one (the public feed) it holds nothing personal and no free text: a cancelled
+    session is only STATUS:CANCELLED.
     """
     lines = []
     if invitation is not None:
@@ -47,8 +48,8 @@ def calendar_event(session: Session, invitation: Invitation | None = None) -> Ca
             lines.append(_("Your answers and details: %(link)s", link=personal_link(invitation)))
     if session.online_url:
         lines.append(session.online_url)
-    if session.is_cancelled and session.cancel_reason:
-        lines.append(session.cancel_reason)
+    if session.is_cancelled and session.cancel_reason and invitation is not None:
+        lines.append(session.cancel_reason)  # free text for those invited, not for the public feed
     return CalendarEvent(
         uid=session.uid,
         sequence=session.sequence,

@@ -63,7 +63,8 @@ def session_file(token: str, session_id: int):
     changed = _latest(session.changed_at, session.series.created_at)
     return _calendar_response(
         lambda stamp: single_event(calendar_event(session, invitation), stamp=stamp),
-        changed, f"{session.series.title}.ics",
+        changed,
+        f"{session.series.title}.ics",
     )
 
 
@@ -107,19 +108,27 @@ def personal_feed(token: str):
     name = calendar_feed.person.name
     return _calendar_response(
         lambda stamp: feed([calendar_event(s, i) for s, i in rows], name=f"Reeks – {name}", stamp=stamp),
-        _latest(*moments), "reeks.ics",
+        _latest(*moments),
+        "reeks.ics",
     )
 
 
-@bp.get("/series/<int:series_id>/calendar.ics")
-def series_feed(series_id: int):
-    """The public feed of a published series: sessions only, nothing about anyone."""
-    series = db.session.get(Series, series_id)
+@bp.get("/calendar/<token>.ics")
+def series_feed(token: str):
+    """The public feed of a published series that offers one: sessions only, nothing about anyone.
+
+    Its address holds a random token (the organiser turns the feed on, off or renews it), so
+    nobody can count through the series; without a feed, or with an old token, it is a 404.
+    """
+    if not TOKEN_PATTERN.fullmatch(token):
+        abort(404)
+    series = db.session.scalar(select(Series).where(Series.public_feed_token == token))
     if series is None or not series.is_published:
         abort(404)
     sessions = list(series.sessions)
     moments = [series.published_at, series.created_at] + [s.changed_at for s in sessions]
     return _calendar_response(
         lambda stamp: feed([calendar_event(s) for s in sessions], name=series.title, stamp=stamp),
-        _latest(*moments), "reeks.ics",
+        _latest(*moments),
+        "reeks.ics",
     )

@@ -1,4 +1,7 @@
-"""The debug mailbox: what the outbox holds, for developers. Only exists in debug mode."""
+"""The debug mailbox: what the outbox holds, for developers. Only exists in debug mode, for admins.
+
+Its mails carry every participant's personal link: whoever reads them can act as those people.
+"""
 
 from __future__ import annotations
 
@@ -26,11 +29,13 @@ MAIL_HTML_POLICY = "; ".join(
 
 
 @bp.before_request
-def debug_only_and_staff_only():
+def debug_only_and_admins_only():
     if not current_app.debug:
         abort(404)  # in production there is no such page, not even a login redirect
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)  # in debug mode the page is no secret; the personal links in it are
     return None
 
 
@@ -43,9 +48,7 @@ def message_or_404(message_id: int) -> OutboxMessage:
 
 @bp.get("/")
 def index():
-    messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(MAILBOX_SIZE)
-    ).all()
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(MAILBOX_SIZE)).all()
     return render_template("mail/mailbox/index.html", messages=messages, limit=MAILBOX_SIZE)
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from planner.attendance.models import Attendance
+from planner.attendance.models import Attendance, DoorCheckIn
 from planner.evaluations.kinds import kind_of
 from planner.evaluations.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from planner.extensions import db
@@ -35,6 +35,12 @@ def collect_own_data(person: Person) -> dict:
         select(Attendance).join(Attendance.session).where(Attendance.person_id == person.id)
         .order_by(Session.starts_at, Session.id)
         .options(selectinload(Attendance.session).selectinload(Session.series))
+    ).all()
+    door_check_ins = db.session.scalars(
+        select(DoorCheckIn).join(Session, Session.id == DoorCheckIn.session_id)
+        .where(DoorCheckIn.person_id == person.id)
+        .order_by(Session.starts_at, Session.id)
+        .options(selectinload(DoorCheckIn.session).selectinload(Session.series))
     ).all()
     responses = db.session.scalars(
         select(EvaluationResponse).join(EvaluationResponse.session)
@@ -77,6 +83,16 @@ def collect_own_data(person: Person) -> dict:
                 "status": str(row.status.label),
             }
             for row in attendance
+        ],
+        # A name typed on the door link that the organiser has not confirmed or undone yet.
+        "door_check_ins": [
+            {
+                "series": row.session.series.title,
+                "session": row.session.title,
+                "starts_at": row.session.starts_at,
+                "asked_at": row.asked_at,
+            }
+            for row in door_check_ins
         ],
         "evaluations": [_response(response, language) for response in responses],
     }

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import String, and_, case, cast, delete, func, literal, or_, select, update
 
-from planner.attendance.models import Attendance
+from planner.attendance.models import Attendance, DoorCheckIn
 from planner.audit.models import AuditAction
 from planner.audit.services import record_event
 from planner.evaluations.models import EvaluationAnswer, EvaluationRequest, EvaluationResponse, Moderation
@@ -173,6 +173,7 @@ def _anonymise_people(report: PurgeReport, person_ids: set[int], now: datetime, 
          and_(OutboxMessage.to_address.in_(addresses), ~mails_done), None)
     _run(report, "consent", Consent, Consent.person_id.in_(person_ids), None)
     _run(report, "calendar_feed", CalendarFeed, CalendarFeed.person_id.in_(person_ids), None)
+    _run(report, "door_check_in", DoorCheckIn, DoorCheckIn.person_id.in_(person_ids), None)
     _run(report, "person", Person, and_(people, Person.anonymised_at.is_(None)), {
         "name": PLACEHOLDER_NAME, "email": None, "phone": "", "guardian_consent_on": None,
         "guardian_consent_by": "", "anonymised_at": now,
@@ -236,6 +237,8 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
         EvaluationRequest.session_id.in_(sessions),
         EvaluationResponse.session_id.in_(sessions),
     )
+    # A name typed at the door that nobody confirmed: nothing to keep once the series is purged.
+    _run(report, "door_check_in", DoorCheckIn, DoorCheckIn.session_id.in_(sessions), None)
     _anonymise_people(report, anonymise, now, mails_done)
     if not dry_run:
         for person_id in sorted(anonymise):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -80,6 +81,8 @@ class Series(db.Model):
     evaluation_delay_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     # Set when the retention period passed and its personal data was anonymised.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The secret part of the public calendar feed's address; None: the series offers no feed.
+    public_feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     programme: Mapped[Programme] = relationship()
     venue: Mapped[Venue | None] = relationship()
@@ -99,6 +102,10 @@ class Series(db.Model):
         return self.status == SeriesStatus.PUBLISHED
 
     @property
+    def offers_public_feed(self) -> bool:
+        return self.public_feed_token is not None
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -110,6 +117,11 @@ class Series(db.Model):
 
     def __repr__(self) -> str:
         return f"<Series {self.title!r}>"
+
+
+def new_door_code() -> str:
+    """The secret part of a session's door check-in link (printed, or shown as a QR code): 72 random bits."""
+    return secrets.token_urlsafe(9)
 
 
 class Session(db.Model):
@@ -143,6 +155,10 @@ class Session(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     # When a calendar would last have seen a change (feeds answer Last-Modified with it).
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    # The door check-in link /check-in/<id>/<door_code>: a new code makes old prints and QR codes
+    # stop working; closed, the page says check-in is closed.
+    door_code: Mapped[str] = mapped_column(String(32), default=new_door_code)
+    door_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     series: Mapped[Series] = relationship(back_populates="sessions")
     venue: Mapped[Venue | None] = relationship()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from planner.auth.access import can_organise, can_view, require
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.links import external_url, webcal
 from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.routes import programme_or_404
@@ -26,9 +27,11 @@ from planner.series.services import (
     SessionDetails,
     add_session,
     cancel_session,
+    close_public_feed,
     create_series,
     month_bounds,
     month_grid,
+    open_public_feed,
     propose_series,
     publish_series,
     remove_session,
@@ -135,7 +138,15 @@ def show(series_id: int):
         may_organise=can_organise(current_user, series.programme),
         cancel_form=CancelSessionForm(),
         retention=_retention_note(series),
+        public_feed=_public_feed_links(series),
     )
+
+
+def _public_feed_links(series) -> dict | None:
+    if not series.offers_public_feed:
+        return None
+    https = external_url("feeds.series_feed", token=series.public_feed_token)
+    return {"https": https, "webcal": webcal(https)}
 
 
 def _retention_note(series) -> str:
@@ -298,6 +309,30 @@ def publish(series_id: int):
         db.session.commit()
         flash(_("Series published."), "success")
     return redirect(url_for("series.show", series_id=series.id))
+
+
+@bp.post("/series/<int:series_id>/public-feed")
+@login_required
+def open_feed(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    renewed = series.offers_public_feed
+    open_public_feed(series)
+    db.session.commit()
+    if renewed:
+        flash(_("The public calendar feed has a new address; the old one no longer works."), "success")
+    else:
+        flash(_("The series now has a public calendar feed."), "success")
+    return redirect(url_for("series.show", series_id=series.id) + "#public-feed")
+
+
+@bp.post("/series/<int:series_id>/public-feed/close")
+@login_required
+def close_feed(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    close_public_feed(series)
+    db.session.commit()
+    flash(_("The public calendar feed is off; its address no longer works."), "success")
+    return redirect(url_for("series.show", series_id=series.id) + "#public-feed")
 
 
 def _programme_filter():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import secrets
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -265,6 +266,26 @@ def publish_series(series: Series, *, now: datetime | None = None) -> None:
     db.session.flush()
 
 
+FEED_TOKEN_BYTES = 24  # 192 random bits: the address cannot be counted or guessed
+
+
+def open_public_feed(series: Series) -> str:
+    """Offer the series' sessions as a public calendar feed, at a new unguessable address.
+
+    Opening it again gives a new address: the old one (shared too widely, say) stops working.
+    The feed holds the sessions only, never anyone's name or a cancellation's reason.
+    """
+    series.public_feed_token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    db.session.flush()
+    return series.public_feed_token
+
+
+def close_public_feed(series: Series) -> None:
+    """No public feed any more: its address gives a 404."""
+    series.public_feed_token = None
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class SeriesSummary:
     series: Series
@@ -288,10 +309,7 @@ def series_overview(programme: Programme) -> list[SeriesSummary]:
         .group_by(Series.id)
         .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
     ).all()
-    return [
-        SeriesSummary(series, count, as_utc(first), as_utc(last))
-        for series, count, first, last in rows
-    ]
+    return [SeriesSummary(series, count, as_utc(first), as_utc(last)) for series, count, first, last in rows]
 
 
 def sessions_between(user, start: datetime, end: datetime, programme: Programme | None = None) -> list[Session]:
@@ -306,9 +324,7 @@ def sessions_between(user, start: datetime, end: datetime, programme: Programme 
             .join(Series.programme)
             .where(Series.programme_id.in_(visible), Session.starts_at >= start, Session.starts_at < end)
             .options(
-                contains_eager(Session.series).options(
-                    contains_eager(Series.programme), selectinload(Series.venue)
-                ),
+                contains_eager(Session.series).options(contains_eager(Series.programme), selectinload(Series.venue)),
                 selectinload(Session.venue),
             )
             .order_by(Session.starts_at, Session.id)

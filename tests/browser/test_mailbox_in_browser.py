@@ -11,7 +11,7 @@ from tests.test_mail_delivery import queue
 pytestmark = pytest.mark.browser
 
 
-def test_the_mailbox_shows_a_mails_html_in_a_sandbox(app, db, page: Page, browse, organiser, monkeypatch):
+def test_the_mailbox_shows_a_mails_html_in_a_sandbox(app, db, page: Page, browse, admin, monkeypatch):
     monkeypatch.setitem(app.config, "DEBUG", True)
     message = queue()
     message.body_html = (
@@ -23,7 +23,7 @@ def test_the_mailbox_shows_a_mails_html_in_a_sandbox(app, db, page: Page, browse
     db.session.commit()
 
     browse.visit("/login")
-    page.get_by_label("E-mailadres").fill(organiser.email)
+    page.get_by_label("E-mailadres").fill(admin.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
     browse.visit("/debug/mailbox/")
