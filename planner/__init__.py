@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -197,9 +197,12 @@ def _register_error_pages(app: Flask) -> None:
 
 def _refuse_nul_characters():
     """No one types a NUL character (U+0000), and PostgreSQL can neither store nor compare one: a request
-    that carries one in its address, query or form is refused before any query sees it."""
+    that carries one is answered before any query sees it. An address with one names nothing (the
+    page's own "not found"); a query or form with one is refused with a message."""
+    if "\x00" in request.path:
+        abort(404)
     fields = (*request.args.items(multi=True), *request.form.items(multi=True))
-    if "\x00" in request.path or any("\x00" in name or "\x00" in value for name, value in fields):
+    if any("\x00" in name or "\x00" in value for name, value in fields):
         message = _("The address or form contains a character that cannot be used (NUL). Remove it and try again.")
         return render_template("error.html", code=400, message=message), 400
     return None
