@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 
 from flask import Flask, abort, g, has_request_context, render_template, request, session
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import instance_secret_key, load_config
+from planner.converters import IdConverter
 from planner.extensions import babel, csrf, db, login_manager, migrate
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,11 +45,13 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         # Behind a load balancer every request comes from it: take the client's own address
         # (login throttling and the audit trail count per address) from the proxies we trust.
         proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]  # Flask documents this
 
     # The default SQLite database lives in the instance folder (as in Flask's tutorial).
     os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
+    # Before any blueprint adds its rules: every <int:...> is an id the database can hold.
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _connect_areas(app)
     _register_template_filters(app)
@@ -99,9 +103,9 @@ def _register_blueprints(app: Flask) -> None:
     from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
+    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.evaluations.routes import bp as evaluations_bp
     from planner.invitations.consent import bp as consent_bp
-    from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -172,11 +176,17 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from planner.people.import_files import MAX_IMPORT_BYTES  # the only upload there is
+
     messages = {
         400: lambda: _("The request could not be understood. Please check what you entered."),
         403: lambda: _("You do not have access to this page."),
         404: lambda: _("This page does not exist, or you do not have access to it."),
         405: lambda: _("This action is not possible here."),
+        413: lambda: _(
+            "What you sent is too large. A file to import can be at most %(megabytes)s MB: split a longer list.",
+            megabytes=MAX_IMPORT_BYTES // (1024 * 1024),
+        ),
         429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
         500: lambda: _("Something went wrong on our side. Please try again later."),
     }
@@ -190,7 +200,7 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(_error):
         message = _("This form has expired or was not sent from this site. Please try again.")
         return render_template("error.html", code=400, message=message), 400
 

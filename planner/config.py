@@ -34,7 +34,7 @@ def _planning_timezone() -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise RuntimeError(f"PLANNING_TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam).")
+        raise RuntimeError(f"PLANNING_TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam).") from None
     return name
 
 
@@ -91,8 +91,10 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PREFERRED_URL_SCHEME": "http" if debug else "https",
         "WTF_CSRF_TIME_LIMIT": None,
-        # The people import carries a signed copy of an uploaded list (up to 2 MB) between steps.
-        "MAX_FORM_MEMORY_SIZE": 8 * 1024 * 1024,
+        # The people import takes files of up to 2 MB and carries a signed copy of the list (at most
+        # 3 MB, MAX_PAYLOAD_CHARS) between steps; anything larger is refused with a 413 page.
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
         # Failed logins within the window before more tries are refused: per account from one
         # client address (or one known device), per client address over all accounts, and per
         # account from devices that never logged in to it. Known devices are remembered for days.

@@ -16,6 +16,7 @@ from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.invitations.demo import load_demo_invitations
 from planner.people.models import Organisation
+from planner.plain_text import name_key
 from planner.programmes.models import Programme, ProgrammeRole
 from planner.programmes.services import block_date, save_programme
 from planner.series.models import Venue
@@ -103,7 +104,7 @@ def load_demo(today: date | None = None) -> bool:
     db.session.add_all(venues.values())
     programmes = {}
     for name, description, organisers, trekkers in PROGRAMMES:
-        if db.session.scalar(select(Programme).where(func.lower(Programme.name) == name.lower())):
+        if db.session.scalar(select(Programme).where(Programme.name_key == name_key(name))):
             continue
         programmes[name] = save_programme(
             None,

@@ -1,11 +1,13 @@
 """Extensions are created unbound here and bound to an app in create_app."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import CursorResult, MetaData, Result, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -25,8 +27,20 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# The base class of every model. At run time it is Flask-SQLAlchemy's copy of Base (with its
+# query property and table naming); type checkers see Base, as db.Model is an attribute to them.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
-def _render_item(type_, obj, autogen_context):
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (``session.execute`` types its result as a plain Result)."""
+    return cast("CursorResult[Any]", result).rowcount
+
+
+def _render_item(type_, obj, _autogen_context):
     """Write our column types into migrations as plain SQLAlchemy types, so old
     migrations never import application code that may since have changed."""
     from planner.timekeeping import UTCDateTime
@@ -47,7 +61,7 @@ def _unicode_lower(text):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
+def _sqlite_pragmas(dbapi_connection, _connection_record):
     """SQLite enforces foreign keys (and their ON DELETE rules) only when asked, and its lower()
     leaves "É" as it is: searches use unicode_lower instead (``planner.people.models.folded``)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):

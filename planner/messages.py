@@ -25,7 +25,7 @@ MESSAGES = {
     "deletion_requested": lambda p: _(
         "%(name)s asked for their data to be deleted, so we send them no more mails.", **p
     ),
-    "person_anonymised": lambda p: _(
+    "anonymised_not_mailed": lambda p: _(
         "The data of this person has been deleted, so we send them no more mails."
     ),
     "email_taken": lambda p: _("There is already an account for %(email)s.", **p),
@@ -99,6 +99,25 @@ MESSAGES = {
     "import_too_large": lambda p: _("The file is too large: at most %(megabytes)s MB.", **p),
     "import_too_many_rows": lambda p: _(
         "The file has more than %(maximum)s rows. Split it into smaller files.", **p
+    ),
+    "import_rows_beyond_limit": lambda p: _(
+        "The file goes on past row %(maximum)s (empty rows count too), and at most %(people)s people can be "
+        "imported at once. Delete the rows below the list, or split it into smaller files.",
+        **p,
+    ),
+    "import_cell_too_long": lambda p: _(
+        "Row %(row)s, column %(column)s holds %(length)s characters; a cell can hold at most %(maximum)s. "
+        "Shorten it or remove the column, and upload the file again.",
+        **p,
+    ),
+    "import_too_much_text": lambda p: _(
+        "The file holds too much text to check at once. Remove the columns you do not need, or split the list."
+    ),
+    "import_too_complex": lambda p: _(
+        "This spreadsheet is too large or too complex to read: it unpacks to more than %(megabytes)s MB, or "
+        "holds too many cells, sheets or styles. Copy the list to a new workbook or save it as CSV, "
+        "and try again.",
+        **p,
     ),
     "import_empty": lambda p: _("The file is empty."),
     "import_no_rows": lambda p: _("The file has a header row but no people below it."),

@@ -21,7 +21,12 @@ from planner.series.models import Series, Session, SessionAudience, Venue
 
 __all__ = [
     "Attendance",
+    "AttendanceChange",
     "AuditEvent",
+    "BlockedDate",
+    "BreakoutDrawing",
+    "BreakoutMember",
+    "CalendarReply",
     "Consent",
     "EvaluationAnswer",
     "EvaluationForm",
@@ -29,12 +34,6 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationRequest",
     "EvaluationResponse",
-    "SessionEvaluation",
-    "AttendanceChange",
-    "BreakoutDrawing",
-    "BreakoutMember",
-    "CalendarReply",
-    "BlockedDate",
     "FailedLogin",
     "Invitation",
     "Organisation",
@@ -46,6 +45,7 @@ __all__ = [
     "Series",
     "Session",
     "SessionAudience",
+    "SessionEvaluation",
     "StaffUser",
     "Venue",
 ]

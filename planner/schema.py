@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar, overload
 
 from flask_babel import LazyString
 from sqlalchemy import Column, Enum, event
-from sqlalchemy.orm import Mapper, MappedColumn, mapped_column
-from wtforms.fields.choices import SelectChoice
+from sqlalchemy.orm import MappedColumn, Mapper, mapped_column
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
 E = TypeVar("E", bound=enum.StrEnum)
 
@@ -24,7 +24,13 @@ class LabelledEnum(enum.StrEnum):
 
     label: LazyString
 
-    def __new__(cls, value: str, label: LazyString):
+    @overload
+    def __new__(cls, value: str) -> Self: ...  # ``PersonRole("resident")``: the member with this value
+
+    @overload
+    def __new__(cls, value: str, label: LazyString) -> Self: ...  # defining a member
+
+    def __new__(cls, value: str, label: LazyString | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -66,7 +72,7 @@ def enum_column(enum_class: type[E], *, length: int, name: str, **kwargs: Any) -
     )
 
 
-def _member_of(enum_class: type[enum.StrEnum], target, value, oldvalue, initiator):
+def _member_of(enum_class: type[enum.Enum], _target, value, _oldvalue, _initiator):
     """The member for a value as it is set; an unknown value is kept, for the flush to refuse."""
     if value is None or isinstance(value, enum_class):
         return value
@@ -77,7 +83,7 @@ def _member_of(enum_class: type[enum.StrEnum], target, value, oldvalue, initiato
 
 
 @event.listens_for(Mapper, "mapper_configured")
-def _enum_attributes_hold_members(mapper: Mapper, class_: type) -> None:
+def _enum_attributes_hold_members(mapper: Mapper, _class: type) -> None:
     """``person.role = "resident"`` leaves the member in the attribute, not the string, so its
     ``label`` is there before the object has been flushed and read back."""
     for prop in mapper.column_attrs:

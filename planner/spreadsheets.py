@@ -29,14 +29,23 @@ def as_csv(header: list, rows) -> str:
     return "\ufeff" + out.getvalue()
 
 
+def xlsx_cell(value):
+    """A cell XLSX can hold: neutralised, and without the control characters its XML cannot carry
+    (text stored before they were stripped on the way in must not break a download)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = neutralise(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def as_xlsx(header: list, rows, title: str) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append([neutralise(v) for v in header])
+    sheet.append([xlsx_cell(v) for v in header])
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([xlsx_cell(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -44,6 +53,7 @@ def as_xlsx(header: list, rows, title: str) -> bytes:
 
 def spreadsheet_download(kind: str, header: list, rows, *, title: str, filename: str) -> Response:
     """``kind`` "csv" or "xlsx"; ``filename`` without its extension."""
+    content: str | bytes
     if kind == "csv":
         content, mimetype = as_csv(header, rows), "text/csv"
     else:

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Dates anyone means: a year outside these is a typing error, and date arithmetic near the
+# year 9999 overflows. Every date field, date filter and imported date keeps to them.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def is_plausible_date(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def planning_zone() -> ZoneInfo:
     """The zone series are planned in: the one setting ``PLANNING_TIMEZONE``."""
     return ZoneInfo(current_app.config["PLANNING_TIMEZONE"])
+
+
+@overload
+def as_utc(value: datetime) -> datetime: ...
+
+
+@overload
+def as_utc(value: datetime | str | None) -> datetime | None: ...
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:
@@ -50,7 +68,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value, dialect):  # noqa: ARG002 - TypeDecorator's signature
         if value is None:
             return None
         if value.tzinfo is None:

@@ -13,18 +13,18 @@ import argparse
 import contextvars
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta, time as clock
+from datetime import UTC, datetime, time as clock, timedelta
 
 import flask_migrate
 from sqlalchemy import event
 
 from planner import create_app
-from scratch import scratch_database
 from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.programmes.services import save_programme
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series, publish_series
+from scratch import scratch_database
 
 PASSWORD = "benchmark password"
 
@@ -37,7 +37,7 @@ def seed(series_count: int) -> int:
     ]
     holidays = dutch_holidays("nl")
     # Two new series a week, from three years ago on: the upcoming pages have plenty to show.
-    start = date.today() - timedelta(days=3 * 365)
+    start = datetime.now(UTC).date() - timedelta(days=3 * 365)
     for n in range(series_count):
         first_day = start + timedelta(days=n * 7 // 2)
         series = create_series(
@@ -70,7 +70,8 @@ def main() -> None:
         flask_migrate.upgrade()
         began = time.perf_counter()
         last_series = seed(args.series)
-        print(f"seeded {args.series} series ({args.series * 5} sessions) in {time.perf_counter() - began:.1f} s on {db.engine.dialect.name}")
+        took = time.perf_counter() - began
+        print(f"seeded {args.series} series ({args.series * 5} sessions) in {took:.1f} s on {db.engine.dialect.name}")
         engine = db.engine
 
     client = app.test_client()

@@ -17,13 +17,12 @@ import random
 import statistics
 import time
 import uuid
-from datetime import date, datetime, timedelta, time as clock, timezone
+from datetime import UTC, datetime, time as clock, timedelta
 
 import flask_migrate
 from sqlalchemy import event, insert, text
 
 from planner import create_app
-from scratch import scratch_database
 from planner.attendance.models import Attendance
 from planner.auth.services import create_staff_user
 from planner.evaluations.models import (
@@ -40,6 +39,7 @@ from planner.programmes.services import save_programme
 from planner.series.models import Session
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series
+from scratch import scratch_database
 
 PASSWORD = "benchmark password"
 ROLES = ["resident", "volunteer", "professional", "expert", "student"]
@@ -97,7 +97,7 @@ def seed(responses: int, session_count: int, rng: random.Random) -> int:
     series = create_series(
         programme,
         SeriesPlan(
-            template_key="action_learning", title="Welkome Wijk Benchmark", first_day=date.today() + timedelta(weeks=2),
+            template_key="action_learning", title="Welkome Wijk Benchmark", first_day=datetime.now(UTC).date() + timedelta(weeks=2),
             start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=2,
         ),
         organiser,
@@ -127,7 +127,7 @@ def seed(responses: int, session_count: int, rng: random.Random) -> int:
     people = [{"name": f"Deelnemer {n}", "role": rng.choice(ROLES), "language": "nl"} for n in range(per_session * 2)]
     db.session.execute(insert(Person), people)
     person_ids = [row[0] for row in db.session.execute(text("SELECT id FROM person ORDER BY id"))]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     db.session.execute(insert(Attendance), [
         {"session_id": s, "person_id": p, "status": "present", "via": "door", "changed_at": now}
         for s in sessions for p in person_ids[: per_session + 5]

@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import contextvars
 import time
-from datetime import date, timedelta, time as clock
+from datetime import UTC, datetime, time as clock, timedelta
 
 import flask_migrate
 from sqlalchemy import event, func, select
 
 from planner import create_app
-from scratch import scratch_database
 from planner.auth.services import create_staff_user
 from planner.extensions import db
 from planner.invitations.services import invite_people, remind_unanswered
@@ -28,6 +27,7 @@ from planner.people.models import Person
 from planner.programmes.services import save_programme
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series, publish_series
+from scratch import scratch_database
 
 PASSWORD = "benchmark password"
 
@@ -38,7 +38,7 @@ def seed(people_count: int):
     series = create_series(
         programme,
         SeriesPlan(
-            template_key="ontmoetingenreeks", title="Ontmoeting Benchmark", first_day=date.today() + timedelta(weeks=4),
+            template_key="ontmoetingenreeks", title="Ontmoeting Benchmark", first_day=datetime.now(UTC).date() + timedelta(weeks=4),
             start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=4,
         ),
         organiser,

@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from planner import create_app
-from scratch import scratch_database
 from planner.extensions import db
 from planner.mail.delivery import deliver_due
 from planner.mail.services import queue_mail
+from scratch import scratch_database
 
 
 class CountingHandler:
@@ -33,7 +33,7 @@ class CountingHandler:
         self.message_ids: list[bytes] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, _server, _session, envelope):
         header, _, _ = envelope.original_content.partition(b"\r\n\r\n")
         message_id = next(
             (line for line in header.split(b"\r\n") if line.lower().startswith(b"message-id:")), b""

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import icalendar
 import vobject
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def read_events(data: bytes) -> list[dict]:
     """The events as both parsers read them; fails when they disagree."""
     text = data.decode("utf-8")
-    assert "\r\n" in text and "\n" not in text.replace("\r\n", ""), "lines end in CRLF"
+    assert "\r\n" in text, "lines end in CRLF"
+    assert "\n" not in text.replace("\r\n", ""), "lines end in CRLF"
     for line in data.split(b"\r\n"):
         assert len(line) <= 75, f"line not folded: {line!r}"
         line.decode("utf-8")  # folding never splits a character
     by_icalendar = []
     calendar = icalendar.Calendar.from_ical(data)
-    assert str(calendar["VERSION"]) == "2.0" and "PRODID" in calendar
+    assert str(calendar["VERSION"]) == "2.0"
+    assert "PRODID" in calendar
     for event in calendar.walk("VEVENT"):
         attendees = event.get("ATTENDEE")
         attendees = [] if attendees is None else attendees if isinstance(attendees, list) else [attendees]

@@ -150,7 +150,6 @@ def make_person(**overrides):
 
 def make_invitation(series, person=None, sessions=None, **person_overrides):
     from planner.invitations.services import invite_people
-
     from planner.series.services import publish_series
 
     if not series.is_published:  # people are invited to published series only

@@ -136,7 +136,7 @@ class Intruder:
     def _roles(self) -> list[str]:
         """The roles any figure names, and one for all the others (no figure tells those apart)."""
         named = sorted({r for c in self.printed if c.roles for r in c.roles})
-        return named + ["others"]
+        return [*named, "others"]
 
     def _build(self):
         self.roles = self._roles()
@@ -175,11 +175,11 @@ class Intruder:
                     if not xs:
                         continue  # an open question: answers are read, not counted in cells
                     if self.additive.get(q, True):
-                        add({**{x: 1 for x in xs}, y: -1}, 0, 0)
+                        add({**dict.fromkeys(xs, 1), y: -1}, 0, 0)
                     else:
                         for x in xs:
                             add({x: 1, y: -1}, -np.inf, 0)
-                        add({**{x: 1 for x in xs}, y: -1}, 0, np.inf)
+                        add({**dict.fromkeys(xs, 1), y: -1}, 0, np.inf)
         present = {c.sessions: _number(t) for c, t in self.printed.items() if c.kind == "present" and _number(t)}
         hidden: list[tuple[str, dict[int, float]]] = []
         for code, text in self.printed.items():

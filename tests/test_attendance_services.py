@@ -24,6 +24,7 @@ from planner.attendance.services import (
     unmark,
 )
 from planner.auth.throttling import TryLimit
+from planner.errors import DomainError
 from planner.invitations.services import answer
 from planner.people.models import Person
 from planner.people.services import find_or_create_organisation
@@ -70,7 +71,8 @@ def test_marking_twice_keeps_one_row_and_one_history_entry(db, organiser, series
     assert count(db, Attendance) == 1
     assert count(db, AttendanceChange) == 1
     change = db.session.scalar(select(AttendanceChange))
-    assert change.changed_by_id == organiser.id and change.changed_at is not None
+    assert change.changed_by_id == organiser.id
+    assert change.changed_at is not None
 
 
 def test_a_second_device_racing_does_not_double_the_check_in(db, organiser, series, session):
@@ -146,8 +148,8 @@ def test_a_walk_in_is_matched_by_email_then_by_name_and_organisation(db, organis
 
 
 def test_a_walk_in_needs_a_name_and_a_valid_email(db, organiser, session):
-    for bad, code in ((dict(name=" "), "name_required"), (dict(name="Ali", email="not-an-address"), "invalid_email")):
-        with pytest.raises(Exception) as error:
+    for bad, code in (({"name": " "}, "name_required"), ({"name": "Ali", "email": "not-an-address"}, "invalid_email")):
+        with pytest.raises(DomainError) as error:
             add_walk_in(session, role="resident", actor=organiser, **bad)
         assert error.value.code == code
 
@@ -161,7 +163,9 @@ def test_self_check_in_only_in_the_window(db, series, session):
         self_check_in(invitation, session, now=session.ends_at + timedelta(minutes=1))
     assert error.value.code == "check_in_closed"
     row = self_check_in(invitation, session, now=session.starts_at - timedelta(minutes=30))
-    assert row.status == "present" and row.via == "self" and row.changed_by_id is None
+    assert row.status == "present"
+    assert row.via == "self"
+    assert row.changed_by_id is None
 
 
 LIMIT = TryLimit(per_client=30, window=timedelta(minutes=15))

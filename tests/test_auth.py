@@ -35,7 +35,7 @@ def test_login_follows_only_local_next(client, organiser):
     assert response.location == "/programmes/"
 
 
-@pytest.mark.parametrize("email, password", [
+@pytest.mark.parametrize(("email", "password"), [
     ("organiser@example.org", "wrong password"),
     ("nobody@example.org", factories.PASSWORD),
 ])

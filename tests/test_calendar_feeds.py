@@ -67,7 +67,7 @@ def test_the_personal_feed_follows_moves_and_cancellations_and_answers_304(db, c
 
 
 def test_a_renewed_or_revoked_feed_token_is_gone(db, client, programme, organiser):
-    series, invitation = _setup(db, programme, organiser)
+    _series, invitation = _setup(db, programme, organiser)
     old = renew_feed(invitation.person)
     db.session.commit()
     old_token = old.token

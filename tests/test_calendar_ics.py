@@ -1,6 +1,6 @@
 """The pure builder: iTIP messages and feeds that two independent parsers read alike."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import icalendar
 
@@ -9,20 +9,20 @@ from tests.calendar_reading import method_of, read_events
 
 ORGANISER = Contact("Reeks", "reeks@example.org")
 ANNA = Contact("Anna de Vries", "anna@example.org")
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def event(**overrides):
-    values = dict(
-        uid="abc-123@reeks",
-        sequence=0,
-        starts_at=datetime(2027, 7, 6, 17, 30, tzinfo=timezone.utc),  # 19:30 summer time
-        ends_at=datetime(2027, 7, 6, 19, 30, tzinfo=timezone.utc),
-        tzid="Europe/Amsterdam",
-        summary="Ontmoeting Gendt; één, twee",
-        location="Buurthuis De Hoek, Dorpsstraat 1, Gendt",
-        description="Je persoonlijke link: https://reeks.example.org/i/" + "x" * 40 + "\nOnline: https://meet.example.org/ééé-" + "é" * 60,
-    )
+    values = {
+        "uid": "abc-123@reeks",
+        "sequence": 0,
+        "starts_at": datetime(2027, 7, 6, 17, 30, tzinfo=UTC),  # 19:30 summer time
+        "ends_at": datetime(2027, 7, 6, 19, 30, tzinfo=UTC),
+        "tzid": "Europe/Amsterdam",
+        "summary": "Ontmoeting Gendt; één, twee",
+        "location": "Buurthuis De Hoek, Dorpsstraat 1, Gendt",
+        "description": "Je persoonlijke link: https://reeks.example.org/i/" + "x" * 40 + "\nOnline: https://meet.example.org/ééé-" + "é" * 60,
+    }
     values.update(overrides)
     return CalendarEvent(**values)
 
@@ -30,8 +30,8 @@ def event(**overrides):
 def test_a_request_in_summer_and_in_winter_reads_the_same_in_both_parsers():
     summer = itip_request(event(), organizer=ORGANISER, attendee=ANNA, partstat="ACCEPTED", stamp=NOW)
     winter = itip_request(
-        event(starts_at=datetime(2027, 1, 12, 18, 30, tzinfo=timezone.utc),
-              ends_at=datetime(2027, 1, 12, 20, 30, tzinfo=timezone.utc), sequence=3),
+        event(starts_at=datetime(2027, 1, 12, 18, 30, tzinfo=UTC),
+              ends_at=datetime(2027, 1, 12, 20, 30, tzinfo=UTC), sequence=3),
         organizer=ORGANISER, attendee=ANNA, partstat="TENTATIVE", stamp=NOW,
     )
     assert b"DTSTART;TZID=Europe/Amsterdam:20270706T193000" in summer
@@ -39,8 +39,8 @@ def test_a_request_in_summer_and_in_winter_reads_the_same_in_both_parsers():
     [s] = read_events(summer)
     [w] = read_events(winter)
     assert method_of(summer) == method_of(winter) == "REQUEST"
-    assert s["start"] == datetime(2027, 7, 6, 17, 30, tzinfo=timezone.utc)
-    assert w["start"] == datetime(2027, 1, 12, 18, 30, tzinfo=timezone.utc)
+    assert s["start"] == datetime(2027, 7, 6, 17, 30, tzinfo=UTC)
+    assert w["start"] == datetime(2027, 1, 12, 18, 30, tzinfo=UTC)
     assert s["attendees"] == [("mailto:anna@example.org", "ACCEPTED")]
     assert w["attendees"] == [("mailto:anna@example.org", "TENTATIVE")]
     assert (s["uid"], s["sequence"], w["sequence"], s["status"]) == ("abc-123@reeks", 0, 3, "CONFIRMED")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -22,11 +22,11 @@ def calendar_mails() -> list[OutboxMessage]:
 
 
 def details_of(session, **changes) -> SessionDetails:
-    values = dict(
-        day=session.local_start.date(), start=session.local_start.time(), end=session.local_end.time(),
-        title=session.title, theme=session.theme, agenda=session.agenda, venue=session.venue,
-        online_url=session.online_url, capacity=session.capacity, audiences=[a.value for a in session.audiences],
-    )
+    values = {
+        "day": session.local_start.date(), "start": session.local_start.time(), "end": session.local_end.time(),
+        "title": session.title, "theme": session.theme, "agenda": session.agenda, "venue": session.venue,
+        "online_url": session.online_url, "capacity": session.capacity, "audiences": [a.value for a in session.audiences],
+    }
     values.update(changes)
     return SessionDetails(**values)
 
@@ -73,7 +73,7 @@ def test_yes_then_no_takes_it_out_of_the_calendar(db, programme, organiser):
     db.session.commit()
     answer(invitation, session, Answer.NO)
     db.session.commit()
-    invite, cancelled = calendar_mails()
+    _invite, cancelled = calendar_mails()
     assert method_of(cancelled.calendar_body.encode()) == "CANCEL"
     [event] = read_events(cancelled.calendar_body.encode())
     assert (event["uid"], event["status"]) == (session.uid, "CANCELLED")
@@ -121,8 +121,8 @@ def test_a_session_moved_twice_then_cancelled_keeps_its_uid_and_raises_its_seque
     assert {e["uid"] for e in events} == {session.uid}
     assert [e["sequence"] for e in events] == [0, 1, 2, 3]
     assert [e["status"] for e in events] == ["CONFIRMED"] * 3 + ["CANCELLED"]
-    assert events[0]["start"] == datetime.combine(winter, time(18, 30), tzinfo=timezone.utc)  # 19:30 CET
-    assert events[1]["start"] == datetime.combine(summer, time(17, 30), tzinfo=timezone.utc)  # 19:30 CEST
+    assert events[0]["start"] == datetime.combine(winter, time(18, 30), tzinfo=UTC)  # 19:30 CET
+    assert events[1]["start"] == datetime.combine(summer, time(17, 30), tzinfo=UTC)  # 19:30 CEST
     assert all(e["attendees"] == [("mailto:anna@example.org", "TENTATIVE")] for e in events[:3])
     assert events[0]["stamp"] <= events[1]["stamp"] <= events[2]["stamp"] <= events[3]["stamp"]
     moved = mails[1].body_text
@@ -176,7 +176,7 @@ def test_invites_arrive_over_smtp_with_a_calendar_part_that_says_its_method(app,
     result = app.test_cli_runner().invoke(args=["mail", "deliver"])
     assert result.exit_code == 0, result.output
     assert len(smtp_server.messages) == 2
-    for message, method in zip(smtp_server.messages, ["REQUEST", "CANCEL"]):
+    for message, method in zip(smtp_server.messages, ["REQUEST", "CANCEL"], strict=True):
         assert message.get_content_type() == "multipart/mixed"
         [alternative] = [p for p in message.walk() if p.get_content_type() == "multipart/alternative"]
         inline, attached = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
@@ -257,7 +257,7 @@ def test_renaming_a_series_updates_the_calendars_and_a_new_description_does_not(
     form = {"title": "Ontmoeting Gendt, ronde 2", "municipality": "Lingewaard", "venue": "0",
             "description": "", "reminder_days": "2"}
     assert organiser_client.post(f"/series/{series.id}/edit", data=form).status_code == 302
-    invite, update = calendar_mails()
+    _invite, update = calendar_mails()
     [event] = read_events(update.calendar_body.encode())
     assert (method_of(update.calendar_body.encode()), event["sequence"]) == ("REQUEST", 1)
     assert "SUMMARY:Ontmoeting Gendt\\, ronde 2" in update.calendar_body  # a comma is escaped in iCalendar

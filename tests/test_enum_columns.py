@@ -112,9 +112,8 @@ def test_the_database_refuses_a_value_that_is_not_one_of_the_enum(db, every_kind
     rows = db.session.scalar(sa.text(f'SELECT count(*) FROM "{table}"'))
     assert rows > 0, f"no {table} row to change"
     # Plain SQL, past the application's own check: a CHECK constraint is what refuses it.
-    with pytest.raises(IntegrityError, match="(?i)check"):
-        with db.session.begin_nested():
-            db.session.execute(sa.text(f'UPDATE "{table}" SET "{column}" = :value'), {"value": "nope"})
+    with pytest.raises(IntegrityError, match=r"(?i)check"), db.session.begin_nested():
+        db.session.execute(sa.text(f'UPDATE "{table}" SET "{column}" = :value'), {"value": "nope"})
     db.session.rollback()
     assert db.session.scalar(sa.text(f"""SELECT count(*) FROM "{table}" WHERE "{column}" = 'nope'""")) == 0
 
@@ -135,7 +134,8 @@ def test_values_are_read_back_and_set_as_members(db, every_kind_of_row):
     assert series.status is SeriesStatus.PUBLISHED, "read back"
     rsvp = db.session.scalars(sa.select(Rsvp).where(Rsvp.seat.is_not(None))).one()
     assert (rsvp.answer, rsvp.seat) == (Answer.YES, Seat.CONFIRMED)
-    assert rsvp.answer is Answer.YES and rsvp.seat is Seat.CONFIRMED
+    assert rsvp.answer is Answer.YES
+    assert rsvp.seat is Seat.CONFIRMED
     person = Person(name="Anja", role="student", language="en")
     assert person.role is PersonRole.STUDENT, "a string set is the member at once, before any flush"
     assert person.language is Language.ENGLISH
@@ -161,10 +161,13 @@ def test_every_label_is_written_out_in_both_languages_and_offered_by_choices(app
     with app.test_request_context(), force_locale(language):
         for enum_class in enums:
             labels = [str(member.label) for member in enum_class]
-            assert all(labels) and len(set(labels)) == len(labels), f"{enum_class.__name__}: {labels}"
+            assert all(labels), f"{enum_class.__name__}: {labels}"
+            assert len(set(labels)) == len(labels), f"{enum_class.__name__}: {labels}"
             choices = [(choice.value, str(choice.label)) for choice in enum_class.choices()]
-            assert choices == [(member.value, label) for member, label in zip(enum_class, labels)]
+            assert choices == [(member.value, label) for member, label in zip(enum_class, labels, strict=True)]
         if language == "nl":
-            assert str(Answer.MAYBE.label) == "Misschien" and str(Seat.WAITING.label) == "Op de wachtlijst"
+            assert str(Answer.MAYBE.label) == "Misschien"
+            assert str(Seat.WAITING.label) == "Op de wachtlijst"
         else:
-            assert str(Answer.MAYBE.label) == "Maybe" and str(Seat.WAITING.label) == "On the waiting list"
+            assert str(Answer.MAYBE.label) == "Maybe"
+            assert str(Seat.WAITING.label) == "On the waiting list"

@@ -22,7 +22,7 @@ def _anonymous_series(programme, organiser, per_session):
     """An anonymous form; ``per_session``: (answers, people present) for each of four sessions."""
     series = factories.make_series(programme, organiser, count=4)
     form = data.make_form(programme, anonymous=True)
-    for session, (answers, present) in zip(series.sessions, per_session):
+    for session, (answers, present) in zip(series.sessions, per_session, strict=True):
         data.use_form(session, form)
         data.mark_present(session, present)
         for i in range(answers):
@@ -53,7 +53,8 @@ def test_fewer_than_five_anonymous_answers_are_held_back_everywhere(client, orga
     assert "Niet getoond" in page, "asked and answered are not shown for one anonymous session of 3"
     login(client, trekker.email)
     summary = client.get(f"/series/{series.id}/evaluation/summary").get_data(as_text=True)
-    assert "niet meegeteld" in summary and "Anoniem" not in client.get(
+    assert "niet meegeteld" in summary
+    assert "Anoniem" not in client.get(
         f"/series/{series.id}/evaluation/quotes").get_data(as_text=True)
 
 
@@ -63,7 +64,8 @@ def test_spss_and_stata_files_hold_the_same_rows_with_labels(client, organiser, 
     read_sav = lambda path: pyreadstat.read_sav(path, user_missing=True)  # noqa: E731 - keep the 9s
     for kind, read in (("sav", read_sav), ("dta", pyreadstat.read_dta)):
         response = client.get(f"/series/{series.id}/evaluation/answers.{kind}")
-        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        assert response.status_code == 200
+        assert "attachment" in response.headers["Content-Disposition"]
         path = f"/tmp/reeks-test-answers-{series.id}.{kind}"
         with open(path, "wb") as handle:
             handle.write(response.get_data())
@@ -73,8 +75,10 @@ def test_spss_and_stata_files_hold_the_same_rows_with_labels(client, organiser, 
         assert meta.variable_value_labels["q_mood"][1] == "Niet goed"
         assert meta.variable_value_labels["q_useful"][9] == "Niet van toepassing"
         assert set(frame["q_useful"]) == {9}, "“not applicable” is coded 9"
-        assert list(frame["q_learned_rules"]) == [1] * 6 and list(frame["q_learned_signals"]) == [0] * 6
-        assert set(frame["anonymous"]) == {1} and frame["role"].isna().all()
+        assert list(frame["q_learned_rules"]) == [1] * 6
+        assert list(frame["q_learned_signals"]) == [0] * 6
+        assert set(frame["anonymous"]) == {1}
+        assert frame["role"].isna().all()
         assert set(frame["q_remark"]) <= {f"Anoniem {series.sessions[0].id}-{i}" for i in range(6)}
     frame, meta = pyreadstat.read_sav(f"/tmp/reeks-test-answers-{series.id}.sav")
     assert frame["q_useful"].isna().all(), "SPSS reads the 9s as missing"
@@ -92,7 +96,8 @@ def test_answers_are_known_by_a_random_id(client, organiser, programme):
     login(client, organiser.email)
     html = client.get(f"/series/{series.id}/evaluation/moderation?show=all").get_data(as_text=True)
     ids = re.findall(r'id="answer-([^"]+)"', html)
-    assert len(ids) == 6 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert len(ids) == 6
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
     first = _db.session.scalar(select(func.min(EvaluationResponse.id)))
     assert client.post(f"/series/{series.id}/evaluation/answers/1/moderate", data={"action": "hide"}).status_code == 404
     assert first not in html
@@ -116,19 +121,20 @@ def screen(db, programme, organiser):
 
 
 def test_one_response_per_browser_on_the_screen_link(app, client, screen):
-    session, form, evaluation = screen
+    _session, form, evaluation = screen
     url = f"/e/{evaluation.short_code}"
     answer = {f"q{form.questions[0].id}": "3"}
     assert client.post(url, data=answer).status_code == 303
     again = client.post(url, data=answer)
-    assert again.status_code == 409 and "al ingevuld" in again.get_data(as_text=True).lower()
+    assert again.status_code == 409
+    assert "al ingevuld" in again.get_data(as_text=True).lower()
     assert _db.session.scalar(select(func.count(EvaluationResponse.id))) == 1
     other_browser = app.test_client()
     assert other_browser.post(url, data=answer).status_code == 303
 
 
 def test_the_screen_link_closes_a_day_after_the_session(app, client, screen, monkeypatch):
-    session, form, evaluation = screen
+    session, _form, evaluation = screen
     session.starts_at, session.ends_at = utcnow() - timedelta(hours=27), utcnow() - timedelta(hours=25)
     _db.session.commit()
     assert client.get(f"/e/{evaluation.short_code}").status_code == 404

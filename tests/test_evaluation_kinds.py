@@ -70,7 +70,8 @@ def test_every_kind_has_one_class_in_the_order_organisers_see_them():
     assert list(KINDS) == list(QuestionKind)
     for kind, spec in KINDS.items():
         assert spec.kind == kind, f"{type(spec).__name__} is registered as {kind}"
-        assert kind_of(make_question(kind)) is spec and kind_of(str(kind)) is spec
+        assert kind_of(make_question(kind)) is spec
+        assert kind_of(str(kind)) is spec
     assert len({type(spec) for spec in KINDS.values()}) == len(QuestionKind), "one class per kind"
 
 
@@ -88,7 +89,7 @@ def test_what_the_kinds_are_is_said_once():
 # --- The form builder.
 
 
-@pytest.mark.parametrize("kind, labels, problem", [
+@pytest.mark.parametrize(("kind", "labels", "problem"), [
     (QuestionKind.SMILEY, ["a", "b", "c"], None),
     (QuestionKind.SMILEY, ["a", "b", "c", "d", "e"], None),
     (QuestionKind.SMILEY, ["a", "b", "c", "d"], ("smiley_labels", {"count": 4})),
@@ -117,7 +118,8 @@ def test_options_are_cleaned_and_the_english_ones_must_match():
     with pytest.raises(DomainError) as raised:
         validate_question(QuestionSpec(QuestionKind.SMILEY, "Vraag?", options_nl=["a", "b", "c"],
                                        options_en=["a"]))
-    assert raised.value.code == "english_options_count" and raised.value.params == {"count": 3}
+    assert raised.value.code == "english_options_count"
+    assert raised.value.params == {"count": 3}
 
 
 @pytest.mark.parametrize("kind", [
@@ -143,7 +145,7 @@ def _read(question, *posted):
     return shown, problem
 
 
-@pytest.mark.parametrize("kind, options, posted, expected", [
+@pytest.mark.parametrize(("kind", "options", "posted", "expected"), [
     (QuestionKind.SMILEY, FIVE_FACES, ["4"], [(4, "Goed", False, None)]),
     (QuestionKind.SMILEY, FIVE_FACES, ["6"], "answer_unknown_option"),
     (QuestionKind.SMILEY, THREE_FACES, ["3"], [(3, "Leuk", False, None)]),
@@ -210,7 +212,8 @@ def test_the_form_offers_exactly_what_each_kind_accepts(in_language):
         question = make_question(kind, options=THREE_FACES if kind == QuestionKind.SMILEY else OPTIONS)
         for choice in kind_of(question).choices(question, "nl"):
             answers, problem = kind_of(question).read(question, [choice.value])
-            assert problem is None and len(answers) == 1, f"{kind}: the choice {choice.value!r} is refused"
+            assert problem is None, f"{kind}: the choice {choice.value!r} is refused"
+            assert len(answers) == 1, f"{kind}: the choice {choice.value!r} is refused"
 
 
 def test_agree_and_yes_no_choices_speak_both_languages(in_language):
@@ -233,13 +236,15 @@ def test_smileys_show_their_labels_on_faces_from_a_frown_to_a_smile(in_language)
         assert [c.value for c in choices] == [str(n) for n in range(1, len(faces) + 1)]
         assert [c.label for c in choices] == [en for _, en in faces]
         bends = [float(c.face.split()[3]) for c in choices]  # the mouth's control point: low is a smile
-        assert bends == sorted(bends) and bends[0] < 15.5 < bends[-1], "saddest face first"
+        assert bends == sorted(bends), "saddest face first"
+        assert bends[0] < 15.5 < bends[-1], "saddest face first"
 
 
 def test_choices_fall_back_to_dutch_and_marks_are_not_listed_in_the_builder(in_language):
     question = make_question(QuestionKind.CHOICE, options=OPTIONS)
     assert [c.label for c in kind_of(question).choices(question, "en")] == ["Bike", "Bus", "Walking"]
-    assert not KINDS[QuestionKind.MARK].lists_choices and KINDS[QuestionKind.AGREE].lists_choices
+    assert not KINDS[QuestionKind.MARK].lists_choices
+    assert KINDS[QuestionKind.AGREE].lists_choices
 
 
 # --- Summaries: cells, labels, counting, scaling.
@@ -274,7 +279,7 @@ def test_smiley_and_choice_cells_follow_their_options(in_language):
     assert [choice.cell_label(k, options, "en") for k in ("o1", "o2")] == ["Bike", "Bus"]
 
 
-@pytest.mark.parametrize("kind, row, cell", [
+@pytest.mark.parametrize(("kind", "row", "cell"), [
     (QuestionKind.AGREE, ("x", None, True), NOT_APPLICABLE),
     (QuestionKind.AGREE, (None, 4, False), 4),
     (QuestionKind.SMILEY, ("o2", 2, False), 2),
@@ -288,7 +293,7 @@ def test_a_grouped_answer_row_counts_in_its_kinds_cell(kind, row, cell):
     assert KINDS[kind].cell(*row) == cell
 
 
-@pytest.mark.parametrize("kind, options, mean, score", [
+@pytest.mark.parametrize(("kind", "options", "mean", "score"), [
     (QuestionKind.AGREE, (), 1, 0), (QuestionKind.AGREE, (), 3, 50), (QuestionKind.AGREE, (), 5, 100),
     (QuestionKind.MARK, (), 7.5, 75), (QuestionKind.MARK, (), 0, 0),
     (QuestionKind.SMILEY, THREE_FACES, 2, 50), (QuestionKind.SMILEY, FIVE_FACES, 2, 25),

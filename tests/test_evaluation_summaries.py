@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event
 
+from planner.evaluations.disclosure import ANONYMOUS, THRESHOLD
 from planner.evaluations.kinds import NOT_APPLICABLE
 from planner.evaluations.summaries import summarise
-from planner.evaluations.disclosure import ANONYMOUS, THRESHOLD
 from planner.extensions import db as _db
 from tests import evaluation_data as data, factories
 from tests.conftest import login
@@ -51,7 +51,7 @@ def two_sessions(db, programme, organiser):
 def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
     """Every shown figure is the plain figure of a group of at least 5 answers; every other is hidden."""
     _clear(db)
-    series, sessions = two_sessions
+    _series, sessions = two_sessions
     form = data.make_form()
     present = [data.mark_present(s, 15) for s in sessions]
     for s in sessions:
@@ -83,9 +83,11 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
         values = [a[key] for a in everyone if a[key] != "n/a"]
         q = by_key[key]
         if n >= THRESHOLD and values:
-            assert q.mean.value == round(mean(values), 1) and q.median.value == median(values)
+            assert q.mean.value == round(mean(values), 1)
+            assert q.median.value == median(values)
         else:
-            assert not q.mean.shown and not q.median.shown
+            assert not q.mean.shown
+            assert not q.median.shown
     learned = Counter(o for a in everyone for o in a["learned"])
     for cell in by_key["learned"].cells:
         assert cell.figure.value == (learned[cell.key] if n >= THRESHOLD or n == 0 else None)
@@ -97,7 +99,7 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
             alone = [sum(1 for w, _ in given_answers if sessions[w] == s) for s in block.sessions]
             assert min(alone) < THRESHOLD, "sessions are only put together when one has too few"
     for row in summary.trend:
-        for label, figure, _code in row.points:
+        for _label, figure, _code in row.points:
             assert figure.shown or figure.hidden in ("few", "none"), "none: only “not applicable” there"
 
     for row in summary.roles:
@@ -105,7 +107,7 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
         assert row.responses.value >= THRESHOLD
         if members:
             assert row.responses.value == sum(1 for a in everyone if a["role"] == row.role)
-        for q, figure in zip(summary.scale_questions, row.means):
+        for figure in row.means:
             assert figure.shown or figure.hidden in ("withheld", "none")
 
     empowerment = next(p for p in summary.profile if p.condition == "social_empowerment")
@@ -118,7 +120,7 @@ def test_figures_equal_a_plain_computation(db, two_sessions, given_answers):
 
 
 def test_questions_line_up_across_versions_by_key(db, two_sessions):
-    series, (first, second) = two_sessions
+    _series, (first, second) = two_sessions
     old = data.make_form(questions=[("theme", "choice", {"options": [("money", "Geld"), ("care", "Zorg")]})])
     new = data.make_form(
         lineage=old.lineage, version=2,
@@ -136,12 +138,13 @@ def test_questions_line_up_across_versions_by_key(db, two_sessions):
     summary = summarise([first, second], "nl")
     theme = next(q for q in summary.questions if q.info.key == "theme")
     assert [c.key for c in theme.cells] == ["care", "work", "money"]
-    assert [c.label for c in theme.cells][0] == "Zorg en welzijn"
-    assert [c.figure.value for c in theme.cells] == [5, 0, 12] and theme.total.value == 17
+    assert next(c.label for c in theme.cells) == "Zorg en welzijn"
+    assert [c.figure.value for c in theme.cells] == [5, 0, 12]
+    assert theme.total.value == 17
 
 
 def test_anonymous_responses_have_no_role(db, two_sessions):
-    series, (first, second) = two_sessions
+    _series, (first, second) = two_sessions
     anonymous, named = data.make_form(anonymous=True), data.make_form()
     data.mark_present(first, 6)
     data.mark_present(second, 6)
@@ -156,17 +159,18 @@ def test_anonymous_responses_have_no_role(db, two_sessions):
 
 
 def test_before_and_now_are_paired(db, two_sessions):
-    series, (first, _) = two_sessions
+    _series, (first, _) = two_sessions
     form = data.make_form()
     for before, now in [(1, 4), (2, 5)] * 5:
         data.respond(first, form, {"contact_before": before, "contact_now": now})
     db.session.commit()
     (pair,) = summarise([first], "nl").pairs
-    assert pair.before.mean.value == pytest.approx(1.5) and pair.now.mean.value == pytest.approx(4.5)
+    assert pair.before.mean.value == pytest.approx(1.5)
+    assert pair.now.mean.value == pytest.approx(4.5)
 
 
 def test_counting_takes_a_fixed_number_of_queries(app, db, two_sessions):
-    series, sessions = two_sessions
+    _series, sessions = two_sessions
     form = data.make_form()
 
     def queries() -> int:
@@ -213,12 +217,17 @@ def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answe
     page = client.get(f"/series/{answered_series.id}/evaluation/summary")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
-    assert "Vraag mood" in html and "Bijeenkomsten 3–4" in html
-    assert "Niet per rol" in html and "Sociale samenhang" in html
+    assert 'role="img"' in html
+    assert "<title id=" in html
+    assert "<desc id=" in html
+    assert "Vraag mood" in html
+    assert "Bijeenkomsten 3–4" in html
+    assert "Niet per rol" in html
+    assert "Sociale samenhang" in html
     session = answered_series.sessions[0]
     page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation/summary")
-    assert page.status_code == 200 and "Vraag mark" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Vraag mark" in page.get_data(as_text=True)
 
 
 def test_only_the_programmes_own_people_see_summaries(app, client, answered_series, programme):
@@ -231,7 +240,8 @@ def test_only_the_programmes_own_people_see_summaries(app, client, answered_seri
     ]
     for url in urls:
         response = client.get(url)
-        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+        assert response.status_code == 302, url
+        assert "/login" in response.headers["Location"], url
     stranger = factories.make_user(email="other@example.org")
     factories.add_member(factories.make_programme(name="Elders"), stranger, "trekker")
     _db.session.commit()
@@ -251,7 +261,9 @@ def test_series_side_by_side(client, trekker, answered_series, programme, organi
     login(client, trekker.email)
     page = client.get(f"/programmes/{programme.slug}/evaluations?series={answered_series.id}&series={other.id}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Welkome Wijk Heumen" in html and "Vraag mark" in html
+    assert page.status_code == 200
+    assert "Welkome Wijk Heumen" in html
+    assert "Vraag mark" in html
 
 
 def test_summary_pages_ask_a_fixed_number_of_questions(app, client, trekker, answered_series, programme):
@@ -295,14 +307,16 @@ def test_charts_draw_only_shown_figures():
 
     chart = bar_chart([("Goed", Figure(10)), ("Gaat wel", few()), ("Niet goed", Figure(5))])
     widths = [bar.width for bar in chart.bars]
-    assert widths[0] > widths[2] > 0 and widths[1] == 0
+    assert widths[0] > widths[2] > 0
+    assert widths[1] == 0
     line = line_chart([("1", Figure(3.0)), ("2", Figure(4.0)), ("3", few()), ("4", Figure(5.0))], 1, 5)
     assert [p.y is None for p in line.points] == [False, False, True, False]
-    assert len(line.polylines) == 1 and line.polylines[0].count(",") == 2
+    assert len(line.polylines) == 1
+    assert line.polylines[0].count(",") == 2
 
 
 def test_a_session_with_too_few_answers_is_shown_with_the_next(db, two_sessions):
-    series, (first, second) = two_sessions
+    _series, (first, second) = two_sessions
     form = data.make_form()
     data.mark_present(first, 4)
     data.mark_present(second, 8)
@@ -314,10 +328,13 @@ def test_a_session_with_too_few_answers_is_shown_with_the_next(db, two_sessions)
     whole = summarise([first, second], "nl")
     assert whole.responses.value == 9
     (block,) = whole.per_session
-    assert block.label == "Bijeenkomsten 1–2" and block.responses.value == 9 and block.rate.value == 0.75
+    assert block.label == "Bijeenkomsten 1–2"
+    assert block.responses.value == 9
+    assert block.rate.value == 0.75
     for session in (first, second):
         page = summarise([first, second], "nl", session=session)
-        assert page.block.label == "Bijeenkomsten 1–2" and page.responses.value == 9
+        assert page.block.label == "Bijeenkomsten 1–2"
+        assert page.responses.value == 9
         (mood,) = [q for q in page.questions if q.info.key == "mood"]
         assert [c.figure.value for c in mood.cells] == [0, 3, 6], "the page shows the two sessions together"
     assert not whole.trend, "no trend of one group"
@@ -329,7 +346,7 @@ def test_a_session_page_shows_its_own_small_cells(db, programme, organiser):
     series = factories.make_series(programme, organiser, count=4)
     sessions = series.sessions[:3]
     form = data.make_form()
-    for session, (happy, sad) in zip(sessions, [(3, 9), (8, 7), (6, 5)]):
+    for session, (happy, sad) in zip(sessions, [(3, 9), (8, 7), (6, 5)], strict=True):
         data.mark_present(session, happy + sad)
         data.use_form(session, form)
         for mood, times in ((3, happy), (1, sad)):
@@ -344,3 +361,16 @@ def test_a_session_page_shows_its_own_small_cells(db, programme, organiser):
     assert happy_faces(summarise(series.sessions, "nl")).value == 17
     pages = [happy_faces(summarise(series.sessions, "nl", session=s)).value for s in sessions]
     assert pages == [3, 8, 6]
+
+
+def test_a_cancelled_sessions_summary_says_it_was_cancelled(db, client, trekker, answered_series):
+    from planner.series.services import cancel_session
+
+    session = answered_series.sessions[0]  # it had answers before it was cancelled
+    cancel_session(session, "De zaal is niet beschikbaar")
+    db.session.commit()
+    login(client, trekker.email)
+    page = client.get(f"/series/{answered_series.id}/sessions/{session.id}/evaluation/summary")
+    assert page.status_code == 404
+    assert f"{session.title} is geannuleerd" in page.get_data(as_text=True)
+    assert client.get(f"/series/{answered_series.id}/evaluation/summary").status_code == 200

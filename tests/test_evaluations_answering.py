@@ -36,8 +36,8 @@ def _answers(db, session):
 
 
 def test_a_named_answer_is_saved_with_person_role_and_time(db, client, programme, organiser):
-    series, session, person, request = _asked(db, programme, organiser, role="professional")
-    form, fields = _answers(db, session)
+    _series, session, person, request = _asked(db, programme, organiser, role="professional")
+    form, _fields = _answers(db, session)
     by_key = {q.key: f"q{q.id}" for q in form.questions}
     page = client.get(f"/e/{request.token}")
     body = page.get_data(as_text=True)
@@ -48,18 +48,23 @@ def test_a_named_answer_is_saved_with_person_role_and_time(db, client, programme
     })
     assert response.status_code == 303
     thanks = client.get(response.headers["Location"])
-    assert thanks.status_code == 200 and "Bedankt" in thanks.get_data(as_text=True)
+    assert thanks.status_code == 200
+    assert "Bedankt" in thanks.get_data(as_text=True)
     saved = db.session.scalar(select(EvaluationResponse))
     assert (saved.person_id, saved.role, saved.anonymous, saved.channel) == (person.id, "professional", False, "mail")
     assert saved.submitted_at is not None
     answers = {a.question.key: a for a in saved.answers}
-    assert answers["overall"].value == 4 and answers["overall"].option.label_nl == "Goed"
-    assert answers["learned"].not_applicable and answers["mark"].value == 8
-    assert answers["good"].text == "De casus" and "better" not in answers
+    assert answers["overall"].value == 4
+    assert answers["overall"].option.label_nl == "Goed"
+    assert answers["learned"].not_applicable
+    assert answers["mark"].value == 8
+    assert answers["good"].text == "De casus"
+    assert "better" not in answers
     db.session.refresh(request)
     assert request.answered
     again = client.get(f"/e/{request.token}")
-    assert again.status_code == 200 and "al ingevuld" in again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "al ingevuld" in again.get_data(as_text=True)
 
 
 def test_invalid_answers_come_back_with_422_kept_and_nothing_saved(db, client, programme, organiser):
@@ -71,7 +76,8 @@ def test_invalid_answers_come_back_with_422_kept_and_nothing_saved(db, client, p
     })
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Geef antwoord op deze vraag" in body and "Goede sfeer" in body
+    assert "Geef antwoord op deze vraag" in body
+    assert "Goede sfeer" in body
     assert db.session.query(EvaluationResponse).count() == 0
     db.session.refresh(request)
     assert not request.answered
@@ -87,14 +93,20 @@ def test_an_anonymous_answer_has_no_person_role_or_time_and_a_second_submit_make
     data = {f"q{first.id}": "3"}
     assert client.post(f"/e/{request.token}", data=data).status_code == 303
     second = client.post(f"/e/{request.token}", data=data)
-    assert second.status_code == 200 and "al ingevuld" in second.get_data(as_text=True)
+    assert second.status_code == 200
+    assert "al ingevuld" in second.get_data(as_text=True)
     responses = db.session.scalars(select(EvaluationResponse)).all()
     assert len(responses) == 1
     saved = responses[0]
-    assert saved.anonymous and saved.person_id is None and saved.role is None and saved.submitted_at is None
-    assert len(saved.id) == 32 and not saved.id.isdigit()
+    assert saved.anonymous
+    assert saved.person_id is None
+    assert saved.role is None
+    assert saved.submitted_at is None
+    assert len(saved.id) == 32
+    assert not saved.id.isdigit()
     db.session.refresh(request)
-    assert request.answered and request.token, "the request only says that they answered"
+    assert request.answered, "the request only says that they answered"
+    assert request.token, "the request only says that they answered"
     assert db.session.scalar(select(EvaluationAnswer.value)) == 3
 
 
@@ -105,7 +117,8 @@ def test_unknown_withdrawn_and_expired_links_are_a_friendly_404(app, db, client,
     person.mail_withdrawn_at = utcnow()
     db.session.commit()
     page = client.get(f"/e/{request.token}")
-    assert page.status_code == 404 and "Deze link werkt niet" in page.get_data(as_text=True)
+    assert page.status_code == 404
+    assert "Deze link werkt niet" in page.get_data(as_text=True)
 
     person.mail_withdrawn_at = None
     session = request.session
@@ -134,16 +147,16 @@ def test_a_link_before_the_session_ended_says_when_it_opens(db, client, programm
     db.session.add(EvaluationRequest(session_id=session.id, person_id=person.id, token="t" * 43))
     db.session.commit()
     page = client.get("/e/" + "t" * 43)
-    assert page.status_code == 200 and "nog niet open" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "nog niet open" in page.get_data(as_text=True)
     assert client.post("/e/" + "t" * 43, data={}).status_code == 200
     assert db.session.query(EvaluationResponse).count() == 0
 
     code = evaluation_of(session).short_code
     db.session.commit()
     screen = client.get(f"/e/{code}")
-    assert screen.status_code == 200 and "Hoe vond je de bijeenkomst?" in screen.get_data(as_text=True), (
-        "the screen link opens from the start"
-    )
+    assert screen.status_code == 200, "the screen link opens from the start"
+    assert "Hoe vond je de bijeenkomst?" in screen.get_data(as_text=True), "the screen link opens from the start"
 
 
 def test_the_screen_link_takes_answers_until_the_organiser_closes_it(db, client, programme, organiser):
@@ -152,13 +165,15 @@ def test_the_screen_link_takes_answers_until_the_organiser_closes_it(db, client,
     evaluation = evaluation_of(session)
     db.session.commit()
     code = evaluation.short_code
-    assert len(code) == 8 and not set(code) & set("01ilo")
+    assert len(code) == 8
+    assert not set(code) & set("01ilo")
     form, _ = _answers(db, session)
     response = client.post(f"/e/{code}", data={f"q{form.questions[0].id}": "5"})
     assert response.status_code == 303
     assert client.get(response.headers["Location"]).status_code == 200
     saved = db.session.scalar(select(EvaluationResponse))
-    assert saved.channel == "screen" and saved.person_id is None
+    assert saved.channel == "screen"
+    assert saved.person_id is None
 
     login_client = client.application.test_client()
     from tests.conftest import login

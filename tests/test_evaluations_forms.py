@@ -21,8 +21,7 @@ from planner.evaluations.questions import (
     update_question,
 )
 from planner.evaluations.services import FormDetails, choose_forms, copy_form, create_form, evaluation_of
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 
 
 def test_builtin_forms_are_loaded_once_with_labels_pairs_and_conditions(db):
@@ -35,8 +34,10 @@ def test_builtin_forms_are_loaded_once_with_labels_pairs_and_conditions(db):
 
     session_form = first[SESSION]
     overall = session_form.questions[0]
-    assert overall.kind == QuestionKind.SMILEY and len(overall.options) == 5
-    assert overall.options[0].label_nl == "Heel slecht" and overall.options[-1].label_en == "Very good"
+    assert overall.kind == QuestionKind.SMILEY
+    assert len(overall.options) == 5
+    assert overall.options[0].label_nl == "Heel slecht"
+    assert overall.options[-1].label_en == "Very good"
     assert {q.kind for q in session_form.questions} >= {QuestionKind.AGREE, QuestionKind.MARK, QuestionKind.OPEN}
     assert any(q.condition == Condition.EMPOWERMENT for q in session_form.questions)
 
@@ -45,7 +46,8 @@ def test_builtin_forms_are_loaded_once_with_labels_pairs_and_conditions(db):
         if q.pair_key:
             pairs.setdefault(q.pair_key, set()).add(q.moment)
             assert q.condition is not None
-    assert pairs and all(moments == {Moment.BEFORE, Moment.NOW} for moments in pairs.values())
+    assert pairs
+    assert all(moments == {Moment.BEFORE, Moment.NOW} for moments in pairs.values())
 
     residents = first[RESIDENTS]
     assert residents.anonymous
@@ -70,8 +72,10 @@ def test_an_organiser_builds_a_form_with_every_kind_of_question(db, programme):
     assert [q.position for q in form.questions] == list(range(1, 8))
     assert [q.kind for q in form.questions] == [s.kind for s in specs]
     assert form.questions[4].options[1].label("en") == "Bus"
-    assert form.questions[1].required and form.questions[1].condition == Condition.EMPOWERMENT
-    assert form.version == 1 and not form.superseded
+    assert form.questions[1].required
+    assert form.questions[1].condition == Condition.EMPOWERMENT
+    assert form.version == 1
+    assert not form.superseded
 
 
 @pytest.mark.parametrize(
@@ -100,7 +104,8 @@ def test_builtin_forms_are_copied_not_changed(db, programme):
     assert error.value.code == "builtin_form_read_only"
     copy = copy_form(builtin, programme)
     db.session.commit()
-    assert copy.programme_id == programme.id and copy.lineage != builtin.lineage
+    assert copy.programme_id == programme.id
+    assert copy.lineage != builtin.lineage
     assert [q.key for q in copy.questions] == [q.key for q in builtin.questions]
     copy = delete_question(copy, "overall")
     assert len(copy.questions) == len(builtin.questions) - 1
@@ -134,10 +139,12 @@ def test_a_form_with_answers_is_frozen_and_an_edit_makes_a_new_version(db, progr
     db.session.commit()
     assert new.id != form.id
     assert (new.lineage, new.version) == (form.lineage, 2)
-    assert form.superseded and not new.superseded
+    assert form.superseded
+    assert not new.superseded
     assert [q.key for q in new.questions] == [q.key for q in form.questions]
     assert form.questions[0].text_nl == "Hoe vond je de bijeenkomst?", "the answered version is unchanged"
-    assert len(form.questions[0].options) == 5 and len(new.questions[0].options) == 3
+    assert len(form.questions[0].options) == 5
+    assert len(new.questions[0].options) == 3
     assert evaluation_of(answered_session).form_id == form.id, "answered sessions keep their version"
     assert evaluation_of(open_session).form_id == new.id, "sessions without answers move on"
 
@@ -146,7 +153,8 @@ def test_a_form_with_answers_is_frozen_and_an_edit_makes_a_new_version(db, progr
     assert error.value.code == "form_superseded"
 
     third = delete_question(new, "better")  # no answers on version 2 yet: changed in place
-    assert third.id == new.id and "better" not in [q.key for q in third.questions]
+    assert third.id == new.id
+    assert "better" not in [q.key for q in third.questions]
     assert db.session.query(SessionEvaluation).count() == 2
 
 

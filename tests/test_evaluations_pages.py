@@ -6,8 +6,7 @@ from planner.audit.models import AuditEvent
 from planner.evaluations.catalogue import RESIDENTS, SESSION, ensure_builtin_forms
 from planner.evaluations.models import EvaluationForm, EvaluationResponse, SessionEvaluation
 from planner.evaluations.services import evaluation_of
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 from tests.conftest import login
 from tests.test_query_counts import queries_for
 
@@ -23,8 +22,10 @@ def _own_form(db, organiser_client, programme):
 def test_the_forms_page_lists_builtin_and_own_forms(db, organiser_client, programme):
     form = _own_form(db, organiser_client, programme)
     body = organiser_client.get(f"/programmes/{programme.slug}/evaluation-forms").get_data(as_text=True)
-    assert "Korte evaluatie van de bijeenkomst" in body and "Hoe was het vandaag?" in body
-    assert "Na de focusgroep" in body and form.version == 1
+    assert "Korte evaluatie van de bijeenkomst" in body
+    assert "Hoe was het vandaag?" in body
+    assert "Na de focusgroep" in body
+    assert form.version == 1
 
 
 def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, programme):
@@ -38,7 +39,8 @@ def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, pro
     refused = organiser_client.post(f"{base}/questions/new", data={
         "kind": "smiley", "text_nl": "Hoe?", "options_nl": "a\nb", "condition": "", "moment": "",
     })
-    assert refused.status_code == 422 and "3 of 5" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "3 of 5" in refused.get_data(as_text=True)
     for text, kind, options in [("Hoe kwam je?", "choice", "Fiets\nBus"), ("Hoe was het?", "smiley", "Niet leuk\nGewoon\nLeuk"),
                                 ("Nog iets?", "open", "")]:
         added = organiser_client.post(f"{base}/questions/new", data={
@@ -63,7 +65,8 @@ def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, pro
     db.session.expire_all()
     form = db.session.get(EvaluationForm, form.id)
     assert [(q.text_nl, q.position) for q in form.questions] == [("Hoe vond je het?", 1), ("Hoe kwam je?", 2)]
-    assert form.questions[0].condition is None and form.questions[0].text_en == "How was it?"
+    assert form.questions[0].condition is None
+    assert form.questions[0].text_en == "How was it?"
 
 
 def test_editing_a_form_with_answers_says_a_new_version_was_made(db, organiser_client, programme, organiser,
@@ -92,7 +95,8 @@ def test_editing_a_form_with_answers_says_a_new_version_was_made(db, organiser_c
     newest = db.session.scalar(select(EvaluationForm).where(EvaluationForm.lineage == form.lineage, EvaluationForm.version == 2))
     assert "better" not in [q.key for q in newest.questions]
     old = organiser_client.get(f"/programmes/{programme.slug}/evaluation-forms/{form.id}")
-    assert old.status_code == 302 and old.headers["Location"].endswith(f"/{newest.id}")
+    assert old.status_code == 302
+    assert old.headers["Location"].endswith(f"/{newest.id}")
 
 
 def test_the_series_page_sets_forms_and_delay_and_shows_only_counts(db, organiser_client, programme, organiser):
@@ -126,9 +130,11 @@ def test_the_screen_page_shows_a_qr_code_and_short_link(db, organiser_client, pr
     page = organiser_client.get(f"/series/{series.id}/sessions/{session.id}/evaluation/screen")
     body = page.get_data(as_text=True)
     code = evaluation_of(session).short_code
-    assert f"/e/{code}" in body and 'src="data:image/svg+xml' in body
+    assert f"/e/{code}" in body
+    assert 'src="data:image/svg+xml' in body
     printed = organiser_client.get(f"/series/{series.id}/sessions/{session.id}/evaluation/print").get_data(as_text=True)
-    assert 'class="box"' in printed and "Hoe vond je de bijeenkomst?" in printed
+    assert 'class="box"' in printed
+    assert "Hoe vond je de bijeenkomst?" in printed
 
 
 def test_paper_answers_are_typed_in_marked_as_paper_and_audited(db, organiser_client, programme, organiser):
@@ -148,9 +154,12 @@ def test_paper_answers_are_typed_in_marked_as_paper_and_audited(db, organiser_cl
     assert (response.channel, response.person_id, response.role, response.entered_by_id) == (
         "paper", person.id, "volunteer", organiser.id)
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "evaluation_response"))
-    assert audit.object_id == response.id and audit.action == "change" and audit.actor_id == organiser.id
+    assert audit.object_id == response.id
+    assert audit.action == "change"
+    assert audit.actor_id == organiser.id
     twice = organiser_client.post(url, data={"person_id": str(person.id), overall: "4"})
-    assert twice.status_code == 422 and db.session.query(EvaluationResponse).count() == 1
+    assert twice.status_code == 422
+    assert db.session.query(EvaluationResponse).count() == 1
 
 
 def test_anonymous_paper_answers_stay_anonymous(db, organiser_client, programme, organiser):
@@ -164,7 +173,10 @@ def test_anonymous_paper_answers_stay_anonymous(db, organiser_client, programme,
     assert "Bewoner" not in organiser_client.get(url).get_data(as_text=True)
     organiser_client.post(url, data={"person_id": str(person.id), f"q{residents.questions[0].id}": "1"})
     response = db.session.scalar(select(EvaluationResponse))
-    assert response.anonymous and response.person_id is None and response.role is None and response.submitted_at is None
+    assert response.anonymous
+    assert response.person_id is None
+    assert response.role is None
+    assert response.submitted_at is None
     assert response.channel == "paper"
     assert db.session.query(AuditEvent).filter_by(object_type="evaluation_response").count() == 0
 

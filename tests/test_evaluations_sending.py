@@ -10,8 +10,7 @@ from planner.evaluations.models import EvaluationRequest, EvaluationResponse
 from planner.evaluations.sending import send_due
 from planner.mail.models import OutboxMessage
 from planner.timekeeping import utcnow
-from tests import evaluation_factories as ef
-from tests import factories
+from tests import evaluation_factories as ef, factories
 
 LINK = re.compile(r"https?://[^\s\"<>]+/e/[A-Za-z0-9_\-]+")
 
@@ -40,14 +39,16 @@ def test_only_present_people_who_can_be_mailed_get_one_request_and_mail(db, prog
     assert [r.person_id for r in requests] == [came.id]
     assert len(requests[0].token) >= 32
     mails = [m for m in _outbox(db) if m.reference == requests[0].mail_reference]
-    assert len(mails) == 1 and mails[0].to_address == "kwam@example.org"
+    assert len(mails) == 1
+    assert mails[0].to_address == "kwam@example.org"
     assert mails[0].subject == series.title, "a neutral subject: the series title"
     assert f"/e/{requests[0].token}" in mails[0].body_text
     assert result.sent == 1
 
     again = send_due(now=now + timedelta(minutes=5))
     db.session.commit()
-    assert again.sent == 0 and again.reminded == 0, "a second run sends nothing twice"
+    assert again.sent == 0, "a second run sends nothing twice"
+    assert again.reminded == 0, "a second run sends nothing twice"
     assert len(_outbox(db)) == 1
 
 
@@ -85,7 +86,8 @@ def test_one_reminder_only_to_those_who_have_not_answered(app, db, programme, or
     assert send_due(now=first + timedelta(days=days + 1)).reminded == 0, "one reminder, not more"
     db.session.commit()
     to = [m.to_address for m in _outbox(db)]
-    assert to.count(quiet.email) == 2 and to.count(talker.email) == 1
+    assert to.count(quiet.email) == 2
+    assert to.count(talker.email) == 1
 
 
 def test_evaluation_mail_arrives_over_smtp_and_its_link_opens_the_form(
@@ -108,7 +110,8 @@ def test_evaluation_mail_arrives_over_smtp_and_its_link_opens_the_form(
     assert received["sam@example.org"]["Subject"] == "Ontmoeting Gendt"
     english = received["sam@example.org"].get_body(preferencelist=("plain",)).get_content()
     dutch = received["fenna@example.org"].get_body(preferencelist=("plain",)).get_content()
-    assert "Thank you for coming" in english and "Bedankt" in dutch
+    assert "Thank you for coming" in english
+    assert "Bedankt" in dutch
     assert "Fenna" not in english, "no other participant in a mail"
 
     link = LINK.search(dutch).group(0)

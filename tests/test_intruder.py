@@ -4,8 +4,6 @@ session's page and its series' page. And it does catch the leaks of a weaker rel
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -78,7 +76,7 @@ def test_the_intruder_pins_down_nothing_in_generated_series(db, client, trekker,
     _clear(db)
     series = generated_series
     named, anonymous = data.make_form(series.programme), data.make_form(series.programme, anonymous=True)
-    for session, (is_anonymous, extra, answers) in zip(series.sessions, sessions):
+    for session, (is_anonymous, extra, answers) in zip(series.sessions, sessions, strict=True):
         form = anonymous if is_anonymous else named
         data.use_form(session, form)
         data.mark_present(session, len(answers) + extra)
@@ -112,11 +110,9 @@ def demo(app, db):
 @pytest.mark.parametrize("title", ["Ontmoeting Bemmel", "Ontmoeting Huissen"])
 def test_the_intruder_pins_down_nothing_in_the_demo(client, demo, title):
     login(client, "sanne.devries@example.org", DEMO_PASSWORD)
-    began = time.perf_counter()
     intruder = released(client, demo[title], additive=_additive())
     assert len(intruder.printed) > 200, "the intruder read the pages"
     assert_safe(intruder)
-    assert time.perf_counter() - began < 30
 
 
 def test_the_compare_page_and_both_series_pages_together(client, demo):
@@ -151,7 +147,7 @@ def test_the_intruder_catches_a_session_hidden_alone_instead_of_put_together(db,
     monkeypatch.setattr(disclosure, "session_blocks", lambda sessions, *args: [(s,) for s in sessions])
     series = factories.make_series(programme, organiser, count=4)
     form = data.make_form(programme)
-    for session, n in zip(series.sessions, (3, 10)):
+    for session, n in zip(series.sessions, (3, 10), strict=False):  # the later sessions get no answers
         data.use_form(session, form)
         data.mark_present(session, 12)
         for _ in range(n):

@@ -43,7 +43,7 @@ def test_invitations_arrive_in_each_persons_language_with_a_working_link_and_nob
         text = everything_in(message)
         assert theme not in message["Subject"]
         others = [n for a, n in names.items() if a != address] + [a for a in names if a != address]
-        assert not [o for o in others + ["Kees zonder mail"] if o in text], "no other invitee in a mail"
+        assert not [o for o in [*others, "Kees zonder mail"] if o in text], "no other invitee in a mail"
 
     assert received["sam@example.org"]["Content-Language"] == "en"
     assert received["fenna@example.org"]["Content-Language"] == "nl"

@@ -69,7 +69,8 @@ def test_the_owner_on_a_known_device_gets_in_while_a_stranger_is_refused(app, or
     guess(stranger, organiser.email, 5)
     assert login(stranger, organiser.email).status_code == 429, "the stranger was not slowed down"
     response = login(owner, organiser.email)
-    assert response.status_code == 302 and response.location == "/sessions", "the owner was locked out"
+    assert response.status_code == 302, "the owner was locked out"
+    assert response.location == "/sessions", "the owner was locked out"
 
 
 def test_a_stranger_behind_the_owners_own_address_cannot_lock_out_the_known_device(app, organiser):
@@ -205,7 +206,8 @@ def test_the_limit_lifts_once_the_failures_leave_the_window(db, organiser):
     with pytest.raises(AuthError) as refused:
         authenticate(organiser.email, factories.PASSWORD, source=source, limits=LIMITS,
                      now=start + timedelta(minutes=5))
-    assert refused.value.code == "throttled" and refused.value.params == {"minutes": 10}
+    assert refused.value.code == "throttled"
+    assert refused.value.params == {"minutes": 10}
     # At 15:30 the first failure has left the window: one more try is allowed.
     assert authenticate(organiser.email, factories.PASSWORD, source=source, limits=LIMITS,
                         now=start + timedelta(minutes=15, seconds=30)) == organiser

@@ -155,7 +155,9 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_once_it_is_back(app, d
     assert deliver_due(now=at(now + timedelta(hours=2))).sent == 0
     assert smtp_server.message_ids() == [message.message_id]
     message = reload(message)
-    assert message.status == MailStatus.SENT and message.attempts == 1 and message.last_error == ""
+    assert message.status == MailStatus.SENT
+    assert message.attempts == 1
+    assert message.last_error == ""
 
 
 def test_a_temporary_refusal_is_retried_with_growing_pauses(app, db, smtp_server):
@@ -538,7 +540,8 @@ def test_a_batch_is_sent_with_a_lease_of_60_and_a_timeout_of_30(app, db, smtp_se
     expected = queue_many(3)
     report = deliver_due()
     assert report.released == 0, "the worker handed its batch back instead of sending it"
-    assert report.sent == 3 and sorted(smtp_server.message_ids()) == expected
+    assert report.sent == 3
+    assert sorted(smtp_server.message_ids()) == expected
 
 
 def test_a_short_lease_is_used_for_sending_up_to_its_half(app, db, smtp_server, monkeypatch):

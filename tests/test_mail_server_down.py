@@ -30,7 +30,8 @@ def test_a_four_hour_outage_uses_up_no_attempts(app, db, smtp_server):
     start = utcnow()
     for minutes in range(0, 5 * 60, 5):  # a worker round every five minutes, for five hours
         report = deliver_due(now=at(start + timedelta(minutes=minutes)))
-        assert report.unreachable and report.sent == report.failed == 0
+        assert report.unreachable
+        assert report.sent == report.failed == 0
     assert outbox(db) == [(MailStatus.QUEUED, 0)] * 3, "the outage used up the mails' attempts"
 
     smtp_server.start()
@@ -48,14 +49,16 @@ def test_mail_keeps_its_order_through_an_outage(app, db, smtp_server):
         deliver_due(batch_size=2)
     smtp_server.start()
     assert deliver_due(batch_size=2).sent == 5
-    assert smtp_server.message_ids() == order and sorted(order) == expected
+    assert smtp_server.message_ids() == order
+    assert sorted(order) == expected
 
 
 def test_a_refusal_after_connecting_still_counts_for_the_message(app, db, smtp_server):
     smtp_server.answer("451 4.3.0 Mailbox busy, try again later")
     queue_many(1)
     report = deliver_due()
-    assert report.retried == 1 and not report.unreachable
+    assert report.retried == 1
+    assert not report.unreachable
     assert outbox(db) == [(MailStatus.QUEUED, 1)]
 
 
@@ -77,7 +80,9 @@ def test_a_server_that_never_answers_times_out_without_using_an_attempt(app, db,
     begun = time.monotonic()
     report = deliver_due()
     assert time.monotonic() - begun < 5, "the worker waited for the server beyond MAIL_TIMEOUT"
-    assert report.unreachable and report.deferred == 2 and report.retried == 0
+    assert report.unreachable
+    assert report.deferred == 2
+    assert report.retried == 0
     assert outbox(db) == [(MailStatus.QUEUED, 0)] * 2
     errors = db.session.scalars(select(OutboxMessage.last_error)).all()
     assert all("timed out" in error for error in errors), errors

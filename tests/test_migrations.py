@@ -130,7 +130,8 @@ def test_upgrading_a_database_in_use_keeps_every_row(scratch):
         before = _row_counts(name for name in kept if name != "alembic_version")
         flask_migrate.upgrade()
         after = _row_counts(before)
-        assert before["attendance"] > 0 and before["rsvp"] > 0, "the demo filled the database"
+        assert before["attendance"] > 0, "the demo filled the database"
+        assert before["rsvp"] > 0, "the demo filled the database"
         assert {name: n for name, n in after.items() if n != before[name]} == {}, "no table lost rows"
         _db.session.remove()
         _db.engine.dispose()
@@ -175,5 +176,45 @@ def test_0012_gives_sessions_random_door_codes_turns_feeds_off_and_takes_tokens_
         assert all(len(code) >= 12 and is_open for code, is_open in codes)
         assert feeds
         assert set(feeds) == {None}, "no series offers a public feed until its organiser says so"
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_name_keys_are_filled_in_and_names_already_the_same_are_resolved(scratch):
+    # Before 0013 SQLite's lower() let "ÉÉN Wijkteam" in beside "één wijkteam"; such pairs must not
+    # stop the unique index: organisations merge into the oldest, learning studios get a number.
+    url = scratch("name_keys")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0012")
+        now = "2026-12-01 12:00:00"
+        with _db.engine.begin() as connection:
+            for n, name in enumerate(["ÉÉN Wijkteam", "één wijkteam", "Armoede"], start=1):
+                connection.execute(sa.text(
+                    "INSERT INTO programme (id, name, slug, description, created_at, retention_months)"
+                    " VALUES (:id, :name, :slug, '', :now, 12)"), {"id": n, "name": name, "slug": f"p{n}", "now": now})
+            for n, (name, municipality) in enumerate(
+                [("ÉÉN Wijkteam", "Ède"), ("één wijkteam", "ÈDE"), ("één wijkteam", "")], start=1
+            ):
+                connection.execute(sa.text("INSERT INTO organisation (id, name, municipality) VALUES (:id, :n, :m)"),
+                                   {"id": n, "n": name, "m": municipality})
+            for n, organisation_id in enumerate([1, 2, 3], start=1):
+                connection.execute(sa.text(
+                    "INSERT INTO person (id, name, phone, role, organisation_id, municipality, language, under_16,"
+                    " guardian_consent_by, created_at) VALUES (:id, :name, '', 'resident', :o, '', 'nl', false, '',"
+                    " :now)"), {"id": n, "name": f"P{n}", "o": organisation_id, "now": now})
+        flask_migrate.upgrade()
+        with _db.engine.connect() as connection:
+            programmes = connection.execute(sa.text("SELECT name, name_key FROM programme ORDER BY id")).all()
+            organisations = connection.execute(
+                sa.text("SELECT id, name, name_key, municipality_key FROM organisation ORDER BY id")).all()
+            people = connection.execute(sa.text("SELECT organisation_id FROM person ORDER BY id")).scalars().all()
+        assert [tuple(p) for p in programmes] == [
+            ("ÉÉN Wijkteam", "één wijkteam"), ("één wijkteam (2)", "één wijkteam (2)"), ("Armoede", "armoede")]
+        assert [tuple(o) for o in organisations] == [
+            (1, "ÉÉN Wijkteam", "één wijkteam", "ède"), (3, "één wijkteam", "één wijkteam", "")]
+        assert people == [1, 1, 3], "the merged organisation's people belong to the one kept"
+        flask_migrate.downgrade(revision="0012")
+        flask_migrate.upgrade()
         _db.session.remove()
         _db.engine.dispose()

@@ -89,7 +89,8 @@ def test_csv_happy_path_proposes_the_mapping_and_imports_every_row(organiser_cli
     response = upload(organiser_client, csv_bytes([HEADER, *GOOD_ROWS]))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "4 rows can be imported." in page and "0 rows have an error" in page
+    assert "4 rows can be imported." in page
+    assert "0 rows have an error" in page
     data = review_data(page)
     assert [data[f"column_{f}"] for f in ["name", "email", "phone", "role", "organisation", "municipality", "language"]] == [
         "0", "1", "2", "3", "4", "5", "6"
@@ -169,7 +170,8 @@ def test_each_kind_of_bad_row_is_reported_and_skipped(organiser_client, db):
         ["Frans", "", "", "student", "", "", "fr"],
     ]
     page = upload(organiser_client, csv_bytes(rows)).get_data(as_text=True)
-    assert "1 row can be imported." in page and "7 rows have an error and will be skipped." in page
+    assert "1 row can be imported." in page
+    assert "7 rows have an error and will be skipped." in page
     for message in [
         "Enter a valid e-mail address",
         "Unknown role: koning.",
@@ -200,7 +202,8 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(organiser_client, db):
     assert db.session.scalar(select(func.count(Organisation.id))) == 0
     # Without all-or-nothing the good rows go in.
     response = organiser_client.post("/people/import/review", data={**review_data(page), "import": "1"})
-    assert response.status_code == 302 and len(people(db)) == 4
+    assert response.status_code == 302
+    assert len(people(db)) == 4
 
 
 def test_the_organiser_can_change_the_mapping(organiser_client, db):
@@ -211,11 +214,13 @@ def test_the_organiser_can_change_the_mapping(organiser_client, db):
     data = review_data(page)
     assert data["column_name"] == ""
     response = organiser_client.post("/people/import/review", data={**data, "import": "1"})
-    assert response.status_code == 422 and "Choose the column that holds the names." in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose the column that holds the names." in response.get_data(as_text=True)
 
     mapped = {**data, "column_name": "0", "column_email": "1", "column_role": "2"}
     preview = organiser_client.post("/people/import/review", data={**mapped, "preview": "1"})
-    assert preview.status_code == 200 and "1 row can be imported." in preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "1 row can be imported." in preview.get_data(as_text=True)
     assert people(db) == []
     assert organiser_client.post("/people/import/review", data={**mapped, "column_email": "7"}).status_code == 422
     assert organiser_client.post("/people/import/review", data={**mapped, "import": "1"}).status_code == 302
@@ -234,7 +239,7 @@ def test_a_tampered_or_missing_payload_is_refused(organiser_client, db):
     assert people(db) == []
 
 
-@pytest.mark.parametrize("filename, data, message", [
+@pytest.mark.parametrize(("filename", "data", "message"), [
     ("lijst.txt", b"Naam\nAisha\n", "Choose a .csv or .xlsx file"),
     ("lijst", b"Naam\nAisha\n", "Choose a .csv or .xlsx file"),
     ("lijst.xls", b"\xd0\xcf\x11\xe0 old excel", "Choose a .csv or .xlsx file"),
@@ -256,7 +261,8 @@ def test_an_xlsx_with_only_a_header_or_nothing(organiser_client):
     english(organiser_client)
     for rows, message in [([HEADER], "no people below it"), ([], "The file is empty.")]:
         response = upload(organiser_client, xlsx_bytes(rows), "lijst.xlsx")
-        assert response.status_code == 422 and message in response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
 
 
 def test_no_file_chosen(organiser_client):
@@ -268,10 +274,12 @@ def test_size_and_row_limits(organiser_client):
     english(organiser_client)
     too_large = b"Naam\n" + b"x" * (2 * 1024 * 1024)
     response = upload(organiser_client, too_large)
-    assert response.status_code == 422 and "at most 2 MB" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "at most 2 MB" in response.get_data(as_text=True)
     too_many = csv_bytes([["Naam"]] + [[f"P{n}"] for n in range(MAX_IMPORT_ROWS + 1)])
     response = upload(organiser_client, too_many)
-    assert response.status_code == 422 and "more than 5000 rows" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "more than 5000 rows" in response.get_data(as_text=True)
 
 
 def test_a_full_size_list_round_trips_through_the_payload(organiser_client, db):
@@ -295,7 +303,7 @@ def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypa
     monkeypatch.setattr(import_files, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(PeopleError) as error:
         read_table("lijst.xlsx", data)
-    assert error.value.code == "import_unreadable"
+    assert error.value.code == "import_too_complex"
 
 
 def test_a_payload_is_valid_for_a_few_hours_and_only_with_our_key(db):
@@ -315,7 +323,8 @@ def test_rows_without_a_role_can_get_one_for_the_whole_list(organiser_client, db
     english(organiser_client)
     rows = [["Naam", "E-mail"], ["Hanna", "hanna@example.org"], ["Ivo", ""]]
     page = upload(organiser_client, csv_bytes(rows)).get_data(as_text=True)
-    assert "0 rows can be imported." in page and "Enter a role." in page
+    assert "0 rows can be imported." in page
+    assert "Enter a role." in page
     data = review_data(page, default_role="volunteer")
     preview = organiser_client.post("/people/import/review", data={**data, "preview": "1"})
     assert "2 rows can be imported." in preview.get_data(as_text=True)

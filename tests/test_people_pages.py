@@ -127,9 +127,12 @@ def test_people_list_is_paginated(organiser_client, db):
         create_person(name=f"Deelnemer {n:02d}", role="resident")
     db.session.commit()
     first = organiser_client.get("/people/").get_data(as_text=True)
-    assert "Deelnemer 00" in first and "Deelnemer 25" not in first and "page=2" in first
+    assert "Deelnemer 00" in first
+    assert "Deelnemer 25" not in first
+    assert "page=2" in first
     second = organiser_client.get("/people/?page=2").get_data(as_text=True)
-    assert "Deelnemer 25" in second and "Deelnemer 00" not in second
+    assert "Deelnemer 25" in second
+    assert "Deelnemer 00" not in second
     assert organiser_client.get("/people/?page=99").status_code == 200
     assert organiser_client.get("/people/?page=abc").status_code == 200
 
@@ -151,7 +154,8 @@ def test_organisations_with_their_people_count(organiser_client, db):
     save_organisation(None, name="Lege organisatie", municipality="Heumen")
     db.session.commit()
     page = organiser_client.get("/organisations/").get_data(as_text=True)
-    assert "2 people at Buurtwerk" in page and "0 people at Lege organisatie" in page
+    assert "2 people at Buurtwerk" in page
+    assert "0 people at Lege organisatie" in page
 
     response = organiser_client.post("/organisations/new", data={"name": "buurtwerk", "municipality": "BEUNINGEN"})
     assert response.status_code == 422
@@ -213,7 +217,8 @@ def test_an_organiser_of_any_programme_and_an_admin_may_manage_people(admin_clie
 def test_anonymous_visitors_go_to_login(client):
     for url in ["/people/", "/people/new", "/people/1/edit", "/people/import", "/organisations/", "/organisations/new"]:
         response = client.get(url)
-        assert response.status_code == 302 and response.location.startswith("/login?next="), url
+        assert response.status_code == 302, url
+        assert response.location.startswith("/login?next="), url
 
 
 

@@ -77,7 +77,7 @@ def test_the_form_the_import_and_the_walk_in_refuse_with_the_same_code(
         assert form.validate(), f"{case}: the form itself let it through to the rules: {form.errors}"
         assert refusal(lambda: create_person(form.details())) == (code, field), f"{case}: person form"
 
-        [row] = check_rows(Table(HEADER, [(2, as_row(values))]), dict(zip(COLUMNS, range(5))))
+        [row] = check_rows(Table(HEADER, [(2, as_row(values))]), dict(zip(COLUMNS, range(5), strict=True)))
         assert [(p.code, p.field) for p in row.problems] == [(code, field)], f"{case}: import row"
 
         walk_in = WalkInForm(formdata=MultiDict(values), meta={"csrf": False})
@@ -179,7 +179,8 @@ def test_an_import_finds_organisations_whatever_the_capitals_of_accented_letters
     db.session.commit()
     assert result.imported == 3
     people = {p.name: p for p in db.session.scalars(select(Person))}
-    assert people["Ans"].organisation is known and people["Bo"].organisation is known
+    assert people["Ans"].organisation is known
+    assert people["Bo"].organisation is known
     assert people["Cas"].organisation is not known
     assert db.session.scalar(select(func.count(Organisation.id))) == 2, "one new organisation, in Bemmel"
 

@@ -20,7 +20,7 @@ def test_get_or_create_reuses_a_known_address(db):
     assert (new.name, new.email, new.language, new.role) == ("nieuw", "nieuw@example.org", "en", "resident")
 
 
-@pytest.mark.parametrize("fields, code", [
+@pytest.mark.parametrize(("fields", "code"), [
     ({"name": " ", "role": "resident"}, "name_required"),
     ({"name": "X", "role": "king"}, "unknown_role"),
     ({"name": "X", "role": "resident", "language": "fr"}, "unknown_language"),
@@ -44,7 +44,8 @@ def test_under_16_only_with_a_guardians_consent(db):
         name="Jonge mantelzorger", role="resident", under_16=True,
         guardian_consent_on=date(2026, 11, 1), guardian_consent_by="Vader",
     )
-    assert young.under_16 and young.guardian_consent_by == "Vader"
+    assert young.under_16
+    assert young.guardian_consent_by == "Vader"
 
 
 def test_the_database_refuses_under_16_without_consent_too(db):
@@ -73,7 +74,8 @@ def test_update_person_keeps_the_rules(db):
 def test_too_long_text_is_refused_before_the_database_sees_it(db):
     with pytest.raises(DomainError) as error:
         create_person(name="X", role="resident", phone="0" * 41)
-    assert error.value.code == "too_long" and error.value.params["maximum"] == 40
+    assert error.value.code == "too_long"
+    assert error.value.params["maximum"] == 40
 
 
 def test_organisations_are_one_per_name_and_municipality(db):
@@ -82,7 +84,8 @@ def test_organisations_are_one_per_name_and_municipality(db):
     wijkteam = save_organisation(None, name="Wijkteam", municipality="Gendt")
     assert find_or_create_organisation(" wijkteam ", "GENDT") is wijkteam
     elsewhere = find_or_create_organisation("Wijkteam", "Bemmel")
-    assert elsewhere is not wijkteam and elsewhere.municipality == "Bemmel"
+    assert elsewhere is not wijkteam
+    assert elsewhere.municipality == "Bemmel"
     with pytest.raises(DomainError) as error:
         save_organisation(None, name="WIJKTEAM", municipality="gendt")
     assert error.value.code == "organisation_taken"

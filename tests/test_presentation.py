@@ -108,7 +108,8 @@ def test_new_series_are_planned_in_the_planning_time_zone(app, db, programme, or
                                        end=time(21, 30))
     finally:
         app.config["PLANNING_TIMEZONE"] = "Europe/Amsterdam"
-    assert series.timezone == "Europe/London" and series.sessions[0].timezone == "Europe/London"
+    assert series.timezone == "Europe/London"
+    assert series.sessions[0].timezone == "Europe/London"
     assert series.sessions[0].starts_at.hour == 19, "19:30 in London in winter is 19:30 UTC"
 
 

@@ -31,7 +31,7 @@ def _setup(db, programme, organiser, *answers):
 
 
 def test_reminders_go_two_days_before_to_yes_and_maybe_and_never_twice(db, programme, organiser):
-    series, session, _ = _setup(db, programme, organiser, Answer.YES, Answer.MAYBE, Answer.NO)
+    _series, session, _ = _setup(db, programme, organiser, Answer.YES, Answer.MAYBE, Answer.NO)
     assert send_due_reminders(now=session.starts_at - timedelta(days=3)) == 0
     assert send_due_reminders(now=session.starts_at - timedelta(days=2)) == 2
     db.session.commit()
@@ -42,19 +42,20 @@ def test_reminders_go_two_days_before_to_yes_and_maybe_and_never_twice(db, progr
 
 
 def test_the_command_is_idempotent(app, db, programme, organiser):
-    series, session, _ = _setup(db, programme, organiser, Answer.YES)
+    _series, session, _ = _setup(db, programme, organiser, Answer.YES)
     at = (session.starts_at - timedelta(days=1)).isoformat()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["reminders", "send", "--now", at])
     second = runner.invoke(args=["reminders", "send", "--now", at])
-    assert "Queued 1 reminder" in first.output and "Queued 0 reminder" in second.output
+    assert "Queued 1 reminder" in first.output
+    assert "Queued 0 reminder" in second.output
     assert len(reminders()) == 1
     bad = runner.invoke(args=["reminders", "send", "--now", "yesterday"])
     assert bad.exit_code == 2
 
 
 def test_a_reminder_follows_a_move(db, programme, organiser):
-    series, session, _ = _setup(db, programme, organiser, Answer.YES)
+    _series, session, _ = _setup(db, programme, organiser, Answer.YES)
     old_start = session.starts_at
     change(session, day=session.local_start.date() + timedelta(days=10))
     assert send_due_reminders(now=old_start - timedelta(days=1)) == 0
@@ -62,7 +63,7 @@ def test_a_reminder_follows_a_move(db, programme, organiser):
 
 
 def test_no_reminder_after_a_cancel_or_a_no(db, programme, organiser):
-    series, session, (yes, later_no) = _setup(db, programme, organiser, Answer.YES, Answer.YES)
+    _series, session, (_yes, later_no) = _setup(db, programme, organiser, Answer.YES, Answer.YES)
     answer(later_no, session, Answer.NO)
     db.session.commit()
     assert send_due_reminders(now=session.starts_at - timedelta(days=1)) == 1
@@ -86,7 +87,7 @@ def test_a_series_sets_its_own_days_and_zero_sends_none(db, programme, organiser
 def test_a_second_worker_cannot_record_the_same_reminder(db, programme, organiser, monkeypatch):
     from planner.invitations import reminders as module
 
-    series, session, (invitation,) = _setup(db, programme, organiser, Answer.YES)
+    _series, session, (invitation,) = _setup(db, programme, organiser, Answer.YES)
     rsvp = invitation.rsvps[0]
     db.session.add(SentReminder(rsvp_id=rsvp.id, session_sequence=0))
     db.session.commit()

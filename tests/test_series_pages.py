@@ -90,7 +90,7 @@ def test_create_series_then_publish(organiser_client, db):
 
 
 @pytest.mark.parametrize(
-    "overrides, message",
+    ("overrides", "message"),
     [
         ({"title": ""}, "Vul een titel in."),
         ({"template": "bingo"}, "Kies een van de sjablonen."),

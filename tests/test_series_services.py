@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from planner.errors import DomainError
 from planner.series.models import Session, SessionStatus
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
-from planner.errors import DomainError
 from planner.series.services import (
     SessionDetails,
     add_session,
@@ -23,18 +23,18 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def details(session, **overrides):
-    values = dict(
-        day=session.local_start.date(),
-        start=session.local_start.time(),
-        end=session.local_end.time(),
-        title=session.title,
-        theme=session.theme,
-        agenda=session.agenda,
-        venue=session.venue,
-        online_url=session.online_url,
-        capacity=session.capacity,
-        audiences=[a.value for a in session.audiences],
-    )
+    values = {
+        "day": session.local_start.date(),
+        "start": session.local_start.time(),
+        "end": session.local_end.time(),
+        "title": session.title,
+        "theme": session.theme,
+        "agenda": session.agenda,
+        "venue": session.venue,
+        "online_url": session.online_url,
+        "capacity": session.capacity,
+        "audiences": [a.value for a in session.audiences],
+    }
     values.update(overrides)
     return SessionDetails(**values)
 
@@ -64,7 +64,7 @@ def test_programme_blocked_dates_are_skipped(programme, organiser, db):
 
 
 @pytest.mark.parametrize(
-    "overrides, code",
+    ("overrides", "code"),
     [
         ({"first_day": date(2026, 10, 27)}, "in_the_past"),
         ({"template_key": "bingo"}, "unknown_template"),

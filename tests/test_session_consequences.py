@@ -79,9 +79,12 @@ def test_moving_a_session_sends_an_update_saying_what_changed(db, programme, org
         assert event["start"] == session.starts_at
     anna_mail = next(m for m in mails if m.language == "nl")
     [line] = change_lines(anna_mail)
-    assert line.startswith("Datum en tijd: ") and "→" in line, line
+    assert line.startswith("Datum en tijd: "), line
+    assert "→" in line, line
     old, new = line.removeprefix("Datum en tijd: ").split(" → ")
-    assert old != new and old.startswith("dinsdag") and new.startswith("woensdag"), line
+    assert old != new, line
+    assert old.startswith("dinsdag"), line
+    assert new.startswith("woensdag"), line
     ben_mail = next(m for m in mails if m.language == "en")
     assert change_lines(ben_mail)[0].startswith("Date and time: Tuesday"), ben_mail.body_text
 
@@ -162,7 +165,7 @@ def test_a_change_nobody_sees_sends_no_mail(db, programme, organiser):
 
 def test_renaming_a_series_updates_the_coming_sessions_with_the_title_as_a_line(db, programme, organiser):
     series = coming_series(db, programme, organiser, title="Ontmoeting Gendt")
-    first, second, third, fourth = series.sessions
+    first, second, _third, _fourth = series.sessions
     seen = len(outbox(db))
     update_series_details(series, SeriesDetails(title="Ontmoeting Gendt, ronde 2", municipality="Lingewaard"))
     db.session.commit()
@@ -259,6 +262,7 @@ def test_no_change_mail_ever_lists_nothing(db, programme, organiser):
     assert len(changed) == 2 * (6 + 1), "per person coming: six visible changes to one session, one to another"
     for mail in changed:
         lines = change_lines(mail)
-        assert lines and all("→" in line for line in lines), mail.body_text
+        assert lines, mail.body_text
+        assert all("→" in line for line in lines), mail.body_text
         html_list = mail.body_html.split("<ul>", 1)[1].split("</ul>", 1)[0]
         assert "<li>" in html_list, mail.body_html

@@ -47,7 +47,8 @@ def test_logging_out_ends_the_sessions_on_other_devices_too(app, client, organis
     login(phone, organiser.email)
     laptop.post("/logout")
     assert not logged_in(phone)
-    assert login(phone, organiser.email).status_code == 302 and logged_in(phone)
+    assert login(phone, organiser.email).status_code == 302
+    assert logged_in(phone)
 
 
 def test_changing_ones_password_ends_every_other_session_and_keeps_this_one(app, organiser_client, organiser):
@@ -87,7 +88,8 @@ def test_log_out_everywhere_ends_every_session_this_one_included(app, organiser_
     assert "Uitloggen op elk apparaat" in organiser_client.get("/account").get_data(as_text=True)
     thief = copy_of(app, organiser_client)
     response = organiser_client.post("/account/log-out-everywhere")
-    assert response.status_code == 302 and response.location == "/login"
+    assert response.status_code == 302
+    assert response.location == "/login"
     assert not logged_in(thief), "the copied cookie outlived 'log out everywhere'"
     assert not logged_in(organiser_client)
 
@@ -138,7 +140,8 @@ def test_a_session_ends_after_its_lifetime_however_busy(app, organiser_client, m
     thief = copy_of(app, organiser_client)
     logged_in_at = utcnow()
     monkeypatch.setattr(sessions, "utcnow", lambda: logged_in_at + lifetime - timedelta(minutes=1))
-    assert logged_in(organiser_client) and logged_in(thief), "the session ended before its lifetime"
+    assert logged_in(organiser_client), "the session ended before its lifetime"
+    assert logged_in(thief), "the session ended before its lifetime"
     monkeypatch.setattr(sessions, "utcnow", lambda: logged_in_at + lifetime + timedelta(minutes=1))
     assert not logged_in(organiser_client), "the session outlived its lifetime"
     assert not logged_in(thief), "the copied cookie outlived the session's lifetime"

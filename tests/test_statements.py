@@ -15,7 +15,7 @@ def english(client):
     return client
 
 
-@pytest.mark.parametrize("url, dutch, english_words", [
+@pytest.mark.parametrize(("url", "dutch", "english_words"), [
     ("/privacy", ["Privacyverklaring", "12 maanden", "anoniem", "downloaden", "verwijderen", "Wie kan je gegevens zien?"],
      ["Privacy statement", "12 months", "anonymous", "download your data", "delete your data", "Who can see your data?"]),
     ("/toegankelijkheid", ["Toegankelijkheidsverklaring", "WCAG 2.1", "voldoet gedeeltelijk", "axe-core", "Toetsenbord", "320 pixels"],
@@ -62,7 +62,7 @@ def test_every_kind_of_page_has_the_footer(client, organiser_client, programme, 
         assert footer_links(response.get_data(as_text=True)), name
 
 
-@pytest.mark.parametrize("language, words", [
+@pytest.mark.parametrize(("language", "words"), [
     ("nl", ["omgaan (privacyverklaring)", "Toegankelijkheidsverklaring"]),
     ("en", ["privacy statement", "Accessibility statement"]),
 ])

@@ -32,7 +32,7 @@ def figures_with_bases(summary, counts) -> list[tuple[str, int, bool]]:
         for key in ((q, None, None), (q, s, None), (q, None, r)):
             answers[key][cell] += n
     respondents = defaultdict(int)
-    for (s, r, q), n in counts.respondents.items():
+    for (_s, _r, q), n in counts.respondents.items():
         respondents[q] += n
 
     found = [("responses", responses[(None, None)], summary.responses.shown),
@@ -116,8 +116,8 @@ def main() -> None:  # pragma: no cover - run by hand, before and after a change
                     ids = [s.id for s in sessions]
                     counts = count_answers(ids, lined_up_questions(forms_of(ids)))
                     shown, based = shown_share(summarise(sessions, "nl"), counts)
-                    print(f"{series.title}: {shown} of {based} figures resting on ≥ 5 responses shown "
-                          f"({shown / based:.0%})")
+                    share = f"{shown} of {based} figures resting on ≥ 5 responses shown ({shown / based:.0%})"
+                    print(f"{series.title}: {share}")  # noqa: T201 - run as a script, it reports
 
 
 if __name__ == "__main__":

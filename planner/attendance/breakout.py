@@ -128,7 +128,7 @@ def _member(session: Session, person_id: int) -> BreakoutMember:
 def move(session: Session, person_id: int, group_number: int) -> None:
     """Move someone to another group by hand; a facilitator moved stops facilitating."""
     member = _member(session, person_id)
-    drawing = db.session.get(BreakoutDrawing, member.drawing_id)
+    drawing = db.session.get_one(BreakoutDrawing, member.drawing_id)
     if not 1 <= group_number <= drawing.group_count:
         raise AttendanceError("no_such_group")
     if member.group_number != group_number:

@@ -26,7 +26,7 @@ class SessionFigures:
     present: int
     said_yes: int
     yes_but_absent: int
-    by_role: list[tuple[PersonRole, int]]
+    by_role: list[tuple[str, int]]  # role values
     by_organisation: list[tuple[str, int]]
     by_municipality: list[tuple[str, int]]
 
@@ -60,10 +60,10 @@ def figures_of_sessions(sessions: list[Session]) -> list[SessionFigures]:
     """The figures of each session, in the order given; the same five queries for any number."""
     if not sessions:
         return []
-    present: dict[int, int] = {session_id: n for session_id, n in db.session.execute(
+    present: dict[int, int] = dict(db.session.execute(
         select(Attendance.session_id, func.count(Attendance.id))
         .where(_present(sessions)).group_by(Attendance.session_id)
-    )}
+    ).all())
     yes = {session_id: (said, came) for session_id, said, came in db.session.execute(
         select(
             Rsvp.session_id,
@@ -175,7 +175,7 @@ def series_reach(series: Series) -> tuple[list[tuple[str, int]], list[tuple[str,
     return breakdown(Person.role), breakdown(Person.municipality)
 
 
-def figure_rows(figures: list[SessionFigures], attended: list[tuple[int, int]], labels: dict) -> list[list]:
+def figure_rows(figures: list[SessionFigures], attended: list[tuple[tuple[int, int], int]], labels: dict) -> list[list]:
     """One table for the CSV / XLSX download: what, session, value, count."""
     rows = []
     for f in figures:

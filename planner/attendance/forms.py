@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from planner.forms import Form
 from planner.people.details import PersonDetails
 from planner.people.forms import text_attributes
 from planner.people.models import PersonRole
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     """Someone at the door: the person rules are those of the person form (``check_person_details``)."""
 
     name = StringField(_l("Name"), render_kw=text_attributes("name", required=True))
@@ -51,7 +51,7 @@ class WalkInForm(FlaskForm):
         )
 
 
-class NameCheckInForm(FlaskForm):
+class NameCheckInForm(Form):
     name = StringField(
         _l("Your name"),
         description=_l("As it is in your invitation."),
@@ -59,7 +59,7 @@ class NameCheckInForm(FlaskForm):
     )
 
 
-class GroupsForm(FlaskForm):
+class GroupsForm(Form):
     how = RadioField(
         _l("Divide into"),
         choices=[SelectChoice("count", _l("this number of groups")), SelectChoice("size", _l("groups of this size"))],

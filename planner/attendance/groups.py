@@ -127,7 +127,7 @@ def _improve(result, by_id, pinned, rng, rounds) -> None:
         if gp == gq:
             continue
         mp, mq = by_id[p], by_id[q]
-        change = [x + y for x, y in zip(delta(counts[gp], mp, mq), delta(counts[gq], mq, mp))]
+        change = [x + y for x, y in zip(delta(counts[gp], mp, mq), delta(counts[gq], mq, mp), strict=True)]
         if tuple(change) >= (0, 0, 0):
             continue
         for a in ATTRIBUTES:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.people.models import Person
 from planner.schema import LabelledEnum, enum_column
 from planner.series.models import Session
@@ -29,7 +29,7 @@ class Via(enum.StrEnum):
     ORGANISER = "organiser"  # marked or corrected afterwards
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One person's presence at one session; at most one row each, so two devices never double it."""
 
     __tablename__ = "attendance"
@@ -47,7 +47,7 @@ class Attendance(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class AttendanceChange(db.Model):
+class AttendanceChange(Model):
     """History: every mark, correction and undo, with who made it (none: the participant) and when."""
 
     __tablename__ = "attendance_change"
@@ -62,7 +62,7 @@ class AttendanceChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DoorCheckIn(db.Model):
+class DoorCheckIn(Model):
     """Someone typed a name on the door link that matches this person: pending until the organiser
     confirms it (then they are present) or undoes it. Not attendance: it sends no evaluation."""
 
@@ -78,7 +78,7 @@ class DoorCheckIn(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class BreakoutDrawing(db.Model):
+class BreakoutDrawing(Model):
     """The breakout groups of a session as last drawn (and moved by hand): one drawing per session."""
 
     __tablename__ = "breakout_drawing"
@@ -100,7 +100,7 @@ class BreakoutDrawing(db.Model):
     )
 
 
-class BreakoutMember(db.Model):
+class BreakoutMember(Model):
     __tablename__ = "breakout_member"
     __table_args__ = (
         UniqueConstraint("drawing_id", "person_id"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
+from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
@@ -27,23 +29,24 @@ from planner.attendance.services import (
     undo_check_in,
     unmark,
 )
-from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.auth.throttling import client_key
+from planner.converters import id_from_text
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.models import Answer
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.link_privacy import keep_link_private
 from planner.links import external_url
 from planner.messages import describe
 from planner.people.forms import show_error
 from planner.people.models import PersonRole
 from planner.series.models import Session
 from planner.series.routes import series_or_404, session_or_404
-from planner.link_privacy import keep_link_private
 from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("attendance", __name__)
@@ -67,7 +70,8 @@ def _search() -> str:
 
 def _back(series, session, anchor: str = ""):
     q = _search()
-    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **({"q": q} if q else {}))
+    search: dict[str, Any] = {"q": q} if q else {}
+    url = url_for("attendance.check_in", series_id=series.id, session_id=session.id, **search)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -109,10 +113,7 @@ def _check_in_page(series, session, walk_in_form, status=200):
 @login_required
 def mark_person(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    try:
-        person_id = int(request.form.get("person_id", ""))
-    except ValueError:
-        abort(400)
+    person_id = _id_field("person_id")
     status = request.form.get("status", "")
     try:
         if status == "clear":
@@ -134,7 +135,7 @@ def mark_person(series_id: int, session_id: int):
 def pending_check_in(series_id: int, session_id: int):
     """Confirm or undo a check-in someone made by typing a name on the door link."""
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     confirm = request.form.get("action") == "confirm"
     try:
         if confirm:
@@ -255,7 +256,7 @@ def draw_groups(series_id: int, session_id: int):
     if not form.validate_on_submit():
         return _groups_page(series, session, form, status=400)
     try:
-        draw(session, how=form.how.data, number=form.number.data, actor=current_user)
+        draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(describe(error))
@@ -265,23 +266,24 @@ def draw_groups(series_id: int, session_id: int):
     return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
 
 
-def _int_field(name: str) -> int:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
+def _id_field(name: str) -> int:
+    """A person's id or a group's number from the form: 400 when it cannot be one (never an overflow)."""
+    number = id_from_text(request.form.get(name))
+    if number is None:
         abort(400)
+    return number
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/groups/change")
 @login_required
 def change_group(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
-    person_id = _int_field("person_id")
+    person_id = _id_field("person_id")
     try:
         if request.form.get("action") == "facilitator":
             toggle_facilitator(session, person_id)
         else:
-            move(session, person_id, _int_field("group"))
+            move(session, person_id, _id_field("group"))
     except DomainError as error:
         db.session.rollback()
         flash(describe(error), "error")
@@ -308,8 +310,8 @@ def print_groups(series_id: int, session_id: int):
 def _figures(series):
     sessions = [s for s in series.sessions if not s.is_cancelled]
     in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
-    attended = sessions_attended(series)
-    attended = [((k, k), n) for k, n in attended] if in_full else merged_ranges(attended)
+    per_count = sessions_attended(series)
+    attended = [((k, k), n) for k, n in per_count] if in_full else merged_ranges(per_count)
     return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 
@@ -404,7 +406,8 @@ def door(session_id: int, code: str):
     elif form.validate_on_submit():
         try:
             check_in_by_name(
-                session, form.name.data, client=client_key(request.remote_addr), limit=door_limit(current_app.config)
+                session, given(form.name.data), client=client_key(request.remote_addr),
+                limit=door_limit(current_app.config),
             )
             db.session.commit()
             asked = True

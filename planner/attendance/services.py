@@ -25,8 +25,9 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.details import PersonDetails, normalise_email
-from planner.people.models import Organisation, Person, folded, people_matching
+from planner.people.models import Organisation, Person, people_matching
 from planner.people.services import create_person, person_with_email
+from planner.plain_text import name_key
 from planner.series.models import Session, new_door_code
 from planner.timekeeping import utcnow
 
@@ -150,9 +151,10 @@ def _set(session: Session, person_id: int, status: str, *, via: str, actor, now:
             return row
         except IntegrityError:
             row = _row(session.id, person_id)  # the other device was first
+            assert row is not None, "the unique (session, person) row is there"
     if row.status != status:
-        row.status = status
-        row.via = via
+        row.status = Presence(status)
+        row.via = Via(via)
         row.changed_by_id = actor.id if actor is not None else None
         row.changed_at = now
         _record(session.id, person_id, status, via, actor, now)
@@ -200,7 +202,7 @@ def find_walk_in(details: PersonDetails) -> Person | None:
     return db.session.scalar(
         select(Person)
         .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(Person.name == details.name.strip(), folded(Organisation.name) == organisation.lower())
+        .where(Person.name == details.name.strip(), Organisation.name_key == name_key(organisation))
         .order_by(Person.id)
         .limit(1)
     )

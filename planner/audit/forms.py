@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import Length, Optional, ValidationError
 
 from planner.audit.models import AuditAction, object_type_label
+from planner.forms import Form
 
 
-class TrailFilterForm(FlaskForm):
+class TrailFilterForm(Form):
     class Meta:
         csrf = False  # a search: it changes nothing
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import LabelledEnum, enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -44,7 +44,7 @@ def object_type_label(code: str) -> str:
     return str(OBJECT_TYPE_LABELS.get(code, code))
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One access to personal data. Names are never written here, only ids and kinds."""
 
     __tablename__ = "audit_event"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, delete, select
 
 from planner.audit.models import AuditEvent
-from planner.extensions import db
+from planner.extensions import db, rowcount
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -53,4 +53,4 @@ def prune(older_than_days: int, *, now: datetime) -> int:
     if older_than_days < 1:
         raise ValueError("older_than_days must be at least 1")
     result = db.session.execute(delete(AuditEvent).where(AuditEvent.at < now - timedelta(days=older_than_days)))
-    return result.rowcount or 0
+    return rowcount(result) or 0

@@ -13,8 +13,9 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 from planner.auth.throttling import LoginSource, client_key
 
@@ -22,13 +23,19 @@ COOKIE_PREFIX = "known_device_"
 _SALT = "reeks.known-device"
 
 
+def _secret() -> bytes:
+    secret = current_app.secret_key
+    if secret is None:  # create_app refuses to start without one
+        raise RuntimeError("SECRET_KEY is not set")
+    return secret.encode() if isinstance(secret, str) else secret
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
+    return URLSafeTimedSerializer(_secret(), salt=_SALT)
 
 
 def _cookie_name(email: str) -> str:
-    secret = current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
+    secret = _secret()
     return COOKIE_PREFIX + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:20]
 
 
@@ -57,7 +64,7 @@ def login_source(email: str) -> LoginSource:
     return LoginSource(client=client_key(request.remote_addr), device=known_device(email))
 
 
-def remember_device(response: Response, email: str, device: str | None = None) -> None:
+def remember_device(response: BaseResponse, email: str, device: str | None = None) -> None:
     """Mark this browser as known to the account (again), for LOGIN_KNOWN_DEVICE_DAYS."""
     email = email.strip().lower()
     payload = {"email": email, "device": device or secrets.token_urlsafe(24)}

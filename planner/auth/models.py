@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from planner.programmes.models import ProgrammeMember
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Model):
     __tablename__ = "staff_user"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
@@ -68,7 +68,7 @@ class ThrottledKind(enum.StrEnum):
     CHECK_IN = "check_in"  # a name typed on a session's door check-in link
 
 
-class FailedLogin(db.Model):
+class FailedLogin(Model):
     """One try counted for throttling; kept in the database so every web process sees it.
 
     ``kind`` is what was tried: a failed login ("login", ``email`` the account), or a name typed

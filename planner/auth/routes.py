@@ -24,6 +24,7 @@ from planner.auth.services import (
 from planner.auth.sessions import end_session, start_session
 from planner.auth.throttling import LoginLimits
 from planner.extensions import db
+from planner.forms import add_error, given
 from planner.messages import describe
 
 bp = Blueprint("auth", __name__)
@@ -62,11 +63,11 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("series.overview"))
     form = LoginForm()
-    status, headers = 200, {}
+    status, headers = 200, dict[str, str]()
     if form.validate_on_submit():
-        source = login_source(form.email.data)
+        source = login_source(given(form.email.data))
         try:
-            user = authenticate(form.email.data, form.password.data, source=source, limits=_login_limits())
+            user = authenticate(given(form.email.data), given(form.password.data), source=source, limits=_login_limits())
         except AuthError as error:
             db.session.commit()  # keep the record of the failed try
             status, headers = _refused(error, 200)
@@ -95,13 +96,13 @@ def logout():
 def account():
     """The user's own account: a new password, and logging out on every device."""
     form = ChangePasswordForm()
-    status, headers = 200, {}
+    status, headers = 200, dict[str, str]()
     if form.validate_on_submit():
         user = current_user._get_current_object()
         source = login_source(user.email)
         try:
-            authenticate(user.email, form.current_password.data, source=source, limits=_login_limits())
-            change_password(user, form.new_password.data)
+            authenticate(user.email, given(form.current_password.data), source=source, limits=_login_limits())
+            change_password(user, given(form.new_password.data))
         except AuthError as error:
             db.session.commit()  # a wrong current password counts as a failed login
             if error.code == "bad_credentials":
@@ -159,16 +160,16 @@ def new_user():
     form = StaffUserForm()
     if form.validate_on_submit():
         if not form.password.data:
-            form.password.errors.append(_("Enter a password."))
+            add_error(form.password, _("Enter a password."))
         else:
             try:
                 user = create_staff_user(
-                    form.email.data, form.name.data, form.password.data, is_admin=form.is_admin.data
+                    given(form.email.data), given(form.name.data), form.password.data, is_admin=form.is_admin.data
                 )
                 user.active = form.active.data
             except AuthError as error:
                 db.session.rollback()
-                form.email.errors.append(describe(error))
+                add_error(form.email, describe(error))
             else:
                 db.session.commit()
                 flash(_("Account for %(name)s created.", name=user.name), "success")
@@ -186,8 +187,8 @@ def edit_user(user_id: int):
             update_staff_user(
                 user,
                 actor=current_user,
-                name=form.name.data,
-                email=form.email.data,
+                name=given(form.name.data),
+                email=given(form.email.data),
                 is_admin=form.is_admin.data,
                 active=form.active.data,
                 password=form.password.data or "",
@@ -195,7 +196,7 @@ def edit_user(user_id: int):
         except AuthError as error:
             db.session.rollback()
             field = form.is_admin if error.code == "own_admin_rights" else form.email
-            field.errors.append(describe(error))
+            add_error(field, describe(error))
         else:
             db.session.commit()
             if user.id == current_user.id and form.password.data:

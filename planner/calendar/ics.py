@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
@@ -67,13 +67,13 @@ def vtimezone(tzid: str) -> Timezone:
     daylight.add("tzname", dst_name)
     daylight.add("tzoffsetfrom", timedelta(hours=std))
     daylight.add("tzoffsetto", timedelta(hours=dst))
-    daylight.add("dtstart", datetime(1981, 3, 29, 2, 0, 0))
+    daylight.add("dtstart", datetime(1981, 3, 29, 2, 0, 0))  # noqa: DTZ001 - a VTIMEZONE starts in local time
     daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
     standard = TimezoneStandard()
     standard.add("tzname", std_name)
     standard.add("tzoffsetfrom", timedelta(hours=dst))
     standard.add("tzoffsetto", timedelta(hours=std))
-    standard.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))
+    standard.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))  # noqa: DTZ001 - a VTIMEZONE starts in local time
     standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
     zone.add_component(daylight)
     zone.add_component(standard)
@@ -83,7 +83,7 @@ def vtimezone(tzid: str) -> Timezone:
 def _local(moment: datetime, tzid: str) -> datetime:
     if tzid in _EU_RULES:
         return moment.astimezone(ZoneInfo(tzid))
-    return moment.astimezone(timezone.utc)  # a zone without rules here: write UTC times
+    return moment.astimezone(UTC)  # a zone without rules here: write UTC times
 
 
 def _address(contact: Contact, **params) -> vCalAddress:
@@ -108,7 +108,7 @@ def _event(
     event = Event()
     event.add("uid", item.uid)
     event.add("sequence", item.sequence)
-    event.add("dtstamp", stamp.astimezone(timezone.utc))
+    event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", _local(item.starts_at, item.tzid))
     event.add("dtend", _local(item.ends_at, item.tzid))
     event.add("summary", item.summary)

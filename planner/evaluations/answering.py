@@ -22,7 +22,8 @@ from planner.evaluations.models import (
     EvaluationRequest,
     EvaluationResponse,
 )
-from planner.extensions import db
+from planner.extensions import db, rowcount
+from planner.plain_text import clean_text
 from planner.timekeeping import utcnow
 
 
@@ -31,7 +32,8 @@ def field_name(question: EvaluationQuestion) -> str:
 
 
 def _posted(data, name: str) -> list[str]:
-    return data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+    values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+    return [clean_text(value) for value in values]
 
 
 def read_answers(form: EvaluationForm, data) -> tuple[list[Answer], dict[int, str]]:
@@ -71,7 +73,7 @@ def save_response(
             .values(answered=True)
             .execution_options(synchronize_session=False)
         )
-        if flagged.rowcount != 1:
+        if rowcount(flagged) != 1:
             raise DomainError("already_answered")
         db.session.expire(request, ["answered"])
     response = EvaluationResponse(

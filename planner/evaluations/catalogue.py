@@ -6,6 +6,8 @@ Organisers do not edit these: they copy one into their learning studio and chang
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from sqlalchemy import select
 
 from planner.evaluations.models import (
@@ -53,7 +55,17 @@ def _pair(key, condition, before_nl, before_en, now_nl, now_en) -> list[dict]:
     ]
 
 
-BUILTIN_FORMS = {
+class FormSpec(TypedDict):
+    purpose: FormPurpose
+    anonymous: bool
+    title_nl: str
+    title_en: str
+    intro_nl: str
+    intro_en: str
+    questions: list[dict]  # as _q makes them
+
+
+BUILTIN_FORMS: dict[str, FormSpec] = {
     SESSION: {
         "purpose": FormPurpose.SESSION,
         "anonymous": False,
@@ -155,6 +167,7 @@ def ensure_builtin_forms() -> dict[str, EvaluationForm]:
             select(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))
             .order_by(EvaluationForm.version)
         )
+        if form.builtin_key is not None
     }
     for key, spec in BUILTIN_FORMS.items():
         if key in existing:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.evaluations.disclosure import Figure
+from planner.evaluations.figures import Figure
 
 LABEL_WIDTH = 170
 BAR_AREA = 260
@@ -41,7 +41,7 @@ def bar_chart(rows: list[tuple[str, Figure]], maximum: float | None = None) -> B
     biggest = maximum or max((f.value for _, f in rows if f.shown and f.value), default=0)
     bars = []
     for i, (label, figure) in enumerate(rows):
-        width = (figure.value / biggest * BAR_AREA) if figure.shown and biggest else 0
+        width = (figure.value / biggest * BAR_AREA) if figure.shown and figure.value is not None and biggest else 0
         bars.append(Bar(_short(label), figure, 6 + i * ROW_HEIGHT, round(width, 1)))
     return BarChart(bars, LABEL_WIDTH + BAR_AREA + 50, 12 + len(rows) * ROW_HEIGHT)
 
@@ -78,7 +78,7 @@ def line_chart(points: list[tuple[str, Figure]], low: float, high: float) -> Lin
     for i, (label, figure) in enumerate(points):
         x = 50 + i * step
         y = None
-        if figure.shown:
+        if figure.shown and figure.value is not None:
             share = (figure.value - low) / (high - low) if high > low else 0
             y = chart.bottom - share * (chart.bottom - chart.top)
         point = Point(label, figure, x, y)
@@ -113,7 +113,7 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[str, Figure]]]], maximu
         y += 18
         bars = []
         for name, figure in members:
-            width = figure.value / maximum * BAR_AREA if figure.shown and maximum else 0
+            width = figure.value / maximum * BAR_AREA if figure.shown and figure.value is not None and maximum else 0
             bars.append(Bar(_short(name), figure, y, round(width, 1)))
             y += ROW_HEIGHT - 6
         drawn.append((label, label_y, bars))

@@ -7,8 +7,8 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
-from planner.evaluations.sending import send_due
 from planner.cli_options import now_option
+from planner.evaluations.sending import send_due
 from planner.extensions import db
 
 evaluations_cli = AppGroup("evaluations", help="Evaluation mails after sessions.")

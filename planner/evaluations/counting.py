@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from planner.attendance.models import Attendance, Presence
 from planner.evaluations.disclosure import ANONYMOUS, UNKNOWN, Counts, Question
 from planner.evaluations.kinds import QuestionKindSpec, kind_of
+from planner.evaluations.kinds.base import ScaleKind
 from planner.evaluations.models import (
     Condition,
     EvaluationAnswer,
@@ -68,7 +69,10 @@ class QuestionInfo:
 
     @property
     def scale_range(self) -> tuple[int, int]:
-        return self.spec.scale_range(self.options)
+        spec = self.spec
+        if not isinstance(spec, ScaleKind):
+            raise TypeError(f"a {self.kind} question has no scale")
+        return spec.scale_range(self.options)
 
     def cell_keys(self, seen: set) -> list:
         """The cells of this question's distribution, in reading order."""
@@ -160,8 +164,8 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
             .where(A.question_id.in_(several), R.session_id.in_(session_ids))
             .group_by(R.session_id, R.anonymous, R.role, A.question_id)
         ):
-            key = (session_id, _role_key(anonymous, role), versions[question_id].key)
-            counts.respondents[key] = counts.respondents.get(key, 0) + n
+            respondents = (session_id, _role_key(anonymous, role), versions[question_id].key)
+            counts.respondents[respondents] = counts.respondents.get(respondents, 0) + n
     for session_id, anonymous, role, question_id, option_id, v, not_applicable, n in db.session.execute(
         select(R.session_id, R.anonymous, R.role, A.question_id, A.option_id, A.value, A.not_applicable,
                func.count(A.id))
@@ -173,7 +177,7 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
         question = versions.get(question_id)
         if question is None:
             continue
-        qkey, option = question.key, options.get(option_id)
+        qkey, option = question.key, (options.get(option_id) if option_id is not None else None)
         option_key = option.key if option is not None else None
         if v is None and option is not None:
             v = option.position
@@ -185,6 +189,6 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
         cell = spec.cell(option_key, v, not_applicable)
         if cell is None:
             continue
-        key = (session_id, role_key, qkey, cell)
-        counts.answers[key] = counts.answers.get(key, 0) + n
+        answer_key = (session_id, role_key, qkey, cell)
+        counts.answers[answer_key] = counts.answers.get(answer_key, 0) + n
     return counts.index()

@@ -51,7 +51,7 @@ BETTER = [
 
 def _answers(form, rng: random.Random, mood: float) -> MultiDict:
     """A plausible filled-in form: scales lean to ``mood`` (0 = low, 1 = high)."""
-    data = MultiDict()
+    data: MultiDict = MultiDict()
     for question in form.questions:
         remarks = BETTER if question.key in ("better", "next") else GOOD
         value = kind_of(question).demo_answer(question, rng, mood, remarks)
@@ -87,7 +87,7 @@ def load_demo_evaluations(organiser) -> bool:
     forms = ensure_builtin_forms()
     rng = random.Random(2026)
     people: list[Person] = []
-    for name, role in zip(FIRST_NAMES, ROLES):
+    for name, role in zip(FIRST_NAMES, ROLES, strict=True):
         people.append(create_person(name=f"{name} (demo)", email=None, role=role, municipality="Lingewaard"))
     db.session.flush()
     for round_number, (title, municipality, weeks_ago) in enumerate(ROUNDS):

@@ -35,8 +35,8 @@ the rules are combinatorial and linear in the number of grouped rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Hashable
 
 from planner.evaluations.figures import (  # noqa: F401 - the figures' vocabulary, used with this module
     FEW,
@@ -221,7 +221,7 @@ def role_blocks(size, order: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     ``size(roles)`` is the number of people a group of roles stands for (``people_in``).
     """
     roles = [r for r in order if size((r,)) > 0]
-    blocks = [(r, (r,)) for r in roles if size((r,)) >= THRESHOLD]
+    blocks: list[tuple[str, tuple[str, ...]]] = [(r, (r,)) for r in roles if size((r,)) >= THRESHOLD]
     small = tuple(r for r in roles if size((r,)) < THRESHOLD)
     if small:
         while size(small) < THRESHOLD and blocks:
@@ -232,7 +232,7 @@ def role_blocks(size, order: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     return blocks if len(blocks) > 1 else []
 
 
-def people_in(counts: Counts, sessions) -> callable:
+def people_in(counts: Counts, sessions) -> Callable[[Iterable[str]], int]:
     """The people a group of roles stands for: the most of them answering in one session.
 
     Named people answer a session once, so this never counts a person twice (four answers of
@@ -274,7 +274,7 @@ def question_figures(question: Question, table: dict, n: int, sessions: tuple) -
     shown = {c: Figure(table.get(c, 0)) for c in cells}
     mean = median = Figure(None, NONE)
     numeric = question.numeric(table)
-    if question.scale and sum(numeric.values()):
+    if question.scale and any(numeric.values()):  # counts, never negative
         mean, median = Figure(rounded_mean(numeric)), Figure(median_of(numeric))
     return QuestionFigures(sessions, Figure(n), shown, mean, median)
 
@@ -346,11 +346,11 @@ def release(sessions: list[int], questions: list[Question], counts: Counts, role
     for q in questions:
         table, n = counts.table(q.key, ids)
         series = question_figures(q, table, n, tuple(sessions))
-        groups = []
+        figures_per_group = []
         for group in _join_thin(block_sessions, lambda b, q=q: counts.table(q.key, set(b))[1]):
             g_table, g_n = counts.table(q.key, set(group))
-            groups.append(question_figures(q, g_table, g_n, group))
-        released[q.key] = QuestionRelease(q, series, groups)
+            figures_per_group.append(question_figures(q, g_table, g_n, group))
+        released[q.key] = QuestionRelease(q, series, figures_per_group)
 
     role_list = role_blocks(people_in(counts, sessions), role_order) if total >= THRESHOLD else []
     means = _role_means(counts, questions, role_list, ids)
@@ -373,7 +373,7 @@ def profile(figures: list[tuple[Question, QuestionFigures]], conditions: list[st
     scores = {}
     for condition in conditions:
         tagged = [(q, f) for q, f in figures if q.condition == condition and q.scale]
-        shown = [q.scaled(f.mean.value) for q, f in tagged if f.mean.shown]
+        shown = [q.scaled(f.mean.value) for q, f in tagged if f.mean.shown and f.mean.value is not None]
         if shown:
             scores[condition] = Figure(round(sum(shown) / len(shown)))
         elif any(f.n.hidden == FEW for _q, f in tagged):

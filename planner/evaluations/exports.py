@@ -10,6 +10,7 @@ spreadsheet would read as a formula is neutralised (``planner.spreadsheets``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.evaluations.counting import QuestionInfo, count_answers, role_label
-from planner.evaluations.disclosure import FEW, NONE, WITHHELD, Figure, block_too_small, grouped
+from planner.evaluations.disclosure import block_too_small, grouped
+from planner.evaluations.figures import FEW, NONE, WITHHELD, Figure
 from planner.evaluations.kinds.scales import NOT_APPLICABLE_CODE, NOT_APPLICABLE_LABEL
 from planner.evaluations.models import EvaluationAnswer, EvaluationResponse
 from planner.evaluations.summaries import Summary, sessions_label
@@ -28,8 +30,8 @@ from planner.spreadsheets import neutralise
 
 def figure_text(figure: Figure, decimals: int = 0):
     if figure.shown:
-        return round(figure.value, decimals) if decimals else figure.value
-    return {FEW: _("fewer than 5"), NONE: "", WITHHELD: _("not by role")}.get(figure.hidden, _("hidden"))
+        return round(figure.value, decimals) if decimals and figure.value is not None else figure.value
+    return {FEW: _("fewer than 5"), NONE: "", WITHHELD: _("not by role")}.get(figure.hidden or "", _("hidden"))
 
 
 # --- The answers.
@@ -124,7 +126,7 @@ def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -
         else:
             named = True
             where, when, role = session.title, session.local_start.strftime("%Y-%m-%d %H:%M"), response.role
-        coded = [number, where, when, 1 if response.anonymous else 0, roles.get(role)]
+        coded = [number, where, when, 1 if response.anonymous else 0, roles.get(role or "")]
         shown = [number, where, when, _("yes") if response.anonymous else _("no"),
                  str(role_label(role)) if role else ""]
         for q, made in per_question:
@@ -141,7 +143,7 @@ def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -
 # --- The summary, with the same figures (and the same groups) as on screen.
 
 
-def summary_table(summary: Summary, scope: str, sessions_pages: list[Summary] = ()) -> tuple[list, list[list]]:
+def summary_table(summary: Summary, scope: str, sessions_pages: Sequence[Summary] = ()) -> tuple[list, list[list]]:
     """The series page's figures and those of each session's page, with each figure's code last."""
     header = [_("Part"), _("Where"), _("Question"), _("Answer"), _("Number or figure"), _("Code")]
     response = _("Response")
@@ -174,7 +176,7 @@ def summary_table(summary: Summary, scope: str, sessions_pages: list[Summary] = 
             rows.append([_("Trend"), label, row.text, _("mean"), figure_text(mean, 1), fig_code])
     for role in summary.roles:
         rows.append([_("By role"), role.label, "", _("responses"), figure_text(role.responses), role.codes[0]])
-        for q, mean, fig_code in zip(summary.scale_questions, role.means, role.codes[1:]):
+        for q, mean, fig_code in zip(summary.scale_questions, role.means, role.codes[1:], strict=True):
             rows.append([_("By role"), role.label, q.text, _("mean"), figure_text(mean, 1), fig_code])
     for p in summary.profile:
         if p.questions:
@@ -185,4 +187,4 @@ def summary_table(summary: Summary, scope: str, sessions_pages: list[Summary] = 
 
 
 def _percent(figure: Figure):
-    return round(figure.value * 100) if figure.shown else figure_text(figure)
+    return round(figure.value * 100) if figure.shown and figure.value is not None else figure_text(figure)

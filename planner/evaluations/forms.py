@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner.evaluations.kinds import KINDS
 from planner.evaluations.models import Condition, FormPurpose, Moment
+from planner.forms import Form
 
 
-class FormDetailsForm(FlaskForm):
+class FormDetailsForm(Form):
     title_nl = StringField(_l("Title (Dutch)"), validators=[InputRequired(), Length(max=160)])
     title_en = StringField(_l("Title (English, optional)"), validators=[Optional(), Length(max=160)])
     intro_nl = TextAreaField(_l("Introduction (Dutch, optional)"), validators=[Optional(), Length(max=1000)])
@@ -23,7 +23,7 @@ class FormDetailsForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(
         _l("Type of question"), choices=[SelectChoice(kind, spec.label) for kind, spec in KINDS.items()]
     )
@@ -57,7 +57,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class DelayForm(FlaskForm):
+class DelayForm(Form):
     evaluation_delay_hours = IntegerField(
         _l("Send the evaluation mail this many hours after a session ends"),
         validators=[InputRequired(), NumberRange(min=0, max=336)],

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.people.models import Person, PersonRole
 from planner.schema import LabelledEnum, enum_column
 from planner.series.models import Session
@@ -76,7 +76,7 @@ class Moderation(LabelledEnum):
     HIDDEN = "hidden", _l("Hidden")
 
 
-class EvaluationForm(db.Model):
+class EvaluationForm(Model):
     """One version of an evaluation form. Built-in forms belong to no programme."""
 
     __tablename__ = "evaluation_form"
@@ -121,7 +121,7 @@ class EvaluationForm(db.Model):
         return f"<EvaluationForm {self.id} {self.title_nl!r} v{self.version}>"
 
 
-class EvaluationQuestion(db.Model):
+class EvaluationQuestion(Model):
     __tablename__ = "evaluation_question"
     __table_args__ = (
         UniqueConstraint("form_id", "key"),
@@ -157,7 +157,7 @@ class EvaluationQuestion(db.Model):
         return (self.hint_en if language == "en" else "") or self.hint_nl
 
 
-class EvaluationOption(db.Model):
+class EvaluationOption(Model):
     """A choice, or a smiley's face with its text label (value = position, 1 = saddest)."""
 
     __tablename__ = "evaluation_option"
@@ -181,7 +181,7 @@ class EvaluationOption(db.Model):
         return (self.label_en if language == "en" else "") or self.label_nl
 
 
-class SessionEvaluation(db.Model):
+class SessionEvaluation(Model):
     """The form a session is evaluated with, its on-screen short code, and when mails went out."""
 
     __tablename__ = "session_evaluation"
@@ -197,7 +197,7 @@ class SessionEvaluation(db.Model):
     form: Mapped[EvaluationForm] = relationship()
 
 
-class EvaluationRequest(db.Model):
+class EvaluationRequest(Model):
     """One present person asked to evaluate one session: their link, and *whether* they answered.
 
     There is deliberately no time of answering and no link to the response.
@@ -227,7 +227,7 @@ def _random_id() -> str:
     return uuid.uuid4().hex
 
 
-class EvaluationResponse(db.Model):
+class EvaluationResponse(Model):
     """One filled-in form for one session. Random id, so row order does not reveal who answered."""
 
     __tablename__ = "evaluation_response"
@@ -258,7 +258,7 @@ class EvaluationResponse(db.Model):
     )
 
 
-class EvaluationAnswer(db.Model):
+class EvaluationAnswer(Model):
     """One answer to one question. A multiple-choice answer is one row per option ticked."""
 
     __tablename__ = "evaluation_answer"

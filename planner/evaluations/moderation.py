@@ -5,6 +5,7 @@ Trekkers only ever see approved answers, and never who wrote them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, select
@@ -22,6 +23,7 @@ from planner.evaluations.models import (
 )
 from planner.evaluations.summaries import sessions_label
 from planner.extensions import db
+from planner.plain_text import clean_text
 from planner.series.models import Session
 from planner.timekeeping import utcnow
 
@@ -66,7 +68,7 @@ def answer_in_series(series, public_id: str) -> EvaluationAnswer | None:
     return kept[0] if kept else None
 
 
-def placed(series, answers: list[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[int, str]]:
+def placed(series, answers: Sequence[EvaluationAnswer]) -> tuple[list[EvaluationAnswer], dict[str, str]]:
     """The answers that may be read, and where each session's answers are said to come from.
 
     An anonymous answer is one of its session's group (see ``disclosure``): it is labelled with
@@ -99,7 +101,7 @@ def moderate(answer: EvaluationAnswer, action: str, *, actor, redacted_text: str
     if action not in ACTIONS:
         raise ModerationError("unknown_moderation")
     if action == "redact":
-        text = (redacted_text or "").strip()
+        text = clean_text(redacted_text or "").strip()
         if not text:
             raise ModerationError("redaction_required")
         if len(text) > MAX_TEXT:

@@ -28,9 +28,9 @@ from planner.evaluations.models import (
 from planner.evaluations.sending import link_valid_until
 from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
+from planner.link_privacy import keep_link_private
 from planner.messages import MESSAGES
 from planner.series.models import SeriesStatus, Session
-from planner.link_privacy import keep_link_private
 from planner.timekeeping import utcnow
 
 bp = Blueprint("evaluation_participant", __name__)
@@ -150,6 +150,8 @@ def _personal(token: str):
         return render_template("evaluations/thanks.html", series=session.series, already=True,
                                language_action=language_action)
     form = form_with_questions(evaluation_of(session).form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        return _not_found()
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
@@ -180,6 +182,8 @@ def _screen(code: str):
         return render_template("evaluations/thanks.html", series=session.series, already=True,
                                language_action=None), 200 if request.method == "GET" else 409
     form = form_with_questions(found.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        return _not_found()
     action = url_for("evaluation_participant.answer", code=code)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
@@ -200,8 +204,8 @@ def thanks(code: str):
         series = found.session.series if found else None
         language_action = None
     else:
-        found = _request_for(code)
-        series = found.session.series if found and found.answered else None
+        request_found = _request_for(code)
+        series = request_found.session.series if request_found and request_found.answered else None
         language_action = url_for("evaluation_participant.language", token=code)
     if series is None:
         return _not_found()

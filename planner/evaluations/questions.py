@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from planner.evaluations.errors import EvaluationError
 from planner.evaluations.kinds import KINDS
-from planner.evaluations.models import Condition, EvaluationForm, EvaluationOption, EvaluationQuestion, Moment
+from planner.evaluations.models import (
+    Condition,
+    EvaluationForm,
+    EvaluationOption,
+    EvaluationQuestion,
+    Moment,
+    QuestionKind,
+)
 from planner.evaluations.services import editable
 from planner.extensions import db
 
@@ -62,10 +69,12 @@ def validate_question(spec: QuestionSpec) -> QuestionSpec:
 
 
 def _apply(question: EvaluationQuestion, spec: QuestionSpec) -> None:
-    question.kind, question.text_nl, question.text_en = spec.kind, spec.text_nl, spec.text_en
+    question.kind, question.text_nl, question.text_en = QuestionKind(spec.kind), spec.text_nl, spec.text_en
     question.hint_nl, question.hint_en = spec.hint_nl, spec.hint_en
-    question.condition, question.required = spec.condition, spec.required
-    question.pair_key, question.moment = spec.pair_key, spec.moment
+    question.condition = Condition(spec.condition) if spec.condition is not None else None
+    question.required = spec.required
+    question.pair_key = spec.pair_key
+    question.moment = Moment(spec.moment) if spec.moment is not None else None
     wanted = [(nl, spec.options_en[n] if spec.options_en else "") for n, nl in enumerate(spec.options_nl)]
     current = [(o.label_nl, o.label_en) for o in question.options]
     if wanted == current:

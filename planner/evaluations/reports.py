@@ -6,6 +6,8 @@ Organisers also moderate open answers here and may download the answers themselv
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, gettext as _
 from flask_login import current_user, login_required
@@ -15,23 +17,23 @@ from sqlalchemy.orm import selectinload
 from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.auth.access import can_organise, can_view
+from planner.downloads import content_disposition
 from planner.errors import DomainError
 from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart, side_by_side
+from planner.evaluations.counting import forms_of, lined_up_questions
+from planner.evaluations.figures import FEW, NONE, WITHHELD
 from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
-from planner.evaluations.counting import forms_of, lined_up_questions
-from planner.evaluations.disclosure import FEW, NONE, WITHHELD
 from planner.evaluations.report import report_context
 from planner.evaluations.research import FORMATS, research_file
 from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
-from planner.downloads import content_disposition
 from planner.messages import describe
 from planner.programmes.routes import programme_or_404
 from planner.series.models import Series, Session
-from planner.spreadsheets import spreadsheet_download
 from planner.series.routes import series_or_404, session_or_404
+from planner.spreadsheets import spreadsheet_download
 
 bp = Blueprint("evaluation_reports", __name__)
 PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts
@@ -90,7 +92,9 @@ def session_summary(series_id: int, session_id: int):
     series = series_or_404(series_id, can_view)
     session = session_or_404(series, session_id)
     if session.is_cancelled:
-        abort(404)
+        # Its answers (if any came before) are no longer summarised: say why, not only "not found".
+        message = _("%(title)s was cancelled, so it has no evaluation summary.", title=session.title)
+        return render_template("error.html", code=404, message=message), 404
     return _summary_page("evaluations/summary.html", series, session)
 
 
@@ -140,8 +144,8 @@ def star_quote(series_id: int, answer_id: str):
         abort(404)  # pending and hidden answers do not exist for trekkers
     star(answer, request.form.get("starred") == "1", actor=current_user)
     db.session.commit()
-    back = url_for("evaluation_reports.quotes_page", series_id=series.id,
-                   **({"starred": "1"} if request.form.get("starred_only") == "1" else {}))
+    starred: dict[str, Any] = {"starred": "1"} if request.form.get("starred_only") == "1" else {}
+    back = url_for("evaluation_reports.quotes_page", series_id=series.id, **starred)
     return redirect(f"{back}#answer-{answer.public_id}", 303)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
@@ -43,6 +45,7 @@ from planner.evaluations.services import (
 )
 from planner.evaluations.summaries import session_counts
 from planner.extensions import db
+from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
 from planner.messages import MESSAGES, describe
@@ -302,7 +305,7 @@ def choose(series_id: int):
         except ValueError:
             abort(400)
     try:
-        choose_forms(series, choices, delay_form.evaluation_delay_hours.data)
+        choose_forms(series, choices, given(delay_form.evaluation_delay_hours.data))
     except DomainError as error:
         db.session.rollback()
         series = series_or_404(series_id, can_organise)
@@ -350,13 +353,15 @@ def print_form(series_id: int, session_id: int):
     evaluation = evaluation_of(session)
     db.session.commit()
     form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
     return render_template(
         "evaluations/print.html", series=series, session=session, form=form,
         views=questions_view(form, _language()), language=_language(),
     )
 
 
-def _present_people(session) -> list[Person]:
+def _present_people(session) -> Sequence[Person]:
     return db.session.scalars(
         select(Person).join(Attendance, Attendance.person_id == Person.id)
         .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
@@ -381,6 +386,8 @@ def paper(series_id: int, session_id: int):
     evaluation = evaluation_of(session)
     db.session.commit()
     form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
     if request.method == "GET":
         return _paper_page(series, session, form)
     person = None

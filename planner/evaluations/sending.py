@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from planner.attendance.models import Attendance, Presence
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import evaluation_of
-from planner.extensions import db
+from planner.extensions import db, rowcount
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
 from planner.mail.services import queue_mail
@@ -69,17 +69,19 @@ def _people_to_ask(session: Session) -> list[Person]:
     asked = select(EvaluationRequest.id).where(
         EvaluationRequest.session_id == session.id, EvaluationRequest.person_id == Person.id
     )
-    return db.session.scalars(
+    return list(db.session.scalars(
         select(Person)
         .join(Attendance, Attendance.person_id == Person.id)
         .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
                Person.can_be_mailed, ~asked.exists())
         .order_by(Person.id)
-    ).all()
+    ))
 
 
 def _queue(request: EvaluationRequest, template: str) -> None:
     person, session = request.person, request.session
+    if person.email is None:  # only people we may mail are asked: they have an address
+        return
     with force_locale(person.language):
         when = session_when(session)
     queue_mail(
@@ -145,7 +147,7 @@ def send_reminders(now: datetime) -> int:
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # answered, or reminded by another run, just now
+        if rowcount(claimed) != 1:  # answered, or reminded by another run, just now
             continue
         _queue(request, "evaluation_reminder")
         reminded += 1

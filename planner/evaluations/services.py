@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -68,16 +69,16 @@ def form_with_questions(form_id: int) -> EvaluationForm | None:
 
 
 def newest_version(form: EvaluationForm) -> EvaluationForm:
-    return db.session.scalar(
+    return db.session.scalars(  # the form itself at least
         select(EvaluationForm).where(EvaluationForm.lineage == form.lineage)
         .order_by(EvaluationForm.version.desc()).limit(1)
-    )
+    ).one()
 
 
 def response_count(form: EvaluationForm) -> int:
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count()).select_from(EvaluationResponse).where(EvaluationResponse.form_id == form.id)
-    )
+    ).one()
 
 
 def is_frozen(form: EvaluationForm) -> bool:
@@ -176,7 +177,7 @@ def update_form_details(form: EvaluationForm, details: FormDetails, *, actor=Non
     target = editable(form, actor=actor)
     target.title_nl, target.title_en = details.title_nl, details.title_en
     target.intro_nl, target.intro_en = details.intro_nl or "", details.intro_en or ""
-    target.purpose, target.anonymous = details.purpose, details.anonymous
+    target.purpose, target.anonymous = FormPurpose(details.purpose), details.anonymous
     db.session.flush()
     return target
 
@@ -186,6 +187,16 @@ def update_form_details(form: EvaluationForm, details: FormDetails, *, actor=Non
 
 def new_short_code() -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+@overload
+def evaluation_of(session: Session, *, create: Literal[True] = True, default_form: EvaluationForm | None = None,
+                  ) -> SessionEvaluation: ...
+
+
+@overload
+def evaluation_of(session: Session, *, create: bool, default_form: EvaluationForm | None = None,
+                  ) -> SessionEvaluation | None: ...
 
 
 def evaluation_of(session: Session, *, create: bool = True, default_form: EvaluationForm | None = None,

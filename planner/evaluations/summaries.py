@@ -18,19 +18,23 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from planner.evaluations.counting import ROLE_ORDER, QuestionInfo, count_answers, forms_of, lined_up_questions, role_label
+from planner.evaluations.counting import (
+    ROLE_ORDER,
+    QuestionInfo,
+    count_answers,
+    forms_of,
+    lined_up_questions,
+    role_label,
+)
 from planner.evaluations.disclosure import (
-    FEW,
-    NONE,
     OTHER,
-    WITHHELD,
     Counts,
-    Figure,
     QuestionFigures,
     Release,
     profile as profile_of,
     release as release_of,
 )
+from planner.evaluations.figures import FEW, NONE, WITHHELD, Figure
 from planner.evaluations.kinds import QuestionKindSpec
 from planner.evaluations.models import Condition, Moment
 from planner.evaluations.services import request_counts, session_response_counts
@@ -133,8 +137,10 @@ class PairRow:
 
     @property
     def change(self) -> Figure:
-        if self.before and self.now and self.before.mean.shown and self.now.mean.shown:
-            return Figure(round(self.now.mean.value - self.before.mean.value, 1))
+        before = self.before.mean.value if self.before and self.before.mean.shown else None
+        now = self.now.mean.value if self.now and self.now.mean.shown else None
+        if before is not None and now is not None:
+            return Figure(round(now - before, 1))
         return Figure(None, NONE)
 
 
@@ -169,8 +175,8 @@ class Summary:
             found += [row.responses, row.rate]
         for q in self.questions:
             found += [c.figure for c in q.cells] + [q.total] + ([q.mean, q.median] if q.spec.scale else [])
-        for row in self.trend:
-            found += [f for _label, f, _code in row.points]
+        for trend_row in self.trend:
+            found += [f for _label, f, _code in trend_row.points]
         for role in self.roles:
             found += [role.responses, *role.means]
         found += [p.score for p in self.profile if p.questions]
@@ -261,16 +267,16 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
                       for q in questions if q.spec.free_text and q.key in chosen]
     trend = []
     if session is None and len(sessions) > 1:
-        for q in scale:
-            groups = release.questions[q.info.key].groups
-            points = [(sessions_label(g.sessions, numbers), g.mean, code("mean", g.sessions, q=q.info.key, numbers=numbers))
-                      for g in groups]
+        for summary in scale:
+            groups = release.questions[summary.info.key].groups
+            points = [(sessions_label(g.sessions, numbers), g.mean,
+                       code("mean", g.sessions, q=summary.info.key, numbers=numbers)) for g in groups]
             if len(points) > 1:
-                trend.append(TrendRow(q.info, q.text, points))
+                trend.append(TrendRow(summary.info, summary.text, points))
     block = None
     if session is not None:
         block = next(row for row in blocks if session in row.sessions)
-    summary = Summary(
+    return Summary(
         sessions=list(sessions), present=release.present if block is None else block.present,
         responses=release.responses if block is None else block.responses,
         rate=release.rate if block is None else block.rate,
@@ -281,7 +287,6 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
         codes=({kind: code(kind, everywhere, numbers=numbers) for kind in ("responses", "rate", "present")}
                if block is None else block.codes),
     )
-    return summary
 
 
 def summarise(sessions: list, language: str, *, session=None) -> Summary:

@@ -76,7 +76,7 @@ def organizer(invitation: Invitation | None = None) -> Contact:
 
 
 def _attendee(invitation: Invitation) -> Contact:
-    return Contact(invitation.person.name, invitation.person.email)
+    return Contact(invitation.person.name, invitation.person.email or "")  # only people with an address get one
 
 
 def queue_request(

@@ -9,9 +9,9 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.extensions import db
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.link_privacy import keep_link_private
 from planner.people.models import ConsentPurpose
 from planner.people.services import consent_of, record_consent
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("consent", __name__)
 

@@ -50,7 +50,7 @@ def load_demo_invitations() -> bool:
     first = gendt.sessions[0]
     first.capacity = FIRST_SESSION_CAPACITY
     invitations = invite_people(gendt, people).invited
-    for invitation, choice in zip(invitations, FIRST_SESSION_ANSWERS):
+    for invitation, choice in zip(invitations, FIRST_SESSION_ANSWERS, strict=False):
         answer(invitation, first, choice)
     for invitation in invitations[:5]:
         answer(invitation, gendt.sessions[1], "yes")

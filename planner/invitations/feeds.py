@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response as BaseResponse
 
 from planner.calendar.ics import feed, single_event
 from planner.downloads import content_disposition
@@ -21,9 +22,9 @@ from planner.invitations.calendar import calendar_event, in_calendar
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
 from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, not_found_page
 from planner.invitations.services import renew_feed
+from planner.link_privacy import keep_link_private
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("feeds", __name__)
 
@@ -37,7 +38,7 @@ def _latest(*moments) -> datetime:
     return max(as_utc(m) for m in moments if m is not None)
 
 
-def _calendar_response(body_for, last_modified: datetime, filename: str) -> Response:
+def _calendar_response(body_for, last_modified: datetime, filename: str) -> BaseResponse:
     last_modified = last_modified.replace(microsecond=0)
     body = body_for(last_modified)  # the feed's DTSTAMPs are its last change: same data, same bytes
     response = Response(body, mimetype="text/calendar")
@@ -95,7 +96,7 @@ def personal_feed(token: str):
             selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
         )
     ).all()
-    moments = [calendar_feed.created_at]
+    moments: list[datetime | None] = [calendar_feed.created_at]
     rows = []
     for invitation in invitations:
         moments += [invitation.created_at, invitation.revoked_at, invitation.series.created_at]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import Length, Optional
 
-from planner.forms import MultiCheckboxField
+from planner.converters import coerce_id
+from planner.forms import Form, MultiCheckboxField
 from planner.invitations.models import Answer
 from planner.people.models import PersonRole
 
@@ -20,7 +21,7 @@ ANSWER_CHOICES = [
 ]
 
 
-class NeedsForm(FlaskForm):
+class NeedsForm(Form):
     learning_question = TextAreaField(
         _l("Your learning question"),
         description=_l("What would you like to learn or talk about at this meeting? You may leave this empty."),
@@ -61,9 +62,9 @@ def participant_form(rsvps, *, ask_learning_question: bool, **kwargs) -> NeedsFo
     return form
 
 
-class InviteForm(FlaskForm):
-    people = MultiCheckboxField(_l("People"), coerce=int, validate_choice=False)
-    organisation = SelectField(_l("Everyone of an organisation"), coerce=int, default=0)
+class InviteForm(Form):
+    people = MultiCheckboxField(_l("People"), coerce=coerce_id, validate_choice=False)
+    organisation = SelectField(_l("Everyone of an organisation"), coerce=coerce_id, default=0)
     role = SelectField(_l("Everyone with a role"), default="")
     emails = TextAreaField(
         _l("E-mail addresses"),
@@ -73,7 +74,7 @@ class InviteForm(FlaskForm):
         ),
         validators=[Optional(), Length(max=100_000)],
     )
-    sessions = MultiCheckboxField(_l("Sessions"), coerce=int, validate_choice=False)
+    sessions = MultiCheckboxField(_l("Sessions"), coerce=coerce_id, validate_choice=False)
 
     def __init__(self, *args, people=(), organisations=(), sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,12 +86,12 @@ class InviteForm(FlaskForm):
         self.sessions.choices = [SelectChoice(value, label) for value, label in sessions]
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     """An organiser puts someone in a session by hand, or moves them from another session."""
 
-    invitation = SelectField(_l("Person"), coerce=int)
-    session = SelectField(_l("Session"), coerce=int)
-    from_session = SelectField(_l("Move from session"), coerce=int, default=0)
+    invitation = SelectField(_l("Person"), coerce=coerce_id)
+    session = SelectField(_l("Session"), coerce=coerce_id)
+    from_session = SelectField(_l("Move from session"), coerce=coerce_id, default=0)
 
     def __init__(self, *args, invitations=(), sessions=(), **kwargs):
         super().__init__(*args, **kwargs)

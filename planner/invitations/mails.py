@@ -82,7 +82,7 @@ def queue_about(
     extra: dict | None = None,
 ) -> OutboxMessage | None:
     person = invitation.person
-    if not person.can_be_mailed:  # the last guard: callers already leave these people out
+    if not person.can_be_mailed or person.email is None:  # the last guard: callers already leave these out
         return None
     return queue_mail(
         to_address=person.email,

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.people.models import Person
 from planner.schema import LabelledEnum, enum_column
 from planner.series.models import Series, Session
@@ -33,7 +33,7 @@ class AnsweredVia(LabelledEnum):
     CALENDAR = "calendar", _l("In the calendar")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """One person invited to one series; the token is their personal link (no account)."""
 
     __tablename__ = "invitation"
@@ -74,7 +74,7 @@ class Invitation(db.Model):
         return f"<Invitation {self.id} series={self.series_id} person={self.person_id}>"
 
 
-class Rsvp(db.Model):
+class Rsvp(Model):
     """An invited person's answer for one session, and the seat it holds.
 
     Only a yes holds a seat: confirmed, or waiting with a place on the waiting list.
@@ -126,7 +126,7 @@ class Rsvp(db.Model):
         return f"<Rsvp {self.invitation_id}/{self.session_id} {self.answer} {self.seat}>"
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A person's private subscription feed; its own token, revocable apart from invitations."""
 
     __tablename__ = "calendar_feed"
@@ -140,7 +140,7 @@ class CalendarFeed(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class SentReminder(db.Model):
+class SentReminder(Model):
     """A reminder queued for an answer: at most one per rsvp, so no run sends it twice."""
 
     __tablename__ = "sent_reminder"

@@ -9,8 +9,8 @@ from sqlalchemy import String, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
-from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
 from planner.invitations.mails import MailState, mail_states
+from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
 from planner.people.models import Person, people_matching
 from planner.series.models import Series, Session
 
@@ -26,7 +26,7 @@ class SessionLists:
     maybe: list[Invitation] = field(default_factory=list)
     pending: list[Invitation] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    answered_in_calendar: dict[int, datetime] = field(default_factory=dict)  # invitation id → when
+    answered_in_calendar: dict[int, datetime | None] = field(default_factory=dict)  # invitation id → when
     proposals: list[Rsvp] = field(default_factory=list)  # other times proposed from a calendar
 
     @property
@@ -97,7 +97,7 @@ def invitations_overview(series: Series) -> Overview:
             if rsvp.seat == Seat.CONFIRMED:
                 target.confirmed.append(invitation)
             elif rsvp.seat == Seat.WAITING:
-                waiting.setdefault(rsvp.session_id, []).append((rsvp.waitlist_position, invitation))
+                waiting.setdefault(rsvp.session_id, []).append((rsvp.waitlist_position or 0, invitation))
             elif rsvp.answer == Answer.NO:
                 target.no.append(invitation)
             elif rsvp.answer == Answer.MAYBE:

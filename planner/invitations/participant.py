@@ -13,13 +13,13 @@ from planner.auth.forms import LanguageForm
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat, invitation_with_token
 from planner.invitations.mails import feed_url, webcal_url
+from planner.invitations.models import Answer, Invitation, Rsvp, Seat, invitation_with_token
 from planner.invitations.services import active_feed, answer, link_expired, save_needs, waiting_places
+from planner.link_privacy import keep_link_private
 from planner.messages import describe
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("participant", __name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, gettext as _, ngettext
-from markupsafe import Markup
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -94,7 +94,7 @@ def index(series_id: int):
 
 
 def _chosen_people(form: InviteForm) -> list[Person]:
-    people = []
+    people: list[Person] = []
     if form.people.data:
         ids = set(form.people.data)
         people += db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
@@ -108,7 +108,7 @@ def _chosen_people(form: InviteForm) -> list[Person]:
     if form.role.data:
         people += people_with_role(form.role.data)
     if (form.emails.data or "").strip():
-        people += people_from_addresses(form.emails.data)
+        people += people_from_addresses(form.emails.data or "")
     return people
 
 
@@ -119,7 +119,7 @@ def invite(series_id: int):
     form = _invite_form(series, _search())
     if form.validate_on_submit():
         try:
-            sessions = [session_or_404(series, session_id) for session_id in form.sessions.data]
+            sessions = [session_or_404(series, session_id) for session_id in form.sessions.data or []]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
             result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
@@ -184,7 +184,7 @@ def resend(series_id: int, invitation_id: int):
 def revoke(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
     invitation = _invitation_or_404(series, invitation_id)
-    return _act(series, lambda: revoke_invitation(invitation, actor=current_user),
+    return _act(series, lambda: revoke_invitation(invitation),
                 _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name))
 
 
@@ -237,9 +237,9 @@ def place(series_id: int):
         session = session_or_404(series, form.session.data)
         try:
             if form.from_session.data:
-                move_to_session(invitation, session_or_404(series, form.from_session.data), session, actor=current_user)
+                move_to_session(invitation, session_or_404(series, form.from_session.data), session)
             else:
-                place_by_hand(invitation, session, actor=current_user)
+                place_by_hand(invitation, session)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))

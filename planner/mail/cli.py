@@ -62,7 +62,7 @@ def deliver_command(batch_size: int | None) -> None:
 def stop_on_signals(stop: threading.Event):
     """SIGTERM / SIGINT ask the worker to stop after the message it is sending."""
 
-    def handle(signum, frame):
+    def handle(_signum, _frame):
         stop.set()
 
     if threading.current_thread() is not threading.main_thread():

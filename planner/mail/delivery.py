@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from planner.extensions import db
+from planner.extensions import db, rowcount
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.smtp import (
     ConnectionProblem,
@@ -141,11 +141,11 @@ def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | N
     # A CTE, not a plain IN (subquery): PostgreSQL may run a subquery again for each row it
     # updates, and every run skips the rows this statement has just claimed (they count as
     # locked), so one claim could take far more than ``limit`` rows. A locking CTE runs once.
-    candidates = candidates.cte("claimable")
+    claimable = candidates.cte("claimable")
     claim = (
         update(OutboxMessage)
         # Repeating the condition makes this a compare-and-set where SKIP LOCKED is missing.
-        .where(OutboxMessage.id.in_(select(candidates.c.id)), _due(now))
+        .where(OutboxMessage.id.in_(select(claimable.c.id)), _due(now))
         .values(
             status=MailStatus.SENDING,
             claimed_until=claimed_until,
@@ -203,7 +203,7 @@ def _record(envelope: Envelope, **values) -> bool:
         .execution_options(synchronize_session=False)
     )
     try:
-        updated = db.session.execute(statement).rowcount
+        updated = rowcount(db.session.execute(statement))
         db.session.commit()
     except BaseException:
         db.session.rollback()

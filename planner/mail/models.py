@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -20,7 +20,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"  # permanently: the server refused it
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, make_response, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner.extensions import db
+from planner.extensions import db, login_manager
 from planner.mail.models import OutboxMessage
 
 bp = Blueprint("mail", __name__, url_prefix="/debug/mailbox")
@@ -33,7 +33,7 @@ def debug_only_and_admins_only():
     if not current_app.debug:
         abort(404)  # in production there is no such page, not even a login redirect
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if not current_user.is_admin:
         abort(403)  # in debug mode the page is no secret; the personal links in it are
     return None

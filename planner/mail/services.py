@@ -15,7 +15,6 @@ from planner.extensions import db
 from planner.links import external_url
 from planner.mail.models import OutboxMessage
 
-
 # The public statements every mail links to in its footer, by endpoint: mail knows no other area.
 STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url": "statements.accessibility"}
 

@@ -6,7 +6,6 @@ Knows nothing of the database: delivery.py claims rows and records outcomes.
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,6 +98,7 @@ class SMTPSession:
     def _connect(self) -> smtplib.SMTP:
         config = self.config
         host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        connection: smtplib.SMTP
         try:
             if config["MAIL_USE_SSL"]:
                 connection = smtplib.SMTP_SSL(
@@ -139,7 +139,7 @@ class SMTPSession:
         except smtplib.SMTPResponseException as error:
             self.close()
             raise _classify(error.smtp_code, error.smtp_error) from error
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
             # Disconnected, timed out, reset: the connection is gone; the next message reconnects.
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error

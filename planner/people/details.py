@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from planner.people.errors import PeopleError
 from planner.people.models import MAX_LENGTHS, Language, Organisation, PersonRole
+from planner.plain_text import clean_text
 
 ROLES = frozenset(PersonRole)
 LANGUAGES = frozenset(Language)
@@ -55,8 +56,8 @@ def normalise_email(email: str | None) -> str | None:
 
 
 def check_length(field: str, value: str | None) -> str:
-    """``value`` stripped; PeopleError when it does not fit its column."""
-    value = (value or "").strip()
+    """``value`` stripped (of control characters too); PeopleError when it does not fit its column."""
+    value = clean_text(value or "").strip()
     maximum = MAX_LENGTHS[field]
     if len(value) > maximum:
         raise PeopleError("too_long", field=field, maximum=maximum)

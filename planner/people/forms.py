@@ -4,13 +4,14 @@ into ``PersonDetails`` and the service's refusal is shown beside the field it na
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import DataRequired, Length, Optional
 
+from planner.converters import coerce_id
 from planner.errors import DomainError
+from planner.forms import Form
 from planner.messages import describe
 from planner.people.details import PersonDetails
 from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
@@ -22,7 +23,7 @@ def text_attributes(field: str, *, required: bool = False) -> dict:
     return {"maxlength": MAX_LENGTHS[field], **({"required": True} if required else {})}
 
 
-def show_error(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
+def show_error(form: Form, error: DomainError, fields: dict[str, str] | None = None) -> None:
     """Put the message of ``error`` beside the field it names (a PeopleError's ``field``;
     ``fields`` maps it to a differently named form field), or above the form."""
     field = getattr(error, "field", None)
@@ -33,7 +34,7 @@ def show_error(form: FlaskForm, error: DomainError, fields: dict[str, str] | Non
         form.form_errors.append(describe(error))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField(
         _l("Name"),
         description=_l("A first name or a pseudonym is enough."),
@@ -45,7 +46,7 @@ class PersonForm(FlaskForm):
     )
     phone = StringField(_l("Phone"), render_kw=text_attributes("phone"))
     role = SelectField(_l("Role"), validate_choice=False, render_kw={"required": True})
-    organisation_id = SelectField(_l("Organisation"), coerce=int, default=0)
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, default=0)
     municipality = StringField(_l("Municipality"), render_kw=text_attributes("municipality"))
     language = RadioField(_l("Language"), default=Language.DUTCH, validate_choice=False)
     under_16 = BooleanField(_l("Under 16"))
@@ -104,7 +105,7 @@ for _purpose in ConsentPurpose:
     )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter a name.")), Length(max=MAX_LENGTHS["organisation"])],
@@ -114,7 +115,7 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField(
         _l("Spreadsheet"),
         description=_l(
@@ -126,7 +127,7 @@ class ImportUploadForm(FlaskForm):
     )
 
 
-class ImportReviewForm(FlaskForm):
+class ImportReviewForm(Form):
     """The column for each field, over the rows carried in ``payload``."""
 
     payload = HiddenField()

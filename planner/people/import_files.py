@@ -20,9 +20,36 @@ from planner.people.errors import PeopleError
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to far more
 MAX_COLUMNS = 30
 HEADER_SCAN_ROWS = 10
+# Rows read at most, empty ones included: the people, their header and a few title rows above it.
+MAX_SCANNED_ROWS = MAX_IMPORT_ROWS + HEADER_SCAN_ROWS
+MAX_CELL_CHARS = 500
+# All cell text of a list, and the signed copy of it that goes to the review page and back.
+MAX_TABLE_CHARS = 2_000_000
+MAX_PAYLOAD_CHARS = 3_000_000
+
+# An .xlsx is a zip of XML files. What it unpacks to, and how much markup openpyxl has to walk
+# through, is bounded before openpyxl opens it, so that any file of at most MAX_IMPORT_BYTES is
+# read in a few seconds (figures measured with openpyxl 3.1 in read-only mode).
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_MEMBER_BYTES = 10 * 1024 * 1024
+MAX_MEMBERS = 1_000
+MAX_COMPRESSION_RATIO = 100  # ordinary sheets pack 5 to 20 times; a zip bomb about a thousand
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# What openpyxl spends on each start tag, in µs (measured on a busy 2-core machine): a cell with
+# its reference is the dearest part of a sheet's data; styles, validations, formatting and the
+# like cost far more, since openpyxl builds an object for each (a cell format with a dozen
+# attributes about 40 µs). A file whose markup adds up to more than MAX_MARKUP_COST is refused:
+# an ordinary list of 5,000 people in 10 columns costs about 0.7 million, in 20 columns 1.4.
+MAX_MARKUP_COST = 2_000_000
+TAG_COSTS = {b"c": 12, b"row": 4, b"v": 1, b"is": 1, b"t": 1, b"r": 1, b"si": 1, b"f": 1, b"sheetData": 1}
+OTHER_TAG_COST = 45
+# Entities only come with a document type, which no spreadsheet has (looked for in UTF-16 too).
+DOCTYPE_MARKS = tuple(
+    mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 PAYLOAD_MAX_AGE = 4 * 60 * 60  # seconds an organiser has between upload and import
 
 FIELDS = (
@@ -110,8 +137,43 @@ def _decode(data: bytes) -> str:
 def _delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
+
+
+def column_letter(number: int) -> str:
+    """A spreadsheet's name for column ``number`` (1 is A, 27 is AA), as an organiser sees it."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _bounded(lines):
+    """The lines of a file, refused once they run past MAX_SCANNED_ROWS (empty rows count: a
+    sheet can number its rows up to a million with nothing in them), hold a cell longer than
+    MAX_CELL_CHARS or more than MAX_TABLE_CHARS of text in all."""
+    total = 0
+    try:
+        for number, cells in lines:
+            if number > MAX_SCANNED_ROWS:
+                raise PeopleError("import_rows_beyond_limit", maximum=MAX_SCANNED_ROWS, people=MAX_IMPORT_ROWS)
+            for index, cell in enumerate(cells):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise PeopleError(
+                        "import_cell_too_long",
+                        row=number,
+                        column=column_letter(index + 1),
+                        length=len(cell),
+                        maximum=MAX_CELL_CHARS,
+                    )
+                total += len(cell)
+            if total > MAX_TABLE_CHARS:
+                raise PeopleError("import_too_much_text")
+            yield number, cells
+    finally:
+        lines.close()
 
 
 def _csv_lines(data: bytes):
@@ -131,13 +193,7 @@ def _xlsx_lines(data: bytes):
 
     if not data.startswith(b"PK"):
         raise PeopleError("import_unreadable")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise PeopleError("import_unreadable") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise PeopleError("import_unreadable")
+    _check_archive(data)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it does not know; the data is fine.
@@ -149,7 +205,11 @@ def _xlsx_lines(data: bytes):
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             return
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        # The sheet's own word on its size first; but a sheet can say A1:C3 and hold row 1,048,576,
+        # so openpyxl stops one row past the limit, and _bounded refuses that row.
+        if (sheet.max_row or 0) > MAX_SCANNED_ROWS:
+            raise PeopleError("import_rows_beyond_limit", maximum=MAX_SCANNED_ROWS, people=MAX_IMPORT_ROWS)
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_SCANNED_ROWS + 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for number, cells in enumerate(rows, start=1):
@@ -160,6 +220,65 @@ def _xlsx_lines(data: bytes):
         raise PeopleError("import_unreadable") from error
     finally:
         workbook.close()
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse an .xlsx that unpacks to too much, packs suspiciously well, declares entities or
+    holds more markup than openpyxl reads in a few seconds (PeopleError "import_too_complex")."""
+    too_complex = PeopleError("import_too_complex", megabytes=MAX_UNPACKED_BYTES // (1024 * 1024))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise too_complex
+            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+                raise too_complex
+            for member in members:
+                if member.file_size > MAX_MEMBER_BYTES:
+                    raise too_complex
+                packed = max(member.compress_size, 1)
+                if member.file_size > RATIO_CHECKED_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * packed:
+                    raise too_complex
+            cost = 0
+            for member in members:
+                # zipfile stops at the size a member declares, so this reads at most what was summed above.
+                content = archive.read(member)
+                if any(mark in content for mark in DOCTYPE_MARKS):
+                    raise PeopleError("import_unreadable")  # a spreadsheet declares no entities to expand
+                cost += _markup_cost(content, MAX_MARKUP_COST - cost)
+                if cost > MAX_MARKUP_COST:
+                    raise too_complex
+    except PeopleError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as error:
+        raise PeopleError("import_unreadable") from error
+
+
+def _markup_cost(content: bytes, budget: int) -> int:
+    """What openpyxl's reading of ``content`` costs, in µs (TAG_COSTS); above ``budget`` only
+    roughly (it is refused either way)."""
+    starts = content.count(b"<") - content.count(b"</")
+    if starts > budget:
+        return starts  # every tag costs at least 1 µs
+    cost = cheap = 0
+    for tag in _START_TAG.finditer(content):
+        price = TAG_COSTS.get(tag.group(1))
+        if price is not None:
+            cost += price
+            cheap += 1
+            if cost > budget:
+                break
+    # Every other "<" is charged as dear: what the pattern did not recognise (other tags, or
+    # markup in UTF-16, which it cannot read) is not let through for free.
+    return cost + (starts - cheap) * OTHER_TAG_COST
 
 
 def _header_score(cells: list[str]) -> int:
@@ -176,7 +295,7 @@ def read_table(filename: str, data: bytes) -> Table:
         raise PeopleError("import_too_large", megabytes=MAX_IMPORT_BYTES // (1024 * 1024))
     if not data.strip():
         raise PeopleError("import_empty")
-    lines = _csv_lines(data) if extension == "csv" else _xlsx_lines(data)
+    lines = _bounded(_csv_lines(data) if extension == "csv" else _xlsx_lines(data))
     try:
         return _table_from(lines, filename)
     finally:
@@ -197,7 +316,7 @@ def _table_from(lines, filename: str) -> Table:
     scores = [_header_score(cells) for _, cells in leading]
     at = scores.index(max(scores)) if max(scores) else 0
     header = leading[at][1]
-    rows = leading[at + 1:]
+    rows = leading[at + 1 :]
     for number, cells in lines:
         if cells:
             rows.append((number, cells))
@@ -227,14 +346,21 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def pack_table(table: Table, secret_key: str) -> str:
-    return _serializer(secret_key).dumps(
+    """The signed copy of ``table`` for the review form; PeopleError("import_too_much_text") if it
+    would be longer than MAX_PAYLOAD_CHARS (a form the browser has to send back)."""
+    payload = _serializer(secret_key).dumps(
         {"f": table.filename, "h": table.header, "r": [[n, cells] for n, cells in table.rows]}
     )
+    if len(payload) > MAX_PAYLOAD_CHARS:
+        raise PeopleError("import_too_much_text")
+    return payload
 
 
 def unpack_table(payload: str, secret_key: str, max_age: int = PAYLOAD_MAX_AGE) -> Table:
     """The table ``pack_table`` signed; PeopleError("import_payload_invalid") if it was
     changed, is too old or is missing."""
+    if len(payload or "") > MAX_PAYLOAD_CHARS:
+        raise PeopleError("import_payload_invalid")  # we never sign one this long
     try:
         data = _serializer(secret_key).loads(payload or "", max_age=max_age)
         return Table(

@@ -16,6 +16,7 @@ from planner.people.errors import PeopleError
 from planner.people.import_files import FIELDS, Table, plain_word
 from planner.people.models import PersonRole
 from planner.people.services import add_people, addresses_in_use
+from planner.timekeeping import is_plausible_date
 
 YES_WORDS = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO_WORDS = {"", "nee", "n", "no", "0", "false", "onwaar"}
@@ -46,7 +47,7 @@ class RowCheck:
 
     line: int
     values: dict[str, str]
-    details: PersonDetails | None = None
+    details: PersonDetails
     problems: list[PeopleError] = field(default_factory=list)
 
     @property
@@ -70,9 +71,10 @@ def _values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
 def _consent_date(text: str) -> date | None:
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).date()
+            day = datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - only the date is kept
         except ValueError:
             continue
+        return day if is_plausible_date(day) else None
     return None
 
 
@@ -108,7 +110,7 @@ def _read_row(values: dict[str, str], default_role: str | None) -> tuple[PersonD
     return details, problems
 
 
-def _shown(values: dict[str, str], details: PersonDetails, wrong: set[str]) -> dict[str, str]:
+def _shown(values: dict[str, str], details: PersonDetails, wrong: set[str | None]) -> dict[str, str]:
     """The cells as the preview shows them: read and cleaned up where they are right."""
     shown = dict(values)
     for name in ("email", "role", "language"):
@@ -145,10 +147,10 @@ def check_rows(
         checks.append(RowCheck(line, _shown(values, details, wrong), details, problems))
 
     with_address = [c for c in checks if c.details.email and "email" not in {p.field for p in c.problems}]
-    known = addresses_in_use(c.details.email for c in with_address)
+    known = addresses_in_use(c.details.email or "" for c in with_address)
     first_line: dict[str, int] = {}
     for check in with_address:
-        email = check.details.email
+        email = check.details.email or ""  # with_address: never empty
         if email in first_line:
             problem = PeopleError("duplicate_in_file", field="email", email=email, row=first_line[email])
             check.problems.append(problem)

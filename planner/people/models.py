@@ -20,10 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship, validates
 from sqlalchemy.sql.functions import FunctionElement
 
-from planner.extensions import db
+from planner.extensions import Model
+from planner.plain_text import NAME_KEY_LENGTH, name_key
 from planner.schema import LabelledEnum, enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -64,13 +65,24 @@ FIELD_LABELS = {
 
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
-    __table_args__ = (UniqueConstraint("name", "municipality"),)
+    __table_args__ = (
+        UniqueConstraint("name", "municipality"),
+        # One organisation per name and municipality, as compared (planner.plain_text.name_key).
+        UniqueConstraint("name_key", "municipality_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
     municipality: Mapped[str] = mapped_column(String(80), default="")
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))
+    municipality_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), default="")
+
+    @validates("name", "municipality")
+    def _keep_keys(self, field: str, value: str) -> str:
+        setattr(self, f"{field}_key", name_key(value or ""))
+        return value
 
     def __str__(self) -> str:
         return f"{self.name} ({self.municipality})" if self.municipality else self.name
@@ -79,7 +91,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
-class Person(db.Model):
+class Person(Model):
     """A participant. We keep the minimum: a first name or pseudonym is fine for residents."""
 
     __tablename__ = "person"
@@ -167,7 +179,7 @@ class ConsentPurpose(LabelledEnum):
     RESEARCH = "research", _l("Being contacted for follow-up research")
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A person's yes or no for one purpose, and when and by whom it was recorded."""
 
     __tablename__ = "consent"

@@ -14,8 +14,10 @@ from planner.audit.web import audit, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
 from planner.auth.models import StaffUser
 from planner.extensions import db
+from planner.forms import add_error, given
 from planner.messages import describe
 from planner.pagination import paginate
+from planner.people.errors import PeopleError
 from planner.people.forms import (
     CONSENT_ANSWERS,
     ImportReviewForm,
@@ -37,7 +39,6 @@ from planner.people.models import (
     people_matching,
 )
 from planner.people.services import (
-    PeopleError,
     consent_of,
     create_person,
     record_consent,
@@ -106,10 +107,7 @@ def _person_form_page(person: Person | None):
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
         try:
-            if person is None:
-                saved = create_person(form.details())
-            else:
-                saved = update_person(person, form.details())
+            saved = create_person(form.details()) if person is None else update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
                 record_consent(saved, purpose, given, current_user)
@@ -161,13 +159,16 @@ def _organisation_form_page(organisation: Organisation | None):
     if form.validate_on_submit():
         try:
             saved = save_organisation(
-                organisation, name=form.name.data, municipality=form.municipality.data or ""
+                organisation, name=given(form.name.data), municipality=form.municipality.data or ""
             )
-        except PeopleError as error:
-            db.session.rollback()
-            form.name.errors.append(describe(error))
-        else:
             db.session.commit()
+        except (PeopleError, IntegrityError) as error:
+            db.session.rollback()
+            if isinstance(error, IntegrityError):
+                # Someone saved the same organisation between our check and our commit.
+                error = PeopleError("organisation_taken", name=form.name.data)
+            add_error(form.name, describe(error))
+        else:
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
     status = 422 if form.errors else 200

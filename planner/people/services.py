@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from planner.extensions import db
 from planner.people.details import PersonDetails, check_length, check_person_details, normalise_email
 from planner.people.errors import PeopleError
-from planner.people.models import Consent, ConsentPurpose, Organisation, Person, PersonRole, folded
+from planner.people.models import Consent, ConsentPurpose, Organisation, Person, PersonRole
+from planner.plain_text import name_key
 from planner.timekeeping import utcnow
 
 CHUNK = 500  # values per IN (...) query
@@ -109,13 +110,13 @@ def update_person(person: Person, details: PersonDetails | None = None, /, **fie
 
 def get_or_create_by_email(email: str, *, language: str = "nl", role: str = PersonRole.RESIDENT) -> Person:
     """The person with this address, or a new one named after the address's local part."""
-    email = normalise_email(email)
-    if email is None:
+    address = normalise_email(email)
+    if address is None:
         raise PeopleError("invalid_email", field="email", email="")
-    existing = db.session.scalar(person_with_email(email))
+    existing = db.session.scalar(person_with_email(address))
     if existing is not None:
         return existing
-    return create_person(name=email.split("@")[0], role=role, email=email, language=language)
+    return create_person(name=address.split("@")[0], role=role, email=address, language=language)
 
 
 def person_with_email(email: str):
@@ -126,19 +127,20 @@ def person_with_email(email: str):
 
 
 def _folded_key(name: str, municipality: str) -> tuple[str, str]:
-    return name.strip().lower(), municipality.strip().lower()
+    """As the organisation's ``name_key`` and ``municipality_key`` hold them."""
+    return name_key(name), name_key(municipality)
 
 
 def organisations_named(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Organisation]:
     """The organisation for each (name, municipality), ignoring case, made when not known yet;
-    keyed by both in lower case. One query per 500 names."""
+    keyed by both as compared (``_folded_key``). One query per 500 names."""
     wanted = {_folded_key(*key): (key[0].strip(), key[1].strip()) for key in keys}
     names = sorted({name for name, _ in wanted})
     found: dict[tuple[str, str], Organisation] = {}
     for start in range(0, len(names), CHUNK):
-        query = select(Organisation).where(folded(Organisation.name).in_(names[start:start + CHUNK]))
+        query = select(Organisation).where(Organisation.name_key.in_(names[start:start + CHUNK]))
         for organisation in db.session.scalars(query):
-            found.setdefault(_folded_key(organisation.name, organisation.municipality), organisation)
+            found.setdefault((organisation.name_key, organisation.municipality_key), organisation)
     for key, (name, municipality) in sorted(wanted.items()):
         if key not in found:
             found[key] = Organisation(name=name, municipality=municipality)
@@ -150,7 +152,7 @@ def organisation_named(name: str, municipality: str):
     """The organisation with this name in this municipality, ignoring case."""
     folded_name, folded_municipality = _folded_key(name, municipality)
     return select(Organisation).where(
-        folded(Organisation.name) == folded_name, folded(Organisation.municipality) == folded_municipality
+        Organisation.name_key == folded_name, Organisation.municipality_key == folded_municipality
     )
 
 

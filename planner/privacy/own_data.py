@@ -209,7 +209,7 @@ def request_deletion(invitation: Invitation, *, now: datetime | None = None) -> 
     confirm = person.can_be_mailed
     person.deletion_requested_at = now or utcnow()
     _drop_waiting_mail(person)
-    if confirm:
+    if confirm and person.email is not None:  # can_be_mailed says it has one
         queue_mail(
             to_address=person.email,
             to_name=person.name,

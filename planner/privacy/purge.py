@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast as cast_type
 
-from sqlalchemy import String, and_, case, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, Table, and_, case, cast, delete, func, literal, or_, select, update
 
 from planner.attendance.models import Attendance, DoorCheckIn
 from planner.audit.models import AuditAction
@@ -190,7 +191,7 @@ def _wait_for_other_writers() -> None:
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        table = Series.__table__
+        table = cast_type("Table", Series.__table__)
         db.session.execute(update(table).where(table.c.id == -1).values(id=table.c.id))
 
 

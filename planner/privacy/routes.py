@@ -14,6 +14,7 @@ from planner.audit.web import audit
 from planner.auth.access import people_manager_required
 from planner.extensions import db
 from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.link_privacy import keep_link_private
 from planner.people.models import Person
 from planner.privacy.own_data import (
     as_json_ready,
@@ -25,7 +26,6 @@ from planner.privacy.own_data import (
 )
 from planner.privacy.purge import erase_person, open_deletion_requests
 from planner.timekeeping import utcnow
-from planner.link_privacy import keep_link_private
 
 bp = Blueprint("privacy", __name__)
 

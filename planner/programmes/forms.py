@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from planner.forms import MultiCheckboxField
+from planner.converters import coerce_id
+from planner.forms import Form, MultiCheckboxField
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)]
     )
@@ -20,11 +20,11 @@ class ProgrammeForm(FlaskForm):
         ],
         description=_l("After the last session of a series, its personal data is anonymised after this many months."),
     )
-    organisers = MultiCheckboxField(_l("Organisers"), coerce=int)
-    trekkers = MultiCheckboxField(_l("Trekkers"), coerce=int)
+    organisers = MultiCheckboxField(_l("Organisers"), coerce=coerce_id)
+    trekkers = MultiCheckboxField(_l("Trekkers"), coerce=coerce_id)
 
 
-class BlockedDateForm(FlaskForm):
+class BlockedDateForm(Form):
     day = DateField(
         _l("Date"),
         validators=[InputRequired(_l("Enter a date, like 2027-04-27."))],

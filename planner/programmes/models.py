@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from planner.extensions import db
+from planner.extensions import Model
+from planner.plain_text import NAME_KEY_LENGTH, name_key
 from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -22,7 +23,7 @@ class ProgrammeRole(enum.StrEnum):
     TREKKER = "trekker"
 
 
-class Programme(db.Model):
+class Programme(Model):
     __tablename__ = "programme"
     __table_args__ = (
         CheckConstraint("retention_months >= 1 AND retention_months <= 120", name="retention_in_range"),
@@ -30,6 +31,8 @@ class Programme(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
+    # The name as compared (planner.plain_text.name_key): no two learning studios share it.
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -42,6 +45,11 @@ class Programme(db.Model):
     blocked_dates: Mapped[list[BlockedDate]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="BlockedDate.day"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
     def members_with(self, role: ProgrammeRole) -> list[StaffUser]:
         return sorted(
@@ -63,7 +71,7 @@ class Programme(db.Model):
         return f"<Programme {self.slug}>"
 
 
-class ProgrammeMember(db.Model):
+class ProgrammeMember(Model):
     """A staff user's role on one programme; a person may be organiser and trekker."""
 
     __tablename__ = "programme_member"
@@ -78,7 +86,7 @@ class ProgrammeMember(db.Model):
     user: Mapped[StaffUser] = relationship(back_populates="memberships")
 
 
-class BlockedDate(db.Model):
+class BlockedDate(Model):
     __tablename__ = "blocked_date"
     __table_args__ = (UniqueConstraint("programme_id", "day"),)
 

@@ -6,12 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
 from planner.auth.access import admin_required, can_organise, can_view, require
 from planner.auth.models import StaffUser
 from planner.extensions import db
+from planner.forms import add_error, given
 from planner.messages import describe
 from planner.programmes.forms import BlockedDateForm, ProgrammeForm
 from planner.programmes.models import Programme, ProgrammeMember, ProgrammeRole, programmes_visible_to
@@ -23,6 +25,8 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 def programme_or_404(slug: str, permission=can_view) -> Programme:
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+    if programme is None:
+        abort(404)
     require(permission, programme)
     return programme
 
@@ -71,17 +75,20 @@ def _edit(programme: Programme | None):
         try:
             saved = save_programme(
                 programme,
-                name=form.name.data,
+                name=given(form.name.data),
                 description=form.description.data or "",
-                organisers=[staff[i] for i in form.organisers.data],
-                trekkers=[staff[i] for i in form.trekkers.data],
+                organisers=[staff[i] for i in form.organisers.data or []],
+                trekkers=[staff[i] for i in form.trekkers.data or []],
                 retention_months=form.retention_months.data,
             )
-        except ProgrammeError as error:
-            db.session.rollback()
-            form.name.errors.append(describe(error))
-        else:
             db.session.commit()
+        except (ProgrammeError, IntegrityError) as error:
+            db.session.rollback()
+            if isinstance(error, IntegrityError):
+                # Someone saved a learning studio of the same name between our check and our commit.
+                error = ProgrammeError("programme_name_taken")
+            add_error(form.name, describe(error))
+        else:
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("programmes.show", slug=saved.slug))
     status = 422 if form.errors else 200
@@ -107,10 +114,10 @@ def add_blocked_date(slug: str):
     form = BlockedDateForm()
     if form.validate_on_submit():
         try:
-            block_date(programme, form.day.data, form.reason.data or "")
+            block_date(programme, given(form.day.data), form.reason.data or "")
         except ProgrammeError as error:
             db.session.rollback()
-            form.day.errors.append(describe(error))
+            add_error(form.day, describe(error))
         else:
             db.session.commit()
             flash(_("Date blocked."), "success")

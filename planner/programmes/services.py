@@ -6,10 +6,11 @@ import re
 import unicodedata
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.plain_text import name_key
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember, ProgrammeRole
 
 
@@ -40,7 +41,7 @@ def save_programme(
     name = name.strip()
     if not name:
         raise ProgrammeError("name_required")
-    clash = db.session.scalar(select(Programme).where(func.lower(Programme.name) == name.lower()))
+    clash = db.session.scalar(select(Programme).where(Programme.name_key == name_key(name)))
     if clash is not None and clash is not programme:
         raise ProgrammeError("programme_name_taken")
     if programme is None:

@@ -6,6 +6,7 @@ with MOVE where the server has it, else COPY, \\Deleted and EXPUNGE of that one 
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import threading
 import time
@@ -136,7 +137,5 @@ def _close(client: IMAPClient) -> None:
     try:
         client.logout()
     except Exception:  # the connection is gone already; nothing to hand back
-        try:
+        with contextlib.suppress(Exception):
             client.shutdown()
-        except Exception:
-            pass

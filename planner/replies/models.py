@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import enum_column
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -29,7 +29,7 @@ class Outcome(enum.StrEnum):
     NOT_CALENDAR = "not_calendar"  # any other mail, for a person to read
 
 
-class CalendarReply(db.Model):
+class CalendarReply(Model):
     __tablename__ = "calendar_reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)

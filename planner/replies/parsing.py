@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -73,6 +74,12 @@ class ParsedMessage:
     reason: str = ""
 
 
+class _Envelope(TypedDict):
+    recipients: tuple[str, ...]
+    sender: str
+    sent_at: datetime | None
+
+
 class Unreadable(Exception):
     """A calendar part that cannot be read; the message says why."""
 
@@ -90,7 +97,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     except Exception as error:  # the email package is lenient; this is a last guard
         return ParsedMessage(message_key(None, raw), "broken", reason=f"not a readable mail message: {error}")
     key = message_key(message, raw)
-    envelope = {
+    envelope: _Envelope = {
         "recipients": _recipients(message),
         "sender": _sender(message),
         "sent_at": _date(message),
@@ -173,7 +180,7 @@ def _date(message: EmailMessage) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _walk(part: EmailMessage) -> Iterator[EmailMessage]:
+def _walk(part: MIMEPart) -> Iterator[MIMEPart]:
     """Every part, without going into attached messages (a bounce carries our own invite)."""
     yield part
     if part.get_content_maintype() == "multipart":
@@ -181,14 +188,14 @@ def _walk(part: EmailMessage) -> Iterator[EmailMessage]:
             yield from _walk(child)
 
 
-def _filename(part: EmailMessage) -> str:
+def _filename(part: MIMEPart) -> str:
     try:
         return (part.get_filename() or "").lower()
     except Exception:
         return ""
 
 
-def _calendar_parts(message: EmailMessage) -> Iterator[EmailMessage]:
+def _calendar_parts(message: EmailMessage) -> Iterator[MIMEPart]:
     for part in _walk(message):
         kind = part.get_content_type()
         attached_ics = kind == "application/octet-stream" and _filename(part).endswith(".ics")
@@ -207,9 +214,9 @@ def _has_tnef(message: EmailMessage) -> bool:
 # The calendar part.
 
 
-def _calendar_text(part: EmailMessage) -> str:
-    data = part.get_payload(decode=True)
-    if not data:
+def _calendar_text(part: MIMEPart) -> str:
+    data = part.get_payload(decode=True)  # bytes for a single part
+    if not data or not isinstance(data, bytes):
         raise Unreadable("empty calendar part")
     charset = part.get_content_charset() or "utf-8"
     try:
@@ -218,7 +225,7 @@ def _calendar_text(part: EmailMessage) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _items(part: EmailMessage) -> list[ItipItem]:
+def _items(part: MIMEPart) -> list[ItipItem]:
     text = _calendar_text(part)
     try:
         calendar = Calendar.from_ical(text)

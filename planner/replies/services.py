@@ -4,7 +4,7 @@ A reply is matched to one rsvp: by the reply token in the address it was sent to
 planner/calendar/reply_address.py), else by the session's UID and the attendee's address,
 and then only when the mail comes from that address (every invitee of a session knows its
 UID, so the UID alone must not let one person answer for another). Then
-``planner.invitations.services.answer`` does the rest: a decline frees the seat and moves
+``planner.invitations.seats.answer`` does the rest: a decline frees the seat and moves
 the waiting list, an accept for a full session goes on the waiting list.
 
 Services add and flush; the caller commits, and records each message exactly once.
@@ -140,9 +140,10 @@ def _match(parsed: ParsedMessage, item: ItipItem, session: Session) -> tuple[Inv
         if invitation is not None and invitation.series_id != session.series_id:
             return "the UID belongs to another series than the reply address"
     if invitation is None:
-        invitation = _by_attendee(parsed, item, session)
-        if isinstance(invitation, str):
-            return invitation
+        by_attendee = _by_attendee(parsed, item, session)
+        if isinstance(by_attendee, str):
+            return by_attendee
+        invitation = by_attendee
     rsvp = next((r for r in invitation.rsvps if r.session_id == session.id), None)
     if rsvp is None:
         return "not invited to this session"

@@ -4,7 +4,6 @@ import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -15,7 +14,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import (
     URL,
     AnyOf,
@@ -24,13 +23,18 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
-from planner.forms import MultiCheckboxField
+from planner.converters import coerce_id
+from planner.forms import Form, MultiCheckboxField, plausible_date_message
+from planner.messages import describe
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.series.scheduling import RhythmKind
+from planner.series.services import SeriesError, check_horizon
+from planner.timekeeping import is_plausible_date
 
 RHYTHM_LABELS = {
     RhythmKind.WEEKLY: _l("Weekly"),
@@ -48,27 +52,48 @@ def parse_dates(text: str) -> list[date]:
     for token in filter(None, re.split(r"[\s,;]+", text or "")):
         for fmt in DATE_FORMATS:
             try:
-                days.append(datetime.strptime(token, fmt).date())
+                day = datetime.strptime(token, fmt).date()  # noqa: DTZ007 - only the date is kept
                 break
             except ValueError:
                 continue
         else:
             raise ValidationError(_l("“%(value)s” is not a date. Write dates like 2027-03-02.", value=token))
+        days.append(within_planning_horizon(day))
     return days
+
+
+def within_planning_horizon(day: date) -> date:
+    """``day`` if a session may be planned on it. Past the planning horizon the planning rule's
+    own message ("up to 5 years ahead"), before the general date bound of every form."""
+    try:
+        check_horizon(day)
+    except SeriesError as error:
+        raise ValidationError(describe(error)) from error
+    if not is_plausible_date(day):
+        raise ValidationError(plausible_date_message())
+    return day
+
+
+def planning_date(_form, field) -> None:
+    if field.data is not None:
+        try:
+            within_planning_horizon(field.data)
+        except ValidationError as error:
+            raise StopValidation(*error.args) from error
 
 
 def _venue_choices(venues) -> list[SelectChoice]:
     return [SelectChoice(0, _l("No venue yet / online"))] + [SelectChoice(v.id, str(v)) for v in venues]
 
 
-class SeriesDetailsForm(FlaskForm):
+class SeriesDetailsForm(Form):
     title = StringField(
         _l("Title"),
         description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
         validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
     )
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
-    venue = SelectField(_l("Venue"), coerce=int, default=0)
+    venue = SelectField(_l("Venue"), coerce=coerce_id, default=0)
     description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
     reminder_days = IntegerField(
         _l("Reminder, days before each meeting"),
@@ -100,7 +125,7 @@ class SeriesForm(SeriesDetailsForm):
     new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
     first_day = DateField(
         _l("Date of the first session"),
-        validators=[Optional()],
+        validators=[Optional(), planning_date],
         description=_l("For dates you choose yourself, fill in the list below instead."),
     )
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
@@ -138,13 +163,13 @@ class SeriesForm(SeriesDetailsForm):
             raise ValidationError(_l("Enter at least one date."))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=160)])
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02.")), planning_date])
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
     end = TimeField(_l("End time"), validators=[InputRequired(_l("Enter an end time, like 21:30."))])
     venue = SelectField(
-        _l("Venue"), coerce=int, default=0, description=_l("Leave empty to use the venue of the series.")
+        _l("Venue"), coerce=coerce_id, default=0, description=_l("Leave empty to use the venue of the series.")
     )
     online_url = URLField(
         _l("Online link"),
@@ -164,7 +189,7 @@ class SessionForm(FlaskForm):
         self.venue.choices = _venue_choices(venues)
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(Form):
     reason = StringField(
         _l("Reason"),
         description=_l("Participants will see this reason."),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -59,8 +60,8 @@ def snapshot(session: Session) -> SessionSnapshot:
 @dataclass(frozen=True)
 class Change:
     what: str  # "title", "when", "place" or "online"
-    old: object
-    new: object
+    old: Any  # a (start, end) pair for "when", else text
+    new: Any
 
 
 def visible_changes(before: SessionSnapshot, after: SessionSnapshot) -> list[Change]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.schema import LabelledEnum, enum_column, one_of
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
@@ -34,7 +34,7 @@ class SessionStatus(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venue"
     __table_args__ = (
         UniqueConstraint("name", "municipality"),
@@ -51,7 +51,7 @@ class Venue(db.Model):
         return f"{self.name}, {self.municipality}" if self.municipality else self.name
 
 
-class Series(db.Model):
+class Series(Model):
     __tablename__ = "series"
     __table_args__ = (
         CheckConstraint(one_of("template_key", TEMPLATES), name="template_known"),
@@ -124,7 +124,7 @@ def new_door_code() -> str:
     return secrets.token_urlsafe(9)
 
 
-class Session(db.Model):
+class Session(Model):
     __tablename__ = "session"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -203,7 +203,7 @@ class Session(db.Model):
         return f"<Session {self.title!r} {self.starts_at:%Y-%m-%d %H:%M}Z>"
 
 
-class SessionAudience(db.Model):
+class SessionAudience(Model):
     __tablename__ = "session_audience"
 
     session_id: Mapped[int] = mapped_column(

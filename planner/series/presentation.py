@@ -8,6 +8,7 @@ that person's language first. Templates use these through the ``session_when``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from babel.dates import format_datetime
@@ -42,4 +43,4 @@ def session_place(session: Session) -> str:
     return ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part)
 
 
-TEMPLATE_FILTERS = {"session_when": session_when, "session_place": session_place, "time_span": time_span}
+TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {"session_when": session_when, "session_place": session_place, "time_span": time_span}

@@ -4,7 +4,7 @@ programme's retention period, in calendar months as the series' own clock counts
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -17,7 +17,7 @@ def add_months(moment: datetime, months: int, zone: ZoneInfo = ZONE) -> datetime
     year, month = local.year + index // 12, index % 12 + 1
     day = min(local.day, calendar.monthrange(year, month)[1])
     later = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
-    return later.replace(tzinfo=zone).astimezone(timezone.utc)
+    return later.replace(tzinfo=zone).astimezone(UTC)
 
 
 def purge_due_at(last_session_end: datetime | None, retention_months: int) -> datetime | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from planner.auth.access import can_organise, can_view, require
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import given
 from planner.links import external_url, webcal
 from planner.messages import describe
 from planner.programmes.models import programmes_visible_to
@@ -22,8 +24,8 @@ from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesFor
 from planner.series.models import Series, Session, Venue
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
-    SeriesPlan,
     SeriesDetails,
+    SeriesPlan,
     SessionDetails,
     add_session,
     cancel_session,
@@ -38,6 +40,7 @@ from planner.series.services import (
     sessions_between,
     update_series_details,
     update_session,
+    venue_named,
 )
 from planner.timekeeping import planning_zone, utcnow
 
@@ -61,38 +64,39 @@ def series_or_404(series_id: int, permission=can_view) -> Series:
             selectinload(Series.sessions).selectinload(Session.venue),
         )
     )
-    require(permission, series.programme if series else None)
+    if series is None:
+        abort(404)
+    require(permission, series.programme)
     return series
 
 
 def session_or_404(series: Series, session_id: int) -> Session:
-    for session in series.sessions:
-        if session.id == session_id:
-            return session
-    abort(404)
+    session = next((s for s in series.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    return session
 
 
 def _plan_from(form: SeriesForm) -> SeriesPlan:
     venue = _venue(form.venue.data)
     if form.new_venue_name.data:
-        venue = Venue(
-            name=form.new_venue_name.data.strip(),
-            address=(form.new_venue_address.data or "").strip(),
-            municipality=(form.municipality.data or "").strip(),
+        venue = venue_named(
+            form.new_venue_name.data, address=form.new_venue_address.data or "",
+            municipality=form.municipality.data or "",
         )
     rhythm = RhythmKind(form.rhythm.data)
     dates = tuple(form.parsed_dates) if rhythm == RhythmKind.MANUAL else ()
     return SeriesPlan(
         template_key=form.template.data,
-        title=form.title.data,
+        title=given(form.title.data),
         municipality=form.municipality.data or "",
         venue=venue,
         description=form.description.data or "",
-        first_day=form.first_day.data or (min(dates) if dates else date.today()),
-        start=form.start.data,
-        end=form.end.data,
+        first_day=form.first_day.data or (min(dates) if dates else utcnow().astimezone(planning_zone()).date()),
+        start=given(form.start.data),
+        end=given(form.end.data),
         rhythm=Rhythm(rhythm, dates),
-        count=len(dates) if dates else form.count.data,
+        count=len(dates) if dates else given(form.count.data),
     )
 
 
@@ -106,7 +110,7 @@ def new(slug: str):
         form.template.data = chosen.key
         form.count.data = chosen.default_count
         form.rhythm.data = chosen.default_rhythm
-        evening = datetime(2000, 1, 1, 19, 30)
+        evening = datetime(2000, 1, 1, 19, 30, tzinfo=UTC)  # only its clock times are used
         form.start.data, form.end.data = evening.time(), (evening + chosen.duration).time()
     proposals = None
     if form.validate_on_submit():
@@ -176,7 +180,7 @@ def edit(series_id: int):
         form.venue.data = series.venue_id or 0
     if form.validate_on_submit():
         details = SeriesDetails(
-            title=form.title.data, municipality=form.municipality.data or "",
+            title=given(form.title.data), municipality=form.municipality.data or "",
             description=form.description.data or "", venue=_venue(form.venue.data),
             reminder_days=form.reminder_days.data,
         )
@@ -195,16 +199,16 @@ def edit(series_id: int):
 
 def _details(form: SessionForm) -> SessionDetails:
     return SessionDetails(
-        day=form.day.data,
-        start=form.start.data,
-        end=form.end.data,
-        title=form.title.data,
+        day=given(form.day.data),
+        start=given(form.start.data),
+        end=given(form.end.data),
+        title=given(form.title.data),
         theme=form.theme.data or "",
         agenda=form.agenda.data or "",
         venue=_venue(form.venue.data),
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
-        audiences=form.audiences.data,
+        audiences=form.audiences.data or [],
     )
 
 
@@ -284,7 +288,7 @@ def cancel(series_id: int, session_id: int):
     form = CancelSessionForm()
     if form.validate_on_submit():
         try:
-            cancel_session(session, form.reason.data)
+            cancel_session(session, given(form.reason.data))
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(describe(error))

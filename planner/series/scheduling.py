@@ -180,7 +180,9 @@ def propose_dates(
 
 
 def _place_on_rhythm(first, kind, count, blocked, holidays):
-    placed, skipped, k = [], [], 0
+    placed: list[tuple[date, list[Move]]] = []
+    skipped: list[Move] = []
+    k = 0
     while len(placed) < count:
         if k >= count + MAX_SKIPS:
             raise SchedulingError("no_free_date", day=first)
@@ -204,9 +206,9 @@ def _place_manual(dates, count, blocked, holidays):
         raise SchedulingError("count_mismatch", count=count, dates=len(dates))
     # Dates that are free stay put; the others move a week at a time to a free date.
     taken = {day for day in dates if not _conflict(day, blocked, holidays)}
-    placed = [(day, []) for day in taken]
+    placed: list[tuple[date, list[Move]]] = [(day, []) for day in taken]
     for picked in sorted(set(dates) - taken):
-        day, moves = picked, []
+        day, moves = picked, list[Move]()
         while (conflict := _conflict(day, blocked, holidays)) or day in taken:
             if len(moves) >= MAX_SKIPS:
                 raise SchedulingError("no_free_date", day=picked)

@@ -15,13 +15,13 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.plain_text import name_key
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
 from planner.series.hooks import SessionChange, SessionSnapshot, session_changed, snapshot, visible_changes
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
 from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
 from planner.timekeeping import as_utc, planning_zone, utcnow
-
 
 PLANNING_HORIZON_YEARS = 5
 
@@ -80,7 +80,7 @@ def propose_series(
         raise SeriesError("title_required")
     manual = plan.rhythm.kind == RhythmKind.MANUAL and plan.rhythm.dates
     first_day = min(plan.rhythm.dates) if manual else plan.first_day
-    _check_horizon(max(plan.rhythm.dates) if manual else first_day, now)
+    check_horizon(max(plan.rhythm.dates) if manual else first_day, now)
     proposals = propose_dates(
         template,
         datetime.combine(first_day, plan.start),
@@ -134,7 +134,18 @@ def create_series(
     return series
 
 
-def _check_horizon(day: date, now: datetime | None) -> None:
+def venue_named(name: str, *, address: str = "", municipality: str = "") -> Venue:
+    """The venue of this name in this municipality (capitals and spacing aside), or a new one:
+    typing a known venue's name again must not make a second (which its unique key refuses)."""
+    name, municipality = name.strip(), municipality.strip()
+    wanted = (name_key(name), name_key(municipality))
+    for venue in db.session.scalars(select(Venue)):  # a list one picks from: short
+        if (name_key(venue.name), name_key(venue.municipality)) == wanted:
+            return venue
+    return Venue(name=name, address=address.strip(), municipality=municipality)
+
+
+def check_horizon(day: date, now: datetime | None = None) -> None:
     """Plans reach a few years ahead; a typo like 2207 gets a message, not a calendar overflow."""
     today = (now or utcnow()).astimezone(planning_zone()).date()
     if day > today.replace(year=today.year + PLANNING_HORIZON_YEARS, day=min(today.day, 28)):
@@ -142,7 +153,7 @@ def _check_horizon(day: date, now: datetime | None) -> None:
 
 
 def _times(series: Series, details: SessionDetails, now: datetime | None = None) -> tuple[datetime, datetime]:
-    _check_horizon(details.day, now)
+    check_horizon(details.day, now)
     _duration(details.day, details.start, details.end)
     return (
         local_datetime(details.day, details.start, series.zone),

@@ -26,7 +26,8 @@ def test_participant_downloads_a_session_and_subscribes_to_a_feed(page: Page, br
     download = page.locator(f"#session-{first.id}").get_by_role("link", name="Add this meeting to my calendar")
     expect(download).to_be_visible()
     response = page.request.get(download.get_attribute("href"))
-    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    assert response.ok
+    assert response.headers["content-type"].startswith("text/calendar")
     assert [e["uid"] for e in read_events(response.body())] == [first.uid]
 
     expect(page.get_by_role("link", name="Subscribe in my agenda")).to_have_count(0)

@@ -75,7 +75,8 @@ def test_residents_answer_the_three_smiley_form_from_the_screen(page: Page, brow
     browse.follow(page.get_by_role("button", name="Verstuur mijn antwoorden"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt!")
     response = db.session.scalar(select(EvaluationResponse))
-    assert response.anonymous and response.person_id is None
+    assert response.anonymous
+    assert response.person_id is None
 
 
 def test_the_organiser_pages_pass_axe(page: Page, browse, db, programme, organiser):

@@ -61,7 +61,7 @@ def test_the_report_and_the_compare_page_pass_axe(page: Page, browse, db, trekke
     form = data.make_form(programme, title="Ander")
     data.use_form(other.sessions[0], form)
     data.mark_present(other.sessions[0], 7)
-    for j in range(6):
+    for _j in range(6):
         data.respond(other.sessions[0], form, {"mood": 2, "useful": 3, "mark": 6, "contact_before": 2,
                                                "contact_now": 3}, role="volunteer")
     db.session.commit()

@@ -7,7 +7,7 @@ Texts are the Dutch ones users see by default (planner/translations/nl). ``brows
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from babel.dates import format_date
@@ -43,7 +43,7 @@ def dutch_day(day: date) -> str:
 
 
 def test_organiser_creates_a_series_from_a_template_and_sees_it_listed(page: Page, browse, organiser):
-    days = weekly_tuesdays_clear_of_holidays(date.today())
+    days = weekly_tuesdays_clear_of_holidays(datetime.now(UTC).date())
     assert days[0].weekday() == 1
 
     # Anonymous visitors are sent to the login page.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from planner.evaluations.errors import EvaluationError
@@ -18,7 +20,7 @@ from planner.evaluations.models import QuestionKind
 class YesNoKind(QuestionKindSpec):
     kind = QuestionKind.YES_NO
     label = _l("Yes / no")
-    posted = {"yes": 1, "no": 0}  # posted value → stored value
+    posted: ClassVar[dict[str, int]] = {"yes": 1, "no": 0}  # posted value → stored value
 
     def choices(self, question, language):
         return [Choice("yes", _("Yes")), Choice("no", _("No"))]

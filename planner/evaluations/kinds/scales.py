@@ -87,8 +87,8 @@ class AgreeKind(ScaleKind):
     values = range(1, 6)
 
     def choices(self, question, language):
-        scale = [Choice(str(value), str(label)) for value, label in zip(self.values, AGREE_LABELS)]
-        return scale + [Choice(NOT_APPLICABLE, str(NOT_APPLICABLE_LABEL))]
+        scale = [Choice(str(value), str(label)) for value, label in zip(self.values, AGREE_LABELS, strict=True)]
+        return [*scale, Choice(NOT_APPLICABLE, str(NOT_APPLICABLE_LABEL))]
 
     def parse(self, question, raw):
         if raw == NOT_APPLICABLE:
@@ -113,7 +113,7 @@ class AgreeKind(ScaleKind):
         return str(cell)
 
     def value_labels(self, options, language):
-        labels = {value: str(label) for value, label in zip(self.values, AGREE_LABELS)}
+        labels = {value: str(label) for value, label in zip(self.values, AGREE_LABELS, strict=True)}
         return {**labels, NOT_APPLICABLE_CODE: str(NOT_APPLICABLE_LABEL)}
 
     def coded(self, answers, options):
@@ -143,7 +143,7 @@ class MarkKind(ScaleKind):
     label = _l("Mark 0–10")
     layout = "marks"
     lists_choices = False  # 0 to 10 says itself
-    values = range(0, 11)
+    values = range(11)
 
     def choices(self, question, language):
         return [Choice(str(n), str(n)) for n in self.values]
