@@ -206,14 +206,14 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _refuse_nul_characters():
-    """No one types a NUL character (U+0000), and PostgreSQL can neither store nor compare one: a request
-    that carries one is answered before any query sees it. An address with one names nothing (the
-    page's own "not found"); a query or form with one is refused with a message."""
+    """No one types a NUL character (U+0000), and PostgreSQL can neither store nor compare one: an
+    address or query that carries one is answered before any query sees it. An address with one names
+    nothing (the page's own "not found"); a query with one is refused with a message. (Forms lose
+    control characters as they are read: ``planner.forms``.)"""
     if "\x00" in request.path:
         abort(404)
-    fields = (*request.args.items(multi=True), *request.form.items(multi=True))
-    if any("\x00" in name or "\x00" in value for name, value in fields):
-        message = _("The address or form contains a character that cannot be used (NUL). Remove it and try again.")
+    if any("\x00" in name or "\x00" in value for name, value in request.args.items(multi=True)):
+        message = _("The address contains a character that cannot be used (NUL). Remove it and try again.")
         return render_template("error.html", code=400, message=message), 400
     return None
 

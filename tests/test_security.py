@@ -139,22 +139,12 @@ def test_unknown_page_and_bad_method_get_friendly_errors(client):
     assert client.get("/logout").status_code == 405
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "data"),
-    [
-        ("get", "/people/?q=%00", None),
-        ("get", "/admin/audit?actor=a%00", None),
-        ("post", "/people/new", {"name": "An\x00na", "role": "resident"}),
-    ],
-)
-def test_a_nul_character_is_refused_with_a_message_before_any_query(admin_client, db, method, url, data):
-    """On PostgreSQL a NUL in a lookup or a saved field was a server error; now it is a 400 everywhere."""
-    from planner.people.models import Person
-
-    response = getattr(admin_client, method)(url, **({"data": data} if data else {}))
+@pytest.mark.parametrize("url", ["/people/?q=%00", "/organisations/?q=a%00", "/admin/audit?actor=a%00"])
+def test_a_nul_character_in_a_query_is_refused_with_a_message(admin_client, url):
+    """On PostgreSQL a NUL in a search was a server error; now it is a 400 that says why."""
+    response = admin_client.get(url)
     assert response.status_code == 400
     assert "teken dat niet gebruikt kan worden (NUL)" in response.get_data(as_text=True)
-    assert db.session.query(Person).count() == 0
 
 
 def test_an_address_with_a_nul_character_is_not_found(admin_client):
@@ -162,9 +152,3 @@ def test_an_address_with_a_nul_character_is_not_found(admin_client):
     response = admin_client.get("/programmes/a%00b")
     assert response.status_code == 404
     assert "bestaat niet" in response.get_data(as_text=True)
-
-
-def test_a_nul_character_in_the_login_form_is_refused(client, admin):
-    response = client.post("/login", data={"email": admin.email + "\x00", "password": "x"})
-    assert response.status_code == 400
-    assert "teken dat niet gebruikt kan worden (NUL)" in response.get_data(as_text=True)
