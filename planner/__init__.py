@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, g, has_request_context, render_template, request, session
-from flask_babel import get_locale, gettext as _
+from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     _register_template_filters(app)
     _register_cli(app)
     _register_error_pages(app)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"current_locale": lambda: str(get_locale())})
     return app
@@ -205,6 +207,19 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(_error):
         message = _("This form has expired or was not sent from this site. Please try again.")
         return render_template("error.html", code=400, message=message), 400
+
+
+def _refuse_nul_characters():
+    """No one types a NUL character (U+0000), and PostgreSQL can neither store nor compare one: an
+    address or query that carries one is answered before any query sees it. An address with one names
+    nothing (the page's own "not found"); a query with one is refused with a message. (Forms lose
+    control characters as they are read: ``planner.forms``.)"""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in name or "\x00" in value for name, value in request.args.items(multi=True)):
+        message = _("The address contains a character that cannot be used (NUL). Remove it and try again.")
+        return render_template("error.html", code=400, message=message), 400
+    return None
 
 
 def _security_headers(response):

@@ -1,7 +1,8 @@
-"""Ids as the database can hold them: from 1 up to the largest 64-bit integer.
+"""Ids as the database can hold them: from 1 up to the largest INTEGER of PostgreSQL (32 bits).
 
-A larger number in a URL or a form cannot be any row's id; passed on to the database it
-overflows (SQLite raises OverflowError, PostgreSQL refuses the parameter). Every ``<int:...>``
+The id columns are INTEGER, so a larger number in a URL or a form cannot be any row's id;
+passed on to the database it overflows (SQLite raises OverflowError past 64 bits, PostgreSQL
+refuses anything past 32 bits with NumericValueOutOfRange). Every ``<int:...>``
 in a URL rule uses :class:`IdConverter` (registered as ``int`` in ``create_app``), so such a URL
 is a 404 before any view runs; forms read ids with :func:`id_from_text`.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, Map
 
-LARGEST_ID = 2**63 - 1
+LARGEST_ID = 2**31 - 1  # PostgreSQL's INTEGER; SQLite's would hold more
 
 
 class IdConverter(IntegerConverter):

@@ -9,16 +9,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from planner.evaluations.catalogue import SESSION
-from planner.evaluations.models import EvaluationRequest
-from planner.evaluations.services import builtin_form, copy_form, evaluation_of
 from planner.extensions import db as _db
-from planner.invitations.services import renew_feed
-from planner.mail.models import OutboxMessage
-from planner.people.services import save_organisation
-from planner.series.services import open_public_feed
-from tests import factories
-from tests.conftest import login
+from tests.world import USERS, build_world
 
 # Who may use an endpoint.
 PUBLIC = "public"  # anyone, logged in or not
@@ -154,7 +146,6 @@ CODE_FROM = {
     "evaluation_participant.thanks": "screen_code",
 }
 
-USERS = ("admin", "organiser_a", "trekker_a", "organiser_b", "anonymous")
 ALLOWED = {
     STAFF: {"admin", "organiser_a", "trekker_a", "organiser_b"},
     ADMIN: {"admin"},
@@ -205,63 +196,9 @@ def test_every_endpoint_is_classified(app):
 
 @pytest.fixture
 def world(app, db):
-    """Programme A (organiser, trekker) and programme B (organiser), each with a published series,
-    an invited person and a blocked date; an admin; a client logged in as each of them."""
-    admin = factories.make_user(email="admin@example.org", is_admin=True)
-    a, b = factories.make_programme(name="Leeratelier A"), factories.make_programme(name="Leeratelier B")
-    users = {"admin": admin}
-    for key, programme, role in [
-        ("organiser_a", a, "organiser"),
-        ("trekker_a", a, "trekker"),
-        ("organiser_b", b, "organiser"),
-    ]:
-        users[key] = factories.make_user(email=f"{key}@example.org")
-        factories.add_member(programme, users[key], role)
-    db.session.commit()
-    series_a = factories.make_series(a, admin, title="Reeks A")
-    factories.make_series(b, admin, title="Reeks B")
-    invitation = factories.make_invitation(series_a, name="Deelnemer A")
-    feed = renew_feed(invitation.person)
-    series_feed_token = open_public_feed(series_a)
-    blocked = factories.make_blocked_date(a)
-    organisation = save_organisation(None, name="Wijkteam", municipality="Gendt")
-    db.session.commit()
-
-    session = series_a.sessions[0]
-    form = copy_form(builtin_form(SESSION), a, actor=admin)
-    screen = evaluation_of(session)
-    asked = EvaluationRequest(session_id=session.id, person_id=invitation.person_id, token="e" * 32)
-    db.session.add(asked)
-    db.session.commit()
-    values = {
-        "slug": a.slug,
-        "series_id": series_a.id,
-        "session_id": session.id,
-        "invitation_id": invitation.id,
-        "person_id": invitation.person_id,
-        "organisation_id": organisation.id,
-        "user_id": users["organiser_a"].id,
-        "blocked_id": blocked.id,
-        "token": invitation.token,
-        "code": session.door_code,
-        "year": session.local_start.year,
-        "month": session.local_start.month,
-        "filename": "style.css",
-        "form_id": form.id,
-        "key": form.questions[0].key,
-        "evaluation_token": asked.token,
-        "screen_code": screen.short_code,
-        "kind": "csv",
-        "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
-        "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
-    }
-    clients = {}
-    for key in USERS:
-        clients[key] = app.test_client()
-        if key != "anonymous":
-            login(clients[key], users[key].email)
-    values["series_feed_token"] = series_feed_token
-    return {"values": values, "clients": clients, "feed_token": feed.token}
+    """The shared world (tests/world.py), as the dict these tests read."""
+    built = build_world(app)
+    return {"values": built.values, "clients": built.clients, "feed_token": built.feed_token}
 
 
 def _rules(app):

@@ -42,6 +42,14 @@ def test_a_public_link_with_an_id_past_64_bits_is_not_found(client, series):
     assert client.get("/series/0/calendar.ics").status_code == 404
 
 
+def test_an_id_past_what_postgresql_holds_is_not_found(organiser_client, series, session):
+    """The id columns are INTEGER: past 2**31 - 1 PostgreSQL refuses the parameter outright."""
+    summary = f"/series/{series.id}/sessions/{2**31}/evaluation/summary"
+    assert organiser_client.get(summary).status_code == 404
+    assert organiser_client.get(f"/series/{2**31}").status_code == 404
+    assert organiser_client.get(f"/series/{2**31 - 1}").status_code == 404  # the largest id: no such series
+
+
 def test_every_id_in_a_url_is_bounded(app, organiser_client, series, session):
     """Each rule with an id, that id past 64 bits: a 404 (405 where the path is another rule's),
     never a server error."""

@@ -137,3 +137,18 @@ def test_unknown_page_and_bad_method_get_friendly_errors(client):
     assert response.status_code == 404
     assert "bestaat niet" in response.get_data(as_text=True)
     assert client.get("/logout").status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/people/?q=%00", "/organisations/?q=a%00", "/admin/audit?actor=a%00"])
+def test_a_nul_character_in_a_query_is_refused_with_a_message(admin_client, url):
+    """On PostgreSQL a NUL in a search was a server error; now it is a 400 that says why."""
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "teken dat niet gebruikt kan worden (NUL)" in response.get_data(as_text=True)
+
+
+def test_an_address_with_a_nul_character_is_not_found(admin_client):
+    """On PostgreSQL looking up a programme by such a name was a server error."""
+    response = admin_client.get("/programmes/a%00b")
+    assert response.status_code == 404
+    assert "bestaat niet" in response.get_data(as_text=True)
