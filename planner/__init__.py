@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, abort, g, has_request_context, render_template, request, session
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
