@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import flash
-from flask_wtf import FlaskForm
 
 from planner.errors import DomainError
 from planner.extensions import db
+from planner.forms import Form
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Outcome:
 
 def show_refusal(
     error: DomainError,
-    form: FlaskForm | None = None,
+    form: Form | None = None,
     *,
     field: str | None = None,
     fields: Mapping[str, str] | None = None,
@@ -61,7 +61,7 @@ def show_refusal(
 
 @contextmanager
 def service_call(
-    form: FlaskForm | None = None,
+    form: Form | None = None,
     *,
     field: str | None = None,
     fields: Mapping[str, str] | None = None,
@@ -76,6 +76,6 @@ def service_call(
         show_refusal(error, form, field=field, fields=fields)
 
 
-def form_status(*forms: FlaskForm) -> int:
+def form_status(*forms: Form) -> int:
     """422 when any of the forms has an error to show, else 200."""
     return 422 if any(form.errors or form.form_errors for form in forms) else 200
