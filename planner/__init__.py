@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, abort, g, has_request_context, render_template, request, session
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -105,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.evaluations.participant import bp as evaluation_participant_bp
     from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.evaluations.routes import bp as evaluations_bp
+    from planner.evaluations.session_routes import bp as evaluation_sessions_bp
     from planner.invitations.consent import bp as consent_bp
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.participant import bp as participant_bp
@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consent_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(evaluations_bp)
+    app.register_blueprint(evaluation_sessions_bp)
     app.register_blueprint(evaluation_participant_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(statements_bp)
@@ -139,12 +140,14 @@ def _connect_areas(app: Flask) -> None:
 
     Every listener is listed here: the series services call them after each change to a session.
     """
+    from planner.evaluations.listeners import keep_session_evaluation
     from planner.invitations.listeners import notify_session_changed
     from planner.replies.services import forget_proposals
     from planner.series.hooks import on_session_changed
 
     on_session_changed(app, notify_session_changed)
     on_session_changed(app, forget_proposals)
+    on_session_changed(app, keep_session_evaluation)
 
 
 def _register_template_filters(app: Flask) -> None:

@@ -1,8 +1,72 @@
-"""The one kind of error a service raises: a code a route turns into a message."""
+"""The one kind of error a service raises: a code, from its area's enum, that knows its message.
+
+Each area lists its codes in its own ``errors.py``: an ``ErrorCode`` enum whose members carry
+their message (``TITLE_REQUIRED = "title_required", _l("Enter a title.")``, or a function of the
+error's params when the message has blanks: ``lambda p: _("Up to %(years)s years.", **p)``) and the
+area's ``DomainError`` subclass that names that enum in ``codes``. A service raises
+``SeriesError("title_required")``: an unknown code fails at once, in the service, not later as
+a page without a message. ``form_field`` names the form field the error is about, so the page
+can show the message beside it (``planner/web.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Self, TypeAlias, overload
+
+from flask_babel import LazyString, format_date, format_time
+
+Explain: TypeAlias = Callable[[Mapping[str, Any]], str] | LazyString
+
+
+class ErrorCode(enum.StrEnum):
+    """A code a service raises, with what it means to a person (called with the error's params)."""
+
+    explain: Explain
+
+    @overload
+    def __new__(cls, value: str) -> Self: ...  # ``SeriesCode("title_required")``: the member with this value
+
+    @overload
+    def __new__(cls, value: str, explain: Explain) -> Self: ...  # defining a member
+
+    def __new__(cls, value: str, explain: Explain | None = None) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        if explain is not None:  # the enum machinery calls this only to define a member
+            member.explain = explain
+        return member
+
+    def message(self, params: Mapping[str, Any] | None = None) -> str:
+        if isinstance(self.explain, LazyString):
+            return str(self.explain)
+        return self.explain(params or {})
+
+
+def when(params: Mapping[str, Any]) -> dict:
+    """The params with a ``day`` and ``time`` written out in the reader's language."""
+    out = dict(params)
+    if "day" in params:
+        out["day"] = format_date(params["day"], "full")
+    if "time" in params:
+        out["time"] = format_time(params["time"], "short")
+    return out
 
 
 class DomainError(Exception):
-    def __init__(self, code: str, **params):
+    """A refusal by a rule. Subclasses set ``codes`` to their area's ``ErrorCode`` enum."""
+
+    codes: ClassVar[type[ErrorCode]]
+
+    def __init__(self, code: ErrorCode | str, *, form_field: str | None = None, **params):
+        code = self.codes(code)  # ValueError for a code the area does not know
         super().__init__(code, params)
-        self.code = code
+        self.code: ErrorCode = code
+        self.field = form_field
         self.params = params
+
+    @property
+    def message(self) -> str:
+        """What went wrong, in the language of the request."""
+        return self.code.message(self.params)

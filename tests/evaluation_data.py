@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import count
 
+from sqlalchemy import select
+
 from planner.attendance.models import Attendance, Presence, Via
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -54,7 +56,12 @@ def make_form(programme=None, *, anonymous: bool = False, questions=STANDARD_QUE
 
 
 def use_form(session, form):
-    db.session.add(SessionEvaluation(session_id=session.id, form_id=form.id, short_code=f"c{next(_numbers)}"))
+    """The session's evaluation (every session has one from the start) uses ``form``."""
+    evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == session.id))
+    if evaluation is None:  # a test that emptied the evaluation tables
+        evaluation = SessionEvaluation(session_id=session.id)
+        db.session.add(evaluation)
+    evaluation.form_id, evaluation.short_code = form.id, f"c{next(_numbers)}"
     db.session.flush()
 
 

@@ -35,8 +35,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, Phase, given, note, seed, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, note, seed, settings, strategies as st
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 

@@ -23,7 +23,6 @@ from planner.invitations.services import (
     resend_invitation,
 )
 from planner.mail.models import OutboxMessage
-from planner.messages import describe
 from planner.people.models import Person
 from planner.privacy.own_data import cancel_deletion_request, request_deletion
 from planner.series.services import cancel_session, publish_series, update_session
@@ -47,8 +46,9 @@ def put_in(person: Person, state: str) -> None:
 
 
 def mails_to(db, name: str) -> list[OutboxMessage]:
-    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_name == name)
-                              .order_by(OutboxMessage.id)).all()
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_name == name).order_by(OutboxMessage.id)
+    ).all()
 
 
 def kinds(mails: list[OutboxMessage]) -> list[str]:
@@ -95,21 +95,32 @@ def test_no_mail_of_the_invite_step_reaches_someone_we_may_not_mail(db, programm
 
     assert mails_to(db, "Quinn") == [], kinds(mails_to(db, "Quinn"))
     assert kinds(mails_to(db, "Ruth")) == [
-        "(series title)", "kom je?", "(series title)", "in je agenda", "in je agenda",
-        "in je agenda", "uit je agenda", "een bijeenkomst is veranderd", "een bijeenkomst gaat niet door",
-        "je hebt een plek", "tot snel",
+        "(series title)",
+        "kom je?",
+        "(series title)",
+        "in je agenda",
+        "in je agenda",
+        "in je agenda",
+        "uit je agenda",
+        "een bijeenkomst is veranderd",
+        "een bijeenkomst gaat niet door",
+        "je hebt een plek",
+        "tot snel",
     ], "Ruth, whom we may mail, gets every kind"
-    reasons = {"deletion_requested": "deletion_requested", "mail_withdrawn": "mail_withdrawn",
-               "anonymised": "anonymised_not_mailed", "no_address": "no_email"}
+    reasons = {
+        "deletion_requested": "deletion_requested",
+        "mail_withdrawn": "mail_withdrawn",
+        "anonymised": "anonymised_not_mailed",
+        "no_address": "no_email",
+    }
     assert refused.value.code == reasons[state]
     if state == "anonymised":  # the mail refusal, not the one about changing a deleted person's record
-        assert "geen mails meer" in describe(refused.value), describe(refused.value)
-    assert "Quinn" in describe(refused.value) or state == "anonymised", describe(refused.value)
+        assert "geen mails meer" in refused.value.message, refused.value.message
+    assert "Quinn" in refused.value.message or state == "anonymised", refused.value.message
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_no_evaluation_mail_nor_reminder_reaches_someone_we_may_not_mail(app, db, programme, organiser,
-                                                                         state):
+def test_no_evaluation_mail_nor_reminder_reaches_someone_we_may_not_mail(app, db, programme, organiser, state):
     series = ef.past_series(programme, organiser, last_days_ago=5)
     earlier, last = series.sessions[-2], series.sessions[-1]  # a week apart
     quinn = ef.present(earlier, name="Quinn", email="quinn@example.org")

@@ -218,3 +218,33 @@ def test_name_keys_are_filled_in_and_names_already_the_same_are_resolved(scratch
         flask_migrate.upgrade()
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_sessions_made_before_0014_get_their_evaluation_and_the_built_in_forms(scratch):
+    from planner.evaluations.catalogue import BUILTIN_FORMS
+    from planner.evaluations.models import EvaluationForm, SessionEvaluation
+
+    url = scratch("evaluation_rows")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        made = _db.session.scalars(sa.select(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))).all()
+        assert {f.builtin_key: [q.key for q in f.questions] for f in made} == {
+            key: [q["key"] for q in spec["questions"]] for key, spec in BUILTIN_FORMS.items()
+        }, "the migration writes the built-in forms as the catalogue has them"
+        assert [o.label_nl for o in next(f for f in made if f.builtin_key == "session").questions[0].options] == [
+            "Heel slecht", "Slecht", "Gaat wel", "Goed", "Heel goed"]
+        _db.session.remove()
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        sessions = _db.session.scalar(sa.text("SELECT count(*) FROM session"))
+        _db.session.execute(sa.delete(SessionEvaluation))  # as before: no page had been read yet
+        _db.session.commit()
+        _db.session.remove()
+        flask_migrate.downgrade(revision="0013")
+        flask_migrate.upgrade()
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(SessionEvaluation)) == sessions > 0
+        assert _db.session.scalar(
+            sa.select(sa.func.count()).select_from(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))
+        ) >= 3
+        _db.session.remove()
+        _db.engine.dispose()

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import select
 
 from planner.attendance.figures import session_figures, sessions_attended
 from planner.attendance.services import mark
@@ -122,7 +123,8 @@ def build_world(db, programme, organiser) -> World:
     named, anonymous = _form(programme, anonymous=False), _form(programme, anonymous=True)
     db.session.add_all([named, anonymous])
     db.session.flush()
-    db.session.add(SessionEvaluation(session_id=one.id, form_id=named.id, short_code="GENDT1"))
+    evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == one.id))
+    evaluation.form_id, evaluation.short_code = named.id, "GENDT1"  # every session has its evaluation
     request = EvaluationRequest(session_id=one.id, person_id=gone.id, token="evaluation-token-zwaantje-0123456789",
                                 answered=True)
     db.session.add_all([

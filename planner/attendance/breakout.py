@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
+from planner.attendance.errors import AttendanceError
 from planner.attendance.groups import Member, draw_groups, group_count_for_size
 from planner.attendance.models import Attendance, BreakoutDrawing, BreakoutMember, Presence
-from planner.attendance.services import AttendanceError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.models import Person

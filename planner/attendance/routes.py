@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
-from planner.attendance.figures import as_seen, figure_rows, figures_of_sessions, merged_ranges, sessions_attended
+from planner.attendance.errors import AttendanceError
+from planner.attendance.figure_tables import figures_as_seen, figures_table
 from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
-    AttendanceError,
     add_walk_in,
     check_in_by_name,
     close_door,
@@ -30,7 +30,7 @@ from planner.attendance.services import (
     unmark,
 )
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.auth.throttling import client_key
 from planner.converters import id_from_text
@@ -38,18 +38,18 @@ from planner.errors import DomainError
 from planner.extensions import db
 from planner.forms import given
 from planner.invitations.letters import qr_data_uri
+from planner.invitations.loaders import current_invitation, not_found_page, personal_link_pages
 from planner.invitations.models import Answer
-from planner.invitations.participant import invitation_or_none, not_found_page
 from planner.link_privacy import keep_link_private
 from planner.links import external_url
-from planner.messages import describe
-from planner.people.forms import show_error
 from planner.people.models import PersonRole
+from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Session
-from planner.series.routes import series_or_404, session_or_404
 from planner.spreadsheets import spreadsheet_download
+from planner.web import service_call
 
 bp = Blueprint("attendance", __name__)
+personal_link_pages(bp)
 
 
 @bp.after_request
@@ -102,11 +102,10 @@ def _check_in_page(series, session, walk_in_form, status=200):
         Answer=Answer,
         Presence=Presence,
     )
-    # After rendering: the commit expires what the page has loaded.
     shown = [p.person_id for p in pending] + [r.person.id for r in rows]
-    audit(AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", shown))
-    db.session.commit()
-    return html, status
+    return audited(
+        html, AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", shown), status=status
+    )
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/mark")
@@ -115,19 +114,16 @@ def mark_person(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     person_id = _id_field("person_id")
     status = request.form.get("status", "")
-    try:
+    with service_call():
         if status == "clear":
             unmark(session, person_id, actor=current_user)
         else:
             via = Via.DOOR if status == Presence.PRESENT else Via.ORGANISER
             mark(session, person_id, status, actor=current_user, via=via)
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-        return _back(series, session)
-    audit(AuditAction.CHANGE, "attendance", session.id, f"person {person_id}: {status}")
-    db.session.commit()
-    return _back(series, session, anchor=f"person-{person_id}")
+        audit(AuditAction.CHANGE, "attendance", session.id, f"person {person_id}: {status}")
+        db.session.commit()
+        return _back(series, session, anchor=f"person-{person_id}")
+    return _back(series, session)
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/pending")
@@ -137,23 +133,16 @@ def pending_check_in(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     person_id = _id_field("person_id")
     confirm = request.form.get("action") == "confirm"
-    try:
+    with service_call():
         if confirm:
             confirm_check_in(session, person_id, actor=current_user)
         else:
             undo_check_in(session, person_id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-        return _back(series, session)
-    audit(
-        AuditAction.CHANGE,
-        "attendance",
-        session.id,
-        f"door check-in of person {person_id}: " + ("confirmed" if confirm else "undone"),
-    )
-    db.session.commit()
-    return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
+        done = "confirmed" if confirm else "undone"
+        audit(AuditAction.CHANGE, "attendance", session.id, f"door check-in of person {person_id}: {done}")
+        db.session.commit()
+        return _back(series, session, anchor="pending" if not confirm else f"person-{person_id}")
+    return _back(series, session)
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/walk-in")
@@ -163,16 +152,13 @@ def walk_in(series_id: int, session_id: int):
     form = WalkInForm()
     if not form.validate_on_submit():
         return _check_in_page(series, session, form, status=400)
-    try:
+    with service_call(form):
         person = add_walk_in(session, form.details(), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _check_in_page(series, session, form, status=400)
-    audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
-    db.session.commit()
-    flash(_("%(name)s is checked in.", name=person.name), "success")
-    return _back(series, session, anchor=f"person-{person.id}")
+        audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
+        db.session.commit()
+        flash(_("%(name)s is checked in.", name=person.name), "success")
+        return _back(series, session, anchor=f"person-{person.id}")
+    return _check_in_page(series, session, form, status=400)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/sign-in-sheet")
@@ -181,11 +167,13 @@ def sheet(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     rows = [row for row in session_list(session) if row.said_yes or row.answer is None]
     html = render_template("attendance/sheet.html", series=series, session=session, rows=rows, blank_rows=range(10))
-    audit(
-        AuditAction.EXPORT, "attendance", session.id, ids_detail("sign-in sheet, persons", [r.person.id for r in rows])
+    return audited(
+        html,
+        AuditAction.EXPORT,
+        "attendance",
+        session.id,
+        ids_detail("sign-in sheet, persons", [r.person.id for r in rows]),
     )
-    db.session.commit()
-    return html
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/check-in/qr")
@@ -236,9 +224,7 @@ def _groups_page(series, session, form, status=200):
         groups=groups_view(session, drawing),
         available=len(participants(session)),
     )
-    audit(AuditAction.VIEW, "breakout_groups", session.id)
-    db.session.commit()
-    return html, status
+    return audited(html, AuditAction.VIEW, "breakout_groups", session.id, status=status)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups")
@@ -255,15 +241,12 @@ def draw_groups(series_id: int, session_id: int):
     form = GroupsForm()
     if not form.validate_on_submit():
         return _groups_page(series, session, form, status=400)
-    try:
+    with service_call(form):
         draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(describe(error))
-        return _groups_page(series, session, form, status=400)
-    db.session.commit()
-    flash(_("The groups have been drawn."), "success")
-    return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+        db.session.commit()
+        flash(_("The groups have been drawn."), "success")
+        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+    return _groups_page(series, session, form, status=400)
 
 
 def _id_field(name: str) -> int:
@@ -279,17 +262,15 @@ def _id_field(name: str) -> int:
 def change_group(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     person_id = _id_field("person_id")
-    try:
+    page = url_for("attendance.groups", series_id=series.id, session_id=session.id)
+    with service_call():
         if request.form.get("action") == "facilitator":
             toggle_facilitator(session, person_id)
         else:
             move(session, person_id, _id_field("group"))
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id)), 303
-    db.session.commit()
-    return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id) + f"#member-{person_id}")
+        db.session.commit()
+        return redirect(page + f"#member-{person_id}")
+    return redirect(page), 303
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/groups/print")
@@ -299,27 +280,17 @@ def print_groups(series_id: int, session_id: int):
     html = render_template(
         "attendance/groups_print.html", series=series, session=session, groups=groups_view(session, drawing_of(session))
     )
-    audit(AuditAction.EXPORT, "breakout_groups", session.id, "print")
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.EXPORT, "breakout_groups", session.id, "print")
 
 
 # --- Figures: organisers and trekkers of the programme.
-
-
-def _figures(series):
-    sessions = [s for s in series.sessions if not s.is_cancelled]
-    in_full = can_organise(current_user, series.programme)  # organisers took the attendance: they see it all
-    per_count = sessions_attended(series)
-    attended = [((k, k), n) for k, n in per_count] if in_full else merged_ranges(per_count)
-    return as_seen(figures_of_sessions(sessions), in_full=in_full), attended
 
 
 @bp.route("/series/<int:series_id>/attendance")
 @login_required
 def figures(series_id: int):
     series = series_or_404(series_id, can_view)
-    per_session, attended = _figures(series)
+    per_session, attended = figures_as_seen(series)
     return render_template(
         "attendance/figures.html",
         series=series,
@@ -331,43 +302,21 @@ def figures(series_id: int):
     )
 
 
-def _labels() -> dict:
-    return {
-        "present": _("present"),
-        "said_yes": _("said yes"),
-        "yes_but_absent": _("said yes but did not come"),
-        "role": _("Role"),
-        "organisation": _("Organisation"),
-        "municipality": _("Municipality"),
-        "came_to": _("people who came to this many sessions"),
-        "other": _("other (groups of fewer than 5)"),
-    }
-
-
-def _table(series):
-    per_session, attended = _figures(series)
-    header = [_("What"), _("Session"), _("Value"), _("Number")]
-    return header, figure_rows(per_session, attended, _labels())
-
-
 @bp.route("/series/<int:series_id>/attendance.<any(csv, xlsx):kind>")
 @login_required
 def figures_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
-    header, rows = _table(series)
-    audit(AuditAction.EXPORT, "attendance_figures", series.id, kind)
-    db.session.commit()
-    return spreadsheet_download(kind, header, rows, title="Attendance", filename=f"attendance-{series.id}")
+    header, rows = figures_table(series)
+    download = spreadsheet_download(kind, header, rows, title="Attendance", filename=f"attendance-{series.id}")
+    return audited(download, AuditAction.EXPORT, "attendance_figures", series.id, kind)
 
 
 # --- Participants: no account; their personal link, or their name on the session's door link.
 
 
 @bp.route("/i/<token>/check-in/<int:session_id>", methods=["GET", "POST"])
-def personal(token: str, session_id: int):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+def personal(token: str, session_id: int):  # noqa: ARG001 - the URL's token, read by personal_link_pages before the view
+    invitation = current_invitation()
     session = next((r.session for r in invitation.rsvps if r.session_id == session_id), None)
     if session is None:
         return not_found_page()
@@ -379,7 +328,7 @@ def personal(token: str, session_id: int):
             done = True
         except DomainError as exc:
             db.session.rollback()
-            error = describe(exc)
+            error = exc.message
     response = render_template(
         "attendance/self_check_in.html",
         session=session,
@@ -402,7 +351,7 @@ def door(session_id: int, code: str):
     form = NameCheckInForm()
     asked, error, status = False, None, 200
     if not session.door_open:
-        error, status = describe(AttendanceError("door_closed")), 403 if form.is_submitted() else 200
+        error, status = AttendanceError("door_closed").message, 403 if form.is_submitted() else 200
     elif form.validate_on_submit():
         try:
             check_in_by_name(
@@ -413,7 +362,7 @@ def door(session_id: int, code: str):
             asked = True
         except DomainError as exc:
             db.session.rollback()
-            error, status = describe(exc), (429 if exc.code == "door_throttled" else 400)
+            error, status = exc.message, (429 if exc.code == "door_throttled" else 400)
     elif form.is_submitted():
         error, status = _("Enter your name."), 400
     response = render_template(

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from planner.attendance.errors import AttendanceError
 from planner.attendance.models import Attendance, AttendanceChange, DoorCheckIn, Presence, Via
 from planner.auth.models import StaffUser, ThrottledKind
 from planner.auth.throttling import TryLimit, record_try, throttled_tries
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.details import PersonDetails, normalise_email
@@ -33,10 +33,6 @@ from planner.timekeeping import utcnow
 
 # Self check-in opens this long before a session starts and closes when it ends.
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
-
-
-class AttendanceError(DomainError):
-    pass
 
 
 @dataclass

@@ -8,6 +8,7 @@ from flask_login import current_user
 from planner.audit.models import AuditAction
 from planner.audit.paths import path_without_secrets
 from planner.audit.services import record_event
+from planner.extensions import db
 
 
 def audit(action: AuditAction, object_type: str, object_id: object = "", detail: str = "", *, actor=None):
@@ -34,3 +35,23 @@ def ids_detail(label: str, ids) -> str:
     """ "label: 3,5,8" for a page that showed these objects, cut to fit the detail column."""
     text = f"{label}: " + ",".join(str(i) for i in ids)
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+def audited(
+    page,
+    action: AuditAction,
+    object_type: str,
+    object_id: object = "",
+    detail: str = "",
+    *,
+    status: int = 200,
+    actor=None,
+):
+    """Return ``page`` (rendered already) after recording that it was seen and committing.
+
+    The page is made first: the commit expires what it loaded, and a page that fails to render
+    leaves no entry saying it was shown.
+    """
+    audit(action, object_type, object_id, detail, actor=actor)
+    db.session.commit()
+    return page, status

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from planner.auth.services import AuthError, create_staff_user
+from planner.auth.errors import AuthError
+from planner.auth.services import create_staff_user
 from planner.extensions import db
-from planner.messages import describe
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -29,6 +29,6 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         user = create_staff_user(email, name, password, is_admin=role == "admin")
     except AuthError as error:
         db.session.rollback()
-        raise click.ClickException(describe(error)) from error
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Created {role} account {user.email}.")

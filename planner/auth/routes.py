@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from planner.auth.access import admin_required
 from planner.auth.devices import login_source, remember_device
+from planner.auth.errors import AuthError
 from planner.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, StaffUserForm
 from planner.auth.models import StaffUser
 from planner.auth.services import (
-    AuthError,
     authenticate,
     change_password,
     create_staff_user,
@@ -25,7 +25,7 @@ from planner.auth.sessions import end_session, start_session
 from planner.auth.throttling import LoginLimits
 from planner.extensions import db
 from planner.forms import add_error, given
-from planner.messages import describe
+from planner.web import form_status, service_call
 
 bp = Blueprint("auth", __name__)
 
@@ -50,9 +50,9 @@ def _refused(error: AuthError, status: int, field=None) -> tuple[int, dict]:
     """Say why a password was not accepted: with ``status``, or 429 and Retry-After when the
     try must wait."""
     if field is None:
-        flash(describe(error), "error")
+        flash(error.message, "error")
     else:
-        field.errors.append(describe(error))
+        field.errors.append(error.message)
     if error.code in THROTTLED:
         return 429, {"Retry-After": str(error.params["minutes"] * 60)}
     return status, {}
@@ -112,8 +112,7 @@ def account():
         else:
             db.session.commit()
             start_session(user)  # this browser stays logged in; every other session has ended
-            flash(_("Your password has been changed. You have been logged out on every other device."),
-                  "success")
+            flash(_("Your password has been changed. You have been logged out on every other device."), "success")
             return redirect(url_for("auth.account"))
     if form.errors and status == 200:
         status = 422
@@ -162,19 +161,15 @@ def new_user():
         if not form.password.data:
             add_error(form.password, _("Enter a password."))
         else:
-            try:
+            with service_call(form, field="email"):
                 user = create_staff_user(
                     given(form.email.data), given(form.name.data), form.password.data, is_admin=form.is_admin.data
                 )
                 user.active = form.active.data
-            except AuthError as error:
-                db.session.rollback()
-                add_error(form.email, describe(error))
-            else:
                 db.session.commit()
                 flash(_("Account for %(name)s created.", name=user.name), "success")
                 return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return render_template("auth/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -183,7 +178,7 @@ def edit_user(user_id: int):
     user = db.session.get(StaffUser, user_id) or abort(404)
     form = StaffUserForm(obj=user)
     if form.validate_on_submit():
-        try:
+        with service_call(form, field="email"):
             update_staff_user(
                 user,
                 actor=current_user,
@@ -193,17 +188,12 @@ def edit_user(user_id: int):
                 active=form.active.data,
                 password=form.password.data or "",
             )
-        except AuthError as error:
-            db.session.rollback()
-            field = form.is_admin if error.code == "own_admin_rights" else form.email
-            add_error(field, describe(error))
-        else:
             db.session.commit()
             if user.id == current_user.id and form.password.data:
                 start_session(user)  # a new password ends sessions; keep the admin's own one going
             flash(_("Account saved."), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
+    return render_template("auth/user_form.html", form=form, user=user), form_status(form)
 
 
 @bp.post("/admin/users/<int:user_id>/log-out-everywhere")

@@ -7,19 +7,15 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash
 
+from planner.auth.errors import AuthError
 from planner.auth.models import StaffUser
 from planner.auth.throttling import LoginLimits, LoginSource, forget_failures, record_failure, refusal
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.timekeeping import utcnow
 
 MIN_PASSWORD_LENGTH = 10
 # Hashing a password for an unknown address too makes both answers take as long.
 _DUMMY_HASH = "scrypt:32768:8:1$reeks$" + "0" * 128
-
-
-class AuthError(DomainError):
-    pass
 
 
 def normalise_email(email: str) -> str:
@@ -34,9 +30,7 @@ def check_password_strength(password: str) -> None:
         raise AuthError("password_too_short", minimum=MIN_PASSWORD_LENGTH)
 
 
-def create_staff_user(
-    email: str, name: str, password: str, *, is_admin: bool = False, organisation=None
-) -> StaffUser:
+def create_staff_user(email: str, name: str, password: str, *, is_admin: bool = False, organisation=None) -> StaffUser:
     email = normalise_email(email)
     name = name.strip()
     if not name:
@@ -52,7 +46,13 @@ def create_staff_user(
 
 
 def update_staff_user(
-    user: StaffUser, *, actor: StaffUser, name: str, email: str, is_admin: bool, active: bool,
+    user: StaffUser,
+    *,
+    actor: StaffUser,
+    name: str,
+    email: str,
+    is_admin: bool,
+    active: bool,
     password: str = "",
 ) -> None:
     """Change an account; nobody can take away their own admin rights or account.
@@ -67,7 +67,7 @@ def update_staff_user(
     if other is not None and other.id != user.id:
         raise AuthError("email_taken", email=email)
     if user.id == actor.id and not (is_admin and active):
-        raise AuthError("own_admin_rights")
+        raise AuthError("own_admin_rights", form_field="is_admin")
     if password:
         change_password(user, password)
     elif user.active and not active:

@@ -8,12 +8,14 @@ compare-and-set update, so two submits at once make one response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from planner.errors import DomainError
+from planner.attendance.models import Attendance, Presence
+from planner.evaluations.errors import EvaluationError
 from planner.evaluations.kinds import Answer, kind_of
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -23,6 +25,7 @@ from planner.evaluations.models import (
     EvaluationResponse,
 )
 from planner.extensions import db, rowcount
+from planner.people.models import Person
 from planner.plain_text import clean_text
 from planner.timekeeping import utcnow
 
@@ -74,10 +77,13 @@ def save_response(
             .execution_options(synchronize_session=False)
         )
         if rowcount(flagged) != 1:
-            raise DomainError("already_answered")
+            raise EvaluationError("already_answered")
         db.session.expire(request, ["answered"])
     response = EvaluationResponse(
-        session_id=session.id, form_id=form.id, anonymous=form.anonymous, channel=channel,
+        session_id=session.id,
+        form_id=form.id,
+        anonymous=form.anonymous,
+        channel=channel,
         entered_by_id=entered_by.id if entered_by is not None else None,
     )
     if not form.anonymous:
@@ -87,8 +93,11 @@ def save_response(
             response.role = person.role
     response.answers = [
         EvaluationAnswer(
-            question_id=a.question.id, value=a.value, option_id=a.option.id if a.option else None,
-            not_applicable=a.not_applicable, text=a.text,
+            question_id=a.question.id,
+            value=a.value,
+            option_id=a.option.id if a.option else None,
+            not_applicable=a.not_applicable,
+            text=a.text,
         )
         for a in answers
     ]
@@ -96,7 +105,7 @@ def save_response(
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:  # the same person, answering the same session twice
-        raise DomainError("already_answered") from None
+        raise EvaluationError("already_answered") from None
     return response
 
 
@@ -108,3 +117,15 @@ def mark_paper_request_answered(session, person) -> None:
         .values(answered=True)
         .execution_options(synchronize_session=False)
     )
+
+
+def present_people(session) -> Sequence[Person]:
+    """Who was marked present at ``session`` (and not anonymised), by name: whose paper form it may be."""
+    return db.session.scalars(
+        select(Person)
+        .join(Attendance, Attendance.person_id == Person.id)
+        .where(
+            Attendance.session_id == session.id, Attendance.status == Presence.PRESENT, Person.anonymised_at.is_(None)
+        )
+        .order_by(Person.name, Person.id)
+    ).all()

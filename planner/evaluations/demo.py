@@ -15,8 +15,8 @@ from planner.attendance.models import Attendance, Presence, Via
 from planner.evaluations.answering import field_name, read_answers, save_response
 from planner.evaluations.catalogue import END_OF_SERIES, SESSION, ensure_builtin_forms
 from planner.evaluations.kinds import kind_of
-from planner.evaluations.models import Channel, EvaluationAnswer, Moderation, SessionEvaluation
-from planner.evaluations.services import new_short_code
+from planner.evaluations.models import Channel, EvaluationAnswer, Moderation
+from planner.evaluations.services import evaluation_of
 from planner.extensions import db
 from planner.people.models import Person
 from planner.people.services import create_person
@@ -95,8 +95,8 @@ def load_demo_evaluations(organiser) -> bool:
         db.session.flush()
         for number, session in enumerate(series.sessions):
             form = forms[END_OF_SERIES] if number == len(series.sessions) - 1 else forms[SESSION]
-            db.session.add(SessionEvaluation(session=session, form=form, short_code=new_short_code(),
-                                             screen_open=False))
+            evaluation = evaluation_of(session)  # made with the session; the last gets the end-of-series form
+            evaluation.form, evaluation.screen_open = form, False
             came = rng.sample(people, rng.randint(11, len(people)))
             for person in came:
                 db.session.add(Attendance(session_id=session.id, person_id=person.id,

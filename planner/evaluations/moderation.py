@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
-from planner.errors import DomainError
 from planner.evaluations.counting import count_answers
 from planner.evaluations.disclosure import block_too_small, grouped
+from planner.evaluations.errors import ModerationError
 from planner.evaluations.kinds import FREE_TEXT_KINDS
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -29,10 +29,6 @@ from planner.timekeeping import utcnow
 
 ACTIONS = ("approve", "hide", "redact", "pending")
 MAX_TEXT = 5000
-
-
-class ModerationError(DomainError):
-    pass
 
 
 def open_answers(series, *, moderation: str | None = None, starred: bool = False) -> Select:
@@ -87,16 +83,22 @@ def placed(series, answers: Sequence[EvaluationAnswer]) -> tuple[list[Evaluation
             if small:
                 held.add(s)
     titles = {s.id: s.title for s in series.sessions}
-    kept = [a for a in answers if a.response.session_id in order
-            and not (a.response.anonymous and a.response.session_id in held)]
-    kept.sort(key=lambda a: (order[a.response.session_id], a.response.anonymous,
-                             a.public_id if a.response.anonymous else ""))
+    kept = [
+        a
+        for a in answers
+        if a.response.session_id in order and not (a.response.anonymous and a.response.session_id in held)
+    ]
+    kept.sort(
+        key=lambda a: (order[a.response.session_id], a.response.anonymous, a.public_id if a.response.anonymous else "")
+    )
     named_places = {a.public_id: titles[a.response.session_id] for a in kept if not a.response.anonymous}
     anonymous_places = {a.public_id: places[a.response.session_id] for a in kept if a.response.anonymous}
     return kept, {**named_places, **anonymous_places}
 
 
-def moderate(answer: EvaluationAnswer, action: str, *, actor, redacted_text: str | None = None, now: datetime | None = None):
+def moderate(
+    answer: EvaluationAnswer, action: str, *, actor, redacted_text: str | None = None, now: datetime | None = None
+):
     """Approve, hide, or approve with a redaction (e.g. a name taken out); ``pending`` undoes."""
     if action not in ACTIONS:
         raise ModerationError("unknown_moderation")
@@ -109,7 +111,9 @@ def moderate(answer: EvaluationAnswer, action: str, *, actor, redacted_text: str
         answer.redacted_text = text
         answer.moderation = Moderation.APPROVED
     else:
-        answer.moderation = {"approve": Moderation.APPROVED, "hide": Moderation.HIDDEN, "pending": Moderation.PENDING}[action]
+        answer.moderation = {"approve": Moderation.APPROVED, "hide": Moderation.HIDDEN, "pending": Moderation.PENDING}[
+            action
+        ]
     if answer.moderation != Moderation.APPROVED:
         answer.starred, answer.starred_by_id = False, None  # a quote that is no longer shown is no quote
     answer.moderated_by_id = actor.id

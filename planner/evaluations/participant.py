@@ -19,23 +19,22 @@ from planner.auth.forms import LanguageForm
 from planner.errors import DomainError
 from planner.evaluations.answering import posted_values, read_answers, save_response
 from planner.evaluations.display import questions_view
+from planner.evaluations.errors import EvaluationCode
 from planner.evaluations.models import (
     Channel,
     EvaluationForm,
     EvaluationRequest,
     SessionEvaluation,
 )
-from planner.evaluations.sending import link_valid_until
+from planner.evaluations.personal_links import request_for_link, session_open
 from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
 from planner.link_privacy import keep_link_private
-from planner.messages import MESSAGES
-from planner.series.models import SeriesStatus, Session
+from planner.series.models import Session
 from planner.timekeeping import utcnow
 
 bp = Blueprint("evaluation_participant", __name__)
 
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 SHORT_CODE_PATTERN = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}")
 SECONDS_PER_QUESTION = 15
 SCREEN_HOURS = 24  # the screen link closes this long after the session ends (EVALUATION_SCREEN_HOURS)
@@ -46,48 +45,36 @@ REMEMBERED_SCREENS = 20
 bp.after_request(keep_link_private)  # the token or code is in the URL
 
 
+@bp.before_request
+def _find_request():
+    """A personal link (not a short screen code): find its request and speak the person's language."""
+    token = (request.view_args or {}).get("token") or (request.view_args or {}).get("code") or ""
+    if len(token) == SHORT_CODE_LENGTH:
+        return
+    g.evaluation_request = request_for_link(token)
+    if g.evaluation_request is not None:
+        g.locale = g.evaluation_request.person.language
+        refresh()
+
+
+def _request_for(token: str) -> EvaluationRequest | None:  # noqa: ARG001 - found by _find_request
+    """The request of this page's personal link, found before the view (``_find_request``)."""
+    return g.get("evaluation_request")
+
+
 def _not_found():
     return render_template("evaluations/not_found.html"), 404
-
-
-def _session_open(session: Session) -> bool:
-    series = session.series
-    return (
-        not session.is_cancelled
-        and series.status == SeriesStatus.PUBLISHED
-        and series.purged_at is None
-        and utcnow() <= link_valid_until(session)
-    )
-
-
-def _request_for(token: str) -> EvaluationRequest | None:
-    if not TOKEN_PATTERN.fullmatch(token):
-        return None
-    found = db.session.scalar(
-        select(EvaluationRequest).where(EvaluationRequest.token == token)
-        .options(joinedload(EvaluationRequest.person),
-                 joinedload(EvaluationRequest.session).joinedload(Session.series))
-    )
-    if found is None:
-        return None
-    person = found.person
-    if person.mail_withdrawn_at or person.anonymised_at or person.deletion_requested_at:
-        return None
-    if not _session_open(found.session):
-        return None
-    g.locale = person.language
-    refresh()
-    return found
 
 
 def _screen_for(code: str) -> SessionEvaluation | None:
     if not SHORT_CODE_PATTERN.fullmatch(code):
         return None
     found = db.session.scalar(
-        select(SessionEvaluation).where(SessionEvaluation.short_code == code)
+        select(SessionEvaluation)
+        .where(SessionEvaluation.short_code == code)
         .options(joinedload(SessionEvaluation.session).joinedload(Session.series))
     )
-    if found is None or not found.screen_open or not _session_open(found.session):
+    if found is None or not found.screen_open or not session_open(found.session):
         return None
     hours = current_app.config.get("EVALUATION_SCREEN_HOURS", SCREEN_HOURS)
     if utcnow() > found.session.ends_at + timedelta(hours=hours):
@@ -111,16 +98,25 @@ def progress(form: EvaluationForm) -> tuple[int, int]:
 
 
 def _problems(codes: dict[int, str]) -> dict[int, str]:
-    return {question_id: MESSAGES[code]({}) for question_id, code in codes.items()}
+    return {question_id: EvaluationCode(code).message() for question_id, code in codes.items()}
 
 
 def _answer_page(*, session, form, action, values=None, problems=None, language_action=None, status=200):
     count, minutes = progress(form)
     language = _current_language()
     return render_template(
-        "evaluations/answer.html", session=session, series=session.series, form=form,
-        views=questions_view(form, language), language=language, action=action, values=values or {},
-        problems=problems or {}, count=count, minutes=minutes, language_action=language_action,
+        "evaluations/answer.html",
+        session=session,
+        series=session.series,
+        form=form,
+        views=questions_view(form, language),
+        language=language,
+        action=action,
+        values=values or {},
+        problems=problems or {},
+        count=count,
+        minutes=minutes,
+        language_action=language_action,
     ), status
 
 
@@ -144,29 +140,45 @@ def _personal(token: str):
     session = found.session
     language_action = url_for("evaluation_participant.language", token=token)
     if utcnow() < session.ends_at:
-        return render_template("evaluations/not_yet.html", session=session, series=session.series,
-                               opens=session.ends_at, language_action=language_action)
+        return render_template(
+            "evaluations/not_yet.html",
+            session=session,
+            series=session.series,
+            opens=session.ends_at,
+            language_action=language_action,
+        )
     if found.answered:
-        return render_template("evaluations/thanks.html", series=session.series, already=True,
-                               language_action=language_action)
-    form = form_with_questions(evaluation_of(session).form_id)
+        return render_template(
+            "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
+        )
+    evaluation = evaluation_of(session, create=False)
+    if evaluation is None:
+        return _not_found()
+    form = form_with_questions(evaluation.form_id)
     if form is None:  # the evaluation's foreign key keeps its form
         return _not_found()
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
         if codes:
-            return _answer_page(session=session, form=form, action=action, values=posted_values(form, request.form),
-                                problems=_problems(codes), language_action=language_action, status=422)
+            return _answer_page(
+                session=session,
+                form=form,
+                action=action,
+                values=posted_values(form, request.form),
+                problems=_problems(codes),
+                language_action=language_action,
+                status=422,
+            )
         try:
             save_response(session, form, answers, channel=Channel.MAIL, request=found)
         except DomainError:
             db.session.rollback()
-            return render_template("evaluations/thanks.html", series=session.series, already=True,
-                                   language_action=language_action)
+            return render_template(
+                "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
+            )
         db.session.commit()
         return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
-    db.session.commit()  # the session's evaluation may just have been made
     return _answer_page(session=session, form=form, action=action, language_action=language_action)
 
 
@@ -176,11 +188,13 @@ def _screen(code: str):
         return _not_found()
     session = found.session
     if utcnow() < session.starts_at:
-        return render_template("evaluations/not_yet.html", session=session, series=session.series,
-                               opens=session.starts_at)
+        return render_template(
+            "evaluations/not_yet.html", session=session, series=session.series, opens=session.starts_at
+        )
     if answered_here(found):
-        return render_template("evaluations/thanks.html", series=session.series, already=True,
-                               language_action=None), 200 if request.method == "GET" else 409
+        return render_template(
+            "evaluations/thanks.html", series=session.series, already=True, language_action=None
+        ), 200 if request.method == "GET" else 409
     form = form_with_questions(found.form_id)
     if form is None:  # the evaluation's foreign key keeps its form
         return _not_found()
@@ -188,8 +202,14 @@ def _screen(code: str):
     if request.method == "POST":
         answers, codes = read_answers(form, request.form)
         if codes:
-            return _answer_page(session=session, form=form, action=action, values=posted_values(form, request.form),
-                                problems=_problems(codes), status=422)
+            return _answer_page(
+                session=session,
+                form=form,
+                action=action,
+                values=posted_values(form, request.form),
+                problems=_problems(codes),
+                status=422,
+            )
         save_response(session, form, answers, channel=Channel.SCREEN)
         db.session.commit()
         _remember(found)
@@ -224,4 +244,3 @@ def language(token: str):
     found.person.language = form.lang.data
     db.session.commit()
     return redirect(url_for("evaluation_participant.answer", code=token))
-

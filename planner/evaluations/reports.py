@@ -15,10 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit
+from planner.audit.web import audit, audited
 from planner.auth.access import can_organise, can_view
 from planner.downloads import content_disposition
-from planner.errors import DomainError
 from planner.evaluations import exports
 from planner.evaluations.charts import bar_chart, line_chart, side_by_side
 from planner.evaluations.counting import forms_of, lined_up_questions
@@ -29,11 +28,11 @@ from planner.evaluations.report import report_context
 from planner.evaluations.research import FORMATS, research_file
 from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
-from planner.messages import describe
-from planner.programmes.routes import programme_or_404
+from planner.programmes.loaders import programme_or_404
+from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Series, Session
-from planner.series.routes import series_or_404, session_or_404
 from planner.spreadsheets import spreadsheet_download
+from planner.web import service_call
 
 bp = Blueprint("evaluation_reports", __name__)
 PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts
@@ -64,9 +63,12 @@ def _charts(summary):
     charts = {q.info.key: bar_chart([(c.label, c.figure) for c in q.cells]) for q in summary.questions}
     charts[PROFILE] = bar_chart([(p.label, p.score) for p in summary.profile if p.questions], maximum=100)
     # Under the chart only the sessions' numbers ("Sessions 3–4" → "3–4"); the table beside it says all.
-    trend = {row.info.key: line_chart([(label.split(" ", 1)[-1], f) for label, f, _code in row.points],
-                                      *row.info.scale_range)
-             for row in summary.trend}
+    trend = {
+        row.info.key: line_chart(
+            [(label.split(" ", 1)[-1], f) for label, f, _code in row.points], *row.info.scale_range
+        )
+        for row in summary.trend
+    }
     return charts, trend
 
 
@@ -74,8 +76,15 @@ def _summary_page(template: str, series: Series, session: Session | None, **cont
     summary = summarise(_sessions(series), _language(), session=session)
     charts, trend_charts = _charts(summary)
     return render_template(
-        template, series=series, session=session, summary=summary, charts=charts, trend_charts=trend_charts,
-        may_organise=can_organise(current_user, series.programme), zip=zip, **context,
+        template,
+        series=series,
+        session=session,
+        summary=summary,
+        charts=charts,
+        trend_charts=trend_charts,
+        may_organise=can_organise(current_user, series.programme),
+        zip=zip,
+        **context,
     )
 
 
@@ -103,7 +112,9 @@ def session_summary(series_id: int, session_id: int):
 def compare_series(slug: str):
     programme = programme_or_404(slug)
     all_series = db.session.scalars(
-        select(Series).where(Series.programme_id == programme.id).order_by(Series.title)
+        select(Series)
+        .where(Series.programme_id == programme.id)
+        .order_by(Series.title)
         .options(selectinload(Series.sessions))
     ).all()
     wanted = set(request.args.getlist("series", type=int))
@@ -114,9 +125,17 @@ def compare_series(slug: str):
         for q in questions
     }
     return render_template(
-        "evaluations/summary_compare.html", programme=programme, all_series=all_series, chosen=chosen,
-        wanted=wanted, questions=questions, compared=compared, means=means, language=_language(),
-        chart=side_by_side(compared), zip=zip,
+        "evaluations/summary_compare.html",
+        programme=programme,
+        all_series=all_series,
+        chosen=chosen,
+        wanted=wanted,
+        questions=questions,
+        compared=compared,
+        means=means,
+        language=_language(),
+        chart=side_by_side(compared),
+        zip=zip,
     )
 
 
@@ -130,8 +149,12 @@ def quotes_page(series_id: int):
     starred_only = request.args.get("starred") == "1"
     answers, places = placed(series, db.session.scalars(quotes(series, starred=starred_only)).all())
     return render_template(
-        "evaluations/summary_quotes.html", series=series, answers=answers, starred_only=starred_only,
-        places=places, language=_language(),
+        "evaluations/summary_quotes.html",
+        series=series,
+        answers=answers,
+        starred_only=starred_only,
+        places=places,
+        language=_language(),
     )
 
 
@@ -162,16 +185,29 @@ def moderation_page(series_id: int):
 def _moderation(series: Series, shown: str, status: int = 200):
     if shown not in MODERATION_FILTERS:
         shown = Moderation.PENDING
-    answers, places = placed(series, db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all())
+    answers, places = placed(
+        series, db.session.scalars(open_answers(series, moderation=None if shown == "all" else shown)).all()
+    )
     named = sum(1 for a in answers if not a.response.anonymous)
     page = render_template(
-        "evaluations/moderation.html", series=series, answers=answers, shown=shown, filters=MODERATION_FILTERS,
-        places=places, language=_language(),
+        "evaluations/moderation.html",
+        series=series,
+        answers=answers,
+        shown=shown,
+        filters=MODERATION_FILTERS,
+        places=places,
+        language=_language(),
     )
     if named:
         # Open answers of named forms are personal data, even shown without a name.
-        audit(AuditAction.VIEW, "evaluation_open_answers", series.id, f"{named} named open answers ({shown})")
-        db.session.commit()
+        return audited(
+            page,
+            AuditAction.VIEW,
+            "evaluation_open_answers",
+            series.id,
+            f"{named} named open answers ({shown})",
+            status=status,
+        )
     return page, status
 
 
@@ -183,19 +219,24 @@ def moderate_answer(series_id: int, answer_id: str):
     if answer is None:
         abort(404)
     shown = request.form.get("show", Moderation.PENDING)
-    try:
-        moderate(answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text"))
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-        return _moderation(series, shown, status=400)
-    else:
+    with service_call() as outcome:
+        moderate(
+            answer, request.form.get("action", ""), actor=current_user, redacted_text=request.form.get("redacted_text")
+        )
         if not answer.response.anonymous:
             audit(AuditAction.CHANGE, "evaluation_answer", answer.id, f"moderation: {answer.moderation}")
         db.session.commit()
         flash(_("Saved."), "success")
-    return redirect(url_for("evaluation_reports.moderation_page", series_id=series.id,
-                            show=shown if shown in MODERATION_FILTERS else Moderation.PENDING), 303)
+    if outcome.refused:
+        return _moderation(series, shown, status=400)
+    return redirect(
+        url_for(
+            "evaluation_reports.moderation_page",
+            series_id=series.id,
+            show=shown if shown in MODERATION_FILTERS else Moderation.PENDING,
+        ),
+        303,
+    )
 
 
 # --- Downloads and the printable report.
@@ -218,12 +259,18 @@ def answers_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_organise)
     table = _answers(series)
     if kind in FORMATS:
-        return Response(research_file(table, kind), mimetype=FORMATS[kind], headers={
-            "Content-Disposition": content_disposition("attachment", f"evaluation-answers-{series.id}.{kind}"),
-            "Cache-Control": "private, no-store"})
+        return Response(
+            research_file(table, kind),
+            mimetype=FORMATS[kind],
+            headers={
+                "Content-Disposition": content_disposition("attachment", f"evaluation-answers-{series.id}.{kind}"),
+                "Cache-Control": "private, no-store",
+            },
+        )
     header = [v.label for v in table.variables]
-    return spreadsheet_download(kind, header, table.text_rows, title=_("Answers"),
-                                filename=f"evaluation-answers-{series.id}")
+    return spreadsheet_download(
+        kind, header, table.text_rows, title=_("Answers"), filename=f"evaluation-answers-{series.id}"
+    )
 
 
 @bp.route("/series/<int:series_id>/evaluation/summary.<any(csv, xlsx):kind>")
@@ -240,6 +287,13 @@ def summary_download(series_id: int, kind: str):
 def report(series_id: int):
     series = series_or_404(series_id, can_view)
     starred, places = placed(series, db.session.scalars(quotes(series, starred=True)).all())
-    return _summary_page("evaluations/report.html", series, None, printable=True, language=_language(),
-                         places=places, appendix=request.args.get("appendix") == "1",
-                         **report_context(series, _sessions(series), starred))
+    return _summary_page(
+        "evaluations/report.html",
+        series,
+        None,
+        printable=True,
+        language=_language(),
+        places=places,
+        appendix=request.args.get("appendix") == "1",
+        **report_context(series, _sessions(series), starred),
+    )

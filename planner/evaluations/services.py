@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from planner.evaluations.catalogue import SESSION, builtin_form
+from planner.evaluations.catalogue import SESSION, builtin_form, ensure_builtin_forms
 from planner.evaluations.errors import EvaluationError
 from planner.evaluations.models import (
     EvaluationForm,
@@ -101,7 +101,10 @@ def _clean_details(details: FormDetails) -> FormDetails:
 
 
 def create_form(programme, details: FormDetails, *, actor=None) -> EvaluationForm:
+    """A form of the programme's own. The built-in forms are made with it when missing (as with
+    a session's evaluation), so the forms page, which only reads, always lists them beside it."""
     details = _clean_details(details)
+    ensure_builtin_forms()
     form = EvaluationForm(
         programme_id=programme.id, purpose=details.purpose, anonymous=details.anonymous,
         title_nl=details.title_nl, title_en=details.title_en, intro_nl=details.intro_nl or "",
@@ -222,8 +225,9 @@ def evaluation_of(session: Session, *, create: bool = True, default_form: Evalua
     raise EvaluationError("form_changed_meanwhile")
 
 
-def evaluations_of(sessions) -> tuple[dict[int, SessionEvaluation], bool]:
-    """(session id → its evaluation, whether any was made): one query once all exist."""
+def evaluations_of(sessions, *, create: bool = False) -> dict[int, SessionEvaluation]:
+    """session id → its evaluation, in one query. Every session has one from the start
+    (``planner/evaluations/listeners.py``); ``create`` makes the missing ones, for writers only."""
     ids = [s.id for s in sessions]
     found = {
         e.session_id: e
@@ -233,11 +237,11 @@ def evaluations_of(sessions) -> tuple[dict[int, SessionEvaluation], bool]:
         )
     } if ids else {}
     missing = [session for session in sessions if session.id not in found]
-    if missing:
+    if missing and create:
         default_form = builtin_form(SESSION)
         for session in missing:
             found[session.id] = evaluation_of(session, default_form=default_form)
-    return found, bool(missing)
+    return found
 
 
 def session_response_counts(session_ids) -> dict[int, int]:
@@ -273,7 +277,7 @@ def choose_forms(series: Series, choices: dict[int, int], delay_hours: int) -> N
     if set(choices) - set(sessions):
         raise EvaluationError("session_not_in_series")
     answered = session_response_counts(list(sessions))
-    evaluations, _made = evaluations_of([sessions[session_id] for session_id in choices])
+    evaluations = evaluations_of([sessions[session_id] for session_id in choices], create=True)
     for session_id, form_id in choices.items():
         session = sessions[session_id]
         evaluation = evaluations[session_id]

@@ -1,9 +1,54 @@
-"""The invitation area's refusals."""
+"""What the invitation rules refuse, and what each refusal means to a person."""
 
 from __future__ import annotations
 
-from planner.errors import DomainError
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from planner.errors import DomainError, ErrorCode
+
+
+class InvitationCode(ErrorCode):
+    INVALID_EMAILS = (
+        "invalid_emails",
+        lambda p: _("These are not valid e-mail addresses: %(emails)s. Nobody was invited.", **p),
+    )
+    INVITATION_REVOKED = "invitation_revoked", _l("This invitation has been withdrawn.")
+    NO_SESSIONS_CHOSEN = "no_sessions_chosen", _l("Choose at least one session.")
+    NOBODY_CHOSEN = (
+        "nobody_chosen",
+        _l("Choose at least one person, an organisation, a role or enter e-mail addresses."),
+    )
+    NOT_INVITED_TO_SESSION = "not_invited_to_session", _l("You are not invited to this meeting.")
+    SAME_SESSION = "same_session", _l("Choose another session to move to.")
+    SERIES_NOT_PUBLISHED = "series_not_published", _l("Publish the series before you invite people.")
+    SESSION_CANCELLED = "session_cancelled", lambda p: _("The meeting “%(title)s” has been cancelled.", **p)
+    SESSION_NOT_IN_SERIES = "session_not_in_series", _l("This session is not part of this series.")
+    SESSION_NOT_OPEN = (
+        "session_not_open",
+        lambda p: _("“%(title)s” has already started or was cancelled: nobody can be invited to it.", **p),
+    )
+    SESSION_STARTED = (
+        "session_started",
+        lambda p: _("The meeting “%(title)s” has already started. You can no longer change your answer.", **p),
+    )
+    TEXT_TOO_LONG = "text_too_long", _l("The text is too long.")
+    UNKNOWN_ANSWER = "unknown_answer", _l("Choose yes, no or maybe.")
+    UNKNOWN_ORGANISATION = "unknown_organisation", _l("This organisation no longer exists.")
+    UNKNOWN_PERSON = "unknown_person", _l("One of the chosen people no longer exists. Search again.")
+    UNKNOWN_ROLE = "unknown_role", lambda p: _("Unknown role: %(role)s.", **p)
+    NO_EMAIL = "no_email", lambda p: _("%(name)s has no e-mail address: print a letter instead.", **p)
+    MAIL_WITHDRAWN = "mail_withdrawn", lambda p: _("%(name)s does not want to receive mails any more.", **p)
+    DELETION_REQUESTED = (
+        "deletion_requested",
+        lambda p: _("%(name)s asked for their data to be deleted, so we send them no more mails.", **p),
+    )
+    ANONYMISED_NOT_MAILED = (
+        "anonymised_not_mailed",
+        _l("The data of this person has been deleted, so we send them no more mails."),
+    )
 
 
 class InvitationError(DomainError):
-    pass
+    """A refusal by the invitation and answer rules."""
+
+    codes = InvitationCode

@@ -19,14 +19,16 @@ from planner.calendar.ics import feed, single_event
 from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event, in_calendar
+from planner.invitations.loaders import current_invitation, personal_link_pages
+from planner.invitations.lookup import TOKEN_PATTERN
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
-from planner.invitations.participant import TOKEN_PATTERN, invitation_or_none, not_found_page
 from planner.invitations.services import renew_feed
 from planner.link_privacy import keep_link_private
 from planner.series.models import Series, Session
 from planner.timekeeping import as_utc
 
 bp = Blueprint("feeds", __name__)
+personal_link_pages(bp)
 
 
 @bp.after_request
@@ -53,10 +55,8 @@ def _calendar_response(body_for, last_modified: datetime, filename: str) -> Base
 
 
 @bp.get("/i/<token>/sessions/<int:session_id>.ics")
-def session_file(token: str, session_id: int):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+def session_file(token: str, session_id: int):  # noqa: ARG001 - the URL's token, read by personal_link_pages before the view
+    invitation = current_invitation()
     rsvp = next((r for r in invitation.rsvps if r.session_id == session_id), None)
     if rsvp is None:
         abort(404)
@@ -71,9 +71,7 @@ def session_file(token: str, session_id: int):
 
 @bp.post("/i/<token>/feed")
 def new_feed(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
 
     renew_feed(invitation.person)
     db.session.commit()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import Length, Optional

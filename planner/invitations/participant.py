@@ -2,55 +2,28 @@
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _, refresh
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from planner.auth.forms import LanguageForm
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
+from planner.invitations.loaders import current_invitation, personal_link_pages
 from planner.invitations.mails import feed_url, webcal_url
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat, invitation_with_token
-from planner.invitations.services import active_feed, answer, link_expired, save_needs, waiting_places
+from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.invitations.services import active_feed, answer, save_needs, waiting_places
 from planner.link_privacy import keep_link_private
-from planner.messages import describe
-from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
+from planner.web import form_status, service_call
 
 bp = Blueprint("participant", __name__)
 
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Templates whose participants send in a learning question or theme when they register.
 ASKS_LEARNING_QUESTION = {"arena", "thematic"}
 
 
 bp.after_request(keep_link_private)  # the token is in the URL
-
-
-def invitation_or_none(token: str) -> Invitation | None:
-    if not TOKEN_PATTERN.fullmatch(token):
-        return None
-    invitation = db.session.scalar(
-        invitation_with_token(token).options(
-            selectinload(Invitation.person),
-            selectinload(Invitation.series).selectinload(Series.venue),
-            selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
-        )
-    )
-    grace = timedelta(days=current_app.config["INVITATION_LINK_DAYS_AFTER_SERIES"])
-    if invitation is None or invitation.is_revoked or link_expired(invitation, grace=grace):
-        return None
-    g.locale = invitation.person.language
-    refresh()  # forget a locale worked out before we knew whom we speak to
-    return invitation
-
-
-def not_found_page():
-    return render_template("invitations/not_found.html"), 404
+personal_link_pages(bp)
 
 
 def _ordered(invitation: Invitation) -> list[Rsvp]:
@@ -59,36 +32,36 @@ def _ordered(invitation: Invitation) -> list[Rsvp]:
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
 def personal_page(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     rsvps = _ordered(invitation)
     asks_question = invitation.series.template_key in ASKS_LEARNING_QUESTION
     form = participant_form(rsvps, ask_learning_question=asks_question, obj=invitation)
     if form.validate_on_submit():
-        try:
+        with service_call(form):
             _save(invitation, rsvps, form)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        else:
             db.session.commit()
             flash(_("Thank you. Your answers have been saved."), "success")
             return redirect(url_for("participant.personal_page", token=token))
     now = utcnow()
-    status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "invitations/participant.html",
         invitation=invitation,
         series=invitation.series,
-        rows=[(rsvp, form[answer_field_name(rsvp.session)] if not rsvp.session.is_cancelled else None,
-               rsvp.session.starts_at <= now) for rsvp in rsvps],
+        rows=[
+            (
+                rsvp,
+                form[answer_field_name(rsvp.session)] if not rsvp.session.is_cancelled else None,
+                rsvp.session.starts_at <= now,
+            )
+            for rsvp in rsvps
+        ],
         places=waiting_places(invitation),
         form=form,
         language_action=url_for("participant.language", token=token),
         calendar_feed=_feed_links(invitation),
-        Answer=Answer, Seat=Seat,
-    ), status
+        Answer=Answer,
+        Seat=Seat,
+    ), form_status(form)
 
 
 def _feed_links(invitation: Invitation) -> dict | None:
@@ -101,9 +74,7 @@ def _feed_links(invitation: Invitation) -> dict | None:
 @bp.post("/i/<token>/language")
 def language(token: str):
     """The header's language switch: on this page it changes the person's own language."""
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, gettext as _, ngettext
 from flask_login import current_user, login_required
@@ -11,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.invitations.forms import InviteForm, PlaceForm
 from planner.invitations.letters import qr_data_uri
+from planner.invitations.loaders import invitation_or_404
 from planner.invitations.mails import personal_link
-from planner.invitations.models import Invitation, Rsvp
+from planner.invitations.models import Invitation
 from planner.invitations.overview import find_people, invitations_overview
 from planner.invitations.services import (
     InvitationError,
@@ -34,9 +36,9 @@ from planner.invitations.services import (
     resend_invitation,
     revoke_invitation,
 )
-from planner.messages import describe
 from planner.people.models import Organisation, Person
-from planner.series.routes import series_or_404, session_or_404
+from planner.series.loaders import series_or_404, session_or_404
+from planner.web import service_call
 
 bp = Blueprint("invitations", __name__)
 
@@ -80,11 +82,14 @@ def _page(series, form=None, place_form=None, status=200):
         place_form=place_form or _place_form(series, overview),
         search=search,
     )
-    # After rendering: the commit expires what the page has loaded.
-    audit(AuditAction.VIEW, "invitation_list", series.id,
-          ids_detail("persons", [row.invitation.person_id for row in overview.active]))
-    db.session.commit()
-    return html, status
+    return audited(
+        html,
+        AuditAction.VIEW,
+        "invitation_list",
+        series.id,
+        ids_detail("persons", [row.invitation.person_id for row in overview.active]),
+        status=status,
+    )
 
 
 @bp.get("/series/<int:series_id>/invitations")
@@ -118,23 +123,24 @@ def invite(series_id: int):
     series = series_or_404(series_id, can_organise)
     form = _invite_form(series, _search())
     if form.validate_on_submit():
-        try:
+        with service_call(form), _invited_meanwhile(form):
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data or []]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
             result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
-            counts = {"new": len(result.invited), "extended": len(result.extended),
-                      "unchanged": len(result.unchanged), "letters": len(result.letters)}
-            audit(AuditAction.CHANGE, "invitation_list", series.id,
-                  "invited: {new} new, {extended} extended".format(**counts))
+            counts = {
+                "new": len(result.invited),
+                "extended": len(result.extended),
+                "unchanged": len(result.unchanged),
+                "letters": len(result.letters),
+            }
+            audit(
+                AuditAction.CHANGE,
+                "invitation_list",
+                series.id,
+                "invited: {new} new, {extended} extended".format(**counts),
+            )
             db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        except IntegrityError:  # someone invited the same people at the same moment
-            db.session.rollback()
-            form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
-        else:
             flash(
                 _(
                     "%(new)s invited, %(extended)s invited to more sessions, %(unchanged)s already invited. "
@@ -147,26 +153,21 @@ def invite(series_id: int):
     return _page(series, form=form, status=422)
 
 
-def _invitation_or_404(series, invitation_id: int) -> Invitation:
-    invitation = db.session.scalar(
-        select(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.series_id == series.id)
-        .options(joinedload(Invitation.person), selectinload(Invitation.rsvps).selectinload(Rsvp.session))
-    )
-    if invitation is None:
-        abort(404)
-    return invitation
-
-
-def _act(series, action, done: str):
+@contextmanager
+def _invited_meanwhile(form):
     try:
-        action()
-    except DomainError as error:
+        yield
+    except IntegrityError:  # someone invited the same people at the same moment
         db.session.rollback()
-        flash(describe(error), "error")
-    else:
+        form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
+
+
+def _act(series, action, done):
+    """Run ``action``; say ``done`` (a text, or a function of what the action returned) or why not."""
+    with service_call():
+        result = action()
         db.session.commit()
-        flash(done, "success")
+        flash(done(result) if callable(done) else done, "success")
     return redirect(url_for("invitations.index", series_id=series.id))
 
 
@@ -174,33 +175,35 @@ def _act(series, action, done: str):
 @login_required
 def resend(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
-    invitation = _invitation_or_404(series, invitation_id)
-    return _act(series, lambda: resend_invitation(invitation),
-                _("The invitation to %(name)s will be sent again.", name=invitation.person.name))
+    invitation = invitation_or_404(series, invitation_id)
+    return _act(
+        series,
+        lambda: resend_invitation(invitation),
+        _("The invitation to %(name)s will be sent again.", name=invitation.person.name),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
-    invitation = _invitation_or_404(series, invitation_id)
-    return _act(series, lambda: revoke_invitation(invitation),
-                _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name))
+    invitation = invitation_or_404(series, invitation_id)
+    return _act(
+        series,
+        lambda: revoke_invitation(invitation),
+        _("The invitation to %(name)s has been withdrawn; the link no longer works.", name=invitation.person.name),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/remind")
 @login_required
 def remind(series_id: int):
     series = series_or_404(series_id, can_organise)
-    try:
-        count = remind_unanswered(series)
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-    else:
-        db.session.commit()
-        flash(ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count), "success")
-    return redirect(url_for("invitations.index", series_id=series.id))
+    return _act(
+        series,
+        lambda: remind_unanswered(series),
+        lambda count: ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/sessions/<int:session_id>/fill")
@@ -208,22 +211,15 @@ def remind(series_id: int):
 def fill(series_id: int, session_id: int):
     series = series_or_404(series_id, can_organise)
     session = session_or_404(series, session_id)
-    try:
-        moved = fill_free_seats(session)
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-    else:
-        db.session.commit()
-        flash(
-            ngettext(
-                "%(num)s person moved up from the waiting list.",
-                "%(num)s people moved up from the waiting list.",
-                len(moved),
-            ),
-            "success",
-        )
-    return redirect(url_for("invitations.index", series_id=series.id))
+    return _act(
+        series,
+        lambda: fill_free_seats(session),
+        lambda moved: ngettext(
+            "%(num)s person moved up from the waiting list.",
+            "%(num)s people moved up from the waiting list.",
+            len(moved),
+        ),
+    )
 
 
 @bp.post("/series/<int:series_id>/invitations/place")
@@ -233,20 +229,22 @@ def place(series_id: int):
     overview = invitations_overview(series)
     form = _place_form(series, overview)
     if form.validate_on_submit():
-        invitation = _invitation_or_404(series, form.invitation.data)
+        invitation = invitation_or_404(series, form.invitation.data)
         session = session_or_404(series, form.session.data)
-        try:
+        with service_call(form):
             if form.from_session.data:
                 move_to_session(invitation, session_or_404(series, form.from_session.data), session)
             else:
                 place_by_hand(invitation, session)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        else:
             db.session.commit()
-            flash(_("%(name)s is registered for %(session)s.", name=invitation.person.name,
-                    session=_session_label(session)), "success")
+            flash(
+                _(
+                    "%(name)s is registered for %(session)s.",
+                    name=invitation.person.name,
+                    session=_session_label(session),
+                ),
+                "success",
+            )
             return redirect(url_for("invitations.index", series_id=series.id))
     return _page(series, place_form=form, status=422)
 
@@ -255,30 +253,32 @@ def place(series_id: int):
 @login_required
 def letter(series_id: int, invitation_id: int):
     series = series_or_404(series_id, can_organise)
-    invitation = _invitation_or_404(series, invitation_id)
+    invitation = invitation_or_404(series, invitation_id)
     if invitation.is_revoked:
         abort(404)
     html = render_template("invitations/letters.html", series=series, letters=[_letter(invitation)])
-    audit(AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
 
 
 @bp.get("/series/<int:series_id>/letters")
 @login_required
 def letters(series_id: int):
     series = series_or_404(series_id, can_organise)
-    invitations = db.session.scalars(
-        select(Invitation)
-        .join(Invitation.person)
-        .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
-        .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
-        .order_by(Person.name, Invitation.id)
-    ).unique().all()
+    invitations = (
+        db.session.scalars(
+            select(Invitation)
+            .join(Invitation.person)
+            .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
+            .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
+            .order_by(Person.name, Invitation.id)
+        )
+        .unique()
+        .all()
+    )
     html = render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
-    audit(AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations]))
-    db.session.commit()
-    return html
+    return audited(
+        html, AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations])
+    )
 
 
 def _letter(invitation: Invitation) -> Markup:
@@ -286,7 +286,13 @@ def _letter(invitation: Invitation) -> Markup:
     link = personal_link(invitation)
     sessions = sorted((r.session for r in invitation.rsvps), key=lambda s: (s.starts_at, s.id))
     with force_locale(invitation.person.language):
-        return Markup(render_template(
-            "invitations/_letter.html", series=invitation.series, person=invitation.person,
-            link=link, qr=qr_data_uri(link), sessions=sessions,
-        ))
+        return Markup(
+            render_template(
+                "invitations/_letter.html",
+                series=invitation.series,
+                person=invitation.person,
+                link=link,
+                qr=qr_data_uri(link),
+                sessions=sessions,
+            )
+        )

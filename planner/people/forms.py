@@ -10,9 +10,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import DataRequired, Length, Optional
 
 from planner.converters import coerce_id
-from planner.errors import DomainError
 from planner.forms import Form
-from planner.messages import describe
 from planner.people.details import PersonDetails
 from planner.people.import_files import FIELDS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from planner.people.models import FIELD_LABELS, MAX_LENGTHS, ConsentPurpose, Language, PersonRole
@@ -21,17 +19,6 @@ from planner.people.models import FIELD_LABELS, MAX_LENGTHS, ConsentPurpose, Lan
 def text_attributes(field: str, *, required: bool = False) -> dict:
     """What the browser is told of a field's rule (the rule itself is ``check_person_details``)."""
     return {"maxlength": MAX_LENGTHS[field], **({"required": True} if required else {})}
-
-
-def show_error(form: Form, error: DomainError, fields: dict[str, str] | None = None) -> None:
-    """Put the message of ``error`` beside the field it names (a PeopleError's ``field``;
-    ``fields`` maps it to a differently named form field), or above the form."""
-    field = getattr(error, "field", None)
-    name = (fields or {}).get(field or "", field)
-    if name and name in form:
-        form[name].errors = [*form[name].errors, describe(error)]
-    else:
-        form.form_errors.append(describe(error))
 
 
 class PersonForm(Form):
@@ -110,9 +97,7 @@ class OrganisationForm(Form):
         _l("Name"),
         validators=[DataRequired(_l("Enter a name.")), Length(max=MAX_LENGTHS["organisation"])],
     )
-    municipality = StringField(
-        _l("Municipality"), validators=[Optional(), Length(max=MAX_LENGTHS["municipality"])]
-    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=MAX_LENGTHS["municipality"])])
 
 
 class ImportUploadForm(Form):
@@ -162,13 +147,9 @@ class ImportReviewForm(Form):
         self.default_role.choices = [no_role, *PersonRole.choices()]
 
     def mapping(self) -> dict[str, int | None]:
-        return {
-            name: int(value) if (value := getattr(self, f"column_{name}").data) else None
-            for name in FIELDS
-        }
+        return {name: int(value) if (value := getattr(self, f"column_{name}").data) else None for name in FIELDS}
 
     def show_mapping(self, mapping: dict[str, int | None]) -> None:
         for name in FIELDS:
             index = mapping.get(name)
             getattr(self, f"column_{name}").data = "" if index is None else str(index)
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
@@ -10,12 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_manage_people, people_manager_required
 from planner.auth.models import StaffUser
 from planner.extensions import db
-from planner.forms import add_error, given
-from planner.messages import describe
+from planner.forms import given
 from planner.pagination import paginate
 from planner.people.errors import PeopleError
 from planner.people.forms import (
@@ -25,7 +26,6 @@ from planner.people.forms import (
     OrganisationForm,
     PersonForm,
     consent_field_name,
-    show_error,
 )
 from planner.people.import_files import MAX_IMPORT_BYTES, pack_table, propose_mapping, read_table, unpack_table
 from planner.people.importing import check_rows, import_people
@@ -45,6 +45,7 @@ from planner.people.services import (
     save_organisation,
     update_person,
 )
+from planner.web import form_status, service_call, show_refusal
 
 bp = Blueprint("people", __name__)
 
@@ -64,9 +65,7 @@ def index():
     page = paginate(people_matching(term), request.args.get("page", 1, type=int))
     html = render_template("people/index.html", page=page, term=term)
     if page.items:
-        # After rendering: the commit expires what the page has loaded.
-        audit(AuditAction.VIEW, "person", "", ids_detail("list", [p.id for p in page.items]))
-        db.session.commit()
+        return audited(html, AuditAction.VIEW, "person", "", ids_detail("list", [p.id for p in page.items]))
     return html
 
 
@@ -84,16 +83,16 @@ def _person_or_404(person_id: int) -> Person:
 def show(person_id: int):
     person = _person_or_404(person_id)
     recorder_ids = {c.recorded_by_id for c in person.consents if c.recorded_by_id}
-    recorders = {
-        u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(recorder_ids)))
-    } if recorder_ids else {}
+    recorders = (
+        {u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(recorder_ids)))}
+        if recorder_ids
+        else {}
+    )
     consents = [
         (purpose, next((c for c in person.consents if c.purpose == purpose), None)) for purpose in ConsentPurpose
     ]
     html = render_template("people/show.html", person=person, consents=consents, recorders=recorders)
-    audit(AuditAction.VIEW, "person", person.id)
-    db.session.commit()
-    return html
+    return audited(html, AuditAction.VIEW, "person", person.id)
 
 
 def _person_form_page(person: Person | None):
@@ -106,29 +105,37 @@ def _person_form_page(person: Person | None):
             given = consent_of(person, purpose)
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
-        try:
+        with service_call(form, fields={"organisation": "organisation_id"}), _stored_meanwhile(form):
             saved = create_person(form.details()) if person is None else update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
                 record_consent(saved, purpose, given, current_user)
             audit(AuditAction.CHANGE, "person", saved.id, "created" if person is None else "edited")
             db.session.commit()
-        except IntegrityError:
-            # Someone stored the same address between our check and our commit.
-            db.session.rollback()
-            show_error(form, PeopleError("person_email_taken", field="email", email=form.email.data))
-        except PeopleError as error:
-            db.session.rollback()
-            show_error(form, error, {"organisation": "organisation_id"})
-        else:
             flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.index", q=saved.email or saved.name))
-    status = 422 if form.errors else 200
     html = render_template("people/form.html", form=form, person=person, consent_purposes=list(ConsentPurpose))
     if person is not None and request.method == "GET":
-        audit(AuditAction.VIEW, "person", person.id, "edit form")
-        db.session.commit()
-    return html, status
+        return audited(html, AuditAction.VIEW, "person", person.id, "edit form")
+    return html, form_status(form)
+
+
+@contextmanager
+def _stored_meanwhile(form):
+    try:
+        yield
+    except IntegrityError:  # someone stored the same address between our check and our commit
+        db.session.rollback()
+        show_refusal(PeopleError("person_email_taken", field="email", email=form.email.data), form)
+
+
+@contextmanager
+def _organisation_stored_meanwhile(form):
+    try:
+        yield
+    except IntegrityError:  # someone saved the same organisation between our check and our commit
+        db.session.rollback()
+        show_refusal(PeopleError("organisation_taken", name=form.name.data), form, field="name")
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -157,22 +164,14 @@ def organisations():
 def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
-            saved = save_organisation(
-                organisation, name=given(form.name.data), municipality=form.municipality.data or ""
-            )
+        with service_call(form, field="name"), _organisation_stored_meanwhile(form):
+            saved = save_organisation(organisation, name=given(form.name.data), municipality=form.municipality.data or "")
             db.session.commit()
-        except (PeopleError, IntegrityError) as error:
-            db.session.rollback()
-            if isinstance(error, IntegrityError):
-                # Someone saved the same organisation between our check and our commit.
-                error = PeopleError("organisation_taken", name=form.name.data)
-            add_error(form.name, describe(error))
-        else:
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
-    status = 422 if form.errors else 200
-    return render_template("people/organisation_form.html", form=form, organisation=organisation), status
+    return render_template(
+        "people/organisation_form.html", form=form, organisation=organisation
+    ), form_status(form)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -199,7 +198,7 @@ def import_upload():
         try:
             table = read_table(upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1))
         except PeopleError as error:
-            form.file.errors.append(describe(error))
+            form.file.errors.append(error.message)
         else:
             review = ImportReviewForm(columns=table.column_labels(), formdata=None)
             review.payload.data = pack_table(table, current_app.config["SECRET_KEY"])
@@ -216,7 +215,7 @@ def import_review():
     try:
         table = unpack_table(request.form.get("payload", ""), current_app.config["SECRET_KEY"])
     except PeopleError as error:
-        return render_template("error.html", code=400, message=describe(error)), 400
+        return render_template("error.html", code=400, message=error.message), 400
     form = ImportReviewForm(columns=table.column_labels())
     if not form.validate_on_submit():
         return _review_page(form, table, None, status=422)
@@ -230,7 +229,7 @@ def import_review():
             db.session.commit()
         except PeopleError as error:
             db.session.rollback()
-            form.form_errors.append(describe(error))
+            form.form_errors.append(error.message)
             return _review_page(form, table, mapping, status=422)
         except IntegrityError:
             # Someone stored one of these addresses between our check and our commit.
@@ -253,13 +252,13 @@ def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
         try:
             checks = check_rows(table, mapping, form.default_role.data or None)
         except PeopleError as error:
-            form.column_name.errors = [*form.column_name.errors, describe(error)]
+            form.column_name.errors = [*form.column_name.errors, error.message]
             status = 422 if status == 200 else status
     return render_template(
         "people/import_review.html",
         form=form,
         table=table,
-        checks=[(c, [describe(p) for p in c.problems]) for c in checks] if checks is not None else None,
+        checks=[(c, [p.message for p in c.problems]) for c in checks] if checks is not None else None,
         good=sum(1 for c in checks if c.ok) if checks else 0,
         bad=sum(1 for c in checks if not c.ok) if checks else 0,
         role_labels={role.value: role.label for role in PersonRole},

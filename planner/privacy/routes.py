@@ -13,7 +13,7 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.auth.access import people_manager_required
 from planner.extensions import db
-from planner.invitations.participant import invitation_or_none, not_found_page
+from planner.invitations.loaders import current_invitation, personal_link_pages
 from planner.link_privacy import keep_link_private
 from planner.people.models import Person
 from planner.privacy.own_data import (
@@ -28,6 +28,7 @@ from planner.privacy.purge import erase_person, open_deletion_requests
 from planner.timekeeping import utcnow
 
 bp = Blueprint("privacy", __name__)
+personal_link_pages(bp)
 
 
 bp.after_request(keep_link_private)  # personal links and personal data
@@ -42,9 +43,7 @@ def _when(value) -> str:
 
 @bp.get("/i/<token>/my-data")
 def my_data(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     person = invitation.person
     audit(AuditAction.VIEW, "person", person.id, "own data viewed", actor="participant")
     db.session.commit()
@@ -59,10 +58,8 @@ def my_data(token: str):
 
 
 @bp.get("/i/<token>/my-data.json")
-def my_data_download(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+def my_data_download(token: str):  # noqa: ARG001 - the URL's token, read by personal_link_pages before the view
+    invitation = current_invitation()
     person = invitation.person
     audit(AuditAction.EXPORT, "person", person.id, "own data downloaded", actor="participant")
     db.session.commit()
@@ -76,9 +73,7 @@ def my_data_download(token: str):
 
 def _change(token: str, action, detail: str, message: str):
     """Do what the person asks from their own page: ``action(invitation)``."""
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
+    invitation = current_invitation()
     person = invitation.person
     if action(invitation):
         audit(AuditAction.CHANGE, "person", person.id, detail, actor="participant")
@@ -89,35 +84,50 @@ def _change(token: str, action, detail: str, message: str):
 
 @bp.post("/i/<token>/my-data/withdraw")
 def withdraw(token: str):
-    return _change(token, lambda invitation: withdraw_from_mail(invitation.person), "mail withdrawn",
-                   _("You will get no more mails from us. You can change this back on this page."))
+    return _change(
+        token,
+        lambda invitation: withdraw_from_mail(invitation.person),
+        "mail withdrawn",
+        _("You will get no more mails from us. You can change this back on this page."),
+    )
 
 
 @bp.post("/i/<token>/my-data/resume")
 def resume(token: str):
-    return _change(token, lambda invitation: resume_mail(invitation.person), "mail resumed",
-                   _("You will get our mails again."))
+    return _change(
+        token, lambda invitation: resume_mail(invitation.person), "mail resumed", _("You will get our mails again.")
+    )
 
 
 @bp.get("/i/<token>/my-data/delete")
 def delete_confirm(token: str):
-    invitation = invitation_or_none(token)
-    if invitation is None:
-        return not_found_page()
-    return render_template("privacy/delete_confirm.html", invitation=invitation, person=invitation.person,
-                           language_action=url_for("participant.language", token=token))
+    invitation = current_invitation()
+    return render_template(
+        "privacy/delete_confirm.html",
+        invitation=invitation,
+        person=invitation.person,
+        language_action=url_for("participant.language", token=token),
+    )
 
 
 @bp.post("/i/<token>/my-data/delete")
 def delete_request(token: str):
-    return _change(token, request_deletion, "deletion requested",
-                   _("We have your request. An organiser will delete your data soon."))
+    return _change(
+        token,
+        request_deletion,
+        "deletion requested",
+        _("We have your request. An organiser will delete your data soon."),
+    )
 
 
 @bp.post("/i/<token>/my-data/delete/cancel")
 def delete_cancel(token: str):
-    return _change(token, lambda invitation: cancel_deletion_request(invitation.person),
-                   "deletion request withdrawn", _("Your request to delete your data has been withdrawn."))
+    return _change(
+        token,
+        lambda invitation: cancel_deletion_request(invitation.person),
+        "deletion request withdrawn",
+        _("Your request to delete your data has been withdrawn."),
+    )
 
 
 # Organisers.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,59 +13,44 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
-from planner.auth.access import admin_required, can_organise, can_view, require
+from planner.auth.access import admin_required, can_organise
 from planner.auth.models import StaffUser
 from planner.extensions import db
-from planner.forms import add_error, given
-from planner.messages import describe
-from planner.programmes.forms import BlockedDateForm, ProgrammeForm
+from planner.forms import given
+from planner.programmes.errors import ProgrammeError
+from planner.programmes.forms import ProgrammeForm
+from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import Programme, ProgrammeMember, ProgrammeRole, programmes_visible_to
-from planner.programmes.services import ProgrammeError, block_date, save_programme, unblock_date
-from planner.series.services import series_overview
+from planner.programmes.services import save_programme, unblock_date
+from planner.web import form_status, service_call
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
-
-
-def programme_or_404(slug: str, permission=can_view) -> Programme:
-    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
-    if programme is None:
-        abort(404)
-    require(permission, programme)
-    return programme
 
 
 @bp.get("/")
 @login_required
 def index():
     programmes = db.session.scalars(
-        programmes_visible_to(current_user).options(
-            selectinload(Programme.members).joinedload(ProgrammeMember.user)
-        )
+        programmes_visible_to(current_user).options(selectinload(Programme.members).joinedload(ProgrammeMember.user))
     ).all()
     return render_template("programmes/index.html", programmes=programmes)
 
 
-@bp.get("/<slug>")
-@login_required
-def show(slug: str):
-    programme = programme_or_404(slug)
-    return render_template(
-        "programmes/show.html",
-        programme=programme,
-        series_list=series_overview(programme),
-        may_organise=can_organise(current_user, programme),
-        blocked_form=BlockedDateForm(),
-    )
-
-
 def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
-    staff = db.session.scalars(
-        select(StaffUser).where(StaffUser.active).order_by(StaffUser.name)
-    ).all()
+    staff = db.session.scalars(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name)).all()
     choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in staff]
     form.organisers.choices = choices
     form.trekkers.choices = choices
     return {u.id: u for u in staff}
+
+
+@contextmanager
+def _name_taken_meanwhile() -> Iterator[None]:
+    try:
+        yield
+    except IntegrityError as error:
+        # Someone saved a learning studio of the same name between our check and our commit.
+        raise ProgrammeError("programme_name_taken", form_field="name") from error
 
 
 def _edit(programme: Programme | None):
@@ -72,7 +60,7 @@ def _edit(programme: Programme | None):
         form.organisers.data = [u.id for u in programme.members_with(ProgrammeRole.ORGANISER)]
         form.trekkers.data = [u.id for u in programme.members_with(ProgrammeRole.TREKKER)]
     if form.validate_on_submit():
-        try:
+        with service_call(form, field="name"), _name_taken_meanwhile():
             saved = save_programme(
                 programme,
                 name=given(form.name.data),
@@ -82,17 +70,9 @@ def _edit(programme: Programme | None):
                 retention_months=form.retention_months.data,
             )
             db.session.commit()
-        except (ProgrammeError, IntegrityError) as error:
-            db.session.rollback()
-            if isinstance(error, IntegrityError):
-                # Someone saved a learning studio of the same name between our check and our commit.
-                error = ProgrammeError("programme_name_taken")
-            add_error(form.name, describe(error))
-        else:
             flash(_("Learning studio %(name)s saved.", name=saved.name), "success")
-            return redirect(url_for("programmes.show", slug=saved.slug))
-    status = 422 if form.errors else 200
-    return render_template("programmes/form.html", form=form, programme=programme), status
+            return redirect(url_for("series.programme", slug=saved.slug))
+    return render_template("programmes/form.html", form=form, programme=programme), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -107,30 +87,6 @@ def edit(slug: str):
     return _edit(programme_or_404(slug))
 
 
-@bp.post("/<slug>/blocked-dates")
-@login_required
-def add_blocked_date(slug: str):
-    programme = programme_or_404(slug, can_organise)
-    form = BlockedDateForm()
-    if form.validate_on_submit():
-        try:
-            block_date(programme, given(form.day.data), form.reason.data or "")
-        except ProgrammeError as error:
-            db.session.rollback()
-            add_error(form.day, describe(error))
-        else:
-            db.session.commit()
-            flash(_("Date blocked."), "success")
-            return redirect(url_for("programmes.show", slug=slug) + "#blocked-dates")
-    return render_template(
-        "programmes/show.html",
-        programme=programme,
-        series_list=series_overview(programme),
-        may_organise=True,
-        blocked_form=form,
-    ), 422
-
-
 @bp.post("/<slug>/blocked-dates/<int:blocked_id>/delete")
 @login_required
 def remove_blocked_date(slug: str, blocked_id: int):
@@ -140,4 +96,4 @@ def remove_blocked_date(slug: str, blocked_id: int):
     unblock_date(programme, blocked_id)
     db.session.commit()
     flash(_("Date is free again."), "success")
-    return redirect(url_for("programmes.show", slug=slug) + "#blocked-dates")
+    return redirect(url_for("series.programme", slug=slug) + "#blocked-dates")

@@ -8,14 +8,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.plain_text import name_key
+from planner.programmes.errors import ProgrammeError
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember, ProgrammeRole
-
-
-class ProgrammeError(DomainError):
-    pass
 
 
 def slugify(text: str) -> str:
@@ -34,7 +30,12 @@ def _free_slug(name: str, exclude_id: int | None = None) -> str:
 
 
 def save_programme(
-    programme: Programme | None, *, name: str, description: str, organisers, trekkers,
+    programme: Programme | None,
+    *,
+    name: str,
+    description: str,
+    organisers,
+    trekkers,
     retention_months: int | None = None,
 ) -> Programme:
     """Create or update a programme with exactly these organisers and trekkers."""
@@ -53,11 +54,9 @@ def save_programme(
     programme.description = description.strip()
     if retention_months is not None:
         if not 1 <= retention_months <= 120:
-            raise ProgrammeError("retention_out_of_range")
+            raise ProgrammeError("retention_out_of_range", form_field="retention_months")
         programme.retention_months = retention_months
-    wanted = {(u.id, ProgrammeRole.ORGANISER) for u in organisers} | {
-        (u.id, ProgrammeRole.TREKKER) for u in trekkers
-    }
+    wanted = {(u.id, ProgrammeRole.ORGANISER) for u in organisers} | {(u.id, ProgrammeRole.TREKKER) for u in trekkers}
     programme.members = [m for m in programme.members if (m.user_id, m.role) in wanted]
     present = {(m.user_id, m.role) for m in programme.members}
     for user in organisers:

@@ -29,11 +29,11 @@ from wtforms.validators import (
 
 from planner.converters import coerce_id
 from planner.forms import Form, MultiCheckboxField, plausible_date_message
-from planner.messages import describe
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
+from planner.series.errors import SeriesError
 from planner.series.scheduling import RhythmKind
-from planner.series.services import SeriesError, check_horizon
+from planner.series.services import check_horizon
 from planner.timekeeping import is_plausible_date
 
 RHYTHM_LABELS = {
@@ -68,7 +68,7 @@ def within_planning_horizon(day: date) -> date:
     try:
         check_horizon(day)
     except SeriesError as error:
-        raise ValidationError(describe(error)) from error
+        raise ValidationError(error.message) from error
     if not is_plausible_date(day):
         raise ValidationError(plausible_date_message())
     return day

@@ -5,7 +5,8 @@ cancelled session has to reach everyone who said they would come. So areas furth
 flow register a listener here when the app is built (``_connect_areas`` in ``create_app``
 lists every one), and the series services (``planner/series/services.py``) call
 ``session_changed`` themselves after every change to a session: moving or editing it, a new
-capacity, cancelling it, adding or removing it, or a new series title or venue. Whatever the
+capacity, cancelling it, adding or removing it (a new series: one change per new session),
+or a new series title or venue. Whatever the
 listeners queue (mail, seats) is part of the same transaction; the caller only commits.
 
 What a participant can see of a session is decided here too (``visible_changes``): the

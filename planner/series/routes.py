@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
+from flask_babel import format_date, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from planner.auth.access import can_organise, can_view, require
-from planner.errors import DomainError
+from planner.auth.access import can_organise
 from planner.extensions import db
 from planner.forms import given
 from planner.links import external_url, webcal
-from planner.messages import describe
+from planner.programmes.forms import BlockedDateForm
+from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import programmes_visible_to
-from planner.programmes.routes import programme_or_404
+from planner.programmes.services import block_date
 from planner.series.catalogue import TEMPLATES
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
-from planner.series.models import Series, Session, Venue
+from planner.series.loaders import series_or_404, session_or_404
+from planner.series.models import Venue
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesDetails,
@@ -37,12 +36,14 @@ from planner.series.services import (
     propose_series,
     publish_series,
     remove_session,
+    series_overview,
     sessions_between,
     update_series_details,
     update_session,
     venue_named,
 )
 from planner.timekeeping import planning_zone, utcnow
+from planner.web import form_status, service_call
 
 bp = Blueprint("series", __name__)
 
@@ -53,28 +54,6 @@ def _venues() -> list[Venue]:
 
 def _venue(venue_id: int) -> Venue | None:
     return db.session.get(Venue, venue_id) if venue_id else None
-
-
-def series_or_404(series_id: int, permission=can_view) -> Series:
-    series = db.session.scalar(
-        select(Series)
-        .where(Series.id == series_id)
-        .options(
-            selectinload(Series.sessions).selectinload(Session.audience_rows),
-            selectinload(Series.sessions).selectinload(Session.venue),
-        )
-    )
-    if series is None:
-        abort(404)
-    require(permission, series.programme)
-    return series
-
-
-def session_or_404(series: Series, session_id: int) -> Session:
-    session = next((s for s in series.sessions if s.id == session_id), None)
-    if session is None:
-        abort(404)
-    return session
 
 
 def _plan_from(form: SeriesForm) -> SeriesPlan:
@@ -100,6 +79,37 @@ def _plan_from(form: SeriesForm) -> SeriesPlan:
     )
 
 
+def _programme_page(programme, blocked_form):
+    return render_template(
+        "programmes/show.html",
+        programme=programme,
+        series_list=series_overview(programme),
+        may_organise=can_organise(current_user, programme),
+        blocked_form=blocked_form,
+    ), form_status(blocked_form)
+
+
+@bp.get("/programmes/<slug>")
+@login_required
+def programme(slug: str):
+    """A learning studio's page: its series (this area's) and its blocked dates."""
+    return _programme_page(programme_or_404(slug), BlockedDateForm())
+
+
+@bp.post("/programmes/<slug>/blocked-dates")
+@login_required
+def add_blocked_date(slug: str):
+    programme = programme_or_404(slug, can_organise)
+    form = BlockedDateForm()
+    if form.validate_on_submit():
+        with service_call(form, field="day"):
+            block_date(programme, given(form.day.data), form.reason.data or "")
+            db.session.commit()
+            flash(_("Date blocked."), "success")
+            return redirect(url_for("series.programme", slug=slug) + "#blocked-dates")
+    return _programme_page(programme, form)
+
+
 @bp.route("/programmes/<slug>/series/new", methods=["GET", "POST"])
 @login_required
 def new(slug: str):
@@ -115,21 +125,22 @@ def new(slug: str):
     proposals = None
     if form.validate_on_submit():
         holidays = dutch_holidays(str(get_locale()))
-        try:
+        with service_call(form):
             plan = _plan_from(form)
             if "create" in request.form:
                 series = create_series(programme, plan, current_user, holidays=holidays)
-                db.session.commit()
-                flash(_("Series created as a draft. Check the sessions, then publish."), "success")
-                return redirect(url_for("series.show", series_id=series.id))
+                return _saved(_("Series created as a draft. Check the sessions, then publish."), series)
             proposals = propose_series(programme, plan, holidays=holidays)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-    status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "series/new.html", programme=programme, form=form, proposals=proposals, templates=TEMPLATES
-    ), status
+    ), form_status(form)
+
+
+def _saved(message: str, series):
+    """Commit what the service did, say so, and go back to the series."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("series.show", series_id=series.id))
 
 
 @bp.get("/series/<int:series_id>")
@@ -163,11 +174,13 @@ def _retention_note(series) -> str:
         return ""
     day = format_date(due.astimezone(series.zone).date(), "long")
     if due <= utcnow():
-        return _("Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.",
-                 day=day)
+        return _(
+            "Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.", day=day
+        )
     return _(
         "Personal data of this series will be anonymised on %(day)s (%(months)s months after the last session).",
-        day=day, months=series.programme.retention_months,
+        day=day,
+        months=series.programme.retention_months,
     )
 
 
@@ -180,21 +193,16 @@ def edit(series_id: int):
         form.venue.data = series.venue_id or 0
     if form.validate_on_submit():
         details = SeriesDetails(
-            title=given(form.title.data), municipality=form.municipality.data or "",
-            description=form.description.data or "", venue=_venue(form.venue.data),
+            title=given(form.title.data),
+            municipality=form.municipality.data or "",
+            description=form.description.data or "",
+            venue=_venue(form.venue.data),
             reminder_days=form.reminder_days.data,
         )
-        try:
+        with service_call(form):
             update_series_details(series, details)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        else:
-            db.session.commit()
-            flash(_("Series saved."), "success")
-            return redirect(url_for("series.show", series_id=series.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("series/edit.html", series=series, form=form), status
+            return _saved(_("Series saved."), series)
+    return render_template("series/edit.html", series=series, form=form), form_status(form)
 
 
 def _details(form: SessionForm) -> SessionDetails:
@@ -212,8 +220,8 @@ def _details(form: SessionForm) -> SessionDetails:
     )
 
 
-def _session_page(series, form, session=None, status=200):
-    return render_template("series/session_form.html", series=series, form=form, session=session), status
+def _session_page(series, form, session=None):
+    return render_template("series/session_form.html", series=series, form=form, session=session), form_status(form)
 
 
 @bp.route("/series/<int:series_id>/sessions/new", methods=["GET", "POST"])
@@ -229,16 +237,10 @@ def new_session(series_id: int):
         form.audiences.data = [a.value for a in last.audiences]
         form.capacity.data = last.capacity
     if form.validate_on_submit():
-        try:
+        with service_call(form):
             add_session(series, _details(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        else:
-            db.session.commit()
-            flash(_("Session added."), "success")
-            return redirect(url_for("series.show", series_id=series.id))
-    return _session_page(series, form, status=422 if form.errors or form.form_errors else 200)
+            return _saved(_("Session added."), series)
+    return _session_page(series, form)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -253,30 +255,20 @@ def edit_session(series_id: int, session_id: int):
         form.venue.data = session.venue_id or 0
         form.audiences.data = [a.value for a in session.audiences]
     if form.validate_on_submit():
-        try:
+        with service_call(form):
             update_session(session, _details(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        else:
-            db.session.commit()
-            flash(_("Session saved."), "success")
-            return redirect(url_for("series.show", series_id=series.id))
-    return _session_page(series, form, session, status=422 if form.errors or form.form_errors else 200)
+            return _saved(_("Session saved."), series)
+    return _session_page(series, form, session)
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/remove")
 @login_required
 def remove(series_id: int, session_id: int):
     series = series_or_404(series_id, can_organise)
-    try:
-        remove_session(session_or_404(series, session_id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Session removed."), "success")
+    session = session_or_404(series, session_id)
+    with service_call():
+        remove_session(session)
+        return _saved(_("Session removed."), series)
     return redirect(url_for("series.show", series_id=series.id))
 
 
@@ -287,31 +279,19 @@ def cancel(series_id: int, session_id: int):
     session = session_or_404(series, session_id)
     form = CancelSessionForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form):
             cancel_session(session, given(form.reason.data))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(describe(error))
-        else:
-            db.session.commit()
-            flash(_("Session cancelled."), "success")
-            return redirect(url_for("series.show", series_id=series.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("series/cancel.html", series=series, session=session, form=form), status
+            return _saved(_("Session cancelled."), series)
+    return render_template("series/cancel.html", series=series, session=session, form=form), form_status(form)
 
 
 @bp.post("/series/<int:series_id>/publish")
 @login_required
 def publish(series_id: int):
     series = series_or_404(series_id, can_organise)
-    try:
+    with service_call():
         publish_series(series)
-    except DomainError as error:
-        db.session.rollback()
-        flash(describe(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Series published."), "success")
+        return _saved(_("Series published."), series)
     return redirect(url_for("series.show", series_id=series.id))
 
 
@@ -352,9 +332,7 @@ def overview():
     now = utcnow()
     programme, programmes = _programme_filter()
     sessions = sessions_between(current_user, now, now + timedelta(days=183), programme)
-    return render_template(
-        "series/overview.html", sessions=sessions, programme=programme, programmes=programmes
-    )
+    return render_template("series/overview.html", sessions=sessions, programme=programme, programmes=programmes)
 
 
 @bp.get("/sessions/month")

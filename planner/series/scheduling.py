@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
 
-from planner.errors import DomainError
+from planner.series.errors import SchedulingError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # How many rhythm slots we may skip before we give up looking for free dates.
@@ -37,10 +37,6 @@ class Rhythm:
     @classmethod
     def manual(cls, dates: Sequence[date]) -> Rhythm:
         return cls(RhythmKind.MANUAL, tuple(dates))
-
-
-class SchedulingError(DomainError):
-    """A proposal cannot be made; ``code`` says why, ``params`` carry the detail."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +99,7 @@ def session_times(day: date, start: time, duration: timedelta, tz: ZoneInfo = AM
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th ``weekday`` of a month; n = -1 means the last one."""
     days = [
-        week[weekday] for week in calendar.Calendar().monthdatescalendar(year, month)
-        if week[weekday].month == month
+        week[weekday] for week in calendar.Calendar().monthdatescalendar(year, month) if week[weekday].month == month
     ]
     return days[-1] if n == -1 else days[n - 1]
 

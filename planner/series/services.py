@@ -13,21 +13,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.plain_text import name_key
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
+from planner.series.errors import SeriesError
 from planner.series.hooks import SessionChange, SessionSnapshot, session_changed, snapshot, visible_changes
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
 from planner.series.scheduling import ProposedSession, Rhythm, RhythmKind, local_datetime, propose_dates
 from planner.timekeeping import as_utc, planning_zone, utcnow
 
 PLANNING_HORIZON_YEARS = 5
-
-
-class SeriesError(DomainError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -131,6 +127,8 @@ def create_series(
         series.sessions.append(session)
     db.session.add(series)
     db.session.flush()
+    for session in series.sessions:
+        session_changed(SessionChange(session, None, now or utcnow()))
     return series
 
 
@@ -260,7 +258,7 @@ def cancel_session(session: Session, reason: str, *, now: datetime | None = None
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     if not reason.strip():
-        raise SeriesError("reason_required")
+        raise SeriesError("reason_required", form_field="reason")
     before = snapshot(session)
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()

@@ -12,7 +12,7 @@ from planner.evaluations.models import EvaluationAnswer, EvaluationOption, Evalu
 MAX_OPTIONS = 20
 MAX_OPTION_LENGTH = 200
 
-# The problems a posted answer can have (their messages are in planner/messages.py).
+# The problems a posted answer can have (their messages are EvaluationCode members, planner/evaluations/errors.py).
 REQUIRED = "answer_required"
 UNKNOWN_OPTION = "answer_unknown_option"
 TOO_LONG = "answer_too_long"
@@ -155,8 +155,9 @@ class QuestionKindSpec:
 
     # --- The demo.
 
-    def demo_answer(self, question: EvaluationQuestion, rng: random.Random, mood: float,
-                    remarks: Sequence[str]) -> str | None:
+    def demo_answer(
+        self, question: EvaluationQuestion, rng: random.Random, mood: float, remarks: Sequence[str]
+    ) -> str | None:
         """A plausible posted value: scales lean to ``mood`` (0 = low, 1 = high); None: left empty."""
         return None
 
@@ -176,4 +177,3 @@ class ScaleKind(QuestionKindSpec):
     def scaled(self, mean: float, options: Options) -> float:
         low, high = self.scale_range(options)
         return (mean - low) / (high - low) * 100
-

@@ -1,0 +1,194 @@
+"""Organisers: the evaluation of a series (a form per session, counts), the screen, the printed
+form and typing in paper forms. The form builder of a learning studio is in routes.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required
+
+from planner.audit.models import AuditAction
+from planner.audit.web import audit
+from planner.auth.access import can_organise
+from planner.evaluations.answering import (
+    mark_paper_request_answered,
+    posted_values,
+    present_people,
+    read_answers,
+    save_response,
+)
+from planner.evaluations.display import questions_view
+from planner.evaluations.errors import EvaluationCode
+from planner.evaluations.forms import DelayForm
+from planner.evaluations.models import Channel
+from planner.evaluations.services import (
+    choose_forms,
+    evaluation_of,
+    evaluations_of,
+    form_with_questions,
+    forms_for_programme,
+    session_response_counts,
+    set_screen_open,
+)
+from planner.evaluations.summaries import session_counts
+from planner.extensions import db
+from planner.forms import given
+from planner.invitations.letters import qr_data_uri
+from planner.links import external_url
+from planner.series.loaders import series_or_404, session_or_404
+from planner.web import service_call
+
+bp = Blueprint("evaluation_sessions", __name__)
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _series_page(series, delay_form, status=200):
+    evaluations = evaluations_of([s for s in series.sessions if not s.is_cancelled])
+    forms = db.session.scalars(forms_for_programme(series.programme)).all()
+    return render_template(
+        "evaluations/series.html",
+        series=series,
+        evaluations=evaluations,
+        forms=forms,
+        delay_form=delay_form,
+        counts=session_counts(series, evaluations),
+        language=_language(),
+    ), status
+
+
+@bp.get("/series/<int:series_id>/evaluation")
+@login_required
+def series_page(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    return _series_page(series, DelayForm(obj=series))
+
+
+@bp.post("/series/<int:series_id>/evaluation")
+@login_required
+def choose(series_id: int):
+    series = series_or_404(series_id, can_organise)
+    delay_form = DelayForm()
+    if not delay_form.validate_on_submit():
+        return _series_page(series, delay_form, status=422)
+    choices = {}
+    for session in series.sessions:
+        raw = request.form.get(f"form-{session.id}")
+        if raw is None or session.is_cancelled:
+            continue
+        try:
+            choices[session.id] = int(raw)
+        except ValueError:
+            abort(400)
+    with service_call(delay_form):
+        choose_forms(series, choices, given(delay_form.evaluation_delay_hours.data))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("evaluation_sessions.series_page", series_id=series.id))
+    # The rollback expired the series: load it again, as it is now.
+    return _series_page(series_or_404(series_id, can_organise), delay_form, status=422)
+
+
+def _organised_session(series_id: int, session_id: int):
+    """The series, the session and its evaluation; 404 for a cancelled session."""
+    series = series_or_404(series_id, can_organise)
+    session = session_or_404(series, session_id)
+    evaluation = evaluation_of(session, create=False)
+    if session.is_cancelled or evaluation is None:
+        abort(404)
+    return series, session, evaluation
+
+
+def short_link(evaluation) -> str:
+    return external_url("evaluation_participant.answer", code=evaluation.short_code)
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/evaluation/screen", methods=["GET", "POST"])
+@login_required
+def screen(series_id: int, session_id: int):
+    series, session, evaluation = _organised_session(series_id, session_id)
+    if request.method == "POST":
+        set_screen_open(evaluation, request.form.get("open") == "1")
+        db.session.commit()
+        flash(
+            _("The screen link is open again.") if evaluation.screen_open else _("The screen link is closed."),
+            "success",
+        )
+        return redirect(url_for("evaluation_sessions.screen", series_id=series.id, session_id=session.id))
+    link = short_link(evaluation)
+    return render_template(
+        "evaluations/screen.html",
+        series=series,
+        session=session,
+        evaluation=evaluation,
+        link=link,
+        qr=qr_data_uri(link),
+        language=_language(),
+    )
+
+
+@bp.get("/series/<int:series_id>/sessions/<int:session_id>/evaluation/print")
+@login_required
+def print_form(series_id: int, session_id: int):
+    series, session, evaluation = _organised_session(series_id, session_id)
+    form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
+    return render_template(
+        "evaluations/print.html",
+        series=series,
+        session=session,
+        form=form,
+        views=questions_view(form, _language()),
+        language=_language(),
+    )
+
+
+def _paper_page(series, session, form, *, problems=None, person_id="", status=200):
+    return render_template(
+        "evaluations/paper.html",
+        series=series,
+        session=session,
+        form=form,
+        views=questions_view(form, _language()),
+        values=posted_values(form, request.form) if request.method == "POST" else {},
+        problems=problems or {},
+        people=[] if form.anonymous else present_people(session),
+        person_id=person_id,
+        entered=session_response_counts([session.id]).get(session.id, 0),
+        language=_language(),
+    ), status
+
+
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/evaluation/paper", methods=["GET", "POST"])
+@login_required
+def paper(series_id: int, session_id: int):
+    series, session, evaluation = _organised_session(series_id, session_id)
+    form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
+    if request.method == "GET":
+        return _paper_page(series, session, form)
+    person = None
+    person_id = request.form.get("person_id", "")
+    if person_id and not form.anonymous:
+        person = next((p for p in present_people(session) if str(p.id) == person_id), None)
+        if person is None:
+            flash(EvaluationCode.NOT_PRESENT.message(), "error")
+            return _paper_page(series, session, form, person_id=person_id, status=422)
+    answers, codes = read_answers(form, request.form)
+    if codes:
+        problems = {qid: EvaluationCode(code).message() for qid, code in codes.items()}
+        return _paper_page(series, session, form, problems=problems, person_id=person_id, status=422)
+    with service_call():
+        response = save_response(session, form, answers, channel=Channel.PAPER, person=person, entered_by=current_user)
+        if person is not None:
+            mark_paper_request_answered(session, person)
+        if not form.anonymous:
+            audit(AuditAction.CHANGE, "evaluation_response", response.id, "paper")
+        db.session.commit()
+        flash(_("The paper form has been saved. You can type in the next one."), "success")
+        return redirect(url_for("evaluation_sessions.paper", series_id=series.id, session_id=session.id))
+    return _paper_page(series, session, form, person_id=person_id, status=422)

@@ -1,0 +1,33 @@
+"""The series and session of a URL, or 404: loaded with what their pages show, access checked."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.auth.access import can_view, require
+from planner.extensions import db
+from planner.series.models import Series, Session
+
+
+def series_or_404(series_id: int, permission=can_view) -> Series:
+    series = db.session.scalar(
+        select(Series)
+        .where(Series.id == series_id)
+        .options(
+            selectinload(Series.sessions).selectinload(Session.audience_rows),
+            selectinload(Series.sessions).selectinload(Session.venue),
+        )
+    )
+    if series is None:
+        abort(404)
+    require(permission, series.programme)
+    return series
+
+
+def session_or_404(series: Series, session_id: int) -> Session:
+    session = next((s for s in series.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    return session

@@ -1,0 +1,81 @@
+"""What every page does around a service call, written once.
+
+A view reads its input, then runs the service inside ``service_call``::
+
+    with service_call(form):
+        update_series_details(series, details)
+        db.session.commit()
+        flash(_("Series saved."), "success")
+        return redirect(...)
+    return render_template("series/edit.html", form=form), form_status(form)
+
+When the service refuses (a ``DomainError``), the block stops, the transaction is rolled back
+(nothing half-saved), and the message, in the reader's language, goes beside the form field the
+error names, above the form, or (without a form) into a flash message. The page is then shown
+again with ``form_status``: 422 while a form has errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import flash
+
+from planner.errors import DomainError
+from planner.extensions import db
+from planner.forms import Form
+
+
+@dataclass
+class Outcome:
+    """What ``service_call`` saw: the refusal, if there was one."""
+
+    error: DomainError | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None
+
+
+def show_refusal(
+    error: DomainError,
+    form: Form | None = None,
+    *,
+    field: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> None:
+    """Put the message of ``error`` beside its field (the one the error names, else ``field``;
+    renamed by ``fields`` when the form calls it differently), above the form, or in a flash."""
+    if form is None:
+        flash(error.message, "error")
+        return
+    name = error.field or field
+    name = (fields or {}).get(name or "", name)
+    if name and name in form:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@contextmanager
+def service_call(
+    form: Form | None = None,
+    *,
+    field: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Iterator[Outcome]:
+    """Run the block; on a ``DomainError`` roll back and show the refusal (see ``show_refusal``)."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        outcome.error = error
+        show_refusal(error, form, field=field, fields=fields)
+
+
+def form_status(*forms: Form) -> int:
+    """422 when any of the forms has an error to show, else 200."""
+    return 422 if any(form.errors or form.form_errors for form in forms) else 200
