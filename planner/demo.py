@@ -91,10 +91,7 @@ def load_demo(today: date | None = None) -> bool:
     if db.session.scalar(StaffUser.by_email(ADMIN_EMAIL)) is not None:
         return False
     today = today or utcnow().date()
-    users = {
-        email: create_staff_user(email, name, DEMO_PASSWORD, is_admin=admin)
-        for email, name, admin in STAFF
-    }
+    users = {email: create_staff_user(email, name, DEMO_PASSWORD, is_admin=admin) for email, name, admin in STAFF}
     for name, municipality in ORGANISATIONS:
         db.session.add(Organisation(name=name, municipality=municipality))
     venues = {
@@ -139,21 +136,71 @@ def load_demo(today: date | None = None) -> bool:
         return series
 
     evening, late = time(19, 30), time(21, 30)
-    plan("Armoede", "ontmoetingenreeks", "Ontmoeting Gendt", "Lingewaard", tuesday, evening, late,
-         RhythmKind.WEEKLY, 5, venues["gendt"])
+    plan(
+        "Armoede",
+        "ontmoetingenreeks",
+        "Ontmoeting Gendt",
+        "Lingewaard",
+        tuesday,
+        evening,
+        late,
+        RhythmKind.WEEKLY,
+        5,
+        venues["gendt"],
+    )
     for offset, (municipality, venue) in enumerate(
         [("Nijmegen", venues["nijmegen"]), ("Beuningen", venues["beuningen"]), ("Heumen", venues["heumen"])]
     ):
-        plan("Betekenisvol contact in de wijk", "welkome_wijk", f"Welkome Wijk {municipality}", municipality,
-             _next_weekday(today + timedelta(days=7 + offset), 2 + offset), time(14, 0), time(16, 0),
-             RhythmKind.FORTNIGHTLY, 7, venue, publish=offset == 0)
-    plan("JIP", "arena", "ARENA-bijeenkomst JIP", "Nijmegen", _next_weekday(today + timedelta(days=30), 3),
-         time(13, 0), time(16, 30), RhythmKind.WEEKLY, 1, venues["hogeschool"])
-    plan("JIP", "thematic", "Themabijeenkomst jonge mantelzorgers", "Nijmegen",
-         _next_weekday(today + timedelta(days=45), 3), time(15, 0), time(17, 0), RhythmKind.WEEKLY, 1, venues["hogeschool"])
-    plan("Samenwerken aan Sociale Kwaliteit", "action_learning", "Actieleertraject Arnhem", "Arnhem",
-         _next_weekday(today + timedelta(days=21), 0), time(13, 30), time(16, 0), RhythmKind.MONTHLY, 5, None,
-         publish=False)
+        plan(
+            "Betekenisvol contact in de wijk",
+            "welkome_wijk",
+            f"Welkome Wijk {municipality}",
+            municipality,
+            _next_weekday(today + timedelta(days=7 + offset), 2 + offset),
+            time(14, 0),
+            time(16, 0),
+            RhythmKind.FORTNIGHTLY,
+            7,
+            venue,
+            publish=offset == 0,
+        )
+    plan(
+        "JIP",
+        "arena",
+        "ARENA-bijeenkomst JIP",
+        "Nijmegen",
+        _next_weekday(today + timedelta(days=30), 3),
+        time(13, 0),
+        time(16, 30),
+        RhythmKind.WEEKLY,
+        1,
+        venues["hogeschool"],
+    )
+    plan(
+        "JIP",
+        "thematic",
+        "Themabijeenkomst jonge mantelzorgers",
+        "Nijmegen",
+        _next_weekday(today + timedelta(days=45), 3),
+        time(15, 0),
+        time(17, 0),
+        RhythmKind.WEEKLY,
+        1,
+        venues["hogeschool"],
+    )
+    plan(
+        "Samenwerken aan Sociale Kwaliteit",
+        "action_learning",
+        "Actieleertraject Arnhem",
+        "Arnhem",
+        _next_weekday(today + timedelta(days=21), 0),
+        time(13, 30),
+        time(16, 0),
+        RhythmKind.MONTHLY,
+        5,
+        None,
+        publish=False,
+    )
     load_demo_invitations()
     return True
 

@@ -58,7 +58,11 @@ def spreadsheet_download(kind: str, header: list, rows, *, title: str, filename:
         content, mimetype = as_csv(header, rows), "text/csv"
     else:
         content, mimetype = as_xlsx(header, rows, title), XLSX
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": content_disposition("attachment", f"{filename}.{kind}"),
-        "Cache-Control": "private, no-store",
-    })
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": content_disposition("attachment", f"{filename}.{kind}"),
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -43,8 +43,13 @@ def seed(series_count: int) -> int:
         series = create_series(
             programmes[n % 4],
             SeriesPlan(
-                template_key="ontmoetingenreeks", title=f"Ontmoeting {n}", first_day=first_day,
-                start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=5,
+                template_key="ontmoetingenreeks",
+                title=f"Ontmoeting {n}",
+                first_day=first_day,
+                start=clock(19, 30),
+                end=clock(21, 30),
+                rhythm=Rhythm(RhythmKind.WEEKLY),
+                count=5,
             ),
             organiser,
             holidays=holidays,

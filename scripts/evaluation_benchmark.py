@@ -97,27 +97,44 @@ def seed(responses: int, session_count: int, rng: random.Random) -> int:
     series = create_series(
         programme,
         SeriesPlan(
-            template_key="action_learning", title="Welkome Wijk Benchmark", first_day=datetime.now(UTC).date() + timedelta(weeks=2),
-            start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=2,
+            template_key="action_learning",
+            title="Welkome Wijk Benchmark",
+            first_day=datetime.now(UTC).date() + timedelta(weeks=2),
+            start=clock(19, 30),
+            end=clock(21, 30),
+            rhythm=Rhythm(RhythmKind.WEEKLY),
+            count=2,
         ),
         organiser,
         holidays=dutch_holidays("nl"),
     )
     first = series.sessions[-1]
     for n in range(1, session_count - 1):
-        db.session.add(Session(
-            series_id=series.id, title=f"Bijeenkomst {n + 1}", starts_at=first.starts_at + timedelta(weeks=n),
-            ends_at=first.ends_at + timedelta(weeks=n),
-        ))
+        db.session.add(
+            Session(
+                series_id=series.id,
+                title=f"Bijeenkomst {n + 1}",
+                starts_at=first.starts_at + timedelta(weeks=n),
+                ends_at=first.ends_at + timedelta(weeks=n),
+            )
+        )
     form = EvaluationForm(title_nl="Evaluatie", programme_id=programme.id)
     for position, (key, kind, options, condition) in enumerate(QUESTIONS, start=1):
-        question = EvaluationQuestion(position=position, key=key, kind=kind, text_nl=f"Vraag {key}", condition=condition)
-        question.options = [EvaluationOption(position=i, key=f"o{i}", label_nl=f"Optie {i}") for i in range(1, options + 1)]
+        question = EvaluationQuestion(
+            position=position, key=key, kind=kind, text_nl=f"Vraag {key}", condition=condition
+        )
+        question.options = [
+            EvaluationOption(position=i, key=f"o{i}", label_nl=f"Optie {i}") for i in range(1, options + 1)
+        ]
         form.questions.append(question)
     db.session.add(form)
     db.session.flush()
-    sessions = [row[0] for row in db.session.execute(
-        text("SELECT id FROM session WHERE series_id = :id ORDER BY starts_at"), {"id": series.id})]
+    sessions = [
+        row[0]
+        for row in db.session.execute(
+            text("SELECT id FROM session WHERE series_id = :id ORDER BY starts_at"), {"id": series.id}
+        )
+    ]
     db.session.add_all(SessionEvaluation(session_id=s, form_id=form.id, short_code=f"b{s}") for s in sessions)
     options = {q.key: [o.id for o in q.options] for q in form.questions}
     questions = {q.key: q.id for q in form.questions}
@@ -128,20 +145,38 @@ def seed(responses: int, session_count: int, rng: random.Random) -> int:
     db.session.execute(insert(Person), people)
     person_ids = [row[0] for row in db.session.execute(text("SELECT id FROM person ORDER BY id"))]
     now = datetime.now(UTC)
-    db.session.execute(insert(Attendance), [
-        {"session_id": s, "person_id": p, "status": "present", "via": "door", "changed_at": now}
-        for s in sessions for p in person_ids[: per_session + 5]
-    ])
+    db.session.execute(
+        insert(Attendance),
+        [
+            {"session_id": s, "person_id": p, "status": "present", "via": "door", "changed_at": now}
+            for s in sessions
+            for p in person_ids[: per_session + 5]
+        ],
+    )
 
     response_rows, answer_rows = [], []
     for n in range(responses):
         response_id = uuid.UUID(int=rng.getrandbits(128)).hex
-        response_rows.append({
-            "id": response_id, "session_id": sessions[n % len(sessions)], "form_id": form.id, "anonymous": False,
-            "role": rng.choice(ROLES), "channel": "mail", "submitted_at": None,
-        })
-        base = {"response_id": response_id, "value": None, "option_id": None, "not_applicable": False, "text": None,
-                "moderation": "pending", "starred": False}
+        response_rows.append(
+            {
+                "id": response_id,
+                "session_id": sessions[n % len(sessions)],
+                "form_id": form.id,
+                "anonymous": False,
+                "role": rng.choice(ROLES),
+                "channel": "mail",
+                "submitted_at": None,
+            }
+        )
+        base = {
+            "response_id": response_id,
+            "value": None,
+            "option_id": None,
+            "not_applicable": False,
+            "text": None,
+            "moderation": "pending",
+            "starred": False,
+        }
         for key, kind, option_count, _ in QUESTIONS:
             row = dict(base, question_id=questions[key])
             if kind == "smiley":
@@ -215,11 +250,15 @@ def main() -> None:
         if i == 0:
             event.remove(engine, "before_cursor_execute", listener)
         assert response.status_code == 200, response.status_code
-    print(f"series summary page: median {statistics.median(page_times) * 1000:.0f} ms over {args.requests} requests, "
-          f"{len(statements)} queries")
+    print(
+        f"series summary page: median {statistics.median(page_times) * 1000:.0f} ms over {args.requests} requests, "
+        f"{len(statements)} queries"
+    )
     page = statistics.median(page_times)
-    print(f"raw SQL aggregate:   median {raw * 1000:.0f} ms ({raw_rows} grouped rows, with questions and options "
-          f"joined); the page's own form of it: {own * 1000:.0f} ms ({own_rows} rows)")
+    print(
+        f"raw SQL aggregate:   median {raw * 1000:.0f} ms ({raw_rows} grouped rows, with questions and options "
+        f"joined); the page's own form of it: {own * 1000:.0f} ms ({own_rows} rows)"
+    )
     print(f"page / raw aggregate: {page / raw:.2f}")
 
 

@@ -38,8 +38,13 @@ def seed(people_count: int):
     series = create_series(
         programme,
         SeriesPlan(
-            template_key="ontmoetingenreeks", title="Ontmoeting Benchmark", first_day=datetime.now(UTC).date() + timedelta(weeks=4),
-            start=clock(19, 30), end=clock(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY), count=4,
+            template_key="ontmoetingenreeks",
+            title="Ontmoeting Benchmark",
+            first_day=datetime.now(UTC).date() + timedelta(weeks=4),
+            start=clock(19, 30),
+            end=clock(21, 30),
+            rhythm=Rhythm(RhythmKind.WEEKLY),
+            count=4,
         ),
         organiser,
         holidays=dutch_holidays("nl"),
@@ -80,14 +85,18 @@ def main() -> None:
         db.session.commit()
         total = time.perf_counter() - began
         mails = db.session.scalar(select(func.count(OutboxMessage.id)))
-        print(f"invite and queue: {composed:.2f} s composing, {total:.2f} s including the commit "
-              f"({len(result.invited)} invitations, {mails} mails queued, {len(result.letters)} letters)")
+        print(
+            f"invite and queue: {composed:.2f} s composing, {total:.2f} s including the commit "
+            f"({len(result.invited)} invitations, {mails} mails queued, {len(result.letters)} letters)"
+        )
 
         began = time.perf_counter()
         again = invite_people(series, people, actor=organiser)
         db.session.commit()
-        print(f"invite the same people again (nothing to add): {time.perf_counter() - began:.2f} s "
-              f"({len(again.unchanged)} unchanged)")
+        print(
+            f"invite the same people again (nothing to add): {time.perf_counter() - began:.2f} s "
+            f"({len(again.unchanged)} unchanged)"
+        )
 
         began = time.perf_counter()
         reminded = remind_unanswered(series)

@@ -35,9 +35,7 @@ class CountingHandler:
 
     async def handle_DATA(self, _server, _session, envelope):
         header, _, _ = envelope.original_content.partition(b"\r\n\r\n")
-        message_id = next(
-            (line for line in header.split(b"\r\n") if line.lower().startswith(b"message-id:")), b""
-        )
+        message_id = next((line for line in header.split(b"\r\n") if line.lower().startswith(b"message-id:")), b"")
         with self.lock:
             self.message_ids.append(message_id)
         return "250 OK"
@@ -63,18 +61,26 @@ def main() -> None:
     port = free_port()
     server = Controller(handler, hostname="127.0.0.1", port=port)
     server.start()
-    app = create_app({
-        "SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": url,
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_BATCH_SIZE": args.batch_size,
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": "benchmark",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_BATCH_SIZE": args.batch_size,
+        }
+    )
     try:
         with app.app_context():
             flask_migrate.upgrade()
             started = time.perf_counter()
             for n in range(args.messages):
                 queue_mail(
-                    to_address=f"deelnemer{n}@example.org", to_name=f"Deelnemer {n}",
-                    language="nl" if n % 3 else "en", template="test", context={},
+                    to_address=f"deelnemer{n}@example.org",
+                    to_name=f"Deelnemer {n}",
+                    language="nl" if n % 3 else "en",
+                    template="test",
+                    context={},
                     reference=f"benchmark:{n}",
                 )
             db.session.commit()
@@ -86,6 +92,7 @@ def main() -> None:
                 assert result.exit_code == 0, result.output
                 summary = result.output.strip()
             else:
+
                 def work():
                     with app.app_context():
                         deliver_due()
@@ -105,8 +112,7 @@ def main() -> None:
     received = len(handler.message_ids)
     unique = len(set(handler.message_ids))
     backend = sa.make_url(url).get_backend_name()
-    print(f"database: {backend}, messages: {args.messages}, batch size: {args.batch_size}, "
-          f"workers: {args.workers}")
+    print(f"database: {backend}, messages: {args.messages}, batch size: {args.batch_size}, workers: {args.workers}")
     print(f"queue_mail: {queued:.2f} s ({args.messages / queued:,.0f} messages/s)")
     print(f"deliver:    {delivered:.2f} s ({received / delivered:,.0f} messages/s) - {summary}")
     print(f"received {received}, distinct Message-IDs {unique}")

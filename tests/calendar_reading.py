@@ -27,30 +27,34 @@ def read_events(data: bytes) -> list[dict]:
     for event in calendar.walk("VEVENT"):
         attendees = event.get("ATTENDEE")
         attendees = [] if attendees is None else attendees if isinstance(attendees, list) else [attendees]
-        by_icalendar.append({
-            "uid": str(event["UID"]),
-            "sequence": int(event["SEQUENCE"]),
-            "start": _utc(event.decoded("DTSTART")),
-            "end": _utc(event.decoded("DTEND")),
-            "status": str(event["STATUS"]),
-            "attendees": [(str(a), str(a.params.get("PARTSTAT"))) for a in attendees],
-            "stamp": _utc(event.decoded("DTSTAMP")),
-            "location": str(event.get("LOCATION", "")),
-        })
+        by_icalendar.append(
+            {
+                "uid": str(event["UID"]),
+                "sequence": int(event["SEQUENCE"]),
+                "start": _utc(event.decoded("DTSTART")),
+                "end": _utc(event.decoded("DTEND")),
+                "status": str(event["STATUS"]),
+                "attendees": [(str(a), str(a.params.get("PARTSTAT"))) for a in attendees],
+                "stamp": _utc(event.decoded("DTSTAMP")),
+                "location": str(event.get("LOCATION", "")),
+            }
+        )
     by_vobject = []
     parsed = vobject.readOne(text)
     for event in getattr(parsed, "vevent_list", []):
         attendees = [(a.value, a.params["PARTSTAT"][0]) for a in event.contents.get("attendee", [])]
-        by_vobject.append({
-            "uid": event.uid.value,
-            "sequence": int(event.sequence.value),
-            "start": _utc(event.dtstart.value),
-            "end": _utc(event.dtend.value),
-            "status": event.status.value,
-            "attendees": attendees,
-            "stamp": _utc(event.dtstamp.value),
-            "location": event.location.value if "location" in event.contents else "",
-        })
+        by_vobject.append(
+            {
+                "uid": event.uid.value,
+                "sequence": int(event.sequence.value),
+                "start": _utc(event.dtstart.value),
+                "end": _utc(event.dtend.value),
+                "status": event.status.value,
+                "attendees": attendees,
+                "stamp": _utc(event.dtstamp.value),
+                "location": event.location.value if "location" in event.contents else "",
+            }
+        )
     assert by_icalendar == by_vobject, "icalendar and vobject read the calendar differently"
     return by_icalendar
 

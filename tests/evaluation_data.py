@@ -37,15 +37,26 @@ STANDARD_QUESTIONS = [
 ]
 
 
-def make_form(programme=None, *, anonymous: bool = False, questions=STANDARD_QUESTIONS, lineage=None, version=1, title="Evaluatie"):
+def make_form(
+    programme=None, *, anonymous: bool = False, questions=STANDARD_QUESTIONS, lineage=None, version=1, title="Evaluatie"
+):
     form = EvaluationForm(
-        programme_id=programme.id if programme else None, title_nl=title, anonymous=anonymous, version=version,
+        programme_id=programme.id if programme else None,
+        title_nl=title,
+        anonymous=anonymous,
+        version=version,
         **({"lineage": lineage} if lineage else {}),
     )
     for position, (key, kind, extra) in enumerate(questions, start=1):
         question = EvaluationQuestion(
-            position=position, key=key, kind=kind, text_nl=f"Vraag {key}", text_en=f"Question {key}",
-            condition=extra.get("condition"), pair_key=extra.get("pair_key"), moment=extra.get("moment"),
+            position=position,
+            key=key,
+            kind=kind,
+            text_nl=f"Vraag {key}",
+            text_en=f"Question {key}",
+            condition=extra.get("condition"),
+            pair_key=extra.get("pair_key"),
+            moment=extra.get("moment"),
         )
         for option_position, (option_key, label) in enumerate(extra.get("options", ()), start=1):
             question.options.append(EvaluationOption(position=option_position, key=option_key, label_nl=label))
@@ -94,8 +105,11 @@ def respond(session, form, answers: dict, *, role: str | None = "resident", pers
     """
     anonymous = form.anonymous
     response = EvaluationResponse(
-        session_id=session.id, form_id=form.id, anonymous=anonymous,
-        role=None if anonymous else role, person_id=None if anonymous else (person.id if person else None),
+        session_id=session.id,
+        form_id=form.id,
+        anonymous=anonymous,
+        role=None if anonymous else role,
+        person_id=None if anonymous else (person.id if person else None),
     )
     for key, given in answers.items():
         q = question(form, key)

@@ -20,8 +20,13 @@ def past_series(programme, actor=None, *, last_days_ago: int = 1, **overrides):
     Measured from now rather than from today's date, so the margin holds at any hour; public
     holidays are not skipped, so no session moves into the future on Good Friday or Christmas.
     """
-    values = {"count": 4, "rhythm": Rhythm(RhythmKind.WEEKLY), "start": time(19, 30),
-              "end": time(21, 30), "title": "Ontmoeting Gendt"}
+    values = {
+        "count": 4,
+        "rhythm": Rhythm(RhythmKind.WEEKLY),
+        "start": time(19, 30),
+        "end": time(21, 30),
+        "title": "Ontmoeting Gendt",
+    }
     values.update(overrides)
     ended_by = utcnow() - timedelta(days=last_days_ago)
     last = ended_by.astimezone(AMSTERDAM).date()

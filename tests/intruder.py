@@ -236,17 +236,26 @@ class Intruder:
         """Sessions shown only with others, and roles only in "other roles": their responses are hidden."""
         hidden = []
         alone = {c.sessions[0] for c in self.printed if c.kind == "responses" and len(c.sessions) == 1}
-        nobody = {s for c, t in self.printed.items() if c.kind == "responses" and c.roles is None
-                  and _value(c, t) == 0 for s in c.sessions}  # a group of 0 answers: nothing to protect
+        nobody = {
+            s
+            for c, t in self.printed.items()
+            if c.kind == "responses" and c.roles is None and _value(c, t) == 0
+            for s in c.sessions
+        }  # a group of 0 answers: nothing to protect
         for s in sessions:
             if s not in alone and s not in nobody and len(sessions) > 1:
-                hidden.append((f"responses of session {s} (only shown with others)",
-                               {index[("z", s, r)]: 1 for r in self.roles}))
+                hidden.append(
+                    (f"responses of session {s} (only shown with others)", {index[("z", s, r)]: 1 for r in self.roles})
+                )
         for c in self.printed:
             if c.kind == "responses" and c.roles and len(c.roles) > 1:
                 for role in c.roles:
-                    hidden.append((f"responses of role {role} (shown with {c.roles})",
-                                   {index[("z", s, role)]: 1 for s in sessions}))
+                    hidden.append(
+                        (
+                            f"responses of role {role} (shown with {c.roles})",
+                            {index[("z", s, role)]: 1 for s in sessions},
+                        )
+                    )
         return hidden
 
     def small_groups(self) -> list[str]:
@@ -290,14 +299,20 @@ def _range(objective, matrix, lows, highs, *, integral: bool) -> tuple[float, fl
 
 def _bound(objective, matrix, lows, highs, integral: bool) -> float:
     """The smallest value of objective·x (a proven lower bound when the time limit cuts it short)."""
-    result = milp(objective, constraints=LinearConstraint(matrix, lows, highs),
-                  integrality=np.ones(len(objective)) if integral else None, bounds=Bounds(0, np.inf),
-                  options={"time_limit": 1})
+    result = milp(
+        objective,
+        constraints=LinearConstraint(matrix, lows, highs),
+        integrality=np.ones(len(objective)) if integral else None,
+        bounds=Bounds(0, np.inf),
+        options={"time_limit": 1},
+    )
     if result.status == 3:  # unbounded
         return -np.inf
     if result.status == 1 and integral:  # time limit: HiGHS's dual bound still holds
         return float(getattr(result, "mip_dual_bound", -np.inf) or -np.inf)
-    assert result.status == 0, f"the intruder's model has no solution ({result.message}): the release contradicts itself"
+    assert result.status == 0, (
+        f"the intruder's model has no solution ({result.message}): the release contradicts itself"
+    )
     return round(result.fun) if integral else math.ceil(result.fun - 1e-6)
 
 

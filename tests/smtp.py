@@ -77,9 +77,7 @@ class SMTPServer:
     def start(self) -> SMTPServer:
         if self._controller is None:
             # A stopped controller's event loop is closed, so each start gets a new one.
-            self._controller = Controller(
-                RecordingHandler(self), hostname=self.host, port=self.port, **self._options
-            )
+            self._controller = Controller(RecordingHandler(self), hostname=self.host, port=self.port, **self._options)
             self._controller.start()
         return self
 
@@ -136,7 +134,8 @@ class SMTPServer:
 def _authenticator(username: str, password: str):
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-            username.encode(), password.encode()
+            username.encode(),
+            password.encode(),
         )
         return AuthResult(success=ok, handled=False)  # let the server answer 535
 
@@ -149,10 +148,26 @@ def smtp_certificate(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("smtp-tls")
     certificate, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(certificate)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
     )
     return certificate, key
 

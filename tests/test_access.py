@@ -18,14 +18,22 @@ def urls_of(series):
     base = f"/series/{series.id}"
     return {
         "get": [
-            base, f"{base}/edit", f"{base}/sessions/new",
-            f"{base}/sessions/{session.id}/edit", f"{base}/sessions/{session.id}/cancel",
-            f"/programmes/{series.programme.slug}", f"/programmes/{series.programme.slug}/series/new",
+            base,
+            f"{base}/edit",
+            f"{base}/sessions/new",
+            f"{base}/sessions/{session.id}/edit",
+            f"{base}/sessions/{session.id}/cancel",
+            f"/programmes/{series.programme.slug}",
+            f"/programmes/{series.programme.slug}/series/new",
         ],
         "post": [
-            f"{base}/publish", f"{base}/edit", f"{base}/sessions/new",
-            f"{base}/sessions/{session.id}/edit", f"{base}/sessions/{session.id}/cancel",
-            f"{base}/sessions/{session.id}/remove", f"/programmes/{series.programme.slug}/series/new",
+            f"{base}/publish",
+            f"{base}/edit",
+            f"{base}/sessions/new",
+            f"{base}/sessions/{session.id}/edit",
+            f"{base}/sessions/{session.id}/cancel",
+            f"{base}/sessions/{session.id}/remove",
+            f"/programmes/{series.programme.slug}/series/new",
             f"/programmes/{series.programme.slug}/blocked-dates",
         ],
     }

@@ -30,7 +30,9 @@ def fill(db, series, session, n=12, organisations=4):
     invitations = []
     for i in range(n):
         organisation = find_or_create_organisation(f"Organisatie {i % organisations}")
-        invitation = factories.make_invitation(series, name=f"Deelnemer {i:02}", organisation=organisation, language="en")
+        invitation = factories.make_invitation(
+            series, name=f"Deelnemer {i:02}", organisation=organisation, language="en"
+        )
         invitation.learning_question = f"Vraag {i}" if i % 3 == 0 else ""
         answer(invitation, session, "yes")
         invitations.append(invitation)
@@ -92,7 +94,11 @@ def test_facilitators_stay_in_their_group_when_redrawn_and_people_can_be_moved(d
 
 
 def test_bad_requests_are_refused(db, organiser, series, session):
-    for how, number, code in (("count", 2, "nobody_to_divide"), ("size", 0, "bad_group_request"), ("rows", 2, "bad_group_request")):
+    for how, number, code in (
+        ("count", 2, "nobody_to_divide"),
+        ("size", 0, "bad_group_request"),
+        ("rows", 2, "bad_group_request"),
+    ):
         with pytest.raises(AttendanceError) as error:
             draw(session, how=how, number=number, actor=organiser)
         assert error.value.code == code
@@ -104,12 +110,16 @@ def test_the_groups_pages(db, organiser_client, series, session):
     html = organiser_client.get(page).get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     assert organiser_client.post(page, data={"csrf_token": token, "how": "count", "number": "0"}).status_code == 400
-    response = organiser_client.post(page, data={"csrf_token": token, "how": "count", "number": "2"}, follow_redirects=True)
+    response = organiser_client.post(
+        page, data={"csrf_token": token, "how": "count", "number": "2"}, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert "Group 2" in html
     assert "Vraag 0" in html
     member = drawing_of(session).members[0]
-    response = organiser_client.post(page + "/change", data={"csrf_token": token, "person_id": member.person_id, "action": "facilitator"})
+    response = organiser_client.post(
+        page + "/change", data={"csrf_token": token, "person_id": member.person_id, "action": "facilitator"}
+    )
     assert response.status_code == 302
     assert organiser_client.post(page + "/change", data={"csrf_token": token, "person_id": "x"}).status_code == 400
     printed = organiser_client.get(page + "/print").get_data(as_text=True)

@@ -19,8 +19,6 @@ from tests import factories
 DEVICES = 8
 
 
-
-
 def test_devices_tapping_the_same_person_at_once_make_one_check_in(db, second_app, programme, organiser):
     series = factories.make_series(programme, organiser)
     session = series.sessions[0]

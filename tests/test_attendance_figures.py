@@ -87,11 +87,14 @@ def crowded(db, organiser, series):
     one = series.sessions[0]
     team = find_or_create_organisation("Buurtteam")
     for i, (role, organisation, town) in enumerate(
-        [("resident", team, "Gendt")] * 6 + [("volunteer", None, "Bemmel")] * 5 + [("professional", None, "Elst")]
+        [("resident", team, "Gendt")] * 6
+        + [("volunteer", None, "Bemmel")] * 5
+        + [("professional", None, "Elst")]
         + [("expert", None, "Elst")] * 2
     ):
-        invitation = factories.make_invitation(series, name=f"Q{i}", role=role, organisation=organisation,
-                                               municipality=town)
+        invitation = factories.make_invitation(
+            series, name=f"Q{i}", role=role, organisation=organisation, municipality=town
+        )
         answer(invitation, one, "yes")
         mark(one, invitation.person_id, "present", actor=organiser)
     db.session.commit()
@@ -112,10 +115,16 @@ def test_trekkers_see_small_groups_together_organisers_see_them_all(client, db, 
     assert "Elst" not in html
     assert "Bemmel" not in html
     assert "other (groups of fewer than 5)" in html
-    rows = list(load_workbook(io.BytesIO(client.get(f"/series/{crowded.id}/attendance.xlsx").data)).active.iter_rows(
-        values_only=True))
-    assert not [r for r in rows[1:] if r[0] != "people who came to this many sessions" and isinstance(r[3], int)
-                and 0 < r[3] < 5], "the trekker's download shows the same groups"
+    rows = list(
+        load_workbook(io.BytesIO(client.get(f"/series/{crowded.id}/attendance.xlsx").data)).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert not [
+        r
+        for r in rows[1:]
+        if r[0] != "people who came to this many sessions" and isinstance(r[3], int) and 0 < r[3] < 5
+    ], "the trekker's download shows the same groups"
     assert ("people who came to this many sessions", None, 1, 14) in rows
     other = client.application.test_client()
     login(other, organiser.email)

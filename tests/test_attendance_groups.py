@@ -66,11 +66,14 @@ def test_mixing_beats_a_plain_deal_on_roles():
     assert mixing_report(draw_groups(members, 10, seed=1), members)["same_role_pairs"] == 0
 
 
-@pytest.mark.parametrize(("bad", "why"), [
-    ({"groups": 0}, "groups must be at least 1"),
-    ({"groups": 2, "pinned": {99: 0}}, "a pinned member must be drawn"),
-    ({"groups": 2, "pinned": {1: 5}}, "a pinned member must be drawn"),
-])
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ({"groups": 0}, "groups must be at least 1"),
+        ({"groups": 2, "pinned": {99: 0}}, "a pinned member must be drawn"),
+        ({"groups": 2, "pinned": {1: 5}}, "a pinned member must be drawn"),
+    ],
+)
 def test_bad_requests_are_refused(bad, why):
     with pytest.raises(ValueError, match=why):
         draw_groups([Member(1), Member(2)], seed=1, **bad)

@@ -21,7 +21,10 @@ def event(**overrides):
         "tzid": "Europe/Amsterdam",
         "summary": "Ontmoeting Gendt; één, twee",
         "location": "Buurthuis De Hoek, Dorpsstraat 1, Gendt",
-        "description": "Je persoonlijke link: https://reeks.example.org/i/" + "x" * 40 + "\nOnline: https://meet.example.org/ééé-" + "é" * 60,
+        "description": "Je persoonlijke link: https://reeks.example.org/i/"
+        + "x" * 40
+        + "\nOnline: https://meet.example.org/ééé-"
+        + "é" * 60,
     }
     values.update(overrides)
     return CalendarEvent(**values)
@@ -30,9 +33,15 @@ def event(**overrides):
 def test_a_request_in_summer_and_in_winter_reads_the_same_in_both_parsers():
     summer = itip_request(event(), organizer=ORGANISER, attendee=ANNA, partstat="ACCEPTED", stamp=NOW)
     winter = itip_request(
-        event(starts_at=datetime(2027, 1, 12, 18, 30, tzinfo=UTC),
-              ends_at=datetime(2027, 1, 12, 20, 30, tzinfo=UTC), sequence=3),
-        organizer=ORGANISER, attendee=ANNA, partstat="TENTATIVE", stamp=NOW,
+        event(
+            starts_at=datetime(2027, 1, 12, 18, 30, tzinfo=UTC),
+            ends_at=datetime(2027, 1, 12, 20, 30, tzinfo=UTC),
+            sequence=3,
+        ),
+        organizer=ORGANISER,
+        attendee=ANNA,
+        partstat="TENTATIVE",
+        stamp=NOW,
     )
     assert b"DTSTART;TZID=Europe/Amsterdam:20270706T193000" in summer
     assert b"DTSTART;TZID=Europe/Amsterdam:20270112T193000" in winter
@@ -71,5 +80,6 @@ def test_a_feed_has_no_method_and_keeps_cancelled_events():
     assert method_of(data) is None
     events = read_events(data)
     assert [(e["uid"], e["status"], e["attendees"]) for e in events] == [
-        ("abc-123@reeks", "CONFIRMED", []), ("other@reeks", "CANCELLED", [])
+        ("abc-123@reeks", "CONFIRMED", []),
+        ("other@reeks", "CANCELLED", []),
     ]

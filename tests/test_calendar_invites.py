@@ -23,9 +23,16 @@ def calendar_mails() -> list[OutboxMessage]:
 
 def details_of(session, **changes) -> SessionDetails:
     values = {
-        "day": session.local_start.date(), "start": session.local_start.time(), "end": session.local_end.time(),
-        "title": session.title, "theme": session.theme, "agenda": session.agenda, "venue": session.venue,
-        "online_url": session.online_url, "capacity": session.capacity, "audiences": [a.value for a in session.audiences],
+        "day": session.local_start.date(),
+        "start": session.local_start.time(),
+        "end": session.local_end.time(),
+        "title": session.title,
+        "theme": session.theme,
+        "agenda": session.agenda,
+        "venue": session.venue,
+        "online_url": session.online_url,
+        "capacity": session.capacity,
+        "audiences": [a.value for a in session.audiences],
     }
     values.update(changes)
     return SessionDetails(**values)
@@ -140,9 +147,7 @@ def test_the_organisers_cancel_page_sends_the_cancellations(db, organiser_client
     session = series.sessions[0]
     answer(invitation, session, Answer.YES)
     db.session.commit()
-    response = organiser_client.post(
-        f"/series/{series.id}/sessions/{session.id}/cancel", data={"reason": "Storm"}
-    )
+    response = organiser_client.post(f"/series/{series.id}/sessions/{session.id}/cancel", data={"reason": "Storm"})
     assert response.status_code == 302
     assert [m.calendar_method for m in calendar_mails()] == ["REQUEST", "CANCEL"]
 
@@ -217,7 +222,9 @@ def test_nobody_on_the_waiting_list_gets_an_invite_until_they_move_up(db, progra
     answer(first, session, Answer.NO)
     db.session.commit()
     assert [(m.to_address, m.calendar_method) for m in calendar_mails()] == [
-        ("first@example.org", "REQUEST"), ("first@example.org", "CANCEL"), ("waiting@example.org", "REQUEST"),
+        ("first@example.org", "REQUEST"),
+        ("first@example.org", "CANCEL"),
+        ("waiting@example.org", "REQUEST"),
     ]
 
 
@@ -232,10 +239,20 @@ def test_the_organisers_edit_page_sends_updates_and_fills_raised_capacity(db, or
     answer(waiting, session, Answer.YES)
     db.session.commit()
     new_day = session.local_start.date() + timedelta(days=1)
-    response = organiser_client.post(f"/series/{series.id}/sessions/{session.id}/edit", data={
-        "title": session.title, "day": new_day.isoformat(), "start": "19:30", "end": "21:30",
-        "venue": "0", "online_url": "", "capacity": "2", "theme": session.theme, "agenda": "",
-    })
+    response = organiser_client.post(
+        f"/series/{series.id}/sessions/{session.id}/edit",
+        data={
+            "title": session.title,
+            "day": new_day.isoformat(),
+            "start": "19:30",
+            "end": "21:30",
+            "venue": "0",
+            "online_url": "",
+            "capacity": "2",
+            "theme": session.theme,
+            "agenda": "",
+        },
+    )
     assert response.status_code == 302
     sent = [(m.to_address, m.calendar_method, "→" in m.body_text) for m in calendar_mails()]
     assert sent == [
@@ -248,14 +265,21 @@ def test_the_organisers_edit_page_sends_updates_and_fills_raised_capacity(db, or
     assert update["uid"] == session.uid
 
 
-def test_renaming_a_series_updates_the_calendars_and_a_new_description_does_not(db, organiser_client, programme, organiser):
+def test_renaming_a_series_updates_the_calendars_and_a_new_description_does_not(
+    db, organiser_client, programme, organiser
+):
     series = factories.make_series(programme, organiser)
     invitation = factories.make_invitation(series, email="anna@example.org")
     session = series.sessions[0]
     answer(invitation, session, Answer.YES)
     db.session.commit()
-    form = {"title": "Ontmoeting Gendt, ronde 2", "municipality": "Lingewaard", "venue": "0",
-            "description": "", "reminder_days": "2"}
+    form = {
+        "title": "Ontmoeting Gendt, ronde 2",
+        "municipality": "Lingewaard",
+        "venue": "0",
+        "description": "",
+        "reminder_days": "2",
+    }
     assert organiser_client.post(f"/series/{series.id}/edit", data=form).status_code == 302
     _invite, update = calendar_mails()
     [event] = read_events(update.calendar_body.encode())

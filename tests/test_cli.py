@@ -8,10 +8,20 @@ from planner.series.models import Series
 
 
 def test_users_create_with_password(app, db):
-    result = app.test_cli_runner().invoke(args=[
-        "users", "create", "--email", "Beheer@Example.org", "--name", "Bea", "--role", "admin",
-        "--password", "een lang wachtwoord",
-    ])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Beheer@Example.org",
+            "--name",
+            "Bea",
+            "--role",
+            "admin",
+            "--password",
+            "een lang wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(StaffUser.by_email("beheer@example.org"))
     assert user.is_admin
@@ -51,13 +61,22 @@ def test_demo_loads_the_newsletter_world_once(app, db):
     names = set(db.session.scalars(select(Programme.name)))
     assert names == {"Armoede", "Betekenisvol contact in de wijk", "JIP", "Samenwerken aan Sociale Kwaliteit"}
     titles = set(db.session.scalars(select(Series.title)))
-    assert {"Ontmoeting Gendt", "Welkome Wijk Nijmegen", "Welkome Wijk Beuningen", "Welkome Wijk Heumen",
-            "ARENA-bijeenkomst JIP", "Themabijeenkomst jonge mantelzorgers"} <= titles
+    assert {
+        "Ontmoeting Gendt",
+        "Welkome Wijk Nijmegen",
+        "Welkome Wijk Beuningen",
+        "Welkome Wijk Heumen",
+        "ARENA-bijeenkomst JIP",
+        "Themabijeenkomst jonge mantelzorgers",
+    } <= titles
     counts = (db.session.scalar(select(func.count(Series.id))), db.session.scalar(select(func.count(StaffUser.id))))
 
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0
-    assert (db.session.scalar(select(func.count(Series.id))), db.session.scalar(select(func.count(StaffUser.id)))) == counts
+    assert (
+        db.session.scalar(select(func.count(Series.id))),
+        db.session.scalar(select(func.count(StaffUser.id))),
+    ) == counts
 
 
 def test_demo_if_empty_leaves_a_used_database_alone(app, db, organiser):
@@ -90,10 +109,14 @@ def test_demo_has_two_finished_rounds_with_enough_answers_to_summarise(app, db):
 
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0
-    per_session = dict(db.session.execute(
-        select(EvaluationResponse.session_id, func.count()).group_by(EvaluationResponse.session_id)
-    ).all())
-    rounds = db.session.scalars(select(Series).where(Series.title.in_(["Ontmoeting Bemmel", "Ontmoeting Huissen"]))).all()
+    per_session = dict(
+        db.session.execute(
+            select(EvaluationResponse.session_id, func.count()).group_by(EvaluationResponse.session_id)
+        ).all()
+    )
+    rounds = db.session.scalars(
+        select(Series).where(Series.title.in_(["Ontmoeting Bemmel", "Ontmoeting Huissen"]))
+    ).all()
     assert len(rounds) == 2
     for series in rounds:
         assert all(s.ends_at < utcnow() for s in series.sessions)  # finished, so summaries can be read

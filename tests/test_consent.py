@@ -71,15 +71,24 @@ def test_the_person_form_records_consent_and_the_person_page_shows_it(organiser_
     for purpose in ConsentPurpose:
         assert f'name="consent_{purpose}"' in form
     data = {
-        "name": "Gijs", "role": "resident", "email": person.email, "language": "nl", "organisation_id": "0",
-        "consent_participation": "yes", "consent_photos": "no", "consent_contact_shared": "", "consent_research": "yes",
+        "name": "Gijs",
+        "role": "resident",
+        "email": person.email,
+        "language": "nl",
+        "organisation_id": "0",
+        "consent_participation": "yes",
+        "consent_photos": "no",
+        "consent_contact_shared": "",
+        "consent_research": "yes",
     }
     response = organiser_client.post(f"/people/{person.id}/edit", data=data)
     assert response.status_code == 302
     db.session.expire_all()
     answers = {c.purpose: (c.given, c.recorded_by_id) for c in db.session.get(Person, person.id).consents}
     assert answers == {
-        "participation": (True, organiser.id), "photos": (False, organiser.id), "research": (True, organiser.id)
+        "participation": (True, organiser.id),
+        "photos": (False, organiser.id),
+        "research": (True, organiser.id),
     }
     page = organiser_client.get(f"/people/{person.id}").get_data(as_text=True)
     assert "Being photographed" in page
@@ -94,8 +103,14 @@ def test_the_person_form_records_consent_and_the_person_page_shows_it(organiser_
 
 def test_an_unknown_consent_answer_is_refused_and_nothing_changes(organiser_client, db):
     person = factories.make_person(name="Hanna")
-    data = {"name": "Hanna 2", "role": "resident", "email": person.email, "language": "nl", "organisation_id": "0",
-            "consent_photos": "maybe"}
+    data = {
+        "name": "Hanna 2",
+        "role": "resident",
+        "email": person.email,
+        "language": "nl",
+        "organisation_id": "0",
+        "consent_photos": "maybe",
+    }
     assert organiser_client.post(f"/people/{person.id}/edit", data=data).status_code == 422
     db.session.expire_all()
     assert db.session.get(Person, person.id).name == "Hanna"
@@ -121,7 +136,8 @@ def test_the_participant_gives_and_withdraws_consent_on_their_own_page(client, d
     assert response.location.endswith(f"/i/{invitation.token}#consent")
     consents = {c.purpose: c for c in db.session.scalars(select(Consent))}
     assert {p: (c.given, c.recorded_by_id) for p, c in consents.items()} == {
-        "photos": (True, None), "research": (False, None)
+        "photos": (True, None),
+        "research": (False, None),
     }
     page = client.get(f"/i/{invitation.token}").get_data(as_text=True)
     assert re.search(r'id="consent-photos-yes"[^>]*checked', page)
@@ -134,7 +150,9 @@ def test_the_participant_gives_and_withdraws_consent_on_their_own_page(client, d
 
 
 def test_a_bad_answer_or_a_bad_link_changes_nothing(client, db, invitation):
-    response = client.post(f"/i/{invitation.token}/consent", data={"consent_photos": "perhaps", "consent_research": "yes"})
+    response = client.post(
+        f"/i/{invitation.token}/consent", data={"consent_photos": "perhaps", "consent_research": "yes"}
+    )
     assert response.status_code == 400
     assert "yes or no" in response.get_data(as_text=True)
     assert client.post("/i/" + "x" * 30 + "/consent", data={"consent_photos": "yes"}).status_code == 404
@@ -186,7 +204,9 @@ def test_the_import_refuses_under_16_rows_without_consent(organiser_client, db):
     stored = {p.name: p for p in db.session.scalars(select(Person))}
     assert set(stored) == {"Kim", "Olaf"}
     assert (stored["Kim"].under_16, stored["Kim"].guardian_consent_on, stored["Kim"].guardian_consent_by) == (
-        True, date(2026, 1, 12), "Vader van Kim"
+        True,
+        date(2026, 1, 12),
+        "Vader van Kim",
     )
     assert not stored["Olaf"].under_16
     assert stored["Olaf"].guardian_consent_on is None
@@ -205,8 +225,13 @@ def test_an_xlsx_import_with_english_headers_and_a_date_cell(organiser_client, d
     workbook.save(buffer)
     page = upload(organiser_client, buffer.getvalue(), filename="list.xlsx").get_data(as_text=True)
     assert hidden(page, "payload")
-    organiser_client.post("/people/import/review", data={**review_data(
-        page, column_under_16="2", column_guardian_consent_on="3", column_guardian_consent_by="4"), "import": "1"})
+    organiser_client.post(
+        "/people/import/review",
+        data={
+            **review_data(page, column_under_16="2", column_guardian_consent_on="3", column_guardian_consent_by="4"),
+            "import": "1",
+        },
+    )
     stored = db.session.scalars(select(Person)).all()
     assert [(p.name, p.guardian_consent_on) for p in stored] == [("Pim", date(2026, 2, 1))]
 
@@ -258,23 +283,36 @@ def test_the_services_refuse_an_under_16_without_consent_by_code(db, programme, 
 
     session = factories.make_series(programme, organiser).sessions[0]
     with pytest.raises(PeopleError) as refused:
-        add_walk_in(session, name="Sam", role="resident", organisation="Jongerenwerk", under_16=True,
-                    guardian_consent_by="Moeder", actor=organiser)
+        add_walk_in(
+            session,
+            name="Sam",
+            role="resident",
+            organisation="Jongerenwerk",
+            under_16=True,
+            guardian_consent_by="Moeder",
+            actor=organiser,
+        )
     assert refused.value.code == "guardian_consent_required"
     db.session.rollback()
     assert count(db, Person) == 0
     assert count(db, Organisation) == 0
 
-    table = Table(header=IMPORT_HEADER, rows=[
-        (2, ["Kim", "bewoner", "x", "2026-01-12", "Vader"]),
-        (3, ["Lot", "bewoner", "ja", "2026-01-12", ""]),
-        (4, ["Mo", "bewoner", "ja", "12.13.2026", "Oma"]),
-        (5, ["Nina", "bewoner", "wie weet", "", ""]),
-    ])
+    table = Table(
+        header=IMPORT_HEADER,
+        rows=[
+            (2, ["Kim", "bewoner", "x", "2026-01-12", "Vader"]),
+            (3, ["Lot", "bewoner", "ja", "2026-01-12", ""]),
+            (4, ["Mo", "bewoner", "ja", "12.13.2026", "Oma"]),
+            (5, ["Nina", "bewoner", "wie weet", "", ""]),
+        ],
+    )
     mapping = {"name": 0, "role": 1, "under_16": 2, "guardian_consent_on": 3, "guardian_consent_by": 4}
     checks = check_rows(table, mapping)
     assert [[p.code for p in c.problems] for c in checks] == [
-        [], ["guardian_consent_required"], ["invalid_consent_date"], ["not_yes_or_no"],
+        [],
+        ["guardian_consent_required"],
+        ["invalid_consent_date"],
+        ["not_yes_or_no"],
     ]
 
 

@@ -9,8 +9,11 @@ def test_every_post_route_requires_a_csrf_token(app, admin_client, db, programme
     session = series.sessions[0]
     blocked = factories.make_blocked_date(programme)
     values = {
-        "slug": programme.slug, "series_id": series.id, "session_id": session.id,
-        "user_id": admin.id, "blocked_id": blocked.id,
+        "slug": programme.slug,
+        "series_id": series.id,
+        "session_id": session.id,
+        "user_id": admin.id,
+        "blocked_id": blocked.id,
     }
     values.update(person_id=1, organisation_id=1, form_id=1, key="q1")  # refused before the record is looked up
     invitation = factories.make_invitation(factories.make_series(programme, admin, title="Uitgenodigd"))
@@ -32,7 +35,9 @@ def test_a_token_from_another_session_is_refused(app, client, organiser):
     stranger = app.test_client()
     token = stranger.csrf_token()
     response = client.post(
-        "/login", data={"email": organiser.email, "password": factories.PASSWORD, "csrf_token": token}, csrf=False,
+        "/login",
+        data={"email": organiser.email, "password": factories.PASSWORD, "csrf_token": token},
+        csrf=False,
         headers={"Referer": "https://localhost/"},
     )
     assert response.status_code == 400

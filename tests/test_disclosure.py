@@ -47,8 +47,11 @@ def test_roles_with_too_few_people_go_together_and_take_the_smallest_role_with_t
     size = lambda roles: sum(sizes.get(r, 0) for r in roles)  # noqa: E731
     assert role_blocks(size, ROLES) == [("resident", ("resident",)), (OTHER, ("volunteer", "professional", "expert"))]
     sizes = {"resident": 8, "volunteer": 6, "professional": 5}
-    assert role_blocks(size, ROLES) == [("resident", ("resident",)), ("volunteer", ("volunteer",)),
-                                        ("professional", ("professional",))]
+    assert role_blocks(size, ROLES) == [
+        ("resident", ("resident",)),
+        ("volunteer", ("volunteer",)),
+        ("professional", ("professional",)),
+    ]
     sizes = {"resident": 8, "expert": 2}
     assert role_blocks(size, ROLES) == [], "one block left: no breakdown"
 
@@ -92,8 +95,9 @@ def test_means_by_role_are_all_withheld_when_one_role_has_too_few_answers():
     assert {b.means["mark"].hidden for b in result.roles} == {WITHHELD}
 
 
-group = st.lists(st.tuples(st.integers(1, 4), st.sampled_from(ROLES), st.one_of(st.none(), st.integers(0, 10))),
-                 max_size=40)
+group = st.lists(
+    st.tuples(st.integers(1, 4), st.sampled_from(ROLES), st.one_of(st.none(), st.integers(0, 10))), max_size=40
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -109,7 +113,7 @@ def test_every_shown_figure_is_about_a_group_of_five_or_more_and_the_parts_add_u
         n = sum(1 for x in rows if x[0] in b.sessions)
         if b.responses.shown:
             assert b.responses.value == n
-            assert (n == 0 or n >= THRESHOLD)
+            assert n == 0 or n >= THRESHOLD
         if n and b.responses.shown:
             assert b.present >= THRESHOLD
             anonymous = sum(1 for x in rows if x[0] in b.sessions and x[1] == ANONYMOUS)

@@ -26,8 +26,18 @@ def _anonymous_series(programme, organiser, per_session):
         data.use_form(session, form)
         data.mark_present(session, present)
         for i in range(answers):
-            data.respond(session, form, {"mood": 1 + i % 3, "mark": 7, "useful": "n/a", "learned": ["rules"],
-                                         "remark": f"Anoniem {session.id}-{i}"}, moderation="approved")
+            data.respond(
+                session,
+                form,
+                {
+                    "mood": 1 + i % 3,
+                    "mark": 7,
+                    "useful": "n/a",
+                    "learned": ["rules"],
+                    "remark": f"Anoniem {session.id}-{i}",
+                },
+                moderation="approved",
+            )
     _db.session.commit()
     return series
 
@@ -54,8 +64,7 @@ def test_fewer_than_five_anonymous_answers_are_held_back_everywhere(client, orga
     login(client, trekker.email)
     summary = client.get(f"/series/{series.id}/evaluation/summary").get_data(as_text=True)
     assert "niet meegeteld" in summary
-    assert "Anoniem" not in client.get(
-        f"/series/{series.id}/evaluation/quotes").get_data(as_text=True)
+    assert "Anoniem" not in client.get(f"/series/{series.id}/evaluation/quotes").get_data(as_text=True)
 
 
 def test_spss_and_stata_files_hold_the_same_rows_with_labels(client, organiser, programme):
@@ -147,8 +156,10 @@ def test_the_organiser_is_warned_of_more_responses_than_people_present(app, clie
     data.mark_present(session, 1)
     _db.session.commit()
     for _ in range(2):
-        assert app.test_client().post(f"/e/{evaluation.short_code}",
-                                      data={f"q{form.questions[0].id}": "2"}).status_code == 303
+        assert (
+            app.test_client().post(f"/e/{evaluation.short_code}", data={f"q{form.questions[0].id}": "2"}).status_code
+            == 303
+        )
     login(client, organiser.email)
     page = client.get(f"/series/{session.series_id}/evaluation").get_data(as_text=True)
     assert "Meer reacties dan mensen aanwezig" in page

@@ -34,10 +34,15 @@ def _series(programme, organiser, *, anonymous: bool, remark: str = "Prima"):
     person = factories.make_person(name="Herman Herkenbaar", email="herman@example.org")
     responses = []
     for i in range(6):
-        responses.append(data.respond(
-            session, form, {"mood": 1 + i % 3, "mark": 8, "theme": "care", "learned": ["signals", "rules"], "remark": remark},
-            role="volunteer", person=person if i == 0 else None,
-        ))
+        responses.append(
+            data.respond(
+                session,
+                form,
+                {"mood": 1 + i % 3, "mark": 8, "theme": "care", "learned": ["signals", "rules"], "remark": remark},
+                role="volunteer",
+                person=person if i == 0 else None,
+            )
+        )
     data.approve_all(responses)
     _db.session.commit()
     return series

@@ -37,16 +37,27 @@ from planner.evaluations.questions import QuestionSpec, validate_question
 PLANNER = Path(__file__).resolve().parent.parent / "planner"
 REGISTRY = PLANNER / "evaluations" / "kinds"
 
-FIVE_FACES = [("Heel slecht", "Very bad"), ("Slecht", "Bad"), ("Gaat wel", "Okay"), ("Goed", "Good"),
-              ("Heel goed", "Very good")]
+FIVE_FACES = [
+    ("Heel slecht", "Very bad"),
+    ("Slecht", "Bad"),
+    ("Gaat wel", "Okay"),
+    ("Goed", "Good"),
+    ("Heel goed", "Very good"),
+]
 THREE_FACES = [("Niet leuk", "Not nice"), ("Gewoon", "Okay"), ("Leuk", "Nice")]
 OPTIONS = [("Fiets", "Bike"), ("Bus", ""), ("Lopen", "Walking")]
 
 
 def make_question(kind: str, *, options=(), required: bool = False, question_id: int = 1, moment=None):
     return EvaluationQuestion(
-        id=question_id, key=f"k{question_id}", position=question_id, kind=kind, text_nl="Vraag",
-        required=required, moment=moment, options=[
+        id=question_id,
+        key=f"k{question_id}",
+        position=question_id,
+        kind=kind,
+        text_nl="Vraag",
+        required=required,
+        moment=moment,
+        options=[
             EvaluationOption(position=n, key=f"o{n}", label_nl=nl, label_en=en)
             for n, (nl, en) in enumerate(options, start=1)
         ],
@@ -56,6 +67,7 @@ def make_question(kind: str, *, options=(), required: bool = False, question_id:
 @pytest.fixture
 def in_language(app):
     """Run the rest of the test in a request, in the given language."""
+
     def speak(language: str):
         return force_locale(language)
 
@@ -81,26 +93,34 @@ def test_what_the_kinds_are_is_said_once():
     assert NOT_ADDITIVE_KINDS == (QuestionKind.MULTIPLE,), "only ticking several options breaks the sums"
     assert FREE_TEXT_KINDS == (QuestionKind.OPEN,)
     assert {k for k, s in KINDS.items() if s.takes_options} == {
-        QuestionKind.SMILEY, QuestionKind.CHOICE, QuestionKind.MULTIPLE}
+        QuestionKind.SMILEY,
+        QuestionKind.CHOICE,
+        QuestionKind.MULTIPLE,
+    }
     assert {k: s.input_type for k, s in KINDS.items() if s.input_type != "radio"} == {
-        QuestionKind.MULTIPLE: "checkbox", QuestionKind.OPEN: "textarea"}
+        QuestionKind.MULTIPLE: "checkbox",
+        QuestionKind.OPEN: "textarea",
+    }
 
 
 # --- The form builder.
 
 
-@pytest.mark.parametrize(("kind", "labels", "problem"), [
-    (QuestionKind.SMILEY, ["a", "b", "c"], None),
-    (QuestionKind.SMILEY, ["a", "b", "c", "d", "e"], None),
-    (QuestionKind.SMILEY, ["a", "b", "c", "d"], ("smiley_labels", {"count": 4})),
-    (QuestionKind.SMILEY, ["a", "b"], ("smiley_labels", {"count": 2})),
-    (QuestionKind.SMILEY, [], ("smiley_labels", {"count": 0})),
-    (QuestionKind.CHOICE, ["Alleen deze"], ("choice_needs_options", {})),
-    (QuestionKind.MULTIPLE, ["a", "b"], None),
-    (QuestionKind.CHOICE, [f"optie {n}" for n in range(21)], ("too_many_options", {"maximum": 20})),
-    (QuestionKind.MULTIPLE, ["Fiets", "fiets "], ("duplicate_option", {})),
-    (QuestionKind.CHOICE, ["a", "x" * 201], ("too_long", {"field": "option", "maximum": 200})),
-])
+@pytest.mark.parametrize(
+    ("kind", "labels", "problem"),
+    [
+        (QuestionKind.SMILEY, ["a", "b", "c"], None),
+        (QuestionKind.SMILEY, ["a", "b", "c", "d", "e"], None),
+        (QuestionKind.SMILEY, ["a", "b", "c", "d"], ("smiley_labels", {"count": 4})),
+        (QuestionKind.SMILEY, ["a", "b"], ("smiley_labels", {"count": 2})),
+        (QuestionKind.SMILEY, [], ("smiley_labels", {"count": 0})),
+        (QuestionKind.CHOICE, ["Alleen deze"], ("choice_needs_options", {})),
+        (QuestionKind.MULTIPLE, ["a", "b"], None),
+        (QuestionKind.CHOICE, [f"optie {n}" for n in range(21)], ("too_many_options", {"maximum": 20})),
+        (QuestionKind.MULTIPLE, ["Fiets", "fiets "], ("duplicate_option", {})),
+        (QuestionKind.CHOICE, ["a", "x" * 201], ("too_long", {"field": "option", "maximum": 200})),
+    ],
+)
 def test_the_builder_asks_each_kind_for_its_options(kind, labels, problem):
     spec = QuestionSpec(kind, "Vraag?", options_nl=labels)
     if problem is None:
@@ -112,19 +132,25 @@ def test_the_builder_asks_each_kind_for_its_options(kind, labels, problem):
 
 
 def test_options_are_cleaned_and_the_english_ones_must_match():
-    spec = validate_question(QuestionSpec(QuestionKind.CHOICE, "Vraag?", options_nl=[" Fiets ", "", "Bus"],
-                                          options_en=["Bike", " ", "Bus"]))
+    spec = validate_question(
+        QuestionSpec(QuestionKind.CHOICE, "Vraag?", options_nl=[" Fiets ", "", "Bus"], options_en=["Bike", " ", "Bus"])
+    )
     assert (spec.options_nl, spec.options_en) == (["Fiets", "Bus"], ["Bike", "Bus"])
     with pytest.raises(DomainError) as raised:
-        validate_question(QuestionSpec(QuestionKind.SMILEY, "Vraag?", options_nl=["a", "b", "c"],
-                                       options_en=["a"]))
+        validate_question(QuestionSpec(QuestionKind.SMILEY, "Vraag?", options_nl=["a", "b", "c"], options_en=["a"]))
     assert raised.value.code == "english_options_count"
     assert raised.value.params == {"count": 3}
 
 
-@pytest.mark.parametrize("kind", [
-    QuestionKind.AGREE, QuestionKind.MARK, QuestionKind.YES_NO, QuestionKind.OPEN,
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        QuestionKind.AGREE,
+        QuestionKind.MARK,
+        QuestionKind.YES_NO,
+        QuestionKind.OPEN,
+    ],
+)
 def test_kinds_without_options_drop_what_was_typed_in_the_options_box(kind):
     spec = validate_question(QuestionSpec(kind, "Vraag?", options_nl=["a", "b"], options_en=["c"]))
     assert (spec.options_nl, spec.options_en) == ([], [])
@@ -145,34 +171,36 @@ def _read(question, *posted):
     return shown, problem
 
 
-@pytest.mark.parametrize(("kind", "options", "posted", "expected"), [
-    (QuestionKind.SMILEY, FIVE_FACES, ["4"], [(4, "Goed", False, None)]),
-    (QuestionKind.SMILEY, FIVE_FACES, ["6"], "answer_unknown_option"),
-    (QuestionKind.SMILEY, THREE_FACES, ["3"], [(3, "Leuk", False, None)]),
-    (QuestionKind.SMILEY, THREE_FACES, ["4"], "answer_unknown_option"),
-    (QuestionKind.AGREE, (), [NOT_APPLICABLE], [(None, None, True, None)]),
-    (QuestionKind.AGREE, (), [" 5 "], [(5, None, False, None)]),
-    (QuestionKind.AGREE, (), ["0"], "answer_unknown_option"),
-    (QuestionKind.AGREE, (), ["6"], "answer_unknown_option"),
-    (QuestionKind.AGREE, (), ["n/a"], "answer_unknown_option"),
-    (QuestionKind.MARK, (), ["0"], [(0, None, False, None)]),
-    (QuestionKind.MARK, (), ["10"], [(10, None, False, None)]),
-    (QuestionKind.MARK, (), ["11"], "answer_unknown_option"),
-    (QuestionKind.MARK, (), ["-1"], "answer_unknown_option"),
-    (QuestionKind.MARK, (), ["7.5"], "answer_unknown_option"),
-    (QuestionKind.MARK, (), [NOT_APPLICABLE], "answer_unknown_option"),
-    (QuestionKind.YES_NO, (), ["yes"], [(1, None, False, None)]),
-    (QuestionKind.YES_NO, (), ["no"], [(0, None, False, None)]),
-    (QuestionKind.YES_NO, (), ["ja"], "answer_unknown_option"),
-    (QuestionKind.CHOICE, OPTIONS, ["o2"], [(None, "Bus", False, None)]),
-    (QuestionKind.CHOICE, OPTIONS, ["Bus"], "answer_unknown_option"),
-    (QuestionKind.MULTIPLE, OPTIONS, ["o3", "o1"],
-     [(None, "Fiets", False, None), (None, "Lopen", False, None)]),
-    (QuestionKind.MULTIPLE, OPTIONS, ["o1", "o9"], "answer_unknown_option"),
-    (QuestionKind.OPEN, (), ["  De casus  "], [(None, None, False, "De casus")]),
-    (QuestionKind.OPEN, (), ["x" * MAX_OPEN_ANSWER], [(None, None, False, "x" * MAX_OPEN_ANSWER)]),
-    (QuestionKind.OPEN, (), ["x" * (MAX_OPEN_ANSWER + 1)], "answer_too_long"),
-])
+@pytest.mark.parametrize(
+    ("kind", "options", "posted", "expected"),
+    [
+        (QuestionKind.SMILEY, FIVE_FACES, ["4"], [(4, "Goed", False, None)]),
+        (QuestionKind.SMILEY, FIVE_FACES, ["6"], "answer_unknown_option"),
+        (QuestionKind.SMILEY, THREE_FACES, ["3"], [(3, "Leuk", False, None)]),
+        (QuestionKind.SMILEY, THREE_FACES, ["4"], "answer_unknown_option"),
+        (QuestionKind.AGREE, (), [NOT_APPLICABLE], [(None, None, True, None)]),
+        (QuestionKind.AGREE, (), [" 5 "], [(5, None, False, None)]),
+        (QuestionKind.AGREE, (), ["0"], "answer_unknown_option"),
+        (QuestionKind.AGREE, (), ["6"], "answer_unknown_option"),
+        (QuestionKind.AGREE, (), ["n/a"], "answer_unknown_option"),
+        (QuestionKind.MARK, (), ["0"], [(0, None, False, None)]),
+        (QuestionKind.MARK, (), ["10"], [(10, None, False, None)]),
+        (QuestionKind.MARK, (), ["11"], "answer_unknown_option"),
+        (QuestionKind.MARK, (), ["-1"], "answer_unknown_option"),
+        (QuestionKind.MARK, (), ["7.5"], "answer_unknown_option"),
+        (QuestionKind.MARK, (), [NOT_APPLICABLE], "answer_unknown_option"),
+        (QuestionKind.YES_NO, (), ["yes"], [(1, None, False, None)]),
+        (QuestionKind.YES_NO, (), ["no"], [(0, None, False, None)]),
+        (QuestionKind.YES_NO, (), ["ja"], "answer_unknown_option"),
+        (QuestionKind.CHOICE, OPTIONS, ["o2"], [(None, "Bus", False, None)]),
+        (QuestionKind.CHOICE, OPTIONS, ["Bus"], "answer_unknown_option"),
+        (QuestionKind.MULTIPLE, OPTIONS, ["o3", "o1"], [(None, "Fiets", False, None), (None, "Lopen", False, None)]),
+        (QuestionKind.MULTIPLE, OPTIONS, ["o1", "o9"], "answer_unknown_option"),
+        (QuestionKind.OPEN, (), ["  De casus  "], [(None, None, False, "De casus")]),
+        (QuestionKind.OPEN, (), ["x" * MAX_OPEN_ANSWER], [(None, None, False, "x" * MAX_OPEN_ANSWER)]),
+        (QuestionKind.OPEN, (), ["x" * (MAX_OPEN_ANSWER + 1)], "answer_too_long"),
+    ],
+)
 def test_each_kind_reads_its_own_values(kind, options, posted, expected):
     answers, problem = _read(make_question(kind, options=options), *posted)
     if isinstance(expected, str):
@@ -193,15 +221,21 @@ def test_an_empty_answer_is_refused_only_when_required(kind):
 def test_a_whole_form_is_read_question_by_question(app):
     from werkzeug.datastructures import MultiDict
 
-    form = EvaluationForm(title_nl="Evaluatie", questions=[
-        make_question(QuestionKind.AGREE, question_id=1, required=True),
-        make_question(QuestionKind.MULTIPLE, options=OPTIONS, question_id=2),
-        make_question(QuestionKind.MARK, question_id=3, required=True),
-    ])
+    form = EvaluationForm(
+        title_nl="Evaluatie",
+        questions=[
+            make_question(QuestionKind.AGREE, question_id=1, required=True),
+            make_question(QuestionKind.MULTIPLE, options=OPTIONS, question_id=2),
+            make_question(QuestionKind.MARK, question_id=3, required=True),
+        ],
+    )
     answers, problems = read_answers(form, MultiDict([("q1", NOT_APPLICABLE), ("q2", "o1"), ("q2", "o2")]))
     assert problems == {3: "answer_required"}
     assert [(a.question.id, a.not_applicable, a.option.key if a.option else None) for a in answers] == [
-        (1, True, None), (2, False, "o1"), (2, False, "o2")]
+        (1, True, None),
+        (2, False, "o1"),
+        (2, False, "o2"),
+    ]
 
 
 # --- The participant's form.
@@ -220,12 +254,23 @@ def test_agree_and_yes_no_choices_speak_both_languages(in_language):
     agree, yes_no = make_question(QuestionKind.AGREE), make_question(QuestionKind.YES_NO)
     with in_language("nl"):
         assert [(c.value, c.label) for c in kind_of(agree).choices(agree, "nl")] == [
-            ("1", "Helemaal mee oneens"), ("2", "Mee oneens"), ("3", "Niet eens, niet oneens"),
-            ("4", "Mee eens"), ("5", "Helemaal mee eens"), (NOT_APPLICABLE, "Niet van toepassing")]
+            ("1", "Helemaal mee oneens"),
+            ("2", "Mee oneens"),
+            ("3", "Niet eens, niet oneens"),
+            ("4", "Mee eens"),
+            ("5", "Helemaal mee eens"),
+            (NOT_APPLICABLE, "Niet van toepassing"),
+        ]
         assert [c.label for c in kind_of(yes_no).choices(yes_no, "nl")] == ["Ja", "Nee"]
     with in_language("en"):
         assert [c.label for c in kind_of(agree).choices(agree, "en")] == [
-            "Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree", "Not applicable"]
+            "Strongly disagree",
+            "Disagree",
+            "Neutral",
+            "Agree",
+            "Strongly agree",
+            "Not applicable",
+        ]
         assert [c.label for c in kind_of(yes_no).choices(yes_no, "en")] == ["Yes", "No"]
 
 
@@ -257,7 +302,8 @@ def test_the_summary_labels_are_the_forms_labels(in_language):
         with in_language(language):
             offered = {c.value: c.label for c in agree.choices(question, language)}
             assert [agree.cell_label(c, [], language) for c in agree.cell_keys([], set())] == [
-                f"{n} · {offered[str(n)]}" for n in range(1, 6)] + [offered[NOT_APPLICABLE]]
+                f"{n} · {offered[str(n)]}" for n in range(1, 6)
+            ] + [offered[NOT_APPLICABLE]]
             yes, no = (c.label for c in yes_no.choices(make_question(QuestionKind.YES_NO), language))
             assert [yes_no.cell_label(c, [], language) for c in yes_no.cell_keys([], set())] == [yes, no]
     with in_language("nl"):
@@ -279,26 +325,36 @@ def test_smiley_and_choice_cells_follow_their_options(in_language):
     assert [choice.cell_label(k, options, "en") for k in ("o1", "o2")] == ["Bike", "Bus"]
 
 
-@pytest.mark.parametrize(("kind", "row", "cell"), [
-    (QuestionKind.AGREE, ("x", None, True), NOT_APPLICABLE),
-    (QuestionKind.AGREE, (None, 4, False), 4),
-    (QuestionKind.SMILEY, ("o2", 2, False), 2),
-    (QuestionKind.MARK, (None, 0, False), 0),
-    (QuestionKind.YES_NO, (None, 0, False), 0),
-    (QuestionKind.CHOICE, ("o2", 2, False), "o2"),
-    (QuestionKind.MULTIPLE, ("o3", 3, False), "o3"),
-    (QuestionKind.OPEN, (None, None, False), None),
-])
+@pytest.mark.parametrize(
+    ("kind", "row", "cell"),
+    [
+        (QuestionKind.AGREE, ("x", None, True), NOT_APPLICABLE),
+        (QuestionKind.AGREE, (None, 4, False), 4),
+        (QuestionKind.SMILEY, ("o2", 2, False), 2),
+        (QuestionKind.MARK, (None, 0, False), 0),
+        (QuestionKind.YES_NO, (None, 0, False), 0),
+        (QuestionKind.CHOICE, ("o2", 2, False), "o2"),
+        (QuestionKind.MULTIPLE, ("o3", 3, False), "o3"),
+        (QuestionKind.OPEN, (None, None, False), None),
+    ],
+)
 def test_a_grouped_answer_row_counts_in_its_kinds_cell(kind, row, cell):
     assert KINDS[kind].cell(*row) == cell
 
 
-@pytest.mark.parametrize(("kind", "options", "mean", "score"), [
-    (QuestionKind.AGREE, (), 1, 0), (QuestionKind.AGREE, (), 3, 50), (QuestionKind.AGREE, (), 5, 100),
-    (QuestionKind.MARK, (), 7.5, 75), (QuestionKind.MARK, (), 0, 0),
-    (QuestionKind.SMILEY, THREE_FACES, 2, 50), (QuestionKind.SMILEY, FIVE_FACES, 2, 25),
-    (QuestionKind.SMILEY, FIVE_FACES, 5, 100),
-])
+@pytest.mark.parametrize(
+    ("kind", "options", "mean", "score"),
+    [
+        (QuestionKind.AGREE, (), 1, 0),
+        (QuestionKind.AGREE, (), 3, 50),
+        (QuestionKind.AGREE, (), 5, 100),
+        (QuestionKind.MARK, (), 7.5, 75),
+        (QuestionKind.MARK, (), 0, 0),
+        (QuestionKind.SMILEY, THREE_FACES, 2, 50),
+        (QuestionKind.SMILEY, FIVE_FACES, 2, 25),
+        (QuestionKind.SMILEY, FIVE_FACES, 5, 100),
+    ],
+)
 def test_scales_score_from_0_to_100(kind, options, mean, score):
     spec = KINDS[kind]
     assert spec.scaled(mean, make_question(kind, options=options).options) == pytest.approx(score)
@@ -317,7 +373,8 @@ def test_each_kind_exports_one_cell_per_response(in_language):
     face = make_question(QuestionKind.SMILEY, options=THREE_FACES).options[1]
     with in_language("nl"):
         assert KINDS[QuestionKind.AGREE].export_value([EvaluationAnswer(not_applicable=True)], "nl") == (
-            "Niet van toepassing")
+            "Niet van toepassing"
+        )
         assert KINDS[QuestionKind.AGREE].export_value([EvaluationAnswer(value=4)], "nl") == 4
         assert KINDS[QuestionKind.MARK].export_value([EvaluationAnswer(value=8)], "nl") == 8
         assert KINDS[QuestionKind.YES_NO].export_value([EvaluationAnswer(value=1)], "nl") == 1
@@ -325,8 +382,7 @@ def test_each_kind_exports_one_cell_per_response(in_language):
         ticked = [EvaluationAnswer(option=o) for o in choice.options[::2]]
         assert KINDS[QuestionKind.MULTIPLE].export_value(ticked, "en") == "Bike; Walking"
         open_kind = KINDS[QuestionKind.OPEN]
-        approved = EvaluationAnswer(text="Jan was er", redacted_text="[naam] was er",
-                                    moderation=Moderation.APPROVED)
+        approved = EvaluationAnswer(text="Jan was er", redacted_text="[naam] was er", moderation=Moderation.APPROVED)
         pending = EvaluationAnswer(text="Geheim", moderation=Moderation.PENDING)
         assert open_kind.export_value([approved, pending], "nl") == "[naam] was er"
         assert open_kind.export_value([pending], "nl") == "(niet getoond: niet goedgekeurd)"
@@ -335,6 +391,7 @@ def test_each_kind_exports_one_cell_per_response(in_language):
 def test_a_person_reads_their_own_answers_in_words(in_language):
     faces = make_question(QuestionKind.SMILEY, options=THREE_FACES)
     with in_language("nl"):
+
         def text(kind, answer, question=None):
             return KINDS[kind].answer_text(answer, question or make_question(kind), "nl")
 
@@ -357,8 +414,9 @@ def test_demo_answers_are_answers_the_form_accepts():
     remarks = ["Fijn", "Koud"]
     for kind in QuestionKind:
         for moment in (None, "before"):
-            question = make_question(kind, options=FIVE_FACES if kind == QuestionKind.SMILEY else OPTIONS,
-                                     moment=moment)
+            question = make_question(
+                kind, options=FIVE_FACES if kind == QuestionKind.SMILEY else OPTIONS, moment=moment
+            )
             for mood in (0, 0.3, 0.55, 0.8, 1):
                 value = kind_of(question).demo_answer(question, rng, mood, remarks)
                 if value is None:
@@ -375,8 +433,7 @@ KIND_NAMES = {k.value for k in QuestionKind}
 
 
 def _is_kind_member(node) -> bool:
-    return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-            and node.value.id == "QuestionKind")
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "QuestionKind"
 
 
 def _names_a_kind(node) -> bool:
@@ -388,8 +445,9 @@ def _names_a_kind(node) -> bool:
 
 
 def _is_kind(node) -> bool:
-    return ((isinstance(node, ast.Attribute) and node.attr == "kind")
-            or (isinstance(node, ast.Name) and node.id == "kind"))
+    return (isinstance(node, ast.Attribute) and node.attr == "kind") or (
+        isinstance(node, ast.Name) and node.id == "kind"
+    )
 
 
 def kind_questions_in_python(source: str, *, members_allowed: bool = False) -> list[int]:
@@ -415,8 +473,11 @@ QUOTED = re.compile(r"""["']([a-z_]+)["']""")
 
 def kind_questions_in_template(source: str) -> list[str]:
     """Template tags that mention a kind together with a kind's name, e.g. ``q.kind == "agree"``."""
-    return [tag for tag in TEMPLATE_TAG.findall(source)
-            if re.search(r"\bkind\b", tag) and KIND_NAMES & set(QUOTED.findall(tag))]
+    return [
+        tag
+        for tag in TEMPLATE_TAG.findall(source)
+        if re.search(r"\bkind\b", tag) and KIND_NAMES & set(QUOTED.findall(tag))
+    ]
 
 
 def test_the_checker_finds_the_chains_it_is_meant_to_forbid():

@@ -23,7 +23,9 @@ def answers(db, programme, organiser):
     texts = {"pending": "Nog niet gezien", "approved": "Fijne avond met Piet", "hidden": "Geheim verhaal"}
     made = {}
     for status, text in texts.items():
-        response = data.respond(session, form, {"remark": text}, person=person if status == "approved" else None, moderation=status)
+        response = data.respond(
+            session, form, {"remark": text}, person=person if status == "approved" else None, moderation=status
+        )
         made[status] = response.answers[0]
     db.session.commit()
     return series, made
@@ -60,7 +62,9 @@ def test_an_organiser_redacts_a_name_and_the_trekker_sees_the_redacted_text(app,
         data={"action": "redact", "redacted_text": "Fijne avond met [naam]"},
     )
     assert response.status_code == 303
-    client.post(f"/series/{series.id}/evaluation/answers/{made['pending'].public_id}/moderate", data={"action": "approve"})
+    client.post(
+        f"/series/{series.id}/evaluation/answers/{made['pending'].public_id}/moderate", data={"action": "approve"}
+    )
     _db.session.expire_all()
     redacted = _db.session.get(EvaluationAnswer, made["approved"].id)
     assert redacted.redacted_text == "Fijne avond met [naam]"
@@ -102,8 +106,15 @@ def test_pending_or_hidden_answers_cannot_be_starred_or_moderated_by_trekkers(cl
     series, made = answers
     login(client, trekker.email)
     for status in ("pending", "hidden"):
-        assert client.post(f"/series/{series.id}/evaluation/answers/{made[status].id}/star", data={"starred": "1"}).status_code == 404
-    response = client.post(f"/series/{series.id}/evaluation/answers/{made['hidden'].public_id}/moderate", data={"action": "approve"})
+        assert (
+            client.post(
+                f"/series/{series.id}/evaluation/answers/{made[status].id}/star", data={"starred": "1"}
+            ).status_code
+            == 404
+        )
+    response = client.post(
+        f"/series/{series.id}/evaluation/answers/{made['hidden'].public_id}/moderate", data={"action": "approve"}
+    )
     assert response.status_code == 404
     _db.session.expire_all()
     assert _db.session.get(EvaluationAnswer, made["hidden"].id).moderation == Moderation.HIDDEN

@@ -16,9 +16,20 @@ def _series(programme, organiser, *, starred: int):
         data.use_form(session, form)
         data.mark_present(session, 12)
         for j in range(10):
-            response = data.respond(session, form, {
-                "mood": 1 + j % 3, "useful": 4, "mark": 7 + j % 3, "contact_before": 2, "contact_now": 4,
-                "remark": f"Citaat {number}-{j}"}, role="resident" if j < 6 else "volunteer", moderation="approved")
+            response = data.respond(
+                session,
+                form,
+                {
+                    "mood": 1 + j % 3,
+                    "useful": 4,
+                    "mark": 7 + j % 3,
+                    "contact_before": 2,
+                    "contact_now": 4,
+                    "remark": f"Citaat {number}-{j}",
+                },
+                role="resident" if j < 6 else "volunteer",
+                moderation="approved",
+            )
             response.answers[-1].starred = number * 10 + j < starred
     _db.session.commit()
     return series
@@ -29,8 +40,15 @@ def test_the_front_pages_hold_what_a_wethouder_reads(client, trekker, programme,
     login(client, trekker.email)
     html = client.get(f"/series/{series.id}/evaluation/report").get_data(as_text=True)
     front = html.split('class="report-front"')[1]
-    for heading in ("Wie we bereikten", "Aanwezig in de reeks", "Respons", "Belangrijkste cijfers", "Vroeger en nu",
-                    "Sociale kwaliteit", "Citaten"):
+    for heading in (
+        "Wie we bereikten",
+        "Aanwezig in de reeks",
+        "Respons",
+        "Belangrijkste cijfers",
+        "Vroeger en nu",
+        "Sociale kwaliteit",
+        "Citaten",
+    ):
         assert heading in front, heading
     assert "24 mensen kwamen naar minstens één van de 4 bijeenkomsten." in front
     assert "+2,0" in front, "the change before → now"

@@ -123,7 +123,8 @@ def test_questions_line_up_across_versions_by_key(db, two_sessions):
     _series, (first, second) = two_sessions
     old = data.make_form(questions=[("theme", "choice", {"options": [("money", "Geld"), ("care", "Zorg")]})])
     new = data.make_form(
-        lineage=old.lineage, version=2,
+        lineage=old.lineage,
+        version=2,
         questions=[
             ("extra", "yes_no", {}),
             ("theme", "choice", {"options": [("care", "Zorg en welzijn"), ("work", "Werk"), ("money", "Geld")]}),
@@ -203,10 +204,20 @@ def answered_series(db, programme, organiser):
         data.use_form(session, form)
         data.mark_present(session, 10)
         for j in range(6 + i):
-            data.respond(session, form, {
-                "mood": 1 + j % 3, "useful": 4, "mark": 7 + j % 3, "again": 1, "theme": "care",
-                "learned": ["signals"], "remark": f"Mooi gesprek {j}",
-            }, role="resident" if j % 2 else "volunteer")
+            data.respond(
+                session,
+                form,
+                {
+                    "mood": 1 + j % 3,
+                    "useful": 4,
+                    "mark": 7 + j % 3,
+                    "again": 1,
+                    "theme": "care",
+                    "learned": ["signals"],
+                    "remark": f"Mooi gesprek {j}",
+                },
+                role="resident" if j % 2 else "volunteer",
+            )
     data.respond(series.sessions[3], form, {"mood": 3}, role="professional")
     db.session.commit()
     return series
@@ -233,9 +244,12 @@ def test_a_trekker_reads_the_series_and_session_summaries(client, trekker, answe
 def test_only_the_programmes_own_people_see_summaries(app, client, answered_series, programme):
     series_id = answered_series.id
     urls = [
-        f"/series/{series_id}/evaluation/summary", f"/series/{series_id}/sessions/{answered_series.sessions[0].id}/evaluation/summary",
-        f"/series/{series_id}/evaluation/quotes", f"/series/{series_id}/evaluation/report",
-        f"/series/{series_id}/evaluation/summary.csv", f"/series/{series_id}/evaluation/summary.xlsx",
+        f"/series/{series_id}/evaluation/summary",
+        f"/series/{series_id}/sessions/{answered_series.sessions[0].id}/evaluation/summary",
+        f"/series/{series_id}/evaluation/quotes",
+        f"/series/{series_id}/evaluation/report",
+        f"/series/{series_id}/evaluation/summary.csv",
+        f"/series/{series_id}/evaluation/summary.xlsx",
         f"/programmes/{programme.slug}/evaluations?series={series_id}",
     ]
     for url in urls:
@@ -270,15 +284,24 @@ def test_summary_pages_ask_a_fixed_number_of_questions(app, client, trekker, ans
     from tests.test_query_counts import queries_for
 
     login(client, trekker.email)
-    urls = [f"/series/{answered_series.id}/evaluation/summary", f"/series/{answered_series.id}/evaluation/report",
-            f"/series/{answered_series.id}/evaluation/quotes", f"/programmes/{programme.slug}/evaluations?series={answered_series.id}",
-            f"/series/{answered_series.id}/evaluation/summary.csv"]
+    urls = [
+        f"/series/{answered_series.id}/evaluation/summary",
+        f"/series/{answered_series.id}/evaluation/report",
+        f"/series/{answered_series.id}/evaluation/quotes",
+        f"/programmes/{programme.slug}/evaluations?series={answered_series.id}",
+        f"/series/{answered_series.id}/evaluation/summary.csv",
+    ]
     few = [queries_for(app, client, url) for url in urls]
     form = data.make_form(programme, lineage=None, title="Nieuw")
     for session in answered_series.sessions:
         data.mark_present(session, 5, role="student")
         for j in range(12):
-            response = data.respond(session, form, {"mood": 2, "mark": j % 11, "learned": ["network", "rules"], "remark": "Goed"}, role="student")
+            response = data.respond(
+                session,
+                form,
+                {"mood": 2, "mark": j % 11, "learned": ["network", "rules"], "remark": "Goed"},
+                role="student",
+            )
             data.approve_all([response])
             response.answers[-1].starred = True
     _db.session.commit()
@@ -297,7 +320,10 @@ def test_a_series_without_answers_says_so(client, trekker, programme, organiser)
 def test_a_session_of_another_series_is_not_found(client, trekker, answered_series, programme, organiser):
     other = factories.make_series(programme, organiser, count=4, title="Ander")
     login(client, trekker.email)
-    assert client.get(f"/series/{answered_series.id}/sessions/{other.sessions[0].id}/evaluation/summary").status_code == 404
+    assert (
+        client.get(f"/series/{answered_series.id}/sessions/{other.sessions[0].id}/evaluation/summary").status_code
+        == 404
+    )
     assert client.get(f"/series/{answered_series.id}/evaluation/answers/999/star").status_code == 405
 
 

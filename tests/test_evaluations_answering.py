@@ -43,9 +43,15 @@ def test_a_named_answer_is_saved_with_person_role_and_time(db, client, programme
     body = page.get_data(as_text=True)
     assert "7 vragen, ongeveer 2 minuten" in body
     assert body.count('type="radio"') == 5 + 3 * 6 + 11
-    response = client.post(f"/e/{request.token}", data={
-        by_key["overall"]: "4", by_key["learned"]: "na", by_key["mark"]: "8", by_key["good"]: "  De casus  ",
-    })
+    response = client.post(
+        f"/e/{request.token}",
+        data={
+            by_key["overall"]: "4",
+            by_key["learned"]: "na",
+            by_key["mark"]: "8",
+            by_key["good"]: "  De casus  ",
+        },
+    )
     assert response.status_code == 303
     thanks = client.get(response.headers["Location"])
     assert thanks.status_code == 200
@@ -71,9 +77,13 @@ def test_invalid_answers_come_back_with_422_kept_and_nothing_saved(db, client, p
     _series, session, _person, request = _asked(db, programme, organiser)
     form, _ = _answers(db, session)
     by_key = {q.key: f"q{q.id}" for q in form.questions}
-    response = client.post(f"/e/{request.token}", data={
-        by_key["mark"]: "11", by_key["good"]: "Goede sfeer",  # overall is required and missing
-    })
+    response = client.post(
+        f"/e/{request.token}",
+        data={
+            by_key["mark"]: "11",
+            by_key["good"]: "Goede sfeer",  # overall is required and missing
+        },
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "Geef antwoord op deze vraag" in body

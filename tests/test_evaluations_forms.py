@@ -61,8 +61,12 @@ def test_an_organiser_builds_a_form_with_every_kind_of_question(db, programme):
         QuestionSpec(QuestionKind.AGREE, "Ik kan dit gebruiken.", condition=Condition.EMPOWERMENT, required=True),
         QuestionSpec(QuestionKind.MARK, "Cijfer?"),
         QuestionSpec(QuestionKind.YES_NO, "Kom je terug?"),
-        QuestionSpec(QuestionKind.CHOICE, "Hoe kwam je hier?", options_nl=["Fiets", "Bus", "Lopen"],
-                     options_en=["Bike", "Bus", "Walking"]),
+        QuestionSpec(
+            QuestionKind.CHOICE,
+            "Hoe kwam je hier?",
+            options_nl=["Fiets", "Bus", "Lopen"],
+            options_en=["Bike", "Bus", "Walking"],
+        ),
         QuestionSpec(QuestionKind.MULTIPLE, "Wat hielp?", options_nl=["Uitleg", "Gesprek"]),
         QuestionSpec(QuestionKind.OPEN, "Nog iets?", text_en="Anything else?"),
     ]
@@ -134,8 +138,11 @@ def test_a_form_with_answers_is_frozen_and_an_edit_makes_a_new_version(db, progr
     save_response(answered_session, form, [Answer(overall, value=4, option=overall.options[3])], channel=Channel.PAPER)
     db.session.commit()
 
-    new = update_question(form, "overall", QuestionSpec(QuestionKind.SMILEY, "Hoe vond je het?",
-                                                         options_nl=["Niet leuk", "Gewoon", "Leuk"]))
+    new = update_question(
+        form,
+        "overall",
+        QuestionSpec(QuestionKind.SMILEY, "Hoe vond je het?", options_nl=["Niet leuk", "Gewoon", "Leuk"]),
+    )
     db.session.commit()
     assert new.id != form.id
     assert (new.lineage, new.version) == (form.lineage, 2)
@@ -165,8 +172,9 @@ def test_a_session_with_answers_keeps_its_form(db, programme, organiser):
     evaluation = evaluation_of(session)
     assert evaluation.form_id == forms[SESSION].id, "the built-in session form by default"
     form = forms[SESSION]
-    save_response(session, form, [Answer(form.questions[0], value=5, option=form.questions[0].options[4])],
-                  channel=Channel.PAPER)
+    save_response(
+        session, form, [Answer(form.questions[0], value=5, option=form.questions[0].options[4])], channel=Channel.PAPER
+    )
     db.session.commit()
     with pytest.raises(DomainError) as error:
         choose_forms(series, {session.id: forms[END_OF_SERIES].id}, 2)

@@ -12,9 +12,13 @@ from tests.test_query_counts import queries_for
 
 
 def _own_form(db, organiser_client, programme):
-    page = organiser_client.post(f"/programmes/{programme.slug}/evaluation-forms", data={
-        "title_nl": "Na de focusgroep", "purpose": "session",
-    })
+    page = organiser_client.post(
+        f"/programmes/{programme.slug}/evaluation-forms",
+        data={
+            "title_nl": "Na de focusgroep",
+            "purpose": "session",
+        },
+    )
     assert page.status_code == 302
     return db.session.scalar(select(EvaluationForm).where(EvaluationForm.programme_id == programme.id))
 
@@ -31,22 +35,46 @@ def test_the_forms_page_lists_builtin_and_own_forms(db, organiser_client, progra
 def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, programme):
     form = _own_form(db, organiser_client, programme)
     base = f"/programmes/{programme.slug}/evaluation-forms/{form.id}"
-    refused = organiser_client.post(f"{base}/questions/new", data={
-        "kind": "choice", "text_nl": "Hoe kwam je?", "options_nl": "Fiets", "condition": "", "moment": "",
-    })
+    refused = organiser_client.post(
+        f"{base}/questions/new",
+        data={
+            "kind": "choice",
+            "text_nl": "Hoe kwam je?",
+            "options_nl": "Fiets",
+            "condition": "",
+            "moment": "",
+        },
+    )
     assert refused.status_code == 422
     assert "minstens 2 antwoorden" in refused.get_data(as_text=True)
-    refused = organiser_client.post(f"{base}/questions/new", data={
-        "kind": "smiley", "text_nl": "Hoe?", "options_nl": "a\nb", "condition": "", "moment": "",
-    })
+    refused = organiser_client.post(
+        f"{base}/questions/new",
+        data={
+            "kind": "smiley",
+            "text_nl": "Hoe?",
+            "options_nl": "a\nb",
+            "condition": "",
+            "moment": "",
+        },
+    )
     assert refused.status_code == 422
     assert "3 of 5" in refused.get_data(as_text=True)
-    for text, kind, options in [("Hoe kwam je?", "choice", "Fiets\nBus"), ("Hoe was het?", "smiley", "Niet leuk\nGewoon\nLeuk"),
-                                ("Nog iets?", "open", "")]:
-        added = organiser_client.post(f"{base}/questions/new", data={
-            "kind": kind, "text_nl": text, "options_nl": options, "condition": "social_cohesion", "moment": "",
-            "required": "y",
-        })
+    for text, kind, options in [
+        ("Hoe kwam je?", "choice", "Fiets\nBus"),
+        ("Hoe was het?", "smiley", "Niet leuk\nGewoon\nLeuk"),
+        ("Nog iets?", "open", ""),
+    ]:
+        added = organiser_client.post(
+            f"{base}/questions/new",
+            data={
+                "kind": kind,
+                "text_nl": text,
+                "options_nl": options,
+                "condition": "social_cohesion",
+                "moment": "",
+                "required": "y",
+            },
+        )
         assert added.status_code == 302
     db.session.expire_all()
     form = db.session.get(EvaluationForm, form.id)
@@ -56,10 +84,20 @@ def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, pro
     assert organiser_client.post(f"{base}/questions/{second}/move", data={"direction": "up"}).status_code == 302
     edit = organiser_client.get(f"{base}/questions/{second}")
     assert "Niet leuk\nGewoon\nLeuk" in edit.get_data(as_text=True)
-    assert organiser_client.post(f"{base}/questions/{second}", data={
-        "kind": "smiley", "text_nl": "Hoe vond je het?", "text_en": "How was it?", "options_nl": "Niet leuk\nGewoon\nLeuk",
-        "condition": "", "moment": "",
-    }).status_code == 302
+    assert (
+        organiser_client.post(
+            f"{base}/questions/{second}",
+            data={
+                "kind": "smiley",
+                "text_nl": "Hoe vond je het?",
+                "text_en": "How was it?",
+                "options_nl": "Niet leuk\nGewoon\nLeuk",
+                "condition": "",
+                "moment": "",
+            },
+        ).status_code
+        == 302
+    )
     last = form.questions[2].key
     assert organiser_client.post(f"{base}/questions/{last}/delete").status_code == 302
     db.session.expire_all()
@@ -69,8 +107,9 @@ def test_an_organiser_builds_a_form_without_javascript(db, organiser_client, pro
     assert form.questions[0].text_en == "How was it?"
 
 
-def test_editing_a_form_with_answers_says_a_new_version_was_made(db, organiser_client, programme, organiser,
-                                                                monkeypatch):
+def test_editing_a_form_with_answers_says_a_new_version_was_made(
+    db, organiser_client, programme, organiser, monkeypatch
+):
     monkeypatch.setitem(organiser_client.application.config, "EVALUATION_SCREEN_HOURS", 24 * 30)
     series = ef.past_series(programme, organiser)
     builtin = ensure_builtin_forms()[SESSION]
@@ -87,12 +126,15 @@ def test_editing_a_form_with_answers_says_a_new_version_was_made(db, organiser_c
 
     page = organiser_client.get(f"/programmes/{programme.slug}/evaluation-forms/{form.id}")
     assert "nieuwe versie" in page.get_data(as_text=True)
-    changed = organiser_client.post(f"/programmes/{programme.slug}/evaluation-forms/{form.id}/questions/better/delete",
-                                    follow_redirects=True)
+    changed = organiser_client.post(
+        f"/programmes/{programme.slug}/evaluation-forms/{form.id}/questions/better/delete", follow_redirects=True
+    )
     body = changed.get_data(as_text=True)
     assert "versie 2" in body
     db.session.expire_all()
-    newest = db.session.scalar(select(EvaluationForm).where(EvaluationForm.lineage == form.lineage, EvaluationForm.version == 2))
+    newest = db.session.scalar(
+        select(EvaluationForm).where(EvaluationForm.lineage == form.lineage, EvaluationForm.version == 2)
+    )
     assert "better" not in [q.key for q in newest.questions]
     old = organiser_client.get(f"/programmes/{programme.slug}/evaluation-forms/{form.id}")
     assert old.status_code == 302
@@ -108,12 +150,19 @@ def test_the_series_page_sets_forms_and_delay_and_shows_only_counts(db, organise
     assert page.status_code == 200
     assert "Geheime Naam" not in page.get_data(as_text=True)
     last = series.sessions[-1]
-    saved = organiser_client.post(f"/series/{series.id}/evaluation", data={
-        f"form-{last.id}": str(residents.id), "evaluation_delay_hours": "24",
-    })
+    saved = organiser_client.post(
+        f"/series/{series.id}/evaluation",
+        data={
+            f"form-{last.id}": str(residents.id),
+            "evaluation_delay_hours": "24",
+        },
+    )
     assert saved.status_code == 302
     db.session.expire_all()
-    assert db.session.scalar(select(SessionEvaluation.form_id).where(SessionEvaluation.session_id == last.id)) == residents.id
+    assert (
+        db.session.scalar(select(SessionEvaluation.form_id).where(SessionEvaluation.session_id == last.id))
+        == residents.id
+    )
     assert series.evaluation_delay_hours == 24
     refused = organiser_client.post(f"/series/{series.id}/evaluation", data={"evaluation_delay_hours": "400"})
     assert refused.status_code == 422
@@ -152,7 +201,11 @@ def test_paper_answers_are_typed_in_marked_as_paper_and_audited(db, organiser_cl
     assert saved.status_code == 302
     response = db.session.scalar(select(EvaluationResponse))
     assert (response.channel, response.person_id, response.role, response.entered_by_id) == (
-        "paper", person.id, "volunteer", organiser.id)
+        "paper",
+        person.id,
+        "volunteer",
+        organiser.id,
+    )
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "evaluation_response"))
     assert audit.object_id == response.id
     assert audit.action == "change"
@@ -194,10 +247,13 @@ def test_other_programmes_and_trekkers_cannot_change_anything(app, db, client, p
     db.session.commit()
 
     login(client, own.email)
-    for url in [f"/series/{series.id}/evaluation", f"/series/{series.id}/sessions/{session.id}/evaluation/screen",
-                f"/series/{series.id}/sessions/{session.id}/evaluation/paper",
-                f"/series/{series.id}/sessions/{session.id}/evaluation/print",
-                f"/programmes/{programme.slug}/evaluation-forms"]:
+    for url in [
+        f"/series/{series.id}/evaluation",
+        f"/series/{series.id}/sessions/{session.id}/evaluation/screen",
+        f"/series/{series.id}/sessions/{session.id}/evaluation/paper",
+        f"/series/{series.id}/sessions/{session.id}/evaluation/print",
+        f"/programmes/{programme.slug}/evaluation-forms",
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/programmes/{programme.slug}/evaluation-forms/{builtin.id}/copy").status_code == 404
     client.post("/logout")
@@ -206,7 +262,11 @@ def test_other_programmes_and_trekkers_cannot_change_anything(app, db, client, p
     login(trekker_client, trekker.email)
     assert trekker_client.get(f"/programmes/{programme.slug}/evaluation-forms").status_code == 200
     assert trekker_client.get(f"/series/{series.id}/evaluation").status_code == 404
-    assert trekker_client.post(f"/programmes/{programme.slug}/evaluation-forms",
-                               data={"title_nl": "Van de trekker", "purpose": "session"}).status_code == 404
+    assert (
+        trekker_client.post(
+            f"/programmes/{programme.slug}/evaluation-forms", data={"title_nl": "Van de trekker", "purpose": "session"}
+        ).status_code
+        == 404
+    )
     assert trekker_client.post(f"/programmes/{programme.slug}/evaluation-forms/{builtin.id}/copy").status_code == 404
     assert db.session.query(EvaluationForm).filter(EvaluationForm.programme_id.is_not(None)).count() == 0

@@ -13,8 +13,9 @@ from tests import evaluation_data as data, factories
 from tests.conftest import login
 from tests.intruder import Intruder, figures_in_csv, figures_in_html, figures_in_xlsx
 
-GENERATED = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-                     max_examples=10, deadline=None)
+GENERATED = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], max_examples=10, deadline=None
+)
 DEMO_PASSWORD = "reeks-demo-2026"
 ADDITIVE = {key: kind != "multiple" for key, kind, _extra in data.STANDARD_QUESTIONS}
 
@@ -23,9 +24,13 @@ def released(client, series, *, additive=ADDITIVE) -> Intruder:
     """Everything a trekker can read about ``series``, read by the intruder."""
     intruder = Intruder(additive=dict(additive))
     sessions = [s for s in series.sessions if not s.is_cancelled]
-    pages = [f"/series/{series.id}/evaluation/summary", f"/series/{series.id}/evaluation/report",
-             f"/series/{series.id}/evaluation/report?appendix=1", f"/series/{series.id}/attendance",
-             f"/programmes/{series.programme.slug}/evaluations?series={series.id}"]
+    pages = [
+        f"/series/{series.id}/evaluation/summary",
+        f"/series/{series.id}/evaluation/report",
+        f"/series/{series.id}/evaluation/report?appendix=1",
+        f"/series/{series.id}/attendance",
+        f"/programmes/{series.programme.slug}/evaluations?series={series.id}",
+    ]
     pages += [f"/series/{series.id}/sessions/{s.id}/evaluation/summary" for s in sessions]
     for url in pages:
         response = client.get(url)
@@ -41,7 +46,8 @@ def assert_safe(intruder: Intruder) -> None:
     assert not intruder.small_groups(), "attendance groups of fewer than 5 shown: " + "; ".join(intruder.small_groups())
     findings = intruder.narrowed()
     assert not findings, "hidden figures pinned down: " + "; ".join(
-        f"{f.what} in {f.low:g}..{f.high:g}" for f in findings)
+        f"{f.what} in {f.low:g}..{f.high:g}" for f in findings
+    )
 
 
 def _clear(db):
@@ -51,13 +57,23 @@ def _clear(db):
     db.session.commit()
 
 
-answer = st.fixed_dictionaries({
-    "mood": st.integers(1, 3), "useful": st.one_of(st.integers(1, 5), st.just("n/a")), "mark": st.integers(0, 10),
-    "again": st.integers(0, 1), "theme": st.sampled_from(["money", "care", "work"]),
-    "learned": st.lists(st.sampled_from(["signals", "network", "rules"]), unique=True, min_size=1),
-    "contact_before": st.integers(1, 5), "contact_now": st.integers(1, 5), "remark": st.just("Goed"),
-}).flatmap(lambda full: st.sets(st.sampled_from(sorted(full)), max_size=3).map(
-    lambda skipped: {k: v for k, v in full.items() if k not in skipped}))  # optional questions left out
+answer = st.fixed_dictionaries(
+    {
+        "mood": st.integers(1, 3),
+        "useful": st.one_of(st.integers(1, 5), st.just("n/a")),
+        "mark": st.integers(0, 10),
+        "again": st.integers(0, 1),
+        "theme": st.sampled_from(["money", "care", "work"]),
+        "learned": st.lists(st.sampled_from(["signals", "network", "rules"]), unique=True, min_size=1),
+        "contact_before": st.integers(1, 5),
+        "contact_now": st.integers(1, 5),
+        "remark": st.just("Goed"),
+    }
+).flatmap(
+    lambda full: st.sets(st.sampled_from(sorted(full)), max_size=3).map(
+        lambda skipped: {k: v for k, v in full.items() if k not in skipped}
+    )
+)  # optional questions left out
 session_answers = st.tuples(
     st.booleans(),  # an anonymous form
     st.integers(0, 9),  # people present beyond those who answered
@@ -134,15 +150,22 @@ def test_the_compare_page_and_both_series_pages_together(client, demo):
 def test_the_intruder_solves_the_old_release_of_5_5_1_1_1_with_its_mean():
     """Cell-by-cell suppression showed 5, 5, three times "fewer than 5", the total 13 and the mean."""
     intruder = Intruder()
-    intruder.read([("k=cell;q=mark;c=1;s=1", "5"), ("k=cell;q=mark;c=2;s=1", "5"),
-                   *[(f"k=cell;q=mark;c={c};s=1", "minder dan 5") for c in (3, 4, 5)],
-                   ("k=n;q=mark;s=1", "13"), ("k=mean;q=mark;s=1", "2,2")])
+    intruder.read(
+        [
+            ("k=cell;q=mark;c=1;s=1", "5"),
+            ("k=cell;q=mark;c=2;s=1", "5"),
+            *[(f"k=cell;q=mark;c={c};s=1", "minder dan 5") for c in (3, 4, 5)],
+            ("k=n;q=mark;s=1", "13"),
+            ("k=mean;q=mark;s=1", "2,2"),
+        ]
+    )
     found = {f.what for f in intruder.narrowed()}
     assert {w for w in found if "c=3" in w or "c=4" in w or "c=5" in w}, found
 
 
-def test_the_intruder_catches_a_session_hidden_alone_instead_of_put_together(db, client, trekker, programme,
-                                                                            organiser, monkeypatch):
+def test_the_intruder_catches_a_session_hidden_alone_instead_of_put_together(
+    db, client, trekker, programme, organiser, monkeypatch
+):
     """A weaker pass: each session its own group, a small one shown as "fewer than 5"."""
     monkeypatch.setattr(disclosure, "session_blocks", lambda sessions, *args: [(s,) for s in sessions])
     series = factories.make_series(programme, organiser, count=4)

@@ -35,8 +35,11 @@ def test_invitations_arrive_in_each_persons_language_with_a_working_link_and_nob
     assert set(received) == {"zeynep@example.org", "sam@example.org", "fenna@example.org"}
     assert all(len(rcpts) == 1 for _sender, rcpts in smtp_server.envelopes)
 
-    names = {"zeynep@example.org": "Zeynep Yilmaz", "sam@example.org": "Sam Taylor",
-             "fenna@example.org": "Fenna de Boer"}
+    names = {
+        "zeynep@example.org": "Zeynep Yilmaz",
+        "sam@example.org": "Sam Taylor",
+        "fenna@example.org": "Fenna de Boer",
+    }
     theme = series.sessions[0].theme
     for address, message in received.items():
         assert message["Subject"] == "Ontmoeting Gendt", "a neutral subject: the series title only"

@@ -42,9 +42,13 @@ def test_the_series_page_links_to_the_invitations(organiser_client, series):
 def test_invite_pasted_addresses_to_chosen_sessions(organiser_client, db, series):
     english(organiser_client)
     first, second = series.sessions[0], series.sessions[1]
-    response = organiser_client.post(page_of(series), data={
-        "emails": "ann@example.org\nBob <bob@example.org>", "sessions": [first.id, second.id],
-    })
+    response = organiser_client.post(
+        page_of(series),
+        data={
+            "emails": "ann@example.org\nBob <bob@example.org>",
+            "sessions": [first.id, second.id],
+        },
+    )
     assert response.status_code == 302
     page = organiser_client.get(page_of(series)).get_data(as_text=True)
     assert "2 invited" in page
@@ -67,10 +71,15 @@ def test_invite_picked_people_an_organisation_and_a_role(organiser_client, db, s
     page = organiser_client.get(page_of(series) + "?q=gekozen").get_data(as_text=True)
     assert "Piet Gekozen" in page
     assert "Niet Uitgenodigd" not in page
-    response = organiser_client.post(page_of(series), data={
-        "people": [picked.id], "organisation": org.id, "role": "volunteer",
-        "sessions": [s.id for s in series.sessions],
-    })
+    response = organiser_client.post(
+        page_of(series),
+        data={
+            "people": [picked.id],
+            "organisation": org.id,
+            "role": "volunteer",
+            "sessions": [s.id for s in series.sessions],
+        },
+    )
     assert response.status_code == 302
     invited = set(db.session.scalars(select(Person.name).join(Invitation, Invitation.person_id == Person.id)))
     assert invited == {"Piet Gekozen", "Olaf Org", "Vera Vrijwilliger"}
@@ -93,7 +102,10 @@ def test_bad_input_is_a_message_not_a_server_error_and_nothing_is_saved(organise
     for data in cases:
         response = organiser_client.post(page_of(series), data=data)
         assert 400 <= response.status_code < 500, data
-    assert organiser_client.post(page_of(series), data={"emails": "x@example.org", "sessions": [999999]}).status_code == 404
+    assert (
+        organiser_client.post(page_of(series), data={"emails": "x@example.org", "sessions": [999999]}).status_code
+        == 404
+    )
     page = organiser_client.post(page_of(series), data=cases[0]).get_data(as_text=True)
     assert "not-an-address" in page
     assert "Nobody was invited" in page
@@ -144,17 +156,30 @@ def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
     assert count(db, OutboxMessage) == mails_before + 4
 
     third = factories.make_invitation(series, name="Derde")
-    response = organiser_client.post(f"{page_of(series)}/place", data={
-        "invitation": third.id, "session": session.id, "from_session": 0,
-    })
+    response = organiser_client.post(
+        f"{page_of(series)}/place",
+        data={
+            "invitation": third.id,
+            "session": session.id,
+            "from_session": 0,
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Rsvp.id)).where(Rsvp.session_id == session.id, Rsvp.seat == "confirmed")) == 2
+    assert (
+        db.session.scalar(select(func.count(Rsvp.id)).where(Rsvp.session_id == session.id, Rsvp.seat == "confirmed"))
+        == 2
+    )
 
     # Move Derde to the second session.
-    response = organiser_client.post(f"{page_of(series)}/place", data={
-        "invitation": third.id, "session": series.sessions[1].id, "from_session": session.id,
-    })
+    response = organiser_client.post(
+        f"{page_of(series)}/place",
+        data={
+            "invitation": third.id,
+            "session": series.sessions[1].id,
+            "from_session": session.id,
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     seats = {r.session_id: r.seat for r in db.session.get(Invitation, third.id).rsvps}
@@ -207,8 +232,13 @@ def test_other_programmes_organisers_get_404(client, db, series, programme):
     db.session.commit()
     invitation = factories.make_invitation(series, email=None)
     urls = [page_of(series), f"/series/{series.id}/letters", f"{page_of(series)}/{invitation.id}/letter"]
-    posts = [page_of(series), f"{page_of(series)}/{invitation.id}/revoke", f"{page_of(series)}/{invitation.id}/resend",
-             f"{page_of(series)}/remind", f"{page_of(series)}/place"]
+    posts = [
+        page_of(series),
+        f"{page_of(series)}/{invitation.id}/revoke",
+        f"{page_of(series)}/{invitation.id}/resend",
+        f"{page_of(series)}/remind",
+        f"{page_of(series)}/place",
+    ]
     for user in (stranger, trekker):
         login(client, user.email)
         for url in urls:
@@ -237,8 +267,9 @@ def test_the_invitations_page_asks_a_fixed_number_of_queries(app, organiser_clie
     session.capacity = 2
     db.session.commit()
     for n in range(12):
-        invitation = factories.make_invitation(series, name=f"Deelnemer {n}", organisation_id=org.id,
-                                               email=None if n % 4 == 0 else f"d{n}@example.org")
+        invitation = factories.make_invitation(
+            series, name=f"Deelnemer {n}", organisation_id=org.id, email=None if n % 4 == 0 else f"d{n}@example.org"
+        )
         answer(invitation, session, ["yes", "no", "maybe"][n % 3])
     db.session.commit()
     many = queries_for(app, organiser_client, page_of(series))

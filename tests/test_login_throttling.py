@@ -33,7 +33,8 @@ def known_device_of(app, owner_email: str, address: str = OWNER_HOME):
     response = login(browser, owner_email)
     assert response.status_code == 302, "the owner's first login failed"
     [browser.device_cookie] = [
-        header.split(";")[0].split("=", 1) for header in response.headers.getlist("Set-Cookie")
+        header.split(";")[0].split("=", 1)
+        for header in response.headers.getlist("Set-Cookie")
         if header.startswith("known_device_")
     ]
     assert browser.post("/logout").status_code == 302
@@ -106,9 +107,7 @@ def test_one_client_trying_many_accounts_is_slowed_down(app, organiser, lower_wi
     assert login(client_at(app, OWNER_HOME), organiser.email).status_code == 302
 
 
-def test_many_clients_on_one_account_do_not_lock_out_the_owners_known_device(
-    app, organiser, lower_wide_limits
-):
+def test_many_clients_on_one_account_do_not_lock_out_the_owners_known_device(app, organiser, lower_wide_limits):
     owner = known_device_of(app, organiser.email)
     limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     for n in range(limit):
@@ -137,7 +136,8 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(app, organiser)
     stranger = client_at(app, STRANGER)
     for n in range(5):
         login_with_header = stranger.post(
-            "/login", data={"email": organiser.email, "password": "wrong guess"},
+            "/login",
+            data={"email": organiser.email, "password": "wrong guess"},
             headers={"X-Forwarded-For": f"10.0.0.{n}"},
         )
         assert login_with_header.status_code == 200
@@ -145,22 +145,35 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(app, organiser)
 
 
 def test_behind_a_trusted_proxy_clients_are_told_apart_by_their_forwarded_address(app, organiser):
-    proxied = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "TRUSTED_PROXIES": 1,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-    })
+    proxied = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "TRUSTED_PROXIES": 1,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     proxied.test_client_class = IsolatedClient
     try:
         balancer = "10.0.0.1"
         stranger, owner = client_at(proxied, balancer), client_at(proxied, balancer)
         for _ in range(5):
-            stranger.post("/login", data={"email": organiser.email, "password": "wrong guess"},
-                          headers={"X-Forwarded-For": STRANGER})
-        refused = stranger.post("/login", data={"email": organiser.email, "password": factories.PASSWORD},
-                                headers={"X-Forwarded-For": STRANGER})
+            stranger.post(
+                "/login",
+                data={"email": organiser.email, "password": "wrong guess"},
+                headers={"X-Forwarded-For": STRANGER},
+            )
+        refused = stranger.post(
+            "/login",
+            data={"email": organiser.email, "password": factories.PASSWORD},
+            headers={"X-Forwarded-For": STRANGER},
+        )
         assert refused.status_code == 429
-        allowed = owner.post("/login", data={"email": organiser.email, "password": factories.PASSWORD},
-                             headers={"X-Forwarded-For": OWNER_HOME})
+        allowed = owner.post(
+            "/login",
+            data={"email": organiser.email, "password": factories.PASSWORD},
+            headers={"X-Forwarded-For": OWNER_HOME},
+        )
         assert allowed.status_code == 302, "every client behind the balancer was counted as one"
     finally:
         with proxied.app_context():
@@ -201,16 +214,24 @@ def test_the_limit_lifts_once_the_failures_leave_the_window(db, organiser):
     start = utcnow() - timedelta(minutes=20)
     for minute in range(5):
         with pytest.raises(AuthError):
-            authenticate(organiser.email, "guess", source=source, limits=LIMITS,
-                         now=start + timedelta(minutes=minute))
+            authenticate(organiser.email, "guess", source=source, limits=LIMITS, now=start + timedelta(minutes=minute))
     with pytest.raises(AuthError) as refused:
-        authenticate(organiser.email, factories.PASSWORD, source=source, limits=LIMITS,
-                     now=start + timedelta(minutes=5))
+        authenticate(
+            organiser.email, factories.PASSWORD, source=source, limits=LIMITS, now=start + timedelta(minutes=5)
+        )
     assert refused.value.code == "throttled"
     assert refused.value.params == {"minutes": 10}
     # At 15:30 the first failure has left the window: one more try is allowed.
-    assert authenticate(organiser.email, factories.PASSWORD, source=source, limits=LIMITS,
-                        now=start + timedelta(minutes=15, seconds=30)) == organiser
+    assert (
+        authenticate(
+            organiser.email,
+            factories.PASSWORD,
+            source=source,
+            limits=LIMITS,
+            now=start + timedelta(minutes=15, seconds=30),
+        )
+        == organiser
+    )
 
 
 def test_a_good_login_forgets_that_places_typos_but_not_anyone_elses(db, organiser):
@@ -238,8 +259,9 @@ def test_old_failures_are_pruned(db):
     start = utcnow() - timedelta(hours=2)
     for n in range(3):
         with pytest.raises(AuthError):
-            authenticate(f"someone{n}@example.org", "guess", source=LoginSource(client=f"192.0.2.{n}"),
-                         limits=LIMITS, now=start)
+            authenticate(
+                f"someone{n}@example.org", "guess", source=LoginSource(client=f"192.0.2.{n}"), limits=LIMITS, now=start
+            )
     db.session.commit()
     assert db.session.scalar(select(func.count(FailedLogin.id))) == 3
     with pytest.raises(AuthError):

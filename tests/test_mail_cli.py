@@ -141,8 +141,7 @@ def test_the_worker_refuses_to_start_with_a_lease_too_short_for_the_timeout(app,
     command = [sys.executable, "-m", "flask", "--app", "planner", "mail", "worker", "--interval", "0.2"]
     environment = worker_environment(app, smtp_server, MAIL_LEASE_SECONDS="50", MAIL_TIMEOUT="30")
     try:
-        finished = subprocess.run(command, env=environment, cwd=tmp_path, capture_output=True, text=True,
-                                  timeout=30)
+        finished = subprocess.run(command, env=environment, cwd=tmp_path, capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
         raise AssertionError("the worker started with a lease it can never send within") from None
     assert finished.returncode == 1

@@ -26,7 +26,11 @@ from planner.timekeeping import utcnow
 
 def queue(to_address="ida@example.org", to_name="Ïda de Vries", language="nl", reference="test"):
     return queue_mail(
-        to_address=to_address, to_name=to_name, language=language, template="test", context={},
+        to_address=to_address,
+        to_name=to_name,
+        language=language,
+        template="test",
+        context={},
         reference=reference,
     )
 
@@ -79,14 +83,14 @@ def test_queued_mail_is_delivered_with_headers_parts_and_language(app, db, smtp_
 
 
 def test_the_recipient_name_is_encoded_on_the_wire(app, db, smtp_server):
-    queue(to_name="Ïda \"de\" Vries, jr.")
+    queue(to_name='Ïda "de" Vries, jr.')
     db.session.commit()
     deliver_due()
     [received] = smtp_server.messages
     raw_to = received.as_bytes().split(b"\nTo: ", 1)[1].split(b"\n", 1)[0]
     assert raw_to.isascii()
     assert b"=?utf-8?" in raw_to
-    assert received["To"].addresses[0].display_name == "Ïda \"de\" Vries, jr."
+    assert received["To"].addresses[0].display_name == 'Ïda "de" Vries, jr.'
 
 
 def test_nothing_is_sent_for_a_rolled_back_transaction(app, db, smtp_server):
@@ -298,8 +302,9 @@ def test_a_stopped_worker_hands_back_what_it_has_not_sent(app, db, smtp_server):
     assert report.sent == 1
     assert report.released == 3
     rows = db.session.execute(
-        select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.claimed_until)
-        .where(OutboxMessage.status != MailStatus.SENT)
+        select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.claimed_until).where(
+            OutboxMessage.status != MailStatus.SENT
+        )
     ).all()
     assert rows == [(MailStatus.QUEUED, 0, None)] * 3
     assert deliver_due().sent == 3
@@ -339,9 +344,12 @@ def test_workers_side_by_side_send_every_message_exactly_once(app, db, smtp_serv
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     assert sorted(smtp_server.message_ids()) == expected
-    assert db.session.scalar(
-        select(func.count()).where(OutboxMessage.status == MailStatus.SENT, OutboxMessage.attempts == 1)
-    ) == 300
+    assert (
+        db.session.scalar(
+            select(func.count()).where(OutboxMessage.status == MailStatus.SENT, OutboxMessage.attempts == 1)
+        )
+        == 300
+    )
 
 
 def test_concurrent_claims_never_hand_out_the_same_message(app, db):

@@ -18,9 +18,7 @@ from tests.test_mail_delivery import at, queue_many
 
 def outbox(db) -> list[tuple[str, int]]:
     db.session.expire_all()
-    return db.session.execute(
-        select(OutboxMessage.status, OutboxMessage.attempts).order_by(OutboxMessage.id)
-    ).all()
+    return db.session.execute(select(OutboxMessage.status, OutboxMessage.attempts).order_by(OutboxMessage.id)).all()
 
 
 def test_a_four_hour_outage_uses_up_no_attempts(app, db, smtp_server):

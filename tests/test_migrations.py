@@ -190,29 +190,45 @@ def test_name_keys_are_filled_in_and_names_already_the_same_are_resolved(scratch
         now = "2026-12-01 12:00:00"
         with _db.engine.begin() as connection:
             for n, name in enumerate(["ÉÉN Wijkteam", "één wijkteam", "Armoede"], start=1):
-                connection.execute(sa.text(
-                    "INSERT INTO programme (id, name, slug, description, created_at, retention_months)"
-                    " VALUES (:id, :name, :slug, '', :now, 12)"), {"id": n, "name": name, "slug": f"p{n}", "now": now})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO programme (id, name, slug, description, created_at, retention_months)"
+                        " VALUES (:id, :name, :slug, '', :now, 12)"
+                    ),
+                    {"id": n, "name": name, "slug": f"p{n}", "now": now},
+                )
             for n, (name, municipality) in enumerate(
                 [("ÉÉN Wijkteam", "Ède"), ("één wijkteam", "ÈDE"), ("één wijkteam", "")], start=1
             ):
-                connection.execute(sa.text("INSERT INTO organisation (id, name, municipality) VALUES (:id, :n, :m)"),
-                                   {"id": n, "n": name, "m": municipality})
+                connection.execute(
+                    sa.text("INSERT INTO organisation (id, name, municipality) VALUES (:id, :n, :m)"),
+                    {"id": n, "n": name, "m": municipality},
+                )
             for n, organisation_id in enumerate([1, 2, 3], start=1):
-                connection.execute(sa.text(
-                    "INSERT INTO person (id, name, phone, role, organisation_id, municipality, language, under_16,"
-                    " guardian_consent_by, created_at) VALUES (:id, :name, '', 'resident', :o, '', 'nl', false, '',"
-                    " :now)"), {"id": n, "name": f"P{n}", "o": organisation_id, "now": now})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO person (id, name, phone, role, organisation_id, municipality, language, under_16,"
+                        " guardian_consent_by, created_at) VALUES (:id, :name, '', 'resident', :o, '', 'nl', false, '',"
+                        " :now)"
+                    ),
+                    {"id": n, "name": f"P{n}", "o": organisation_id, "now": now},
+                )
         flask_migrate.upgrade()
         with _db.engine.connect() as connection:
             programmes = connection.execute(sa.text("SELECT name, name_key FROM programme ORDER BY id")).all()
             organisations = connection.execute(
-                sa.text("SELECT id, name, name_key, municipality_key FROM organisation ORDER BY id")).all()
+                sa.text("SELECT id, name, name_key, municipality_key FROM organisation ORDER BY id")
+            ).all()
             people = connection.execute(sa.text("SELECT organisation_id FROM person ORDER BY id")).scalars().all()
         assert [tuple(p) for p in programmes] == [
-            ("ÉÉN Wijkteam", "één wijkteam"), ("één wijkteam (2)", "één wijkteam (2)"), ("Armoede", "armoede")]
+            ("ÉÉN Wijkteam", "één wijkteam"),
+            ("één wijkteam (2)", "één wijkteam (2)"),
+            ("Armoede", "armoede"),
+        ]
         assert [tuple(o) for o in organisations] == [
-            (1, "ÉÉN Wijkteam", "één wijkteam", "ède"), (3, "één wijkteam", "één wijkteam", "")]
+            (1, "ÉÉN Wijkteam", "één wijkteam", "ède"),
+            (3, "één wijkteam", "één wijkteam", ""),
+        ]
         assert people == [1, 1, 3], "the merged organisation's people belong to the one kept"
         flask_migrate.downgrade(revision="0012")
         flask_migrate.upgrade()
@@ -233,7 +249,12 @@ def test_sessions_made_before_0014_get_their_evaluation_and_the_built_in_forms(s
             key: [q["key"] for q in spec["questions"]] for key, spec in BUILTIN_FORMS.items()
         }, "the migration writes the built-in forms as the catalogue has them"
         assert [o.label_nl for o in next(f for f in made if f.builtin_key == "session").questions[0].options] == [
-            "Heel slecht", "Slecht", "Gaat wel", "Goed", "Heel goed"]
+            "Heel slecht",
+            "Slecht",
+            "Gaat wel",
+            "Goed",
+            "Heel goed",
+        ]
         _db.session.remove()
         assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
         sessions = _db.session.scalar(sa.text("SELECT count(*) FROM session"))
@@ -243,8 +264,11 @@ def test_sessions_made_before_0014_get_their_evaluation_and_the_built_in_forms(s
         flask_migrate.downgrade(revision="0013")
         flask_migrate.upgrade()
         assert _db.session.scalar(sa.select(sa.func.count()).select_from(SessionEvaluation)) == sessions > 0
-        assert _db.session.scalar(
-            sa.select(sa.func.count()).select_from(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))
-        ) >= 3
+        assert (
+            _db.session.scalar(
+                sa.select(sa.func.count()).select_from(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))
+            )
+            >= 3
+        )
         _db.session.remove()
         _db.engine.dispose()

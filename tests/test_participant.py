@@ -79,14 +79,22 @@ def test_learning_question_and_needs_are_saved(client, db, programme, organiser)
     invitation = factories.make_invitation(arena, language="en")
     page = client.get(url(invitation)).get_data(as_text=True)
     assert "Your learning question" in page
-    client.post(url(invitation), data={
-        "learning_question": "Hoe herken ik jonge mantelzorgers?",
-        "needs_interpreter": "y", "needs_other": "Rolstoelplek",
-    })
+    client.post(
+        url(invitation),
+        data={
+            "learning_question": "Hoe herken ik jonge mantelzorgers?",
+            "needs_interpreter": "y",
+            "needs_other": "Rolstoelplek",
+        },
+    )
     db.session.expire_all()
     db.session.refresh(invitation)
     assert invitation.learning_question == "Hoe herken ik jonge mantelzorgers?"
-    assert (invitation.needs_interpreter, invitation.needs_access, invitation.needs_other) == (True, False, "Rolstoelplek")
+    assert (invitation.needs_interpreter, invitation.needs_access, invitation.needs_other) == (
+        True,
+        False,
+        "Rolstoelplek",
+    )
 
 
 def test_no_learning_question_for_an_ontmoetingenreeks_and_an_existing_one_is_kept(client, db, series):

@@ -56,7 +56,9 @@ def upload(client, data: bytes, filename="deelnemers.csv"):
 
 
 def hidden(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"|id="{name}" name="{name}" type="hidden" value="([^"]*)"', page)
+    match = re.search(
+        rf'name="{name}" type="hidden" value="([^"]*)"|id="{name}" name="{name}" type="hidden" value="([^"]*)"', page
+    )
     if not match:
         match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
     assert match, f"no hidden {name} on the page"
@@ -92,19 +94,26 @@ def test_csv_happy_path_proposes_the_mapping_and_imports_every_row(organiser_cli
     assert "4 rows can be imported." in page
     assert "0 rows have an error" in page
     data = review_data(page)
-    assert [data[f"column_{f}"] for f in ["name", "email", "phone", "role", "organisation", "municipality", "language"]] == [
-        "0", "1", "2", "3", "4", "5", "6"
-    ]
+    assert [
+        data[f"column_{f}"] for f in ["name", "email", "phone", "role", "organisation", "municipality", "language"]
+    ] == ["0", "1", "2", "3", "4", "5", "6"]
     assert people(db) == [], "nothing is stored before the organiser says import"
 
     response = organiser_client.post("/people/import/review", data={**data, "import": "1"})
     assert response.status_code == 302
     stored = {p.name: p for p in people(db)}
     assert set(stored) == {"Aisha", "Bram", "Chris", "Dina"}
-    assert (stored["Aisha"].role, stored["Aisha"].email, stored["Aisha"].phone) == ("resident", "aisha@example.org", "06-11111111")
+    assert (stored["Aisha"].role, stored["Aisha"].email, stored["Aisha"].phone) == (
+        "resident",
+        "aisha@example.org",
+        "06-11111111",
+    )
     assert (stored["Bram"].role, stored["Bram"].email, stored["Bram"].language) == ("volunteer", None, "nl")
     assert (stored["Chris"].role, stored["Chris"].email, stored["Chris"].language, stored["Chris"].organisation) == (
-        "expert", "chris@example.org", "en", None
+        "expert",
+        "chris@example.org",
+        "en",
+        None,
     )
     assert stored["Dina"].role == "policy_officer"
     assert stored["Aisha"].organisation is stored["Bram"].organisation
@@ -149,8 +158,16 @@ def test_csv_with_bom_semicolons_and_windows_encoding(db):
         assert table.header == ["Naam", "E-mail", "Rol", "Gemeente"]
         assert table.rows == [(2, ["Zoë", "zoe@example.org", "bewoner", "Nijmegen"])]
         assert propose_mapping(table) == {
-            "name": 0, "email": 1, "phone": None, "role": 2, "organisation": None, "municipality": 3, "language": None,
-            "under_16": None, "guardian_consent_on": None, "guardian_consent_by": None,
+            "name": 0,
+            "email": 1,
+            "phone": None,
+            "role": 2,
+            "organisation": None,
+            "municipality": 3,
+            "language": None,
+            "under_16": None,
+            "guardian_consent_on": None,
+            "guardian_consent_by": None,
         }
 
 
@@ -239,17 +256,20 @@ def test_a_tampered_or_missing_payload_is_refused(organiser_client, db):
     assert people(db) == []
 
 
-@pytest.mark.parametrize(("filename", "data", "message"), [
-    ("lijst.txt", b"Naam\nAisha\n", "Choose a .csv or .xlsx file"),
-    ("lijst", b"Naam\nAisha\n", "Choose a .csv or .xlsx file"),
-    ("lijst.xls", b"\xd0\xcf\x11\xe0 old excel", "Choose a .csv or .xlsx file"),
-    ("lijst.csv", b"", "The file is empty."),
-    ("lijst.csv", b"\xef\xbb\xbf\r\n;;\r\n", "The file is empty."),
-    ("lijst.csv", b"Naam;E-mail\r\n", "The file has a header row but no people below it."),
-    ("lijst.xlsx", b"Naam,E-mail\nAisha,a@example.org\n", "cannot be read as a spreadsheet"),
-    ("lijst.xlsx", b"PK\x03\x04 broken zip", "cannot be read as a spreadsheet"),
-    ("lijst.csv", b"\x00\x01\x02binary", "cannot be read as a spreadsheet"),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("lijst.txt", b"Naam\nAisha\n", "Choose a .csv or .xlsx file"),
+        ("lijst", b"Naam\nAisha\n", "Choose a .csv or .xlsx file"),
+        ("lijst.xls", b"\xd0\xcf\x11\xe0 old excel", "Choose a .csv or .xlsx file"),
+        ("lijst.csv", b"", "The file is empty."),
+        ("lijst.csv", b"\xef\xbb\xbf\r\n;;\r\n", "The file is empty."),
+        ("lijst.csv", b"Naam;E-mail\r\n", "The file has a header row but no people below it."),
+        ("lijst.xlsx", b"Naam,E-mail\nAisha,a@example.org\n", "cannot be read as a spreadsheet"),
+        ("lijst.xlsx", b"PK\x03\x04 broken zip", "cannot be read as a spreadsheet"),
+        ("lijst.csv", b"\x00\x01\x02binary", "cannot be read as a spreadsheet"),
+    ],
+)
 def test_broken_files_get_a_clear_message(organiser_client, db, filename, data, message):
     english(organiser_client)
     response = upload(organiser_client, data, filename)

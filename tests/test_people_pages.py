@@ -43,13 +43,24 @@ def test_organiser_adds_a_person_and_finds_them(organiser_client, db):
     db.session.commit()
     response = organiser_client.post(
         "/people/new",
-        data=person_form(name="Bram de Vries", email="Bram@Example.org", role="volunteer",
-                         organisation_id=str(wijkteam.id), phone="06 1234 5678", language="en"),
+        data=person_form(
+            name="Bram de Vries",
+            email="Bram@Example.org",
+            role="volunteer",
+            organisation_id=str(wijkteam.id),
+            phone="06 1234 5678",
+            language="en",
+        ),
     )
     assert response.status_code == 302
     [bram] = people(db)
     assert (bram.name, bram.email, bram.role, bram.organisation_id, bram.phone, bram.language) == (
-        "Bram de Vries", "bram@example.org", "volunteer", wijkteam.id, "06 1234 5678", "en"
+        "Bram de Vries",
+        "bram@example.org",
+        "volunteer",
+        wijkteam.id,
+        "06 1234 5678",
+        "en",
     )
     for term in ["bram", "BRAM@example", "wijkteam", "nijmeg"]:
         page = organiser_client.get(f"/people/?q={term}").get_data(as_text=True)
@@ -67,7 +78,12 @@ def test_organiser_edits_a_person(organiser_client, db):
     )
     assert response.status_code == 302
     [chris] = people(db)
-    assert (chris.name, chris.role, chris.email, chris.municipality) == ("Chris B.", "lecturer", "chris@example.org", "Heumen")
+    assert (chris.name, chris.role, chris.email, chris.municipality) == (
+        "Chris B.",
+        "lecturer",
+        "chris@example.org",
+        "Heumen",
+    )
     assert organiser_client.get("/people/999999/edit").status_code == 404
 
 
@@ -84,15 +100,18 @@ def test_the_same_email_is_refused_whatever_its_case(organiser_client, db):
     assert [p.email for p in people(db)] == ["dina@example.org", "eva@example.org"]
 
 
-@pytest.mark.parametrize("overrides", [
-    {"name": ""},
-    {"role": "king"},
-    {"language": "fr"},
-    {"email": "not-an-address"},
-    {"name": "x" * 121},
-    {"organisation_id": "424242"},
-    {"guardian_consent_on": "31-31-2026"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"name": ""},
+        {"role": "king"},
+        {"language": "fr"},
+        {"email": "not-an-address"},
+        {"name": "x" * 121},
+        {"organisation_id": "424242"},
+        {"guardian_consent_on": "31-31-2026"},
+    ],
+)
 def test_bad_input_gets_422_and_nothing_is_saved(organiser_client, db, overrides):
     response = organiser_client.post("/people/new", data=person_form(**overrides))
     assert response.status_code == 422
@@ -111,13 +130,21 @@ def test_under_16_needs_a_guardians_consent(organiser_client, db):
     assert people(db) == []
     response = organiser_client.post(
         "/people/new",
-        data=person_form(name="Fleur", under_16="y", guardian_consent_on="2026-11-01", guardian_consent_by="Moeder Fatima"),
+        data=person_form(
+            name="Fleur", under_16="y", guardian_consent_on="2026-11-01", guardian_consent_by="Moeder Fatima"
+        ),
     )
     assert response.status_code == 302
     [fleur] = people(db)
-    assert (fleur.under_16, fleur.guardian_consent_on, fleur.guardian_consent_by) == (True, date(2026, 11, 1), "Moeder Fatima")
+    assert (fleur.under_16, fleur.guardian_consent_on, fleur.guardian_consent_by) == (
+        True,
+        date(2026, 11, 1),
+        "Moeder Fatima",
+    )
     # Turning sixteen: the consent is no longer kept.
-    organiser_client.post(f"/people/{fleur.id}/edit", data=person_form(name="Fleur", guardian_consent_by="Moeder Fatima"))
+    organiser_client.post(
+        f"/people/{fleur.id}/edit", data=person_form(name="Fleur", guardian_consent_by="Moeder Fatima")
+    )
     [fleur] = people(db)
     assert (fleur.under_16, fleur.guardian_consent_on, fleur.guardian_consent_by) == (False, None, "")
 
@@ -162,9 +189,14 @@ def test_organisations_with_their_people_count(organiser_client, db):
     assert "There is already an organisation buurtwerk in this municipality." in response.get_data(as_text=True)
     assert organiser_client.post("/organisations/new", data={"name": "", "municipality": "X"}).status_code == 422
     # The same name in another municipality is another organisation.
-    assert organiser_client.post("/organisations/new", data={"name": "Buurtwerk", "municipality": "Heumen"}).status_code == 302
+    assert (
+        organiser_client.post("/organisations/new", data={"name": "Buurtwerk", "municipality": "Heumen"}).status_code
+        == 302
+    )
 
-    response = organiser_client.post(f"/organisations/{buurtwerk.id}/edit", data={"name": "Buurtwerk Beuningen", "municipality": "Beuningen"})
+    response = organiser_client.post(
+        f"/organisations/{buurtwerk.id}/edit", data={"name": "Buurtwerk Beuningen", "municipality": "Beuningen"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Organisation, buurtwerk.id).name == "Buurtwerk Beuningen"
@@ -200,11 +232,24 @@ def test_trekker_without_an_organiser_role_gets_404(client, programme, db):
     db.session.commit()
     login(client, trekker.email)
     assert 'href="/people/"' not in client.get("/sessions").get_data(as_text=True)
-    for url in ["/people/", "/people/new", f"/people/{person.id}/edit", "/people/import",
-                "/organisations/", "/organisations/new", f"/organisations/{organisation.id}/edit"]:
+    for url in [
+        "/people/",
+        "/people/new",
+        f"/people/{person.id}/edit",
+        "/people/import",
+        "/organisations/",
+        "/organisations/new",
+        f"/organisations/{organisation.id}/edit",
+    ]:
         assert client.get(url).status_code == 404, url
-    for url in ["/people/new", f"/people/{person.id}/edit", "/people/import", "/people/import/review",
-                "/organisations/new", f"/organisations/{organisation.id}/edit"]:
+    for url in [
+        "/people/new",
+        f"/people/{person.id}/edit",
+        "/people/import",
+        "/people/import/review",
+        "/organisations/new",
+        f"/organisations/{organisation.id}/edit",
+    ]:
         assert client.post(url, data=person_form(name="Gekaapt")).status_code == 404, url
     assert [p.name for p in people(db)] == ["Jan"]
 
@@ -221,15 +266,16 @@ def test_anonymous_visitors_go_to_login(client):
         assert response.location.startswith("/login?next="), url
 
 
-
 def test_an_anonymised_person_cannot_be_filled_in_again(organiser_client, db):
     from planner.timekeeping import utcnow
 
     person = factories.make_person(name="Geanonimiseerd", email=None)
     person.anonymised_at = utcnow()
     db.session.commit()
-    response = organiser_client.post(f"/people/{person.id}/edit", data=person_form(
-        name="Karin Terug", email="karin@example.org", consent_photos="yes"))
+    response = organiser_client.post(
+        f"/people/{person.id}/edit",
+        data=person_form(name="Karin Terug", email="karin@example.org", consent_photos="yes"),
+    )
     assert response.status_code == 422
     assert "kunnen niet meer worden veranderd" in response.get_data(as_text=True)
     db.session.expire_all()

@@ -67,9 +67,7 @@ def refusal(call) -> tuple[str, str | None]:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_the_form_the_import_and_the_walk_in_refuse_with_the_same_code(
-    app, db, known, session, organiser, case
-):
+def test_the_form_the_import_and_the_walk_in_refuse_with_the_same_code(app, db, known, session, organiser, case):
     _, code, field = CASES[case]
     values = typed(case)
     with app.test_request_context():
@@ -128,23 +126,43 @@ def test_the_pages_show_the_same_message_beside_the_same_field(organiser_client,
 def test_the_form_and_the_import_store_the_same_person_the_same_way(organiser_client, db):
     organiser_client.post("/language", data={"lang": "en"})
     typed_in = {
-        "name": "  Zoë van Dijk ", "email": " Zoe@Example.ORG ", "role": "volunteer", "language": "en",
-        "municipality": " Heumen ", "under_16": "y", "guardian_consent_on": "2026-11-01",
+        "name": "  Zoë van Dijk ",
+        "email": " Zoe@Example.ORG ",
+        "role": "volunteer",
+        "language": "en",
+        "municipality": " Heumen ",
+        "under_16": "y",
+        "guardian_consent_on": "2026-11-01",
         "guardian_consent_by": " Moeder ",
     }
     response = organiser_client.post("/people/new", data={**typed_in, "organisation_id": "0"})
     assert response.status_code == 302
     from_form = db.session.scalar(select(Person))
-    stored = ("name", "email", "role", "language", "municipality", "under_16", "guardian_consent_on",
-              "guardian_consent_by")
+    stored = (
+        "name",
+        "email",
+        "role",
+        "language",
+        "municipality",
+        "under_16",
+        "guardian_consent_on",
+        "guardian_consent_by",
+    )
     expected = tuple(getattr(from_form, name) for name in stored)
     db.session.delete(from_form)
     db.session.commit()
 
-    header = ["Naam", "E-mail", "Rol", "Taal", "Gemeente", "Onder 16", "Datum toestemming",
-              "Toestemming door"]
-    row = [typed_in["name"], typed_in["email"], "vrijwilliger", "Engels", typed_in["municipality"], "ja",
-           "01-11-2026", typed_in["guardian_consent_by"]]
+    header = ["Naam", "E-mail", "Rol", "Taal", "Gemeente", "Onder 16", "Datum toestemming", "Toestemming door"]
+    row = [
+        typed_in["name"],
+        typed_in["email"],
+        "vrijwilliger",
+        "Engels",
+        typed_in["municipality"],
+        "ja",
+        "01-11-2026",
+        typed_in["guardian_consent_by"],
+    ]
     page = upload(organiser_client, csv_bytes([header, row])).get_data(as_text=True)
     consent_columns = {"column_under_16": "5", "column_guardian_consent_on": "6", "column_guardian_consent_by": "7"}
     data = review_data(page, **consent_columns)
@@ -155,13 +173,26 @@ def test_the_form_and_the_import_store_the_same_person_the_same_way(organiser_cl
 
 
 def test_details_are_cleaned_up_and_consent_goes_at_16():
-    details = check_person_details(PersonDetails(
-        name=" Ali ", role="resident", email=" Ali@Example.org ", phone=" 06 ", organisation=" Buurtwerk ",
-        municipality=" Ede ", guardian_consent_by="Vader",
-    ))
+    details = check_person_details(
+        PersonDetails(
+            name=" Ali ",
+            role="resident",
+            email=" Ali@Example.org ",
+            phone=" 06 ",
+            organisation=" Buurtwerk ",
+            municipality=" Ede ",
+            guardian_consent_by="Vader",
+        )
+    )
     assert details == PersonDetails(
-        name="Ali", role="resident", email="ali@example.org", phone="06", organisation="Buurtwerk",
-        municipality="Ede", guardian_consent_on=None, guardian_consent_by="",
+        name="Ali",
+        role="resident",
+        email="ali@example.org",
+        phone="06",
+        organisation="Buurtwerk",
+        municipality="Ede",
+        guardian_consent_on=None,
+        guardian_consent_by="",
     )
     no_organisation = PersonDetails(name="Ali", role="resident", organisation="  ")
     assert check_person_details(no_organisation).organisation is None
@@ -170,11 +201,14 @@ def test_details_are_cleaned_up_and_consent_goes_at_16():
 def test_an_import_finds_organisations_whatever_the_capitals_of_accented_letters(db):
     known = save_organisation(None, name="Één Wijk", municipality="Ede")
     db.session.commit()
-    table = Table(["Naam", "Rol", "Organisatie", "Gemeente"], [
-        (2, ["Ans", "bewoner", "één wijk", "ede"]),
-        (3, ["Bo", "bewoner", "ÉÉN WIJK", "Ede"]),
-        (4, ["Cas", "bewoner", "Één Wijk", "Bemmel"]),
-    ])
+    table = Table(
+        ["Naam", "Rol", "Organisatie", "Gemeente"],
+        [
+            (2, ["Ans", "bewoner", "één wijk", "ede"]),
+            (3, ["Bo", "bewoner", "ÉÉN WIJK", "Ede"]),
+            (4, ["Cas", "bewoner", "Één Wijk", "Bemmel"]),
+        ],
+    )
     result = import_people(table, {"name": 0, "role": 1, "organisation": 2, "municipality": 3})
     db.session.commit()
     assert result.imported == 3

@@ -44,20 +44,23 @@ def found(session, term: str) -> tuple[set[str], set[str], set[str]]:
     return people_list, picker, check_in
 
 
-@pytest.mark.parametrize(("term", "expected"), [
-    ("", EVERYONE),
-    ("é", {"Émile Dubois", "René", "Sjaak Één", "Élise"}),
-    ("ÉÉN", {"Sjaak Één"}),
-    ("ÉMILE", {"Émile Dubois"}),
-    ("zorg.nl", {"Émile Dubois"}),
-    ("mantelzorg", {"Émile Dubois"}),
-    ("ARNHEM", {"Émile Dubois", "Élise"}),
-    ("heumen", {"René"}),
-    ("vries bram", {"Bram de Vries"}),
-    ("bram arnhem", set()),
-    ("_", {"Mila_Jansen"}),
-    ("100%", set()),
-])
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("", EVERYONE),
+        ("é", {"Émile Dubois", "René", "Sjaak Één", "Élise"}),
+        ("ÉÉN", {"Sjaak Één"}),
+        ("ÉMILE", {"Émile Dubois"}),
+        ("zorg.nl", {"Émile Dubois"}),
+        ("mantelzorg", {"Émile Dubois"}),
+        ("ARNHEM", {"Émile Dubois", "Élise"}),
+        ("heumen", {"René"}),
+        ("vries bram", {"Bram de Vries"}),
+        ("bram arnhem", set()),
+        ("_", {"Mila_Jansen"}),
+        ("100%", set()),
+    ],
+)
 def test_the_three_searches_find_the_same_people(db, session, term, expected):
     people_list, picker, check_in = found(session, term)
     assert people_list == expected, f"people list for {term!r}"

@@ -20,12 +20,15 @@ def test_get_or_create_reuses_a_known_address(db):
     assert (new.name, new.email, new.language, new.role) == ("nieuw", "nieuw@example.org", "en", "resident")
 
 
-@pytest.mark.parametrize(("fields", "code"), [
-    ({"name": " ", "role": "resident"}, "name_required"),
-    ({"name": "X", "role": "king"}, "unknown_role"),
-    ({"name": "X", "role": "resident", "language": "fr"}, "unknown_language"),
-    ({"name": "X", "role": "resident", "email": "not-an-address"}, "invalid_email"),
-])
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"name": " ", "role": "resident"}, "name_required"),
+        ({"name": "X", "role": "king"}, "unknown_role"),
+        ({"name": "X", "role": "resident", "language": "fr"}, "unknown_language"),
+        ({"name": "X", "role": "resident", "email": "not-an-address"}, "invalid_email"),
+    ],
+)
 def test_bad_person_data_is_refused(db, fields, code):
     with pytest.raises(DomainError) as error:
         create_person(**fields)
@@ -35,14 +38,21 @@ def test_bad_person_data_is_refused(db, fields, code):
 def test_under_16_only_with_a_guardians_consent(db):
     from datetime import date
 
-    for consent in [{}, {"guardian_consent_on": date(2026, 11, 1)}, {"guardian_consent_by": "Vader"},
-                    {"guardian_consent_on": date(2026, 11, 1), "guardian_consent_by": "  "}]:
+    for consent in [
+        {},
+        {"guardian_consent_on": date(2026, 11, 1)},
+        {"guardian_consent_by": "Vader"},
+        {"guardian_consent_on": date(2026, 11, 1), "guardian_consent_by": "  "},
+    ]:
         with pytest.raises(DomainError) as error:
             create_person(name="Jonge mantelzorger", role="resident", under_16=True, **consent)
         assert error.value.code == "guardian_consent_required"
     young = create_person(
-        name="Jonge mantelzorger", role="resident", under_16=True,
-        guardian_consent_on=date(2026, 11, 1), guardian_consent_by="Vader",
+        name="Jonge mantelzorger",
+        role="resident",
+        under_16=True,
+        guardian_consent_on=date(2026, 11, 1),
+        guardian_consent_by="Vader",
     )
     assert young.under_16
     assert young.guardian_consent_by == "Vader"

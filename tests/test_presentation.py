@@ -37,8 +37,9 @@ def base_url(app):
 def test_links_are_built_from_the_routes_under_base_url_in_and_outside_a_request(app, db, base_url):
     assert external_url("participant.personal_page", token="abc") == f"{base_url}/i/abc"
     with app.test_request_context("/", base_url="http://other-host.example/"):
-        assert external_url("feeds.personal_feed", token="abc") == f"{base_url}/feed/abc.ics", \
+        assert external_url("feeds.personal_feed", token="abc") == f"{base_url}/feed/abc.ics", (
             "a mailed link never takes the host of the request"
+        )
         assert external_url("statements.privacy") == f"{base_url}/privacy"
 
 
@@ -58,8 +59,9 @@ def test_every_mailed_link_opens_its_page(app, db, client, programme, organiser,
 
 @pytest.fixture
 def session_in_hall(db, programme, organiser):
-    series = factories.make_series(programme, organiser, first_day=date(2027, 3, 2), start=time(19, 30),
-                                   end=time(21, 30))
+    series = factories.make_series(
+        programme, organiser, first_day=date(2027, 3, 2), start=time(19, 30), end=time(21, 30)
+    )
     hall = Venue(name="Buurthuis De Hoek", address="Dorpsstraat 12, Gendt", municipality="Lingewaard")
     db.session.add(hall)
     session = series.sessions[0]
@@ -104,8 +106,9 @@ def test_a_session_reads_the_same_on_every_page_mail_letter_sheet_and_calendar(
 def test_new_series_are_planned_in_the_planning_time_zone(app, db, programme, organiser):
     app.config["PLANNING_TIMEZONE"] = "Europe/London"
     try:
-        series = factories.make_series(programme, organiser, first_day=date(2027, 3, 2), start=time(19, 30),
-                                       end=time(21, 30))
+        series = factories.make_series(
+            programme, organiser, first_day=date(2027, 3, 2), start=time(19, 30), end=time(21, 30)
+        )
     finally:
         app.config["PLANNING_TIMEZONE"] = "Europe/Amsterdam"
     assert series.timezone == "Europe/London"

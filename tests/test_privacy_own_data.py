@@ -33,8 +33,9 @@ def world(db, programme, organiser):
 def _token(db, world, person) -> str:
     from planner.invitations.models import Invitation
 
-    return db.session.scalar(sa.select(Invitation.token).where(
-        Invitation.person_id == person.id, Invitation.series_id == world.old.id))
+    return db.session.scalar(
+        sa.select(Invitation.token).where(Invitation.person_id == person.id, Invitation.series_id == world.old.id)
+    )
 
 
 def _events(db, action):
@@ -166,10 +167,16 @@ def test_withdrawn_people_get_no_invitation_reminder_or_calendar_update(db, prog
     db.session.commit()
     session = series.sessions[0]
     moved = session.local_start + timedelta(hours=1)
-    update_session(session, SessionDetails(
-        day=moved.date(), start=moved.time(), end=(session.local_end + timedelta(hours=1)).time(),
-        title=session.title, capacity=session.capacity,
-    ))
+    update_session(
+        session,
+        SessionDetails(
+            day=moved.date(),
+            start=moved.time(),
+            end=(session.local_end + timedelta(hours=1)).time(),
+            title=session.title,
+            capacity=session.capacity,
+        ),
+    )
     db.session.commit()
     assert send_due_reminders(now=session.starts_at - timedelta(hours=1)) == 1
     db.session.commit()
@@ -199,10 +206,12 @@ def test_withdrawing_also_stops_the_mails_still_waiting_in_the_outbox(client, db
     from planner.mail.services import queue_mail
 
     person = db.session.get(Person, world.gone.id)
-    waiting = queue_mail(to_address=person.email, to_name=person.name, language="nl", template="test",
-                         context={"sender": "Reeks"})
-    sent = queue_mail(to_address=person.email, to_name=person.name, language="nl", template="test",
-                      context={"sender": "Reeks"})
+    waiting = queue_mail(
+        to_address=person.email, to_name=person.name, language="nl", template="test", context={"sender": "Reeks"}
+    )
+    sent = queue_mail(
+        to_address=person.email, to_name=person.name, language="nl", template="test", context={"sender": "Reeks"}
+    )
     sent.status = MailStatus.SENT
     db.session.commit()
     waiting_id, sent_id = waiting.id, sent.id
@@ -228,7 +237,9 @@ def test_answers_and_proposals_from_their_calendar_are_part_of_their_data(client
     rsvp.proposal_comment = "Woensdag kan ik beter"
     db.session.commit()
 
-    [first, *_] = json.loads(client.get(f"/i/{token}/my-data.json").get_data(as_text=True))["invitations"][0]["sessions"]
+    [first, *_] = json.loads(client.get(f"/i/{token}/my-data.json").get_data(as_text=True))["invitations"][0][
+        "sessions"
+    ]
     assert first["answered_via"] == "In de agenda"
     assert first["proposal"]["comment"] == "Woensdag kan ik beter"
     assert first["proposal"]["starts_at"].startswith(rsvp.proposed_starts_at.date().isoformat())

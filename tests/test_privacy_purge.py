@@ -64,14 +64,19 @@ def _form(programme, *, anonymous: bool) -> EvaluationForm:
         EvaluationOption(position=2, key="so", label_nl="Gaat wel"),
         EvaluationOption(position=3, key="happy", label_nl="Goed"),
     ]
-    form.questions = [smiley, EvaluationQuestion(position=2, key="remark", kind="open", text_nl="Wat wil je nog zeggen?")]
+    form.questions = [
+        smiley,
+        EvaluationQuestion(position=2, key="remark", kind="open", text_nl="Wat wil je nog zeggen?"),
+    ]
     return form
 
 
 def _respond(session, form, person, *, text, moderation="pending", value=3) -> EvaluationResponse:
     smiley, remark = form.questions
     response = EvaluationResponse(
-        session_id=session.id, form_id=form.id, anonymous=form.anonymous,
+        session_id=session.id,
+        form_id=form.id,
+        anonymous=form.anonymous,
         person_id=None if form.anonymous else person.id,
         role=None if form.anonymous else person.role,
         submitted_at=None if form.anonymous else session.ends_at + timedelta(hours=3),
@@ -86,21 +91,31 @@ def _respond(session, form, person, *, text, moderation="pending", value=3) -> E
 def build_world(db, programme, organiser) -> World:
     team = find_or_create_organisation("Buurtteam", "Lingewaard")
     old = factories.make_series(programme, organiser, count=4, title="Ontmoeting Gendt")
-    new = factories.make_series(programme, organiser, count=4, title="Ontmoeting Bemmel",
-                                first_day=factories.future_tuesday(30))
+    new = factories.make_series(
+        programme, organiser, count=4, title="Ontmoeting Bemmel", first_day=factories.future_tuesday(30)
+    )
     gone = factories.make_person(
-        name=SECRET_TEXTS["name"], email=SECRET_TEXTS["email"], phone=SECRET_TEXTS["phone"], role="resident",
-        organisation=team, municipality="Lingewaard", under_16=True, guardian_consent_on=date(2026, 1, 5),
+        name=SECRET_TEXTS["name"],
+        email=SECRET_TEXTS["email"],
+        phone=SECRET_TEXTS["phone"],
+        role="resident",
+        organisation=team,
+        municipality="Lingewaard",
+        under_16=True,
+        guardian_consent_on=date(2026, 1, 5),
         guardian_consent_by=SECRET_TEXTS["guardian"],
     )
-    kept = factories.make_person(name=KEPT["name"], email=KEPT["email"], role="professional", organisation=team,
-                                 municipality="Lingewaard")
+    kept = factories.make_person(
+        name=KEPT["name"], email=KEPT["email"], role="professional", organisation=team, municipality="Lingewaard"
+    )
     other = factories.make_person(name="Derde Deelnemer", email="derde@example.org", role="volunteer")
-    db.session.add_all([
-        Consent(person_id=gone.id, purpose="participation", given=True),
-        Consent(person_id=gone.id, purpose="photos", given=False),
-        CalendarFeed(person_id=gone.id, token="feed-token-of-zwaantje-0123456789"),
-    ])
+    db.session.add_all(
+        [
+            Consent(person_id=gone.id, purpose="participation", given=True),
+            Consent(person_id=gone.id, purpose="photos", given=False),
+            CalendarFeed(person_id=gone.id, token="feed-token-of-zwaantje-0123456789"),
+        ]
+    )
     one, two = old.sessions[:2]
     invitations = {}
     for person in (gone, kept, other):
@@ -108,10 +123,22 @@ def build_world(db, programme, organiser) -> World:
         answer(invitation, one, "yes")
         answer(invitation, two, "yes")
         invitations[person.id] = invitation
-    save_needs(invitations[gone.id], learning_question=SECRET_TEXTS["question"], access=True, interpreter=False,
-               childcare=True, other=SECRET_TEXTS["needs"])
-    save_needs(invitations[kept.id], learning_question=KEPT["question"], access=False, interpreter=False,
-               childcare=False, other="")
+    save_needs(
+        invitations[gone.id],
+        learning_question=SECRET_TEXTS["question"],
+        access=True,
+        interpreter=False,
+        childcare=True,
+        other=SECRET_TEXTS["needs"],
+    )
+    save_needs(
+        invitations[kept.id],
+        learning_question=KEPT["question"],
+        access=False,
+        interpreter=False,
+        childcare=False,
+        other="",
+    )
     new_invitation = factories.make_invitation(new, kept)
     answer(new_invitation, new.sessions[0], "yes")
     for person in (gone, kept):
@@ -125,21 +152,30 @@ def build_world(db, programme, organiser) -> World:
     db.session.flush()
     evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == one.id))
     evaluation.form_id, evaluation.short_code = named.id, "GENDT1"  # every session has its evaluation
-    request = EvaluationRequest(session_id=one.id, person_id=gone.id, token="evaluation-token-zwaantje-0123456789",
-                                answered=True)
-    db.session.add_all([
-        request,
-        EvaluationRequest(session_id=one.id, person_id=kept.id, token="evaluation-token-karel-0123456789"),
-        _respond(one, named, gone, text=SECRET_TEXTS["open"]),
-        _respond(one, named, kept, text=APPROVED_TEXT, moderation="approved", value=2),
-        _respond(one, anonymous, None, text=ANONYMOUS_TEXT, value=1),
-    ])
+    request = EvaluationRequest(
+        session_id=one.id, person_id=gone.id, token="evaluation-token-zwaantje-0123456789", answered=True
+    )
+    db.session.add_all(
+        [
+            request,
+            EvaluationRequest(session_id=one.id, person_id=kept.id, token="evaluation-token-karel-0123456789"),
+            _respond(one, named, gone, text=SECRET_TEXTS["open"]),
+            _respond(one, named, kept, text=APPROVED_TEXT, moderation="approved", value=2),
+            _respond(one, anonymous, None, text=ANONYMOUS_TEXT, value=1),
+        ]
+    )
     db.session.flush()
-    db.session.add(OutboxMessage(
-        message_id="<evaluation-zwaantje@reeks>", to_address=gone.email, to_name=gone.name,
-        subject="Hoe was het?", body_text=f"Hallo {gone.name}", body_html=f"<p>Hallo {gone.name}</p>",
-        reference=request.mail_reference,
-    ))
+    db.session.add(
+        OutboxMessage(
+            message_id="<evaluation-zwaantje@reeks>",
+            to_address=gone.email,
+            to_name=gone.name,
+            subject="Hoe was het?",
+            body_text=f"Hallo {gone.name}",
+            body_html=f"<p>Hallo {gone.name}</p>",
+            reference=request.mail_reference,
+        )
+    )
     db.session.commit()
     now = add_months(old.sessions[-1].ends_at, programme.retention_months) + timedelta(minutes=1)
     assert new.purge_due_at > now
@@ -169,7 +205,8 @@ def where_text_occurs(db, needle: str) -> list[str]:
                 if not isinstance(column.type, sa.String):
                     continue
                 hit = connection.execute(
-                    sa.select(sa.func.count()).select_from(table)
+                    sa.select(sa.func.count())
+                    .select_from(table)
                     .where(sa.func.lower(column).contains(needle.lower(), autoescape=True))
                 ).scalar()
                 if hit:
@@ -180,8 +217,12 @@ def where_text_occurs(db, needle: str) -> list[str]:
 def dump(db) -> dict:
     with db.engine.connect() as connection:
         return {
-            table.name: [tuple(row) for row in connection.execute(
-                sa.select(table).order_by(*(list(table.primary_key.columns) or list(table.columns))))]
+            table.name: [
+                tuple(row)
+                for row in connection.execute(
+                    sa.select(table).order_by(*(list(table.primary_key.columns) or list(table.columns)))
+                )
+            ]
             for table in _reflected(db).sorted_tables
         }
 
@@ -191,14 +232,19 @@ def figures(db, series) -> dict:
     per_session = []
     for session in series.sessions:
         f = session_figures(session)
-        per_session.append((f.present, f.said_yes, f.yes_but_absent, f.by_role, f.by_organisation,
-                            f.by_municipality))
+        per_session.append((f.present, f.said_yes, f.yes_but_absent, f.by_role, f.by_organisation, f.by_municipality))
     answers = db.session.execute(
-        sa.select(EvaluationAnswer.question_id, EvaluationResponse.role, EvaluationResponse.anonymous,
-                  EvaluationAnswer.value, sa.func.count(EvaluationAnswer.id))
+        sa.select(
+            EvaluationAnswer.question_id,
+            EvaluationResponse.role,
+            EvaluationResponse.anonymous,
+            EvaluationAnswer.value,
+            sa.func.count(EvaluationAnswer.id),
+        )
         .join(EvaluationResponse, EvaluationResponse.id == EvaluationAnswer.response_id)
-        .group_by(EvaluationAnswer.question_id, EvaluationResponse.role, EvaluationResponse.anonymous,
-                  EvaluationAnswer.value)
+        .group_by(
+            EvaluationAnswer.question_id, EvaluationResponse.role, EvaluationResponse.anonymous, EvaluationAnswer.value
+        )
         .order_by(EvaluationAnswer.question_id, EvaluationResponse.role, EvaluationAnswer.value)
     ).all()
     answered = db.session.execute(
@@ -209,14 +255,20 @@ def figures(db, series) -> dict:
     summary = summarise(series.sessions, "nl")
     shown = {
         "responses": (summary.responses, summary.rate),
-        "questions": [(q.info.key, [(c.key, c.figure) for c in q.cells], q.total, q.mean, q.median)
-                      for q in summary.questions],
+        "questions": [
+            (q.info.key, [(c.key, c.figure) for c in q.cells], q.total, q.mean, q.median) for q in summary.questions
+        ],
         "roles": [(r.role, r.responses, r.means) for r in summary.roles],
         "profile": [(p.condition, p.score) for p in summary.profile],
         "open": [(info.key, figure) for info, _text, figure, _code in summary.open_questions],
     }
-    return {"sessions": per_session, "attended": sessions_attended(series), "answers": [tuple(r) for r in answers],
-            "answered": [tuple(r) for r in answered], "summary": shown}
+    return {
+        "sessions": per_session,
+        "attended": sessions_attended(series),
+        "answers": [tuple(r) for r in answers],
+        "answered": [tuple(r) for r in answered],
+        "summary": shown,
+    }
 
 
 # When a series is due.
@@ -287,13 +339,19 @@ def test_purge_leaves_no_personal_field_of_an_anonymised_person(db, world):
     assert [(r.person_id, r.submitted_at) for r in named] == [(None, None), (None, None)]
     assert sorted(r.role for r in named) == ["professional", "resident"]
     assert db.session.get(type(world.old), world.old.id).purged_at == world.now
-    assert not db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.reference.like("invitation:%"))
-                                  .where(OutboxMessage.reference.in_([i.mail_reference for i in old_invitations]))).all()
+    assert not db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.reference.like("invitation:%"))
+        .where(OutboxMessage.reference.in_([i.mail_reference for i in old_invitations]))
+    ).all()
     events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
-    assert {(e.actor, e.action, e.object_type) for e in events} == {("system", "delete", "series"),
-                                                                     ("system", "delete", "person")}
+    assert {(e.actor, e.action, e.object_type) for e in events} == {
+        ("system", "delete", "series"),
+        ("system", "delete", "person"),
+    }
     assert sorted(e.object_id for e in events if e.object_type == "person") == sorted(
-        str(i) for i in report_person_ids(world, db))
+        str(i) for i in report_person_ids(world, db)
+    )
     assert not any(SECRET_TEXTS["name"] in e.detail for e in events)
 
 
@@ -321,16 +379,25 @@ def test_figures_stay_the_same_and_anonymous_answers_untouched(db, world):
     anonymous_before = db.session.execute(anonymous_rows).all()
     assert len(anonymous_before) == 1
     anonymous_answers = db.session.execute(
-        sa.select(EvaluationAnswer.__table__).join(EvaluationResponse).where(EvaluationResponse.anonymous.is_(True))
-        .order_by(EvaluationAnswer.id)).all()
+        sa.select(EvaluationAnswer.__table__)
+        .join(EvaluationResponse)
+        .where(EvaluationResponse.anonymous.is_(True))
+        .order_by(EvaluationAnswer.id)
+    ).all()
     purge_due_series(world.now)
     db.session.commit()
     db.session.expire_all()
     assert figures(db, world.old) == before
     assert db.session.execute(anonymous_rows).all() == anonymous_before
-    assert db.session.execute(
-        sa.select(EvaluationAnswer.__table__).join(EvaluationResponse).where(EvaluationResponse.anonymous.is_(True))
-        .order_by(EvaluationAnswer.id)).all() == anonymous_answers
+    assert (
+        db.session.execute(
+            sa.select(EvaluationAnswer.__table__)
+            .join(EvaluationResponse)
+            .where(EvaluationResponse.anonymous.is_(True))
+            .order_by(EvaluationAnswer.id)
+        ).all()
+        == anonymous_answers
+    )
     assert where_text_occurs(db, ANONYMOUS_TEXT) == ["evaluation_answer.text"]
 
 
@@ -439,7 +506,8 @@ def test_only_people_managers_carry_out_deletions(client, db, world, programme):
 
 
 def test_the_series_page_says_when_the_purge_is_overdue_and_when_it_happened(
-        organiser_client, db, programme, organiser, world):
+    organiser_client, db, programme, organiser, world
+):
     organiser.locale = "en"
     db.session.commit()
     html = organiser_client.get(f"/series/{world.old.id}").get_data(as_text=True)

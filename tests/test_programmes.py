@@ -9,19 +9,28 @@ from tests import factories
 def test_admin_creates_a_programme_with_organisers_and_trekkers(admin_client, db):
     organiser = factories.make_user(name="Olga")
     trekker = factories.make_user(name="Tim")
-    response = admin_client.post("/programmes/new", data={
-        "name": "Betekenisvol contact in de wijk", "description": "Welkome Wijk",
-        "organisers": [str(organiser.id)], "trekkers": [str(trekker.id), str(organiser.id)],
-    })
+    response = admin_client.post(
+        "/programmes/new",
+        data={
+            "name": "Betekenisvol contact in de wijk",
+            "description": "Welkome Wijk",
+            "organisers": [str(organiser.id)],
+            "trekkers": [str(trekker.id), str(organiser.id)],
+        },
+    )
     assert response.status_code == 302
     programme = db.session.query(Programme).one()
     assert programme.slug == "betekenisvol-contact-in-de-wijk"
     assert [u.name for u in programme.members_with("organiser")] == ["Olga"]
     assert [u.name for u in programme.members_with("trekker")] == ["Olga", "Tim"]
 
-    response = admin_client.post(f"/programmes/{programme.slug}/edit", data={
-        "name": "Betekenisvol contact", "organisers": [str(trekker.id)],
-    })
+    response = admin_client.post(
+        f"/programmes/{programme.slug}/edit",
+        data={
+            "name": "Betekenisvol contact",
+            "organisers": [str(trekker.id)],
+        },
+    )
     assert response.status_code == 302
     assert response.location == "/programmes/betekenisvol-contact"
     db.session.expire_all()

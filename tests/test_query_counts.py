@@ -31,8 +31,17 @@ def queries_for(app, client, url) -> int:
     return len(statements)
 
 
-@pytest.mark.parametrize("page", ["/sessions", "/sessions/month/{year}-{month}", "/programmes/", "/programmes/armoede", "/series/{series}",
-                                  "/series/{series}/attendance"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/sessions",
+        "/sessions/month/{year}-{month}",
+        "/programmes/",
+        "/programmes/armoede",
+        "/series/{series}",
+        "/series/{series}/attendance",
+    ],
+)
 def test_query_count_does_not_grow_with_data(app, organiser_client, programme, organiser, page):
     first = factories.make_series(programme, organiser)
     start = first.sessions[0].local_start
@@ -61,7 +70,13 @@ def test_check_in_page_asks_a_fixed_number_of_questions(app, organiser_client, p
             invitation = factories.make_invitation(series, organisation=organisation)
             answer(invitation, session, "yes")
             mark(session, invitation.person_id, "present", actor=organiser)
-            add_walk_in(session, name=f"Inloop {offset + i}", role="resident", organisation=f"Club {offset + i}", actor=organiser)
+            add_walk_in(
+                session,
+                name=f"Inloop {offset + i}",
+                role="resident",
+                organisation=f"Club {offset + i}",
+                actor=organiser,
+            )
         _db.session.commit()
 
     add_people(1, 0)

@@ -32,9 +32,7 @@ def days(proposals):
 
 
 def test_weekly_keeps_weekday_and_wall_clock_time():
-    proposals = propose_dates(
-        ONTMOETINGEN, datetime(2027, 2, 2, 19, 30), Rhythm(RhythmKind.WEEKLY), 5, {}, HOLIDAYS
-    )
+    proposals = propose_dates(ONTMOETINGEN, datetime(2027, 2, 2, 19, 30), Rhythm(RhythmKind.WEEKLY), 5, {}, HOLIDAYS)
     assert days(proposals) == [date(2027, 2, d) for d in (2, 9, 16, 23)] + [date(2027, 3, 2)]
     assert {(p.starts.hour, p.starts.minute) for p in proposals} == {(19, 30)}
     assert all(p.ends - p.starts == timedelta(hours=2) for p in proposals)
@@ -50,33 +48,25 @@ def test_fortnightly():
 
 def test_monthly_on_the_same_weekday_of_the_month():
     # 9 February 2027 is the second Tuesday of the month.
-    proposals = propose_dates(
-        ACTION, datetime(2027, 2, 9, 13, 30), Rhythm(RhythmKind.MONTHLY), 4, {}, NO_HOLIDAYS
-    )
+    proposals = propose_dates(ACTION, datetime(2027, 2, 9, 13, 30), Rhythm(RhythmKind.MONTHLY), 4, {}, NO_HOLIDAYS)
     assert days(proposals) == [date(2027, 2, 9), date(2027, 3, 9), date(2027, 4, 13), date(2027, 5, 11)]
     assert {p.starts.weekday() for p in proposals} == {1}
 
 
 def test_monthly_from_a_fifth_weekday_means_the_last_one():
-    proposals = propose_dates(
-        ACTION, datetime(2027, 3, 30, 13, 30), Rhythm(RhythmKind.MONTHLY), 3, {}, NO_HOLIDAYS
-    )
+    proposals = propose_dates(ACTION, datetime(2027, 3, 30, 13, 30), Rhythm(RhythmKind.MONTHLY), 3, {}, NO_HOLIDAYS)
     assert days(proposals) == [date(2027, 3, 30), date(2027, 4, 27), date(2027, 5, 25)]
 
 
 def test_hand_picked_dates_are_sorted_and_kept():
     picked = [date(2027, 6, 14), date(2027, 6, 1), date(2027, 6, 9)]
-    proposals = propose_dates(
-        ACTION, datetime(2027, 6, 1, 9, 0), Rhythm.manual(picked), 3, {}, HOLIDAYS
-    )
+    proposals = propose_dates(ACTION, datetime(2027, 6, 1, 9, 0), Rhythm.manual(picked), 3, {}, HOLIDAYS)
     assert days(proposals) == sorted(picked)
     assert [p.title for p in proposals] == ["Kick-off", "Session 1", "Closing session"]
 
 
 def test_koningsdag_is_skipped_and_the_reason_given():
-    proposals = propose_dates(
-        ONTMOETINGEN, datetime(2027, 4, 20, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS
-    )
+    proposals = propose_dates(ONTMOETINGEN, datetime(2027, 4, 20, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS)
     assert days(proposals) == [date(2027, 4, 20), date(2027, 5, 4), date(2027, 5, 11), date(2027, 5, 18)]
     move = proposals[1].moves[0]
     assert (move.day, move.kind, move.reason) == (date(2027, 4, 27), "holiday", "Koningsdag")
@@ -84,15 +74,11 @@ def test_koningsdag_is_skipped_and_the_reason_given():
 
 
 def test_easter_monday_and_ascension_day_are_skipped():
-    mondays = propose_dates(
-        ONTMOETINGEN, datetime(2027, 3, 22, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS
-    )
+    mondays = propose_dates(ONTMOETINGEN, datetime(2027, 3, 22, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS)
     assert date(2027, 3, 29) not in days(mondays)
     assert mondays[1].moves[0].reason == "Tweede paasdag"
 
-    thursdays = propose_dates(
-        ONTMOETINGEN, datetime(2027, 4, 29, 14, 0), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS
-    )
+    thursdays = propose_dates(ONTMOETINGEN, datetime(2027, 4, 29, 14, 0), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS)
     assert date(2027, 5, 6) not in days(thursdays)
     assert thursdays[1].moves[0].reason == "Hemelvaartsdag"
 
@@ -127,9 +113,7 @@ def test_hand_picked_date_on_a_holiday_moves_a_week():
 
 def test_evening_session_keeps_local_time_when_the_clocks_go_back():
     # Clocks go back on Sunday 25 October 2026; the Sunday sessions stay at 19:30.
-    proposals = propose_dates(
-        ONTMOETINGEN, datetime(2026, 10, 18, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS
-    )
+    proposals = propose_dates(ONTMOETINGEN, datetime(2026, 10, 18, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS)
     assert [p.starts.strftime("%H:%M") for p in proposals] == ["19:30"] * 4
     assert proposals[0].starts_utc == datetime(2026, 10, 18, 17, 30, tzinfo=UTC)  # summer time
     assert proposals[1].starts_utc == datetime(2026, 10, 25, 18, 30, tzinfo=UTC)  # winter time
@@ -137,9 +121,7 @@ def test_evening_session_keeps_local_time_when_the_clocks_go_back():
 
 
 def test_session_in_the_night_the_clocks_go_forward_keeps_local_time():
-    proposals = propose_dates(
-        ONTMOETINGEN, datetime(2028, 3, 19, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS
-    )
+    proposals = propose_dates(ONTMOETINGEN, datetime(2028, 3, 19, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS)
     assert [p.starts_utc.hour for p in proposals] == [18, 17, 17, 17]
     assert {p.starts.hour for p in proposals} == {19}
 
@@ -147,9 +129,7 @@ def test_session_in_the_night_the_clocks_go_forward_keeps_local_time():
 def test_a_time_that_does_not_exist_is_refused():
     # On the last Sunday of March the clocks jump from 02:00 to 03:00.
     with pytest.raises(SchedulingError) as error:
-        propose_dates(
-            ONTMOETINGEN, datetime(2028, 3, 26, 2, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS
-        )
+        propose_dates(ONTMOETINGEN, datetime(2028, 3, 26, 2, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, HOLIDAYS)
     assert error.value.code == "nonexistent_time"
     assert error.value.params == {"day": date(2028, 3, 26), "time": time(2, 30)}
 
@@ -169,9 +149,7 @@ def test_count_must_fit_the_template(count):
 
 
 def test_ontmoetingenreeks_of_four_drops_the_look_back():
-    proposals = propose_dates(
-        ONTMOETINGEN, datetime(2027, 2, 2, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, {}
-    )
+    proposals = propose_dates(ONTMOETINGEN, datetime(2027, 2, 2, 19, 30), Rhythm(RhythmKind.WEEKLY), 4, {}, {})
     assert [p.theme for p in proposals][-1] == "Agreements to break through"
 
 
@@ -181,8 +159,12 @@ def test_welkome_wijk_has_one_session_per_audience():
     )
     assert [p.audiences for p in proposals] == [
         ("partners",),
-        ("professionals",), ("volunteers",), ("residents",),
-        ("professionals",), ("volunteers",), ("residents",),
+        ("professionals",),
+        ("volunteers",),
+        ("residents",),
+        ("professionals",),
+        ("volunteers",),
+        ("residents",),
     ]
     # Each focus group comes two to six weeks after the awareness meeting for its audience.
     for awareness, focus in zip(proposals[1:4], proposals[4:7], strict=True):

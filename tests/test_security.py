@@ -69,9 +69,7 @@ def test_processes_starting_at_once_agree_on_one_key(tmp_path):
         assert sorted(p.name for p in Path(folder).iterdir()) == [SECRET_KEY_FILE], "drafts were left behind"
 
 
-def test_a_cookie_signed_with_the_old_published_key_is_refused(
-    debug_without_secret_key, app, admin, tmp_path
-):
+def test_a_cookie_signed_with_the_old_published_key_is_refused(debug_without_secret_key, app, admin, tmp_path):
     debug_app = create_app(
         {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}, instance_path=str(tmp_path)
     )

@@ -35,7 +35,14 @@ def series_form(**overrides):
 
 def test_template_choice_lists_all_six(organiser_client):
     page = organiser_client.get("/programmes/armoede/series/new").get_data(as_text=True)
-    for name in ["Ontmoetingenreeks", "Welkome Wijk", "ARENA", "Themabijeenkomst", "Tribunebijeenkomst", "Actieleertraject"]:
+    for name in [
+        "Ontmoetingenreeks",
+        "Welkome Wijk",
+        "ARENA",
+        "Themabijeenkomst",
+        "Tribunebijeenkomst",
+        "Actieleertraject",
+    ]:
         assert name in page
 
 
@@ -101,15 +108,16 @@ def test_create_series_then_publish(organiser_client, db):
         ({"count": "9"}, "tussen 4 en 5 bijeenkomsten"),
         ({"first_day": "31-02-2027"}, "Ongeldige datum"),
         ({"start": "25:99"}, "Ongeldige waarde voor tijd"),
-        ({"first_day": "2028-03-26", "start": "02:30", "end": "04:00", "count": "4"}, "bestaat niet op zondag 26 maart 2028"),
+        (
+            {"first_day": "2028-03-26", "start": "02:30", "end": "04:00", "count": "4"},
+            "bestaat niet op zondag 26 maart 2028",
+        ),
         ({"rhythm": "manual", "manual_dates": "2027-06-01\nmorgen"}, "“morgen” is geen datum"),
         ({"rhythm": "yearly"}, "Kies een ritme."),
     ],
 )
 def test_bad_series_input_gets_a_clear_message_and_saves_nothing(organiser_client, db, overrides, message):
-    response = organiser_client.post(
-        "/programmes/armoede/series/new", data=series_form(create="1", **overrides)
-    )
+    response = organiser_client.post("/programmes/armoede/series/new", data=series_form(create="1", **overrides))
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.query(Series).count() == 0
@@ -120,9 +128,15 @@ def test_session_edit_validation(organiser_client, db, programme, organiser):
     session = series.sessions[0]
     url = f"/series/{series.id}/sessions/{session.id}/edit"
     form = {
-        "title": "Ontmoeting 1", "day": session.local_start.date().isoformat(),
-        "start": "19:30", "end": "21:30", "venue": "0", "online_url": "", "capacity": "",
-        "theme": "", "agenda": "",
+        "title": "Ontmoeting 1",
+        "day": session.local_start.date().isoformat(),
+        "start": "19:30",
+        "end": "21:30",
+        "venue": "0",
+        "online_url": "",
+        "capacity": "",
+        "theme": "",
+        "agenda": "",
     }
     assert organiser_client.post(url, data=form | {"capacity": "0"}).status_code == 422
     assert "minstens 1" in organiser_client.post(url, data=form | {"capacity": "0"}).get_data(as_text=True)
@@ -207,6 +221,8 @@ def test_a_year_far_ahead_is_refused_with_a_message(organiser_client, db):
     assert "tot 5 jaar vooruit" in response.get_data(as_text=True)
     response = organiser_client.post(
         "/programmes/armoede/series/new",
-        data=series_form(template="action_learning", rhythm="manual", manual_dates="2027-06-01 9999-12-26", count="2", preview="1"),
+        data=series_form(
+            template="action_learning", rhythm="manual", manual_dates="2027-06-01 9999-12-26", count="2", preview="1"
+        ),
     )
     assert response.status_code == 422

@@ -43,7 +43,11 @@ def test_series_from_template_is_a_draft_with_themes_and_audiences(programme, or
     series = make_series(programme, organiser, now=NOW, first_day=date(2027, 4, 20))
     assert series.status == "draft"
     assert [s.local_start.date() for s in series.sessions] == [
-        date(2027, 4, 20), date(2027, 5, 4), date(2027, 5, 11), date(2027, 5, 18), date(2027, 5, 25)
+        date(2027, 4, 20),
+        date(2027, 5, 4),
+        date(2027, 5, 11),
+        date(2027, 5, 18),
+        date(2027, 5, 25),
     ]
     first = series.sessions[0]
     # Titles and themes are copied in the default language, Dutch.

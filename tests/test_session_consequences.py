@@ -70,8 +70,9 @@ def test_moving_a_session_sends_an_update_saying_what_changed(db, programme, org
     db.session.commit()
 
     mails = new_mails(db, seen)
-    assert sorted(m.to_address for m in mails) == ["anna@example.org", "ben@example.org"], \
+    assert sorted(m.to_address for m in mails) == ["anna@example.org", "ben@example.org"], (
         "only those who said yes or maybe get the update"
+    )
     for mail in mails:
         assert method_of(mail.calendar_body.encode()) == "REQUEST"
         [event] = read_events(mail.calendar_body.encode())
@@ -142,10 +143,14 @@ def test_a_higher_capacity_moves_the_waiting_list_up_with_its_mail(db, programme
     assert moved_up.to_address == "second@example.org", "the first on the waiting list, nobody else"
     assert method_of(moved_up.calendar_body.encode()) == "REQUEST"
     assert "plek vrijgekomen" in moved_up.body_text, moved_up.body_text
-    seats = {i.person.email: next(r.seat for r in i.rsvps if r.session_id == session.id)
-             for i in (first, second, third)}
-    assert seats == {"first@example.org": Seat.CONFIRMED, "second@example.org": Seat.CONFIRMED,
-                     "third@example.org": Seat.WAITING}
+    seats = {
+        i.person.email: next(r.seat for r in i.rsvps if r.session_id == session.id) for i in (first, second, third)
+    }
+    assert seats == {
+        "first@example.org": Seat.CONFIRMED,
+        "second@example.org": Seat.CONFIRMED,
+        "third@example.org": Seat.WAITING,
+    }
     assert session.sequence == 0, "a capacity is not in anyone's calendar"
 
 
@@ -153,13 +158,27 @@ def test_a_change_nobody_sees_sends_no_mail(db, programme, organiser):
     series = coming_series(db, programme, organiser)
     session = series.sessions[0]
     seen = len(outbox(db))
-    update_session(session, details_of(session, capacity=30, agenda="Eerst koffie", theme="Praten erover",
-                                       title="Ontmoeting 1 (anders)", audiences=["residents"]))
-    update_series_details(series, SeriesDetails(title=series.title, municipality=series.municipality,
-                                                description="Welkom allemaal", reminder_days=3))
+    update_session(
+        session,
+        details_of(
+            session,
+            capacity=30,
+            agenda="Eerst koffie",
+            theme="Praten erover",
+            title="Ontmoeting 1 (anders)",
+            audiences=["residents"],
+        ),
+    )
+    update_series_details(
+        series,
+        SeriesDetails(
+            title=series.title, municipality=series.municipality, description="Welkom allemaal", reminder_days=3
+        ),
+    )
     db.session.commit()
-    assert new_mails(db, seen) == [], "capacity, agenda, theme, a session's own title and a description " \
-        "are not in a calendar: no change mail"
+    assert new_mails(db, seen) == [], (
+        "capacity, agenda, theme, a session's own title and a description are not in a calendar: no change mail"
+    )
     assert session.sequence == 0
 
 
@@ -172,14 +191,16 @@ def test_renaming_a_series_updates_the_coming_sessions_with_the_title_as_a_line(
 
     mails = new_mails(db, seen)
     updated = sorted((m.to_address, read_events(m.calendar_body.encode())[0]["uid"]) for m in mails)
-    assert updated == sorted((address, session.uid) for address in ("anna@example.org", "ben@example.org")
-                             for session in (first, second)), "everyone coming, for each coming session"
+    assert updated == sorted(
+        (address, session.uid) for address in ("anna@example.org", "ben@example.org") for session in (first, second)
+    ), "everyone coming, for each coming session"
     for mail in mails:
         assert "SUMMARY:Ontmoeting Gendt\\, ronde 2" in mail.calendar_body
     anna_mail = next(m for m in mails if m.language == "nl")
     assert change_lines(anna_mail) == ["Titel: Ontmoeting Gendt → Ontmoeting Gendt, ronde 2"]
-    assert [s.sequence for s in series.sessions] == [1, 1, 1, 1], "nobody comes to the last two yet, " \
-        "but calendars that hold them from the public feed see the new title too"
+    assert [s.sequence for s in series.sessions] == [1, 1, 1, 1], (
+        "nobody comes to the last two yet, but calendars that hold them from the public feed see the new title too"
+    )
 
 
 def test_a_new_series_venue_updates_the_sessions_that_use_it(db, programme, organiser):
@@ -196,8 +217,9 @@ def test_a_new_series_venue_updates_the_sessions_that_use_it(db, programme, orga
     db.session.commit()
 
     mails = new_mails(db, seen)
-    assert {read_events(m.calendar_body.encode())[0]["uid"] for m in mails} == {series.sessions[1].uid}, \
+    assert {read_events(m.calendar_body.encode())[0]["uid"] for m in mails} == {series.sessions[1].uid}, (
         "the session with its own venue stays where it was"
+    )
     anna_mail = next(m for m in mails if m.language == "nl")
     assert change_lines(anna_mail) == ["Plaats: (geen) → Buurthuis De Hoek, Dorpsstraat 12, Gendt"]
 
@@ -224,8 +246,9 @@ def test_every_service_tells_the_listeners_inside_its_transaction(app, db, progr
         series = factories.make_series(programme, organiser, count=4)
         made = [(s.title, True, False) for s in series.sessions]  # a new series: each session is added
         last = series.sessions[-1]
-        extra = add_session(series, details_of(last, day=last.local_start.date() + timedelta(weeks=1),
-                                               title="Terugkomavond"))
+        extra = add_session(
+            series, details_of(last, day=last.local_start.date() + timedelta(weeks=1), title="Terugkomavond")
+        )
         update_session(extra, details_of(extra, agenda="Terugblikken"))
         remove_session(extra)
         cancel_session(series.sessions[0], "Sneeuw")
@@ -233,12 +256,17 @@ def test_every_service_tells_the_listeners_inside_its_transaction(app, db, progr
         db.session.rollback()
     finally:
         listeners.pop()
-    assert heard == made + [
-        ("Terugkomavond", True, False),  # added
-        ("Terugkomavond", False, False),  # changed
-        ("Terugkomavond", False, True),  # removed
-        ("Ontmoeting 1", False, False),  # cancelled
-    ] + [(s.title, False, False) for s in series.sessions[1:]], "then renamed (not the cancelled one)"
+    assert (
+        heard
+        == made
+        + [
+            ("Terugkomavond", True, False),  # added
+            ("Terugkomavond", False, False),  # changed
+            ("Terugkomavond", False, True),  # removed
+            ("Ontmoeting 1", False, False),  # cancelled
+        ]
+        + [(s.title, False, False) for s in series.sessions[1:]]
+    ), "then renamed (not the cancelled one)"
 
 
 def test_no_change_mail_ever_lists_nothing(db, programme, organiser):
@@ -248,9 +276,16 @@ def test_no_change_mail_ever_lists_nothing(db, programme, organiser):
     hall = Venue(name="Buurthuis De Hoek", address="Dorpsstraat 12, Gendt")
     db.session.add(hall)
     edits = [
-        {"capacity": 5}, {"agenda": "Koffie"}, {"theme": "Signalen"}, {"title": "Avond 1"},
-        {"audiences": ["volunteers"]}, {"start": session.local_start.time().replace(hour=19, minute=0)},
-        {"venue": hall}, {"online_url": "https://meet.example.org/x"}, {"online_url": ""}, {"venue": None},
+        {"capacity": 5},
+        {"agenda": "Koffie"},
+        {"theme": "Signalen"},
+        {"title": "Avond 1"},
+        {"audiences": ["volunteers"]},
+        {"start": session.local_start.time().replace(hour=19, minute=0)},
+        {"venue": hall},
+        {"online_url": "https://meet.example.org/x"},
+        {"online_url": ""},
+        {"venue": None},
     ]
     for edit in edits:
         update_session(session, details_of(session, **edit))
@@ -258,8 +293,7 @@ def test_no_change_mail_ever_lists_nothing(db, programme, organiser):
     update_series_details(series, SeriesDetails(title="Andere titel", description="Nog nieuwer"))
     db.session.commit()
 
-    changed = [m for m in outbox(db)
-               if m.subject.endswith(("een bijeenkomst is veranderd", "a meeting has changed"))]
+    changed = [m for m in outbox(db) if m.subject.endswith(("een bijeenkomst is veranderd", "a meeting has changed"))]
     assert len(changed) == 2 * (6 + 1), "per person coming: six visible changes to one session, one to another"
     for mail in changed:
         lines = change_lines(mail)

@@ -108,17 +108,30 @@ def test_an_admin_logs_an_account_out_everywhere(app, admin_client, organiser):
 def test_an_admin_setting_a_new_password_ends_the_accounts_sessions(app, admin_client, organiser):
     organiser_browser = app.test_client()
     login(organiser_browser, organiser.email)
-    response = admin_client.post(f"/admin/users/{organiser.id}", data={
-        "name": organiser.name, "email": organiser.email, "password": NEW_PASSWORD, "active": "y",
-    })
+    response = admin_client.post(
+        f"/admin/users/{organiser.id}",
+        data={
+            "name": organiser.name,
+            "email": organiser.email,
+            "password": NEW_PASSWORD,
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert not logged_in(organiser_browser), "the session outlived the new password"
 
 
 def test_an_admin_changing_their_own_password_stays_logged_in(admin_client, admin):
-    response = admin_client.post(f"/admin/users/{admin.id}", data={
-        "name": admin.name, "email": admin.email, "password": NEW_PASSWORD, "active": "y", "is_admin": "y",
-    })
+    response = admin_client.post(
+        f"/admin/users/{admin.id}",
+        data={
+            "name": admin.name,
+            "email": admin.email,
+            "password": NEW_PASSWORD,
+            "active": "y",
+            "is_admin": "y",
+        },
+    )
     assert response.status_code == 302
     assert admin_client.get("/admin/users").status_code == 200
 
@@ -158,12 +171,14 @@ def test_the_session_cookie_expires_with_the_lifetime(app, client, organiser):
 def test_a_session_without_the_accounts_current_version_is_refused(app, organiser, user_id):
     """Even a correctly signed cookie (e.g. from before session versions) must name the version."""
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-    cookie = serializer.dumps({"_user_id": user_id.format(id=organiser.id), "_fresh": True,
-                               sessions.LOGGED_IN_AT: int(utcnow().timestamp())})
+    cookie = serializer.dumps(
+        {"_user_id": user_id.format(id=organiser.id), "_fresh": True, sessions.LOGGED_IN_AT: int(utcnow().timestamp())}
+    )
     browser = app.test_client()
     browser.set_cookie("session", cookie)
     assert not logged_in(browser)
-    good = serializer.dumps({"_user_id": f"{organiser.id}:1", "_fresh": True,
-                             sessions.LOGGED_IN_AT: int(utcnow().timestamp())})
+    good = serializer.dumps(
+        {"_user_id": f"{organiser.id}:1", "_fresh": True, sessions.LOGGED_IN_AT: int(utcnow().timestamp())}
+    )
     browser.set_cookie("session", good)
     assert logged_in(browser), "the same cookie with the right version should be accepted"

@@ -15,12 +15,35 @@ def english(client):
     return client
 
 
-@pytest.mark.parametrize(("url", "dutch", "english_words"), [
-    ("/privacy", ["Privacyverklaring", "12 maanden", "anoniem", "downloaden", "verwijderen", "Wie kan je gegevens zien?"],
-     ["Privacy statement", "12 months", "anonymous", "download your data", "delete your data", "Who can see your data?"]),
-    ("/toegankelijkheid", ["Toegankelijkheidsverklaring", "WCAG 2.1", "voldoet gedeeltelijk", "axe-core", "Toetsenbord", "320 pixels"],
-     ["Accessibility statement", "WCAG 2.1", "partially complies", "axe-core", "Keyboard", "320 pixels"]),
-])
+@pytest.mark.parametrize(
+    ("url", "dutch", "english_words"),
+    [
+        (
+            "/privacy",
+            ["Privacyverklaring", "12 maanden", "anoniem", "downloaden", "verwijderen", "Wie kan je gegevens zien?"],
+            [
+                "Privacy statement",
+                "12 months",
+                "anonymous",
+                "download your data",
+                "delete your data",
+                "Who can see your data?",
+            ],
+        ),
+        (
+            "/toegankelijkheid",
+            [
+                "Toegankelijkheidsverklaring",
+                "WCAG 2.1",
+                "voldoet gedeeltelijk",
+                "axe-core",
+                "Toetsenbord",
+                "320 pixels",
+            ],
+            ["Accessibility statement", "WCAG 2.1", "partially complies", "axe-core", "Keyboard", "320 pixels"],
+        ),
+    ],
+)
 def test_the_statements_are_public_and_follow_the_language_switch(client, url, dutch, english_words):
     response = client.get(url)
     assert response.status_code == 200
@@ -62,10 +85,13 @@ def test_every_kind_of_page_has_the_footer(client, organiser_client, programme, 
         assert footer_links(response.get_data(as_text=True)), name
 
 
-@pytest.mark.parametrize(("language", "words"), [
-    ("nl", ["omgaan (privacyverklaring)", "Toegankelijkheidsverklaring"]),
-    ("en", ["privacy statement", "Accessibility statement"]),
-])
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["omgaan (privacyverklaring)", "Toegankelijkheidsverklaring"]),
+        ("en", ["privacy statement", "Accessibility statement"]),
+    ],
+)
 def test_every_mail_links_the_statements_in_the_recipients_language(app, db, language, words):
     app.config["BASE_URL"] = "https://reeks.example/"
     try:

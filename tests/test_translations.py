@@ -28,7 +28,8 @@ def test_catalogue_is_complete(language):
     missing = messages_in_code() - set(in_catalogue)
     assert not missing, f"run `make extract-messages` and translate: {sorted(map(str, missing))[:10]}"
     untranslated = [
-        m.id for m in in_catalogue.values()
+        m.id
+        for m in in_catalogue.values()
         if not (all(m.string) if isinstance(m.string, tuple) else m.string) or m.fuzzy
     ]
     assert not untranslated, f"untranslated in {language}: {untranslated[:10]}"

@@ -20,8 +20,6 @@ THREADS = 50
 SEATS = 10
 
 
-
-
 def test_fifty_people_answer_yes_at_once_for_ten_seats(db, second_app, programme, organiser):
     series = factories.make_series(programme, organiser, template_key="thematic", count=1)
     session = series.sessions[0]

@@ -35,8 +35,10 @@ def figures_with_bases(summary, counts) -> list[tuple[str, int, bool]]:
     for (_s, _r, q), n in counts.respondents.items():
         respondents[q] += n
 
-    found = [("responses", responses[(None, None)], summary.responses.shown),
-             ("rate", responses[(None, None)], summary.rate.shown)]
+    found = [
+        ("responses", responses[(None, None)], summary.responses.shown),
+        ("rate", responses[(None, None)], summary.rate.shown),
+    ]
     for s in sessions:
         shown = _session_shown(summary, s)
         found += [(f"responses s{s}", responses[(s, None)], shown[0]), (f"rate s{s}", responses[(s, None)], shown[1])]
@@ -57,7 +59,9 @@ def figures_with_bases(summary, counts) -> list[tuple[str, int, bool]]:
     for p in summary.profile:
         tagged = [q.info.key for q in summary.scale_questions if q.info.condition == p.condition]
         if tagged:
-            found.append((f"profile {p.condition}", sum(_numeric(answers[(k, None, None)]) for k in tagged), p.score.shown))
+            found.append(
+                (f"profile {p.condition}", sum(_numeric(answers[(k, None, None)]) for k in tagged), p.score.shown)
+            )
     return found
 
 
@@ -111,7 +115,9 @@ def main() -> None:  # pragma: no cover - run by hand, before and after a change
             flask_migrate.upgrade()
             app.test_cli_runner().invoke(args=["demo"])
             with app.test_request_context():
-                for series in db.session.scalars(select(Series).where(Series.title.in_(["Ontmoeting Bemmel", "Ontmoeting Huissen"]))):
+                for series in db.session.scalars(
+                    select(Series).where(Series.title.in_(["Ontmoeting Bemmel", "Ontmoeting Huissen"]))
+                ):
                     sessions = [s for s in series.sessions if not s.is_cancelled]
                     ids = [s.id for s in sessions]
                     counts = count_answers(ids, lined_up_questions(forms_of(ids)))

@@ -28,20 +28,27 @@ MAX_GROUPS = 100
 def participants(session: Session) -> list[Person]:
     """Those present; before anyone is marked present, those who said yes (and hold a seat)."""
     present = db.session.scalars(
-        select(Person).join(Attendance, Attendance.person_id == Person.id)
+        select(Person)
+        .join(Attendance, Attendance.person_id == Person.id)
         .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT)
         .options(joinedload(Person.organisation))
     ).all()
     if present:
         return list(present)
-    return list(db.session.scalars(
-        select(Person).join(Invitation, Invitation.person_id == Person.id).join(Rsvp, Rsvp.invitation_id == Invitation.id)
-        .where(
-            Rsvp.session_id == session.id, Invitation.revoked_at.is_(None),
-            Rsvp.answer == Answer.YES, Rsvp.seat == Seat.CONFIRMED,
-        )
-        .options(joinedload(Person.organisation))
-    ).all())
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Invitation, Invitation.person_id == Person.id)
+            .join(Rsvp, Rsvp.invitation_id == Invitation.id)
+            .where(
+                Rsvp.session_id == session.id,
+                Invitation.revoked_at.is_(None),
+                Rsvp.answer == Answer.YES,
+                Rsvp.seat == Seat.CONFIRMED,
+            )
+            .options(joinedload(Person.organisation))
+        ).all()
+    )
 
 
 def as_member(person: Person) -> Member:
@@ -55,7 +62,8 @@ def as_member(person: Person) -> Member:
 
 def drawing_of(session: Session) -> BreakoutDrawing | None:
     return db.session.scalar(
-        select(BreakoutDrawing).where(BreakoutDrawing.session_id == session.id)
+        select(BreakoutDrawing)
+        .where(BreakoutDrawing.session_id == session.id)
         .options(joinedload(BreakoutDrawing.members).joinedload(BreakoutMember.person).joinedload(Person.organisation))
     )
 
@@ -82,7 +90,8 @@ def draw(
     pinned = {}
     if previous is not None:
         pinned = {
-            m.person_id: m.group_number - 1 for m in previous.members
+            m.person_id: m.group_number - 1
+            for m in previous.members
             if m.is_facilitator and m.person_id in ids and m.group_number <= count
         }
         # At most one facilitator per group.
@@ -107,17 +116,22 @@ def draw(
     db.session.flush()
     for number_, group in enumerate(groups, start=1):
         for person_id in group:
-            db.session.add(BreakoutMember(
-                drawing_id=previous.id, person_id=person_id, group_number=number_,
-                is_facilitator=person_id in pinned,
-            ))
+            db.session.add(
+                BreakoutMember(
+                    drawing_id=previous.id,
+                    person_id=person_id,
+                    group_number=number_,
+                    is_facilitator=person_id in pinned,
+                )
+            )
     db.session.flush()
     return previous
 
 
 def _member(session: Session, person_id: int) -> BreakoutMember:
     member = db.session.scalar(
-        select(BreakoutMember).join(BreakoutDrawing)
+        select(BreakoutMember)
+        .join(BreakoutDrawing)
         .where(BreakoutDrawing.session_id == session.id, BreakoutMember.person_id == person_id)
     )
     if member is None:
@@ -165,10 +179,13 @@ def groups_view(session: Session, drawing: BreakoutDrawing | None) -> list[Group
     """Each group as plain data: its facilitator first, its people by name, their learning questions."""
     if drawing is None:
         return []
-    questions = dict(db.session.execute(
-        select(Invitation.person_id, Invitation.learning_question)
-        .where(Invitation.series_id == session.series_id, Invitation.learning_question != "")
-    ).all())
+    questions = dict(
+        db.session.execute(
+            select(Invitation.person_id, Invitation.learning_question).where(
+                Invitation.series_id == session.series_id, Invitation.learning_question != ""
+            )
+        ).all()
+    )
     groups = [GroupView(n) for n in range(1, drawing.group_count + 1)]
     for member in sorted(drawing.members, key=lambda m: (not m.is_facilitator, m.person.name.casefold())):
         group = groups[member.group_number - 1]

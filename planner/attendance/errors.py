@@ -25,10 +25,13 @@ class AttendanceCode(ErrorCode):
     SESSION_CANCELLED = "session_cancelled", lambda p: _("The meeting “%(title)s” has been cancelled.", **p)
     UNKNOWN_PRESENCE = "unknown_presence", _l("Choose present, absent or excused.")
     DOOR_CLOSED = "door_closed", _l("Checking in by name is closed for this meeting. Please ask the organiser.")
-    DOOR_THROTTLED = "door_throttled", lambda p: ngettext(
-        "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minute.",
-        "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minutes.",
-        p["minutes"],
+    DOOR_THROTTLED = (
+        "door_throttled",
+        lambda p: ngettext(
+            "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minute.",
+            "Too many names were typed from this network. Please ask the organiser, or try again in %(num)s minutes.",
+            p["minutes"],
+        ),
     )
     NO_PENDING_CHECK_IN = "no_pending_check_in", _l("This person has no check-in waiting to be confirmed.")
 

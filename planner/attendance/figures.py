@@ -60,40 +60,52 @@ def figures_of_sessions(sessions: list[Session]) -> list[SessionFigures]:
     """The figures of each session, in the order given; the same five queries for any number."""
     if not sessions:
         return []
-    present: dict[int, int] = dict(db.session.execute(
-        select(Attendance.session_id, func.count(Attendance.id))
-        .where(_present(sessions)).group_by(Attendance.session_id)
-    ).all())
-    yes = {session_id: (said, came) for session_id, said, came in db.session.execute(
-        select(
-            Rsvp.session_id,
-            func.count(Rsvp.id),
-            func.count(case((Attendance.status == Presence.PRESENT, 1))),
+    present: dict[int, int] = dict(
+        db.session.execute(
+            select(Attendance.session_id, func.count(Attendance.id))
+            .where(_present(sessions))
+            .group_by(Attendance.session_id)
+        ).all()
+    )
+    yes = {
+        session_id: (said, came)
+        for session_id, said, came in db.session.execute(
+            select(
+                Rsvp.session_id,
+                func.count(Rsvp.id),
+                func.count(case((Attendance.status == Presence.PRESENT, 1))),
+            )
+            .select_from(Rsvp)
+            .join(Invitation, Invitation.id == Rsvp.invitation_id)
+            .outerjoin(
+                Attendance, and_(Attendance.session_id == Rsvp.session_id, Attendance.person_id == Invitation.person_id)
+            )
+            .where(
+                Rsvp.session_id.in_([s.id for s in sessions]),
+                Invitation.revoked_at.is_(None),
+                Rsvp.answer == Answer.YES,
+                Rsvp.seat == Seat.CONFIRMED,
+            )
+            .group_by(Rsvp.session_id)
         )
-        .select_from(Rsvp)
-        .join(Invitation, Invitation.id == Rsvp.invitation_id)
-        .outerjoin(Attendance, and_(Attendance.session_id == Rsvp.session_id, Attendance.person_id == Invitation.person_id))
-        .where(
-            Rsvp.session_id.in_([s.id for s in sessions]), Invitation.revoked_at.is_(None),
-            Rsvp.answer == Answer.YES, Rsvp.seat == Seat.CONFIRMED,
-        )
-        .group_by(Rsvp.session_id)
-    )}
+    }
     roles = _breakdowns(sessions, Person.role)
     organisations = _breakdowns(sessions, Organisation.name)
     municipalities = _breakdowns(sessions, Person.municipality)
     figures = []
     for session in sessions:
         said_yes, yes_and_present = yes.get(session.id, (0, 0))
-        figures.append(SessionFigures(
-            session=session,
-            present=present.get(session.id, 0),
-            said_yes=said_yes,
-            yes_but_absent=said_yes - yes_and_present,
-            by_role=roles.get(session.id, []),
-            by_organisation=organisations.get(session.id, []),
-            by_municipality=municipalities.get(session.id, []),
-        ))
+        figures.append(
+            SessionFigures(
+                session=session,
+                present=present.get(session.id, 0),
+                said_yes=said_yes,
+                yes_but_absent=said_yes - yes_and_present,
+                by_role=roles.get(session.id, []),
+                by_organisation=organisations.get(session.id, []),
+                by_municipality=municipalities.get(session.id, []),
+            )
+        )
     return figures
 
 
@@ -156,22 +168,34 @@ def merged_ranges(attended: list[tuple[int, int]]) -> list[tuple[tuple[int, int]
 def as_seen(figures: list[SessionFigures], *, in_full: bool) -> list[SessionFigures]:
     if in_full:
         return figures
-    return [replace(f, by_role=merged_groups(f.by_role), by_organisation=merged_groups(f.by_organisation),
-                    by_municipality=merged_groups(f.by_municipality)) for f in figures]
+    return [
+        replace(
+            f,
+            by_role=merged_groups(f.by_role),
+            by_organisation=merged_groups(f.by_organisation),
+            by_municipality=merged_groups(f.by_municipality),
+        )
+        for f in figures
+    ]
 
 
 def series_reach(series: Series) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """The people who came to at least one session, by role and by municipality (distinct people)."""
+
     def breakdown(column):
-        return [(value or "", n) for value, n in db.session.execute(
-            select(column, func.count(func.distinct(Attendance.person_id)))
-            .select_from(Attendance)
-            .join(Person, Person.id == Attendance.person_id)
-            .join(Session, Session.id == Attendance.session_id)
-            .where(Session.series_id == series.id, Attendance.status == Presence.PRESENT)
-            .group_by(column)
-            .order_by(func.count(func.distinct(Attendance.person_id)).desc(), column)
-        )]
+        return [
+            (value or "", n)
+            for value, n in db.session.execute(
+                select(column, func.count(func.distinct(Attendance.person_id)))
+                .select_from(Attendance)
+                .join(Person, Person.id == Attendance.person_id)
+                .join(Session, Session.id == Attendance.session_id)
+                .where(Session.series_id == series.id, Attendance.status == Presence.PRESENT)
+                .group_by(column)
+                .order_by(func.count(func.distinct(Attendance.person_id)).desc(), column)
+            )
+        ]
+
     return breakdown(Person.role), breakdown(Person.municipality)
 
 
@@ -183,9 +207,15 @@ def figure_rows(figures: list[SessionFigures], attended: list[tuple[tuple[int, i
         rows.append([labels["present"], when, "", f.present])
         rows.append([labels["said_yes"], when, "", f.said_yes])
         rows.append([labels["yes_but_absent"], when, "", f.yes_but_absent])
-        for key, breakdown in (("role", f.by_role), ("organisation", f.by_organisation), ("municipality", f.by_municipality)):
+        for key, breakdown in (
+            ("role", f.by_role),
+            ("organisation", f.by_organisation),
+            ("municipality", f.by_municipality),
+        ):
             for value, count in breakdown:
-                shown = labels["other"] if value == OTHER else (str(PersonRole(value).label) if key == "role" else value)
+                shown = (
+                    labels["other"] if value == OTHER else (str(PersonRole(value).label) if key == "role" else value)
+                )
                 rows.append([labels[key], when, shown, count])
     for (first, last), people in attended:
         rows.append([labels["came_to"], "", first if first == last else f"{first}–{last}", people])

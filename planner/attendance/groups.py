@@ -81,7 +81,7 @@ def draw_groups(
     blocks: dict[str | None, list[Member]] = {}
     for m in free:
         blocks.setdefault(m.organisation, []).append(m)
-    keys = sorted(blocks, key=lambda k: ("" if k is None else k))
+    keys = sorted(blocks, key=lambda k: "" if k is None else k)
     rng.shuffle(keys)
     keys.sort(key=lambda k: (k is None, -len(blocks[k])))
     order = [m for k in keys for m in rng.sample(blocks[k], len(blocks[k]))]

@@ -355,7 +355,9 @@ def door(session_id: int, code: str):
     elif form.validate_on_submit():
         try:
             check_in_by_name(
-                session, given(form.name.data), client=client_key(request.remote_addr),
+                session,
+                given(form.name.data),
+                client=client_key(request.remote_addr),
                 limit=door_limit(current_app.config),
             )
             db.session.commit()

@@ -17,9 +17,7 @@ class LanguageForm(Form):
 
 
 class StaffUserForm(Form):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)]
-    )
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -48,8 +46,7 @@ class ChangePasswordForm(Form):
         description=_l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
         validators=[
             DataRequired(_l("Enter a new password.")),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=_l("Choose a password of %(min)d to %(max)d characters.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Choose a password of %(min)d to %(max)d characters.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )

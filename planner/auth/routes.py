@@ -67,7 +67,9 @@ def login():
     if form.validate_on_submit():
         source = login_source(given(form.email.data))
         try:
-            user = authenticate(given(form.email.data), given(form.password.data), source=source, limits=_login_limits())
+            user = authenticate(
+                given(form.email.data), given(form.password.data), source=source, limits=_login_limits()
+            )
         except AuthError as error:
             db.session.commit()  # keep the record of the failed try
             status, headers = _refused(error, 200)

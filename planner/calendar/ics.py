@@ -125,8 +125,12 @@ def _event(
     if attendee is not None:
         event.add(
             "attendee",
-            _address(attendee, role="REQ-PARTICIPANT", partstat=partstat or PartStat.ACCEPTED,
-                     rsvp="TRUE" if rsvp else "FALSE"),
+            _address(
+                attendee,
+                role="REQ-PARTICIPANT",
+                partstat=partstat or PartStat.ACCEPTED,
+                rsvp="TRUE" if rsvp else "FALSE",
+            ),
         )
     return event
 

@@ -37,21 +37,46 @@ THREE_FACES = [("Niet leuk", "Not nice"), ("Gewoon", "Okay"), ("Leuk", "Nice")]
 THREE_FACES_YES_NO = [("Nee", "No"), ("Een beetje", "A little"), ("Ja", "Yes")]
 
 
-def _q(key, kind, text_nl, text_en, *, condition=None, required=False, options=(), hint=("", ""),
-       pair_key=None, moment=None) -> dict:
+def _q(
+    key,
+    kind,
+    text_nl,
+    text_en,
+    *,
+    condition=None,
+    required=False,
+    options=(),
+    hint=("", ""),
+    pair_key=None,
+    moment=None,
+) -> dict:
     return {
-        "key": key, "kind": kind, "text_nl": text_nl, "text_en": text_en, "condition": condition,
-        "required": required, "options": list(options), "hint_nl": hint[0], "hint_en": hint[1],
-        "pair_key": pair_key, "moment": moment,
+        "key": key,
+        "kind": kind,
+        "text_nl": text_nl,
+        "text_en": text_en,
+        "condition": condition,
+        "required": required,
+        "options": list(options),
+        "hint_nl": hint[0],
+        "hint_en": hint[1],
+        "pair_key": pair_key,
+        "moment": moment,
     }
 
 
 def _pair(key, condition, before_nl, before_en, now_nl, now_en) -> list[dict]:
     return [
-        _q(f"{key}_before", QuestionKind.AGREE, before_nl, before_en, condition=condition,
-           pair_key=key, moment=Moment.BEFORE),
-        _q(f"{key}_now", QuestionKind.AGREE, now_nl, now_en, condition=condition,
-           pair_key=key, moment=Moment.NOW),
+        _q(
+            f"{key}_before",
+            QuestionKind.AGREE,
+            before_nl,
+            before_en,
+            condition=condition,
+            pair_key=key,
+            moment=Moment.BEFORE,
+        ),
+        _q(f"{key}_now", QuestionKind.AGREE, now_nl, now_en, condition=condition, pair_key=key, moment=Moment.NOW),
     ]
 
 
@@ -74,17 +99,42 @@ BUILTIN_FORMS: dict[str, FormSpec] = {
         "intro_nl": "Wat vond je van de bijeenkomst? Je antwoorden helpen ons de volgende keer beter te maken.",
         "intro_en": "What did you think of the meeting? Your answers help us make the next one better.",
         "questions": [
-            _q("overall", QuestionKind.SMILEY, "Hoe vond je de bijeenkomst?", "How did you like the meeting?",
-               required=True, options=FIVE_FACES),
-            _q("learned", QuestionKind.AGREE, "Ik heb iets geleerd dat ik kan gebruiken.",
-               "I learned something I can use.", condition=Condition.EMPOWERMENT),
-            _q("welcome", QuestionKind.AGREE, "Ik voelde me welkom en gehoord.", "I felt welcome and heard.",
-               condition=Condition.INCLUSION),
-            _q("contacts", QuestionKind.AGREE, "Ik heb mensen leren kennen met wie ik verder kan.",
-               "I met people I can work with.", condition=Condition.COHESION),
-            _q("mark", QuestionKind.MARK, "Welk cijfer geef je de bijeenkomst?",
-               "What mark do you give the meeting?", hint=("0 is heel slecht, 10 is heel goed.",
-                                                           "0 is very bad, 10 is very good.")),
+            _q(
+                "overall",
+                QuestionKind.SMILEY,
+                "Hoe vond je de bijeenkomst?",
+                "How did you like the meeting?",
+                required=True,
+                options=FIVE_FACES,
+            ),
+            _q(
+                "learned",
+                QuestionKind.AGREE,
+                "Ik heb iets geleerd dat ik kan gebruiken.",
+                "I learned something I can use.",
+                condition=Condition.EMPOWERMENT,
+            ),
+            _q(
+                "welcome",
+                QuestionKind.AGREE,
+                "Ik voelde me welkom en gehoord.",
+                "I felt welcome and heard.",
+                condition=Condition.INCLUSION,
+            ),
+            _q(
+                "contacts",
+                QuestionKind.AGREE,
+                "Ik heb mensen leren kennen met wie ik verder kan.",
+                "I met people I can work with.",
+                condition=Condition.COHESION,
+            ),
+            _q(
+                "mark",
+                QuestionKind.MARK,
+                "Welk cijfer geef je de bijeenkomst?",
+                "What mark do you give the meeting?",
+                hint=("0 is heel slecht, 10 is heel goed.", "0 is very bad, 10 is very good."),
+            ),
             _q("good", QuestionKind.OPEN, "Wat was goed?", "What was good?"),
             _q("better", QuestionKind.OPEN, "Wat kan beter?", "What could be better?"),
         ],
@@ -97,28 +147,50 @@ BUILTIN_FORMS: dict[str, FormSpec] = {
         "intro_nl": "Denk terug aan het begin van de reeks. Hoe was het toen? En hoe is het nu?",
         "intro_en": "Think back to the start of the series. How was it then? And how is it now?",
         "questions": [
-            *_pair("signals", Condition.SECURITY,
-                   "Vóór de reeks: ik herkende signalen van armoede.",
-                   "Before the series: I recognised signs of poverty.",
-                   "Nu: ik herken signalen van armoede.", "Now: I recognise signs of poverty."),
-            *_pair("talk", Condition.EMPOWERMENT,
-                   "Vóór de reeks: ik durfde armoede bespreekbaar te maken.",
-                   "Before the series: I dared to talk about poverty.",
-                   "Nu: ik durf armoede bespreekbaar te maken.", "Now: I dare to talk about poverty."),
-            *_pair("network", Condition.COHESION,
-                   "Vóór de reeks: ik wist bij wie ik terecht kon in de wijk.",
-                   "Before the series: I knew whom to turn to in the neighbourhood.",
-                   "Nu: ik weet bij wie ik terecht kan in de wijk.",
-                   "Now: I know whom to turn to in the neighbourhood."),
-            *_pair("involve", Condition.INCLUSION,
-                   "Vóór de reeks: ik betrok mensen met ervaringskennis bij mijn werk.",
-                   "Before the series: I involved people with lived experience in my work.",
-                   "Nu: ik betrek mensen met ervaringskennis bij mijn werk.",
-                   "Now: I involve people with lived experience in my work."),
-            _q("mark", QuestionKind.MARK, "Welk cijfer geef je de hele reeks?",
-               "What mark do you give the whole series?"),
-            _q("take_away", QuestionKind.OPEN, "Wat neem je mee uit de reeks?",
-               "What do you take with you from the series?"),
+            *_pair(
+                "signals",
+                Condition.SECURITY,
+                "Vóór de reeks: ik herkende signalen van armoede.",
+                "Before the series: I recognised signs of poverty.",
+                "Nu: ik herken signalen van armoede.",
+                "Now: I recognise signs of poverty.",
+            ),
+            *_pair(
+                "talk",
+                Condition.EMPOWERMENT,
+                "Vóór de reeks: ik durfde armoede bespreekbaar te maken.",
+                "Before the series: I dared to talk about poverty.",
+                "Nu: ik durf armoede bespreekbaar te maken.",
+                "Now: I dare to talk about poverty.",
+            ),
+            *_pair(
+                "network",
+                Condition.COHESION,
+                "Vóór de reeks: ik wist bij wie ik terecht kon in de wijk.",
+                "Before the series: I knew whom to turn to in the neighbourhood.",
+                "Nu: ik weet bij wie ik terecht kan in de wijk.",
+                "Now: I know whom to turn to in the neighbourhood.",
+            ),
+            *_pair(
+                "involve",
+                Condition.INCLUSION,
+                "Vóór de reeks: ik betrok mensen met ervaringskennis bij mijn werk.",
+                "Before the series: I involved people with lived experience in my work.",
+                "Nu: ik betrek mensen met ervaringskennis bij mijn werk.",
+                "Now: I involve people with lived experience in my work.",
+            ),
+            _q(
+                "mark",
+                QuestionKind.MARK,
+                "Welk cijfer geef je de hele reeks?",
+                "What mark do you give the whole series?",
+            ),
+            _q(
+                "take_away",
+                QuestionKind.OPEN,
+                "Wat neem je mee uit de reeks?",
+                "What do you take with you from the series?",
+            ),
             _q("next", QuestionKind.OPEN, "Wat ga je nu anders doen?", "What will you do differently now?"),
         ],
     },
@@ -130,12 +202,30 @@ BUILTIN_FORMS: dict[str, FormSpec] = {
         "intro_nl": "Drie korte vragen. Je naam staat er niet bij.",
         "intro_en": "Three short questions. Your name is not stored.",
         "questions": [
-            _q("today", QuestionKind.SMILEY, "Hoe vond je het vandaag?", "How did you like today?",
-               required=True, options=THREE_FACES),
-            _q("welcome", QuestionKind.SMILEY, "Voelde je je welkom?", "Did you feel welcome?",
-               condition=Condition.INCLUSION, options=THREE_FACES_YES_NO),
-            _q("again", QuestionKind.SMILEY, "Kom je de volgende keer weer?", "Will you come again next time?",
-               condition=Condition.COHESION, options=THREE_FACES_YES_NO),
+            _q(
+                "today",
+                QuestionKind.SMILEY,
+                "Hoe vond je het vandaag?",
+                "How did you like today?",
+                required=True,
+                options=THREE_FACES,
+            ),
+            _q(
+                "welcome",
+                QuestionKind.SMILEY,
+                "Voelde je je welkom?",
+                "Did you feel welcome?",
+                condition=Condition.INCLUSION,
+                options=THREE_FACES_YES_NO,
+            ),
+            _q(
+                "again",
+                QuestionKind.SMILEY,
+                "Kom je de volgende keer weer?",
+                "Will you come again next time?",
+                condition=Condition.COHESION,
+                options=THREE_FACES_YES_NO,
+            ),
             _q("say", QuestionKind.OPEN, "Wil je nog iets zeggen?", "Is there anything else you want to say?"),
         ],
     },
@@ -144,9 +234,16 @@ BUILTIN_FORMS: dict[str, FormSpec] = {
 
 def build_question(spec: dict, position: int) -> EvaluationQuestion:
     question = EvaluationQuestion(
-        position=position, key=spec["key"], kind=spec["kind"], text_nl=spec["text_nl"],
-        text_en=spec["text_en"], hint_nl=spec["hint_nl"], hint_en=spec["hint_en"],
-        condition=spec["condition"], required=spec["required"], pair_key=spec["pair_key"],
+        position=position,
+        key=spec["key"],
+        kind=spec["kind"],
+        text_nl=spec["text_nl"],
+        text_en=spec["text_en"],
+        hint_nl=spec["hint_nl"],
+        hint_en=spec["hint_en"],
+        condition=spec["condition"],
+        required=spec["required"],
+        pair_key=spec["pair_key"],
         moment=spec["moment"],
     )
     question.options = [
@@ -164,8 +261,7 @@ def ensure_builtin_forms() -> dict[str, EvaluationForm]:
     existing = {
         form.builtin_key: form
         for form in db.session.scalars(
-            select(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None))
-            .order_by(EvaluationForm.version)
+            select(EvaluationForm).where(EvaluationForm.builtin_key.is_not(None)).order_by(EvaluationForm.version)
         )
         if form.builtin_key is not None
     }
@@ -173,8 +269,13 @@ def ensure_builtin_forms() -> dict[str, EvaluationForm]:
         if key in existing:
             continue
         form = EvaluationForm(
-            builtin_key=key, programme_id=None, purpose=spec["purpose"], anonymous=spec["anonymous"],
-            title_nl=spec["title_nl"], title_en=spec["title_en"], intro_nl=spec["intro_nl"],
+            builtin_key=key,
+            programme_id=None,
+            purpose=spec["purpose"],
+            anonymous=spec["anonymous"],
+            title_nl=spec["title_nl"],
+            title_en=spec["title_en"],
+            intro_nl=spec["intro_nl"],
             intro_en=spec["intro_en"],
         )
         form.questions = [build_question(q, n) for n, q in enumerate(spec["questions"], start=1)]

@@ -86,8 +86,15 @@ class QuestionInfo:
         spec = self.spec
         low, high = self.scale_range if spec.scale else (0, 1)
         return Question(
-            self.key, self.cell_keys(seen), additive=spec.additive, scale=spec.scale, free_text=spec.free_text,
-            low=low, high=high, condition=self.condition, pair_key=self.question.pair_key,
+            self.key,
+            self.cell_keys(seen),
+            additive=spec.additive,
+            scale=spec.scale,
+            free_text=spec.free_text,
+            low=low,
+            high=high,
+            condition=self.condition,
+            pair_key=self.question.pair_key,
             moment=self.question.moment,
         )
 
@@ -167,8 +174,9 @@ def count_answers(session_ids: list[int], questions: list[QuestionInfo]) -> Coun
             respondents = (session_id, _role_key(anonymous, role), versions[question_id].key)
             counts.respondents[respondents] = counts.respondents.get(respondents, 0) + n
     for session_id, anonymous, role, question_id, option_id, v, not_applicable, n in db.session.execute(
-        select(R.session_id, R.anonymous, R.role, A.question_id, A.option_id, A.value, A.not_applicable,
-               func.count(A.id))
+        select(
+            R.session_id, R.anonymous, R.role, A.question_id, A.option_id, A.value, A.not_applicable, func.count(A.id)
+        )
         .select_from(A)
         .join(R, R.id == A.response_id)
         .where(R.session_id.in_(session_ids))

@@ -31,8 +31,22 @@ ROUNDS = [("Ontmoeting Bemmel", "Lingewaard", 20), ("Ontmoeting Huissen", "Linge
 
 ROLES = ["resident"] * 5 + ["volunteer"] * 4 + ["professional"] * 5 + ["expert"] * 2
 FIRST_NAMES = [
-    "Aukje", "Bas", "Carla", "Daan", "Esra", "Freek", "Gonnie", "Hamid", "Iris", "Jan", "Karin", "Lotte",
-    "Mustafa", "Nel", "Oscar", "Petra",
+    "Aukje",
+    "Bas",
+    "Carla",
+    "Daan",
+    "Esra",
+    "Freek",
+    "Gonnie",
+    "Hamid",
+    "Iris",
+    "Jan",
+    "Karin",
+    "Lotte",
+    "Mustafa",
+    "Nel",
+    "Oscar",
+    "Petra",
 ]
 
 GOOD = [
@@ -66,9 +80,17 @@ def _past_series(programme: Programme, title: str, municipality: str, weeks_ago:
     planned_at = datetime.combine(first - timedelta(days=30), time(9), tzinfo=UTC)
     series = create_series(
         programme,
-        SeriesPlan(template_key="ontmoetingenreeks", title=title, municipality=municipality, venue=None,
-                   first_day=first, start=time(19, 30), end=time(21, 30), rhythm=Rhythm(RhythmKind.WEEKLY),
-                   count=4),
+        SeriesPlan(
+            template_key="ontmoetingenreeks",
+            title=title,
+            municipality=municipality,
+            venue=None,
+            first_day=first,
+            start=time(19, 30),
+            end=time(21, 30),
+            rhythm=Rhythm(RhythmKind.WEEKLY),
+            count=4,
+        ),
         organiser,
         holidays=dutch_holidays("nl"),
         now=planned_at,
@@ -99,13 +121,20 @@ def load_demo_evaluations(organiser) -> bool:
             evaluation.form, evaluation.screen_open = form, False
             came = rng.sample(people, rng.randint(11, len(people)))
             for person in came:
-                db.session.add(Attendance(session_id=session.id, person_id=person.id,
-                                          status=Presence.PRESENT, via=Via.ORGANISER))
+                db.session.add(
+                    Attendance(session_id=session.id, person_id=person.id, status=Presence.PRESENT, via=Via.ORGANISER)
+                )
             mood = 0.55 + 0.08 * number + 0.05 * round_number
             for person in came[: rng.randint(6, len(came))]:
                 answers, _problems = read_answers(form, _answers(form, rng, mood))
-                save_response(session, form, answers, channel=Channel.MAIL, person=person,
-                              now=session.ends_at + timedelta(hours=2))
+                save_response(
+                    session,
+                    form,
+                    answers,
+                    channel=Channel.MAIL,
+                    person=person,
+                    now=session.ends_at + timedelta(hours=2),
+                )
     db.session.flush()
     # Half of the open answers approved by the organiser (so trekkers see them), one starred.
     open_answers = db.session.scalars(
@@ -119,4 +148,3 @@ def load_demo_evaluations(organiser) -> bool:
     if open_answers:
         open_answers[0].starred = True
     return True
-

@@ -184,10 +184,14 @@ def session_blocks(sessions: list[int], present: dict, responses: dict, anonymou
 
     Sessions nobody came to or answered (e.g. still to come) stand alone: their 0s are about nobody.
     """
+
     def big_enough(group) -> bool:
         anon = sum(anonymous.get(s, 0) for s in group)
-        return (sum(responses.get(s, 0) for s in group) >= THRESHOLD
-                and sum(present.get(s, 0) for s in group) >= THRESHOLD and (anon == 0 or anon >= THRESHOLD))
+        return (
+            sum(responses.get(s, 0) for s in group) >= THRESHOLD
+            and sum(present.get(s, 0) for s in group) >= THRESHOLD
+            and (anon == 0 or anon >= THRESHOLD)
+        )
 
     active = [s for s in sessions if present.get(s, 0) or responses.get(s, 0)]
     groups: list[list[int]] = []
@@ -239,8 +243,10 @@ def people_in(counts: Counts, sessions) -> Callable[[Iterable[str]], int]:
     two experts over four sessions are two people, not four); it is only ever an undercount,
     and it does not change when the retention period takes the names off the answers.
     """
+
     def size(roles) -> int:
         return max((counts.total({s}, set(roles)) for s in sessions), default=0)
+
     return size
 
 
@@ -304,7 +310,8 @@ def anonymous_held(counts: Counts, sessions) -> bool:
 
 def without_anonymous(counts: Counts) -> Counts:
     kept = Counts(
-        counts.present, {k: n for k, n in counts.responses.items() if k[1] != ANONYMOUS},
+        counts.present,
+        {k: n for k, n in counts.responses.items() if k[1] != ANONYMOUS},
         {k: n for k, n in counts.respondents.items() if k[1] != ANONYMOUS},
         {k: n for k, n in counts.answers.items() if k[1] != ANONYMOUS},
     )
@@ -355,13 +362,24 @@ def release(sessions: list[int], questions: list[Question], counts: Counts, role
     role_list = role_blocks(people_in(counts, sessions), role_order) if total >= THRESHOLD else []
     means = _role_means(counts, questions, role_list, ids)
     roles = [
-        RoleBlock(key, members, count(counts.total(ids, set(members))),
-                  {qkey: by_block[key] for qkey, by_block in means.items()})
+        RoleBlock(
+            key,
+            members,
+            count(counts.total(ids, set(members))),
+            {qkey: by_block[key] for qkey, by_block in means.items()},
+        )
         for key, members in role_list
     ]
     return Release(
-        sessions=list(sessions), present=present, responses=count(total), rate=_rate(total, present),
-        blocks=blocks, questions=released, roles=roles, anonymous=any(anonymous.values()), anonymous_held=held,
+        sessions=list(sessions),
+        present=present,
+        responses=count(total),
+        rate=_rate(total, present),
+        blocks=blocks,
+        questions=released,
+        roles=roles,
+        anonymous=any(anonymous.values()),
+        anonymous_held=held,
     )
 
 

@@ -37,9 +37,16 @@ def questions_view(form: EvaluationForm, language: str) -> list[QuestionView]:
     views = []
     for number, question in enumerate(form.questions, start=1):
         spec = kind_of(question)
-        views.append(QuestionView(
-            question=question, spec=spec, number=number, name=field_name(question),
-            text=question.text(language), hint=question.hint(language), choices=spec.choices(question, language),
-            condition=str(question.condition.label) if question.condition else "",
-        ))
+        views.append(
+            QuestionView(
+                question=question,
+                spec=spec,
+                number=number,
+                name=field_name(question),
+                text=question.text(language),
+                hint=question.hint(language),
+                choices=spec.choices(question, language),
+                condition=str(question.condition.label) if question.condition else "",
+            )
+        )
     return views

@@ -67,13 +67,19 @@ def _name(key: str, suffix: str | None, taken: set) -> str:
 
 
 def _responses(session_ids: list[int]):
-    return db.session.scalars(
-        select(EvaluationResponse)
-        .where(EvaluationResponse.session_id.in_(session_ids))
-        .options(selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.option),
-                 selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.question))
-        .order_by(EvaluationResponse.session_id, EvaluationResponse.id)
-    ).all() if session_ids else []
+    return (
+        db.session.scalars(
+            select(EvaluationResponse)
+            .where(EvaluationResponse.session_id.in_(session_ids))
+            .options(
+                selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.option),
+                selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.question),
+            )
+            .order_by(EvaluationResponse.session_id, EvaluationResponse.id)
+        ).all()
+        if session_ids
+        else []
+    )
 
 
 def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -> AnswerTable:
@@ -88,8 +94,10 @@ def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -
 
     taken: set = set()
     variables = [
-        Variable("response", _("Response")), Variable("session", _("Session"), text=True),
-        Variable("date", _("Date"), text=True), Variable("anonymous", _("Anonymous"), {1: _("yes"), 0: _("no")}),
+        Variable("response", _("Response")),
+        Variable("session", _("Session"), text=True),
+        Variable("date", _("Date"), text=True),
+        Variable("anonymous", _("Anonymous"), {1: _("yes"), 0: _("no")}),
         Variable("role", _("Role"), {n: str(role_label(r)) for r, n in roles.items()}),
     ]
     taken.update(v.name for v in variables)
@@ -127,14 +135,22 @@ def answer_table(sessions: list, questions: list[QuestionInfo], language: str) -
             named = True
             where, when, role = session.title, session.local_start.strftime("%Y-%m-%d %H:%M"), response.role
         coded = [number, where, when, 1 if response.anonymous else 0, roles.get(role or "")]
-        shown = [number, where, when, _("yes") if response.anonymous else _("no"),
-                 str(role_label(role)) if role else ""]
+        shown = [
+            number,
+            where,
+            when,
+            _("yes") if response.anonymous else _("no"),
+            str(role_label(role)) if role else "",
+        ]
         for q, made in per_question:
             answers = by_key.get(q.key, [])
             coded.extend(q.spec.coded(answers, q.options))
             text = q.spec.export_value(answers, language) if answers else ""
-            shown.extend([text] * len(made) if len(made) == 1 else
-                         [("" if v is None else str(v)) for v in q.spec.coded(answers, q.options)])
+            shown.extend(
+                [text] * len(made)
+                if len(made) == 1
+                else [("" if v is None else str(v)) for v in q.spec.coded(answers, q.options)]
+            )
         rows.append([neutralise(v) for v in coded])
         text_rows.append([neutralise(v) for v in shown])
     return AnswerTable(variables, rows, text_rows, named, missing)
@@ -155,8 +171,9 @@ def summary_table(summary: Summary, scope: str, sessions_pages: Sequence[Summary
     if len(summary.per_session) > 1:
         for block in summary.per_session:
             rows.append([response, block.label, "", _("people present"), block.present, block.codes["present"]])
-            rows.append([response, block.label, "", _("responses"), figure_text(block.responses),
-                         block.codes["responses"]])
+            rows.append(
+                [response, block.label, "", _("responses"), figure_text(block.responses), block.codes["responses"]]
+            )
             rows.append([response, block.label, "", _("response rate (%)"), _percent(block.rate), block.codes["rate"]])
     for page in [summary, *sessions_pages]:
         part = _("Answers") if page is summary else _("Answers per session")
@@ -164,8 +181,16 @@ def summary_table(summary: Summary, scope: str, sessions_pages: Sequence[Summary
             if page is not summary and any(q.where == r[1] and q.text == r[2] for r in rows):
                 continue  # a group shown on several session pages is written once
             for cell in q.cells:
-                rows.append([part, q.where if page is not summary else scope, q.text, cell.label,
-                             figure_text(cell.figure), cell.code])
+                rows.append(
+                    [
+                        part,
+                        q.where if page is not summary else scope,
+                        q.text,
+                        cell.label,
+                        figure_text(cell.figure),
+                        cell.code,
+                    ]
+                )
             where = q.where if page is not summary else scope
             rows.append([part, where, q.text, _("total"), figure_text(q.total), q.codes["n"]])
             if q.spec.scale:

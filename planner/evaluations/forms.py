@@ -24,9 +24,7 @@ class FormDetailsForm(Form):
 
 
 class QuestionForm(Form):
-    kind = SelectField(
-        _l("Type of question"), choices=[SelectChoice(kind, spec.label) for kind, spec in KINDS.items()]
-    )
+    kind = SelectField(_l("Type of question"), choices=[SelectChoice(kind, spec.label) for kind, spec in KINDS.items()])
     text_nl = StringField(_l("Question (Dutch)"), validators=[InputRequired(), Length(max=500)])
     text_en = StringField(_l("Question (English, optional)"), validators=[Optional(), Length(max=500)])
     hint_nl = StringField(_l("Explanation (Dutch, optional)"), validators=[Optional(), Length(max=300)])

@@ -89,9 +89,7 @@ class EvaluationForm(Model):
     # Shared by every version of the same form.
     lineage: Mapped[str] = mapped_column(String(36), default=lambda: uuid.uuid4().hex, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    programme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("programme.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
     # Set for the forms that ship with Reeks (e.g. "session"), so they are loaded once.
     builtin_key: Mapped[str | None] = mapped_column(String(40))
     purpose: Mapped[FormPurpose] = enum_column(
@@ -167,9 +165,7 @@ class EvaluationOption(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_question.id", ondelete="CASCADE"), index=True
-    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("evaluation_question.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(40))
     label_nl: Mapped[str] = mapped_column(String(200))
@@ -253,9 +249,7 @@ class EvaluationResponse(Model):
 
     session: Mapped[Session] = relationship()
     form: Mapped[EvaluationForm] = relationship()
-    answers: Mapped[list[EvaluationAnswer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
+    answers: Mapped[list[EvaluationAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class EvaluationAnswer(Model):
@@ -273,17 +267,11 @@ class EvaluationAnswer(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # What pages and URLs call it: random, so neighbouring answers do not show they share a response.
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=_random_id)
-    response_id: Mapped[str] = mapped_column(
-        ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_question.id", ondelete="RESTRICT"), index=True
-    )
+    response_id: Mapped[str] = mapped_column(ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("evaluation_question.id", ondelete="RESTRICT"), index=True)
     # Scales, marks and yes (1) / no (0).
     value: Mapped[int | None] = mapped_column(Integer)
-    option_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evaluation_option.id", ondelete="RESTRICT"), index=True
-    )
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_option.id", ondelete="RESTRICT"), index=True)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text)
     # Open answers: shown to trekkers only once approved; a redaction replaces the text shown.

@@ -34,15 +34,28 @@ def research_file(table: AnswerTable, kind: str) -> bytes:
 
     frame = _frame(table)
     labels: dict[str, str | None] = {v.name: v.label for v in table.variables}
-    value_labels = {v.name: {float(k) if kind == "sav" else int(k): str(text) for k, text in v.values.items()}
-                    for v in table.variables if v.values and not v.text}
+    value_labels = {
+        v.name: {float(k) if kind == "sav" else int(k): str(text) for k, text in v.values.items()}
+        for v in table.variables
+        if v.values and not v.text
+    }
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, f"answers.{kind}")
         if kind == "sav":
-            pyreadstat.write_sav(frame, path, column_labels=labels, variable_value_labels=value_labels,
-                                 missing_ranges=dict(table.missing))
+            pyreadstat.write_sav(
+                frame,
+                path,
+                column_labels=labels,
+                variable_value_labels=value_labels,
+                missing_ranges=dict(table.missing),
+            )
         else:
-            pyreadstat.write_dta(frame, path, column_labels={k: v[:80] if v else v for k, v in labels.items()},
-                                 variable_value_labels=value_labels, version=15)
+            pyreadstat.write_dta(
+                frame,
+                path,
+                column_labels={k: v[:80] if v else v for k, v in labels.items()},
+                variable_value_labels=value_labels,
+                version=15,
+            )
         with open(path, "rb") as handle:
             return handle.read()

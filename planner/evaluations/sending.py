@@ -69,13 +69,19 @@ def _people_to_ask(session: Session) -> list[Person]:
     asked = select(EvaluationRequest.id).where(
         EvaluationRequest.session_id == session.id, EvaluationRequest.person_id == Person.id
     )
-    return list(db.session.scalars(
-        select(Person)
-        .join(Attendance, Attendance.person_id == Person.id)
-        .where(Attendance.session_id == session.id, Attendance.status == Presence.PRESENT,
-               Person.can_be_mailed, ~asked.exists())
-        .order_by(Person.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Attendance, Attendance.person_id == Person.id)
+            .where(
+                Attendance.session_id == session.id,
+                Attendance.status == Presence.PRESENT,
+                Person.can_be_mailed,
+                ~asked.exists(),
+            )
+            .order_by(Person.id)
+        )
+    )
 
 
 def _queue(request: EvaluationRequest, template: str) -> None:
@@ -90,8 +96,11 @@ def _queue(request: EvaluationRequest, template: str) -> None:
         language=person.language,
         template=template,
         context={
-            "person": person, "series": session.series, "session": session,
-            "when": when, "link": evaluation_link(request),
+            "person": person,
+            "series": session.series,
+            "session": session,
+            "when": when,
+            "link": evaluation_link(request),
         },
         reference=request.mail_reference,
     )
@@ -142,8 +151,11 @@ def send_reminders(now: datetime) -> int:
     for request in due:
         claimed = db.session.execute(
             update(EvaluationRequest)
-            .where(EvaluationRequest.id == request.id, EvaluationRequest.reminded_at.is_(None),
-                   EvaluationRequest.answered.is_(False))
+            .where(
+                EvaluationRequest.id == request.id,
+                EvaluationRequest.reminded_at.is_(None),
+                EvaluationRequest.answered.is_(False),
+            )
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
         )

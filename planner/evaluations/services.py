@@ -63,15 +63,18 @@ def forms_for_programme(programme):
 
 def form_with_questions(form_id: int) -> EvaluationForm | None:
     return db.session.scalar(
-        select(EvaluationForm).where(EvaluationForm.id == form_id)
+        select(EvaluationForm)
+        .where(EvaluationForm.id == form_id)
         .options(selectinload(EvaluationForm.questions).selectinload(EvaluationQuestion.options))
     )
 
 
 def newest_version(form: EvaluationForm) -> EvaluationForm:
     return db.session.scalars(  # the form itself at least
-        select(EvaluationForm).where(EvaluationForm.lineage == form.lineage)
-        .order_by(EvaluationForm.version.desc()).limit(1)
+        select(EvaluationForm)
+        .where(EvaluationForm.lineage == form.lineage)
+        .order_by(EvaluationForm.version.desc())
+        .limit(1)
     ).one()
 
 
@@ -106,9 +109,14 @@ def create_form(programme, details: FormDetails, *, actor=None) -> EvaluationFor
     details = _clean_details(details)
     ensure_builtin_forms()
     form = EvaluationForm(
-        programme_id=programme.id, purpose=details.purpose, anonymous=details.anonymous,
-        title_nl=details.title_nl, title_en=details.title_en, intro_nl=details.intro_nl or "",
-        intro_en=details.intro_en or "", created_by_id=actor.id if actor else None,
+        programme_id=programme.id,
+        purpose=details.purpose,
+        anonymous=details.anonymous,
+        title_nl=details.title_nl,
+        title_en=details.title_en,
+        intro_nl=details.intro_nl or "",
+        intro_en=details.intro_en or "",
+        created_by_id=actor.id if actor else None,
     )
     db.session.add(form)
     db.session.flush()
@@ -118,9 +126,17 @@ def create_form(programme, details: FormDetails, *, actor=None) -> EvaluationFor
 def _copy_questions(source: EvaluationForm, target: EvaluationForm) -> None:
     target.questions = [
         EvaluationQuestion(
-            position=q.position, key=q.key, kind=q.kind, text_nl=q.text_nl, text_en=q.text_en,
-            hint_nl=q.hint_nl, hint_en=q.hint_en, condition=q.condition, required=q.required,
-            pair_key=q.pair_key, moment=q.moment,
+            position=q.position,
+            key=q.key,
+            kind=q.kind,
+            text_nl=q.text_nl,
+            text_en=q.text_en,
+            hint_nl=q.hint_nl,
+            hint_en=q.hint_en,
+            condition=q.condition,
+            required=q.required,
+            pair_key=q.pair_key,
+            moment=q.moment,
             options=[
                 EvaluationOption(position=o.position, key=o.key, label_nl=o.label_nl, label_en=o.label_en)
                 for o in q.options
@@ -133,9 +149,13 @@ def _copy_questions(source: EvaluationForm, target: EvaluationForm) -> None:
 def copy_form(source: EvaluationForm, programme, *, actor=None) -> EvaluationForm:
     """A new form of the programme's own (a new lineage) with the same questions and keys."""
     form = EvaluationForm(
-        programme_id=programme.id, purpose=source.purpose, anonymous=source.anonymous,
+        programme_id=programme.id,
+        purpose=source.purpose,
+        anonymous=source.anonymous,
         title_nl=source.title_nl[:150] + (" (kopie)" if source.programme_id else ""),
-        title_en=source.title_en, intro_nl=source.intro_nl, intro_en=source.intro_en,
+        title_en=source.title_en,
+        intro_nl=source.intro_nl,
+        intro_en=source.intro_en,
         created_by_id=actor.id if actor else None,
     )
     _copy_questions(source, form)
@@ -153,9 +173,16 @@ def editable(form: EvaluationForm, *, actor=None) -> EvaluationForm:
     if not is_frozen(form):
         return form
     new = EvaluationForm(
-        lineage=form.lineage, version=form.version + 1, programme_id=form.programme_id,
-        purpose=form.purpose, anonymous=form.anonymous, title_nl=form.title_nl, title_en=form.title_en,
-        intro_nl=form.intro_nl, intro_en=form.intro_en, created_by_id=actor.id if actor else None,
+        lineage=form.lineage,
+        version=form.version + 1,
+        programme_id=form.programme_id,
+        purpose=form.purpose,
+        anonymous=form.anonymous,
+        title_nl=form.title_nl,
+        title_en=form.title_en,
+        intro_nl=form.intro_nl,
+        intro_en=form.intro_en,
+        created_by_id=actor.id if actor else None,
     )
     _copy_questions(form, new)
     try:
@@ -167,8 +194,9 @@ def editable(form: EvaluationForm, *, actor=None) -> EvaluationForm:
     # Sessions that nobody has answered yet move on to the new version.
     answered = select(EvaluationResponse.session_id).where(EvaluationResponse.form_id == form.id)
     for evaluation in db.session.scalars(
-        select(SessionEvaluation).where(SessionEvaluation.form_id == form.id,
-                                        SessionEvaluation.session_id.not_in(answered))
+        select(SessionEvaluation).where(
+            SessionEvaluation.form_id == form.id, SessionEvaluation.session_id.not_in(answered)
+        )
     ):
         evaluation.form_id = new.id
     db.session.flush()
@@ -193,17 +221,29 @@ def new_short_code() -> str:
 
 
 @overload
-def evaluation_of(session: Session, *, create: Literal[True] = True, default_form: EvaluationForm | None = None,
-                  ) -> SessionEvaluation: ...
+def evaluation_of(
+    session: Session,
+    *,
+    create: Literal[True] = True,
+    default_form: EvaluationForm | None = None,
+) -> SessionEvaluation: ...
 
 
 @overload
-def evaluation_of(session: Session, *, create: bool, default_form: EvaluationForm | None = None,
-                  ) -> SessionEvaluation | None: ...
+def evaluation_of(
+    session: Session,
+    *,
+    create: bool,
+    default_form: EvaluationForm | None = None,
+) -> SessionEvaluation | None: ...
 
 
-def evaluation_of(session: Session, *, create: bool = True, default_form: EvaluationForm | None = None,
-                  ) -> SessionEvaluation | None:
+def evaluation_of(
+    session: Session,
+    *,
+    create: bool = True,
+    default_form: EvaluationForm | None = None,
+) -> SessionEvaluation | None:
     """The session's form and short code; made with ``default_form`` (the built-in session form) when missing."""
     evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == session.id))
     if evaluation is not None or not create:
@@ -217,9 +257,7 @@ def evaluation_of(session: Session, *, create: bool = True, default_form: Evalua
             return evaluation
         except IntegrityError:
             # Another request made it first, or (very rarely) the short code was taken.
-            evaluation = db.session.scalar(
-                select(SessionEvaluation).where(SessionEvaluation.session_id == session.id)
-            )
+            evaluation = db.session.scalar(select(SessionEvaluation).where(SessionEvaluation.session_id == session.id))
             if evaluation is not None:
                 return evaluation
     raise EvaluationError("form_changed_meanwhile")
@@ -229,13 +267,18 @@ def evaluations_of(sessions, *, create: bool = False) -> dict[int, SessionEvalua
     """session id → its evaluation, in one query. Every session has one from the start
     (``planner/evaluations/listeners.py``); ``create`` makes the missing ones, for writers only."""
     ids = [s.id for s in sessions]
-    found = {
-        e.session_id: e
-        for e in db.session.scalars(
-            select(SessionEvaluation).where(SessionEvaluation.session_id.in_(ids))
-            .options(selectinload(SessionEvaluation.form))
-        )
-    } if ids else {}
+    found = (
+        {
+            e.session_id: e
+            for e in db.session.scalars(
+                select(SessionEvaluation)
+                .where(SessionEvaluation.session_id.in_(ids))
+                .options(selectinload(SessionEvaluation.form))
+            )
+        }
+        if ids
+        else {}
+    )
     missing = [session for session in sessions if session.id not in found]
     if missing and create:
         default_form = builtin_form(SESSION)

@@ -195,18 +195,23 @@ class Summary:
 
 def _question(info: QuestionInfo, figures: QuestionFigures, language: str, numbers: dict) -> QuestionSummary:
     where = figures.sessions
-    cells = [Cell(k, info.cell_label(k, language), f, code("cell", where, q=info.key, cell=k, numbers=numbers))
-             for k, f in figures.cells.items()]
+    cells = [
+        Cell(k, info.cell_label(k, language), f, code("cell", where, q=info.key, cell=k, numbers=numbers))
+        for k, f in figures.cells.items()
+    ]
     codes = {kind: code(kind, where, q=info.key, numbers=numbers) for kind in ("n", "mean", "median")}
-    return QuestionSummary(info, info.text(language), cells, figures.n, figures.mean, figures.median,
-                           sessions_label(where, numbers), codes)
+    return QuestionSummary(
+        info, info.text(language), cells, figures.n, figures.mean, figures.median, sessions_label(where, numbers), codes
+    )
 
 
 def _profile(summaries: list[QuestionSummary], release: Release, figures: dict) -> list[ProfileRow]:
     pairs = [(release.questions[q.info.key].question, figures[q.info.key]) for q in summaries]
     scores = profile_of(pairs, [c.value for c in Condition])
-    return [ProfileRow(c, str(c.label), scores[c.value], sum(1 for q in summaries if q.info.condition == c))
-            for c in Condition]
+    return [
+        ProfileRow(c, str(c.label), scores[c.value], sum(1 for q in summaries if q.info.condition == c))
+        for c in Condition
+    ]
 
 
 def _pairs(summaries: list[QuestionSummary]) -> list[PairRow]:
@@ -226,8 +231,16 @@ def _blocks(release: Release, by_id: dict, numbers: dict) -> list[BlockRow]:
     rows = []
     for b in release.blocks:
         codes = {kind: code(kind, b.sessions, numbers=numbers) for kind in ("responses", "rate", "present")}
-        rows.append(BlockRow([by_id[s] for s in b.sessions], sessions_label(b.sessions, numbers), b.present,
-                             b.responses, b.rate, codes))
+        rows.append(
+            BlockRow(
+                [by_id[s] for s in b.sessions],
+                sessions_label(b.sessions, numbers),
+                b.present,
+                b.responses,
+                b.rate,
+                codes,
+            )
+        )
     return rows
 
 
@@ -235,8 +248,11 @@ def _roles(release: Release, scale: list[QuestionSummary], numbers: dict) -> lis
     rows = []
     everywhere = release.sessions
     for block in release.roles:
-        label = str(role_label(block.key)) if block.key != OTHER else _(
-            "Other roles (%(roles)s)", roles=", ".join(str(role_label(r)) for r in block.roles))
+        label = (
+            str(role_label(block.key))
+            if block.key != OTHER
+            else _("Other roles (%(roles)s)", roles=", ".join(str(role_label(r)) for r in block.roles))
+        )
         means = [block.means[q.info.key] for q in scale]
         codes = [code("responses", everywhere, roles=block.roles, numbers=numbers)]
         codes += [code("mean", everywhere, q=q.info.key, roles=block.roles, numbers=numbers) for q in scale]
@@ -244,8 +260,9 @@ def _roles(release: Release, scale: list[QuestionSummary], numbers: dict) -> lis
     return rows
 
 
-def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts, language: str,
-                  *, session=None) -> Summary:
+def build_summary(
+    sessions: list, questions: list[QuestionInfo], counts: Counts, language: str, *, session=None
+) -> Summary:
     """The summary of a series (its sessions, in order); with ``session``: that session's page."""
     numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
     by_id = {s.id: s for s in sessions}
@@ -260,32 +277,54 @@ def build_summary(sessions: list, questions: list[QuestionInfo], counts: Counts,
         picked = figures.series if session is None else figures.group_of(session.id)
         if picked is not None:
             chosen[q.key] = picked
-    summaries = [_question(q, chosen[q.key], language, numbers) for q in questions
-                 if not q.spec.free_text and q.key in chosen]
+    summaries = [
+        _question(q, chosen[q.key], language, numbers) for q in questions if not q.spec.free_text and q.key in chosen
+    ]
     scale = [q for q in summaries if q.spec.scale]
-    open_questions = [(q, q.text(language), chosen[q.key].n, code("n", chosen[q.key].sessions, q=q.key, numbers=numbers))
-                      for q in questions if q.spec.free_text and q.key in chosen]
+    open_questions = [
+        (q, q.text(language), chosen[q.key].n, code("n", chosen[q.key].sessions, q=q.key, numbers=numbers))
+        for q in questions
+        if q.spec.free_text and q.key in chosen
+    ]
     trend = []
     if session is None and len(sessions) > 1:
         for summary in scale:
             groups = release.questions[summary.info.key].groups
-            points = [(sessions_label(g.sessions, numbers), g.mean,
-                       code("mean", g.sessions, q=summary.info.key, numbers=numbers)) for g in groups]
+            points = [
+                (
+                    sessions_label(g.sessions, numbers),
+                    g.mean,
+                    code("mean", g.sessions, q=summary.info.key, numbers=numbers),
+                )
+                for g in groups
+            ]
             if len(points) > 1:
                 trend.append(TrendRow(summary.info, summary.text, points))
     block = None
     if session is not None:
         block = next(row for row in blocks if session in row.sessions)
     return Summary(
-        sessions=list(sessions), present=release.present if block is None else block.present,
+        sessions=list(sessions),
+        present=release.present if block is None else block.present,
         responses=release.responses if block is None else block.responses,
         rate=release.rate if block is None else block.rate,
-        per_session=blocks if session is None else [], questions=summaries,
-        roles=_roles(release, scale, numbers) if session is None else [], scale_questions=scale, trend=trend,
-        profile=_profile(summaries, release, chosen), pairs=_pairs(summaries), open_questions=open_questions,
-        anonymous_responses=release.anonymous, release=release, numbers=numbers, block=block,
-        codes=({kind: code(kind, everywhere, numbers=numbers) for kind in ("responses", "rate", "present")}
-               if block is None else block.codes),
+        per_session=blocks if session is None else [],
+        questions=summaries,
+        roles=_roles(release, scale, numbers) if session is None else [],
+        scale_questions=scale,
+        trend=trend,
+        profile=_profile(summaries, release, chosen),
+        pairs=_pairs(summaries),
+        open_questions=open_questions,
+        anonymous_responses=release.anonymous,
+        release=release,
+        numbers=numbers,
+        block=block,
+        codes=(
+            {kind: code(kind, everywhere, numbers=numbers) for kind in ("responses", "rate", "present")}
+            if block is None
+            else block.codes
+        ),
     )
 
 

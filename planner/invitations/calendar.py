@@ -79,9 +79,7 @@ def _attendee(invitation: Invitation) -> Contact:
     return Contact(invitation.person.name, invitation.person.email or "")  # only people with an address get one
 
 
-def queue_request(
-    rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes: Iterable[Change] = ()
-) -> None:
+def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes: Iterable[Change] = ()) -> None:
     """An invite (or an update replacing it, with what changed) for this person and this session."""
     invitation = rsvp.invitation
     if not invitation.person.can_be_mailed:
@@ -94,8 +92,13 @@ def queue_request(
         stamp=now,
         rsvp=bool(current_app.config.get("REPLY_MAILBOX_ADDRESS")),  # replies are read back
     )
-    queue_about(invitation, template, [rsvp.session], calendar=(Method.REQUEST, body),
-                extra={"changes": change_lines(changes, invitation.person.language)})
+    queue_about(
+        invitation,
+        template,
+        [rsvp.session],
+        calendar=(Method.REQUEST, body),
+        extra={"changes": change_lines(changes, invitation.person.language)},
+    )
 
 
 def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") -> None:
@@ -103,10 +106,19 @@ def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") 
     invitation = rsvp.invitation
     if not invitation.person.can_be_mailed:
         return
-    body = itip_cancel(calendar_event(rsvp.session, invitation), organizer=organizer(invitation),
-                       attendee=_attendee(invitation), stamp=now)
-    queue_about(invitation, template, [rsvp.session], calendar=(Method.CANCEL, body),
-                extra={"reason": rsvp.session.cancel_reason})
+    body = itip_cancel(
+        calendar_event(rsvp.session, invitation),
+        organizer=organizer(invitation),
+        attendee=_attendee(invitation),
+        stamp=now,
+    )
+    queue_about(
+        invitation,
+        template,
+        [rsvp.session],
+        calendar=(Method.CANCEL, body),
+        extra={"reason": rsvp.session.cancel_reason},
+    )
 
 
 def after_answer(rsvp: Rsvp, was_in: bool, was_partstat: str | None, now: datetime) -> None:
@@ -124,8 +136,9 @@ def attendees_of(session: Session) -> list[Rsvp]:
     rsvps = db.session.scalars(
         select(Rsvp)
         .join(Rsvp.invitation)
-        .where(Rsvp.session_id == session.id, Invitation.revoked_at.is_(None),
-               Rsvp.answer.in_([Answer.YES, Answer.MAYBE]))
+        .where(
+            Rsvp.session_id == session.id, Invitation.revoked_at.is_(None), Rsvp.answer.in_([Answer.YES, Answer.MAYBE])
+        )
         .options(joinedload(Rsvp.invitation).joinedload(Invitation.person))
         .order_by(Rsvp.id)
     ).all()

@@ -45,8 +45,9 @@ def load_demo_invitations() -> bool:
     people: list[Person] = []
     for name, email, role, organisation, language in PEOPLE:
         org = organisations.get(organisation) if organisation else None
-        people.append(create_person(name=name, email=email, role=role, language=language,
-                                    organisation_id=org.id if org else None))
+        people.append(
+            create_person(name=name, email=email, role=role, language=language, organisation_id=org.id if org else None)
+        )
     first = gendt.sessions[0]
     first.capacity = FIRST_SESSION_CAPACITY
     invitations = invite_people(gendt, people).invited
@@ -82,8 +83,15 @@ def _calendar_examples(gendt: Series, invitations) -> None:
 
 def _move(session: Session, day, now) -> None:
     details = SessionDetails(
-        day=day, start=session.local_start.time(), end=session.local_end.time(), title=session.title,
-        theme=session.theme, agenda=session.agenda, venue=session.venue, online_url=session.online_url,
-        capacity=session.capacity, audiences=[a.value for a in session.audiences],
+        day=day,
+        start=session.local_start.time(),
+        end=session.local_end.time(),
+        title=session.title,
+        theme=session.theme,
+        agenda=session.agenda,
+        venue=session.venue,
+        online_url=session.online_url,
+        capacity=session.capacity,
+        audiences=[a.value for a in session.audiences],
     )
     update_session(session, details, now=now)

@@ -29,9 +29,7 @@ class NeedsForm(Form):
     needs_access = BooleanField(_l("I need a place that is easy to reach, for example without stairs"))
     needs_interpreter = BooleanField(_l("I need an interpreter"))
     needs_childcare = BooleanField(_l("I need childcare"))
-    needs_other = StringField(
-        _l("Do you need something else to take part?"), validators=[Optional(), Length(max=500)]
-    )
+    needs_other = StringField(_l("Do you need something else to take part?"), validators=[Optional(), Length(max=500)])
 
 
 def answer_field_name(session) -> str:

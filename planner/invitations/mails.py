@@ -115,7 +115,13 @@ def mail_states(invitations: Iterable[Invitation]) -> dict[int, MailState]:
         return {}
     states = {}
     rows = db.session.execute(
-        select(OutboxMessage.reference, OutboxMessage.status, OutboxMessage.last_error, OutboxMessage.sent_at, OutboxMessage.created_at)
+        select(
+            OutboxMessage.reference,
+            OutboxMessage.status,
+            OutboxMessage.last_error,
+            OutboxMessage.sent_at,
+            OutboxMessage.created_at,
+        )
         .where(OutboxMessage.reference.in_(list(by_reference)))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     )

@@ -71,15 +71,19 @@ def _answer_counts(series: Series) -> dict[int, dict[str, int]]:
 
 
 def invitations_overview(series: Series) -> Overview:
-    invitations = db.session.scalars(
-        select(Invitation)
-        .where(Invitation.series_id == series.id)
-        .options(
-            joinedload(Invitation.person).joinedload(Person.organisation),
-            selectinload(Invitation.rsvps),
+    invitations = (
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.series_id == series.id)
+            .options(
+                joinedload(Invitation.person).joinedload(Person.organisation),
+                selectinload(Invitation.rsvps),
+            )
+            .order_by(Invitation.id)
         )
-        .order_by(Invitation.id)
-    ).unique().all()
+        .unique()
+        .all()
+    )
     counts = _answer_counts(series)
     lists = {s.id: SessionLists(s, counts=counts.get(s.id, {})) for s in series.sessions}
     waiting: dict[int, list[tuple[int, Invitation]]] = {}

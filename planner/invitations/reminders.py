@@ -25,29 +25,34 @@ from planner.timekeeping import utcnow
 
 
 def due_reminders(now: datetime) -> list[Rsvp]:
-    rows = db.session.scalars(
-        select(Rsvp)
-        .join(Rsvp.invitation)
-        .join(Invitation.person)
-        .join(Rsvp.session)
-        .join(Session.series)
-        .where(
-            Invitation.revoked_at.is_(None),
-            Person.can_be_mailed,
-            Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
-            Session.status == SessionStatus.SCHEDULED,
-            Session.starts_at > now,
-            Series.reminder_days > 0,
-            ~select(SentReminder.id).where(SentReminder.rsvp_id == Rsvp.id).exists(),
+    rows = (
+        db.session.scalars(
+            select(Rsvp)
+            .join(Rsvp.invitation)
+            .join(Invitation.person)
+            .join(Rsvp.session)
+            .join(Session.series)
+            .where(
+                Invitation.revoked_at.is_(None),
+                Person.can_be_mailed,
+                Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
+                Session.status == SessionStatus.SCHEDULED,
+                Session.starts_at > now,
+                Series.reminder_days > 0,
+                ~select(SentReminder.id).where(SentReminder.rsvp_id == Rsvp.id).exists(),
+            )
+            .options(
+                contains_eager(Rsvp.invitation).contains_eager(Invitation.person),
+                contains_eager(Rsvp.session).options(contains_eager(Session.series), selectinload(Session.venue)),
+            )
+            .order_by(Session.starts_at, Rsvp.id)
         )
-        .options(
-            contains_eager(Rsvp.invitation).contains_eager(Invitation.person),
-            contains_eager(Rsvp.session).options(contains_eager(Session.series), selectinload(Session.venue)),
-        )
-        .order_by(Session.starts_at, Rsvp.id)
-    ).unique().all()
+        .unique()
+        .all()
+    )
     return [
-        rsvp for rsvp in rows
+        rsvp
+        for rsvp in rows
         if in_calendar(rsvp) and rsvp.session.starts_at - timedelta(days=rsvp.session.series.reminder_days) <= now
     ]
 

@@ -231,28 +231,33 @@ def _why_not_mailed(person: Person) -> str:
 def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
     """Queue a reminder for everyone we may mail who has not answered for an open session."""
     now = now or utcnow()
-    invitations = db.session.scalars(
-        select(Invitation)
-        .join(Invitation.person)
-        .where(
-            Invitation.series_id == series.id,
-            Invitation.revoked_at.is_(None),
-            Person.can_be_mailed,
-            Invitation.rsvps.any(
-                (Rsvp.answer == Answer.PENDING)
-                & Rsvp.session.has((Session.starts_at > now) & (Session.status != SessionStatus.CANCELLED))
-            ),
+    invitations = (
+        db.session.scalars(
+            select(Invitation)
+            .join(Invitation.person)
+            .where(
+                Invitation.series_id == series.id,
+                Invitation.revoked_at.is_(None),
+                Person.can_be_mailed,
+                Invitation.rsvps.any(
+                    (Rsvp.answer == Answer.PENDING)
+                    & Rsvp.session.has((Session.starts_at > now) & (Session.status != SessionStatus.CANCELLED))
+                ),
+            )
+            .options(
+                joinedload(Invitation.person),
+                selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
+            )
         )
-        .options(
-            joinedload(Invitation.person),
-            selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
-        )
-    ).unique().all()
+        .unique()
+        .all()
+    )
     cache: dict = {}
     with db.session.no_autoflush:
         for invitation in invitations:
             pending = [
-                r.session for r in invitation.rsvps
+                r.session
+                for r in invitation.rsvps
                 if r.answer == Answer.PENDING and r.session.starts_at > now and not r.session.is_cancelled
             ]
             queue_about(invitation, "reminder", pending, cache)
@@ -309,8 +314,10 @@ def link_expired(invitation: Invitation, *, grace: timedelta, now: datetime | No
 
 def active_feed(person: Person) -> CalendarFeed | None:
     return db.session.scalar(
-        select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc()).limit(1)
+        select(CalendarFeed)
+        .where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc())
+        .limit(1)
     )
 
 

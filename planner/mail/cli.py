@@ -118,8 +118,10 @@ def worker_command(interval: float, batch_size: int | None) -> None:
     """Keep delivering mail until stopped with SIGTERM or Ctrl-C."""
     _check_settings()
     stop = threading.Event()
-    click.echo(f"Mail worker started: every {interval:g} s via "
-               f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}.")
+    click.echo(
+        f"Mail worker started: every {interval:g} s via "
+        f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}."
+    )
     with stop_on_signals(stop):
         total = run_worker(stop, interval=interval, batch_size=batch_size)
     click.echo("Mail worker stopped. " + _summary(total))
@@ -131,7 +133,11 @@ def worker_command(interval: float, batch_size: int | None) -> None:
 def send_test_command(to_address: str, language: str) -> None:
     """Queue a test message, to check the mail settings with `mail deliver`."""
     queue_mail(
-        to_address=to_address, to_name="", language=language, template="test", context={},
+        to_address=to_address,
+        to_name="",
+        language=language,
+        template="test",
+        context={},
         reference="test",
     )
     db.session.commit()

@@ -131,10 +131,7 @@ def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | N
     lease = lease or timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
     claimed_until = now + lease
     candidates = (
-        select(OutboxMessage.id)
-        .where(_due(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+        select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -217,9 +214,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def record_sent(envelope: Envelope, now: datetime) -> bool:
-    return _record(
-        envelope, status=MailStatus.SENT, sent_at=now, claimed_until=None, last_error=""
-    )
+    return _record(envelope, status=MailStatus.SENT, sent_at=now, claimed_until=None, last_error="")
 
 
 def record_failure(envelope: Envelope, error: str, *, permanent: bool, now: datetime) -> str:
@@ -287,8 +282,9 @@ def deliver_batch(
             if envelope.attempts > config["MAIL_MAX_ATTEMPTS"]:
                 # Claimed again after its lease expired more often than we allow: a poison
                 # message, or workers dying. Give up rather than loop for ever.
-                _record_failure(report, envelope, "No outcome recorded (worker stopped or crashed).",
-                                permanent=True, now=now())
+                _record_failure(
+                    report, envelope, "No outcome recorded (worker stopped or crashed).", permanent=True, now=now()
+                )
                 continue
             try:
                 smtp.send(build_message(envelope, config["MAIL_DEFAULT_SENDER"]))

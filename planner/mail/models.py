@@ -22,9 +22,7 @@ class MailStatus(enum.StrEnum):
 
 class OutboxMessage(Model):
     __tablename__ = "outbox_message"
-    __table_args__ = (
-        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-    )
+    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Fixed when queued, so a retry after a crash carries the same Message-ID.

@@ -67,7 +67,9 @@ def build_message(envelope: Envelope, sender: str) -> EmailMessage:
             message.add_alternative(envelope.calendar_body, subtype="calendar", params=params)
             # The same as a file too, for mail programs that do not read the part above.
             message.add_attachment(
-                envelope.calendar_body.encode("utf-8"), maintype="text", subtype="calendar",
+                envelope.calendar_body.encode("utf-8"),
+                maintype="text",
+                subtype="calendar",
                 filename="invite.ics" if envelope.calendar_method == "REQUEST" else "cancel.ics",
                 params=params,
             )
@@ -101,9 +103,7 @@ class SMTPSession:
         connection: smtplib.SMTP
         try:
             if config["MAIL_USE_SSL"]:
-                connection = smtplib.SMTP_SSL(
-                    host, port, timeout=timeout, context=ssl.create_default_context()
-                )
+                connection = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
             else:
                 connection = smtplib.SMTP(host, port, timeout=timeout)
             try:

@@ -70,24 +70,34 @@ class PeopleCode(ErrorCode):
     UNKNOWN_CONSENT_PURPOSE = "unknown_consent_purpose", lambda p: _("Unknown purpose of consent: %(purpose)s.", **p)
     UNKNOWN_LANGUAGE = "unknown_language", lambda p: _("Unknown language: %(language)s.", **p)
     UNKNOWN_ROLE = "unknown_role", lambda p: _("Unknown role: %(role)s.", **p)
-    IMPORT_ROWS_BEYOND_LIMIT = "import_rows_beyond_limit", lambda p: _(
-        "The file goes on past row %(maximum)s (empty rows count too), and at most %(people)s people can be "
-        "imported at once. Delete the rows below the list, or split it into smaller files.",
-        **p,
+    IMPORT_ROWS_BEYOND_LIMIT = (
+        "import_rows_beyond_limit",
+        lambda p: _(
+            "The file goes on past row %(maximum)s (empty rows count too), and at most %(people)s people can be "
+            "imported at once. Delete the rows below the list, or split it into smaller files.",
+            **p,
+        ),
     )
-    IMPORT_CELL_TOO_LONG = "import_cell_too_long", lambda p: _(
-        "Row %(row)s, column %(column)s holds %(length)s characters; a cell can hold at most %(maximum)s. "
-        "Shorten it or remove the column, and upload the file again.",
-        **p,
+    IMPORT_CELL_TOO_LONG = (
+        "import_cell_too_long",
+        lambda p: _(
+            "Row %(row)s, column %(column)s holds %(length)s characters; a cell can hold at most %(maximum)s. "
+            "Shorten it or remove the column, and upload the file again.",
+            **p,
+        ),
     )
-    IMPORT_TOO_MUCH_TEXT = "import_too_much_text", _l(
-        "The file holds too much text to check at once. Remove the columns you do not need, or split the list."
+    IMPORT_TOO_MUCH_TEXT = (
+        "import_too_much_text",
+        _l("The file holds too much text to check at once. Remove the columns you do not need, or split the list."),
     )
-    IMPORT_TOO_COMPLEX = "import_too_complex", lambda p: _(
-        "This spreadsheet is too large or too complex to read: it unpacks to more than %(megabytes)s MB, or "
-        "holds too many cells, sheets or styles. Copy the list to a new workbook or save it as CSV, "
-        "and try again.",
-        **p,
+    IMPORT_TOO_COMPLEX = (
+        "import_too_complex",
+        lambda p: _(
+            "This spreadsheet is too large or too complex to read: it unpacks to more than %(megabytes)s MB, or "
+            "holds too many cells, sheets or styles. Copy the list to a new workbook or save it as CSV, "
+            "and try again.",
+            **p,
+        ),
     )
 
 

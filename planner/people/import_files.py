@@ -53,26 +53,67 @@ _START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 PAYLOAD_MAX_AGE = 4 * 60 * 60  # seconds an organiser has between upload and import
 
 FIELDS = (
-    "name", "email", "phone", "role", "organisation", "municipality", "language",
-    "under_16", "guardian_consent_on", "guardian_consent_by",
+    "name",
+    "email",
+    "phone",
+    "role",
+    "organisation",
+    "municipality",
+    "language",
+    "under_16",
+    "guardian_consent_on",
+    "guardian_consent_by",
 )
 
 # Header names we recognise, in Dutch and English, after plain_word().
 HEADER_WORDS = {
-    "name": {"naam", "name", "volledigenaam", "fullname", "voornaam", "firstname", "roepnaam", "pseudoniem", "deelnemer"},
+    "name": {
+        "naam",
+        "name",
+        "volledigenaam",
+        "fullname",
+        "voornaam",
+        "firstname",
+        "roepnaam",
+        "pseudoniem",
+        "deelnemer",
+    },
     "email": {"email", "emailadres", "mail", "mailadres", "emailaddress"},
-    "phone": {"telefoon", "telefoonnummer", "tel", "telnr", "mobiel", "mobielnummer", "phone", "phonenumber", "mobile", "telephone"},
+    "phone": {
+        "telefoon",
+        "telefoonnummer",
+        "tel",
+        "telnr",
+        "mobiel",
+        "mobielnummer",
+        "phone",
+        "phonenumber",
+        "mobile",
+        "telephone",
+    },
     "role": {"rol", "role", "doelgroep"},
     "organisation": {"organisatie", "organisation", "organization", "org", "instelling"},
     "municipality": {"gemeente", "municipality", "woonplaats", "plaats", "city"},
     "language": {"taal", "language", "voorkeurstaal", "lang"},
     "under_16": {"onder16", "under16", "jongerdan16", "youngerthan16", "jonger16", "minderjarig"},
     "guardian_consent_on": {
-        "toestemmingdatum", "datumtoestemming", "toestemmingop", "consentdate", "dateofconsent", "consenton",
+        "toestemmingdatum",
+        "datumtoestemming",
+        "toestemmingop",
+        "consentdate",
+        "dateofconsent",
+        "consenton",
     },
     "guardian_consent_by": {
-        "toestemmingdoor", "toestemminggegevendoor", "toestemmingvan", "ouderverzorger", "ouderofverzorger",
-        "consentby", "consentgivenby", "guardian", "parentorguardian",
+        "toestemmingdoor",
+        "toestemminggegevendoor",
+        "toestemmingvan",
+        "ouderverzorger",
+        "ouderofverzorger",
+        "consentby",
+        "consentgivenby",
+        "guardian",
+        "parentorguardian",
     },
 }
 
@@ -95,9 +136,7 @@ class Table:
         return max([len(self.header), *(len(cells) for _, cells in self.rows)])
 
     def column_labels(self) -> list[str]:
-        return [
-            (self.header[i] if i < len(self.header) else "") for i in range(self.column_count)
-        ]
+        return [(self.header[i] if i < len(self.header) else "") for i in range(self.column_count)]
 
 
 # Reading files

@@ -35,8 +35,15 @@ ROLE_WORDS = {
 ROLES_BY_WORD = {word: role for role, words in ROLE_WORDS.items() for word in words}
 
 LANGUAGES_BY_WORD = {
-    "nl": "nl", "nld": "nl", "dutch": "nl", "nederlands": "nl", "ned": "nl",
-    "en": "en", "eng": "en", "english": "en", "engels": "en",
+    "nl": "nl",
+    "nld": "nl",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "ned": "nl",
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "engels": "en",
 }
 
 
@@ -92,9 +99,9 @@ def _read_row(values: dict[str, str], default_role: str | None) -> tuple[PersonD
     if under_16 in YES_WORDS and values["guardian_consent_on"]:
         consent_on = _consent_date(values["guardian_consent_on"])
         if consent_on is None:
-            problems.append(PeopleError(
-                "invalid_consent_date", field="guardian_consent_on", value=values["guardian_consent_on"]
-            ))
+            problems.append(
+                PeopleError("invalid_consent_date", field="guardian_consent_on", value=values["guardian_consent_on"])
+            )
     details = PersonDetails(
         name=values["name"],
         email=values["email"],
@@ -125,9 +132,7 @@ def _shown(values: dict[str, str], details: PersonDetails, wrong: set[str | None
     return shown
 
 
-def check_rows(
-    table: Table, mapping: dict[str, int | None], default_role: str | None = None
-) -> list[RowCheck]:
+def check_rows(table: Table, mapping: dict[str, int | None], default_role: str | None = None) -> list[RowCheck]:
     """Each row with what is wrong with it: nothing for a row that can be imported.
     A row without a role gets ``default_role`` when the organiser chose one."""
     if default_role is not None and default_role not in set(PersonRole):

@@ -64,7 +64,6 @@ FIELD_LABELS = {
 }
 
 
-
 class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (
@@ -110,13 +109,9 @@ class Person(Model):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
     role: Mapped[PersonRole] = enum_column(PersonRole, length=30, name="role_known")
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     municipality: Mapped[str] = mapped_column(String(80), default="")
-    language: Mapped[Language] = enum_column(
-        Language, length=5, name="language_known", default=Language.DUTCH
-    )
+    language: Mapped[Language] = enum_column(Language, length=5, name="language_known", default=Language.DUTCH)
     under_16: Mapped[bool] = mapped_column(default=False)
     guardian_consent_on: Mapped[date | None] = mapped_column(Date)
     guardian_consent_by: Mapped[str] = mapped_column(String(120), default="")
@@ -157,16 +152,14 @@ class Person(Model):
 
     @hybrid_property
     def _may_be_written_to(self) -> bool:
-        return all(moment is None for moment in (
-            self.mail_withdrawn_at, self.deletion_requested_at, self.anonymised_at
-        ))
+        return all(
+            moment is None for moment in (self.mail_withdrawn_at, self.deletion_requested_at, self.anonymised_at)
+        )
 
     @_may_be_written_to.inplace.expression
     @classmethod
     def _may_be_written_to_expression(cls) -> ColumnElement[bool]:
-        return and_(
-            cls.mail_withdrawn_at.is_(None), cls.deletion_requested_at.is_(None), cls.anonymised_at.is_(None)
-        )
+        return and_(cls.mail_withdrawn_at.is_(None), cls.deletion_requested_at.is_(None), cls.anonymised_at.is_(None))
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"

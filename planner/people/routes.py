@@ -165,13 +165,13 @@ def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         with service_call(form, field="name"), _organisation_stored_meanwhile(form):
-            saved = save_organisation(organisation, name=given(form.name.data), municipality=form.municipality.data or "")
+            saved = save_organisation(
+                organisation, name=given(form.name.data), municipality=form.municipality.data or ""
+            )
             db.session.commit()
             flash(_("Organisation %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("people.organisations", q=saved.name))
-    return render_template(
-        "people/organisation_form.html", form=form, organisation=organisation
-    ), form_status(form)
+    return render_template("people/organisation_form.html", form=form, organisation=organisation), form_status(form)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ def addresses_in_use(addresses: Iterable[str], *, besides: Person | None = None)
     ordered = sorted(set(addresses))
     taken: set[str] = set()
     for start in range(0, len(ordered), CHUNK):
-        query = select(Person.email).where(Person.email.in_(ordered[start:start + CHUNK]))
+        query = select(Person.email).where(Person.email.in_(ordered[start : start + CHUNK]))
         if besides is not None and besides.id is not None:
             query = query.where(Person.id != besides.id)
         taken.update(db.session.scalars(query))
@@ -138,7 +138,7 @@ def organisations_named(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
     names = sorted({name for name, _ in wanted})
     found: dict[tuple[str, str], Organisation] = {}
     for start in range(0, len(names), CHUNK):
-        query = select(Organisation).where(Organisation.name_key.in_(names[start:start + CHUNK]))
+        query = select(Organisation).where(Organisation.name_key.in_(names[start : start + CHUNK]))
         for organisation in db.session.scalars(query):
             found.setdefault((organisation.name_key, organisation.municipality_key), organisation)
     for key, (name, municipality) in sorted(wanted.items()):

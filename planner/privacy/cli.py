@@ -29,8 +29,10 @@ def purge_command(dry_run: bool, now: datetime | None) -> None:
         click.echo("No series due.")
         return
     for line in report.series:
-        click.echo(f"{prefix} series {line.id} ({line.title}), due {line.due_at:%Y-%m-%d}: "
-                   f"{line.persons_anonymised} person(s) anonymised, {line.persons_kept} kept (in a newer series).")
+        click.echo(
+            f"{prefix} series {line.id} ({line.title}), due {line.due_at:%Y-%m-%d}: "
+            f"{line.persons_anonymised} person(s) anonymised, {line.persons_kept} kept (in a newer series)."
+        )
     click.echo(f"{prefix} {report.persons_anonymised} person(s) in total.")
     for table, count in sorted(report.counts.items()):
         if count:

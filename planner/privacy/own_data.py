@@ -28,28 +28,35 @@ def collect_own_data(person: Person) -> dict:
     """Everything stored about this person, as plain data (datetimes stay datetimes)."""
     language = person.language
     invitations = db.session.scalars(
-        select(Invitation).where(Invitation.person_id == person.id).order_by(Invitation.created_at, Invitation.id)
+        select(Invitation)
+        .where(Invitation.person_id == person.id)
+        .order_by(Invitation.created_at, Invitation.id)
         .options(selectinload(Invitation.series), selectinload(Invitation.rsvps).selectinload(Rsvp.session))
     ).all()
     attendance = db.session.scalars(
-        select(Attendance).join(Attendance.session).where(Attendance.person_id == person.id)
+        select(Attendance)
+        .join(Attendance.session)
+        .where(Attendance.person_id == person.id)
         .order_by(Session.starts_at, Session.id)
         .options(selectinload(Attendance.session).selectinload(Session.series))
     ).all()
     door_check_ins = db.session.scalars(
-        select(DoorCheckIn).join(Session, Session.id == DoorCheckIn.session_id)
+        select(DoorCheckIn)
+        .join(Session, Session.id == DoorCheckIn.session_id)
         .where(DoorCheckIn.person_id == person.id)
         .order_by(Session.starts_at, Session.id)
         .options(selectinload(DoorCheckIn.session).selectinload(Session.series))
     ).all()
     responses = db.session.scalars(
-        select(EvaluationResponse).join(EvaluationResponse.session)
+        select(EvaluationResponse)
+        .join(EvaluationResponse.session)
         .where(EvaluationResponse.person_id == person.id, EvaluationResponse.anonymous.is_(False))
         .order_by(Session.starts_at, Session.id)
         .options(
             selectinload(EvaluationResponse.session),
             selectinload(EvaluationResponse.form),
-            selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.question)
+            selectinload(EvaluationResponse.answers)
+            .selectinload(EvaluationAnswer.question)
             .selectinload(EvaluationQuestion.options),
             selectinload(EvaluationResponse.answers).selectinload(EvaluationAnswer.option),
         )
@@ -71,8 +78,7 @@ def collect_own_data(person: Person) -> dict:
             "deletion_requested_at": person.deletion_requested_at,
         },
         "consents": [
-            {"purpose": str(c.purpose.label), "given": c.given, "recorded_at": c.recorded_at}
-            for c in person.consents
+            {"purpose": str(c.purpose.label), "given": c.given, "recorded_at": c.recorded_at} for c in person.consents
         ],
         "invitations": [_invitation(invitation) for invitation in invitations],
         "attendance": [

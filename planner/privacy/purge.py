@@ -126,42 +126,90 @@ def _scrub(report: PurgeReport, invitations, requests, named_responses):
     removed, so a dry run does not count them twice.
     """
     mails = OutboxMessage.reference.in_(
-        select(literal("invitation:", String) + cast(Invitation.id, String)).where(invitations)
+        select(literal("invitation:", String) + cast(Invitation.id, String))
+        .where(invitations)
         .union(select(literal("evaluation:", String) + cast(EvaluationRequest.id, String)).where(requests))
     )
     _run(report, "outbox_message", OutboxMessage, mails, None)
     # The token goes: the link is dead for good. revoked_at stays as it was, because the
     # attendance figures count the answers of invitations that were never revoked.
-    _run(report, "invitation", Invitation, and_(invitations, or_(
-        Invitation.token.is_not(None), Invitation.learning_question != "", Invitation.needs_other != "",
-        Invitation.needs_access, Invitation.needs_interpreter, Invitation.needs_childcare,
-        Invitation.reply_token.is_not(None),
-    )), {"token": None, "learning_question": "", "needs_other": "", "needs_access": False,
-         "needs_interpreter": False, "needs_childcare": False, "reply_token": None})
+    _run(
+        report,
+        "invitation",
+        Invitation,
+        and_(
+            invitations,
+            or_(
+                Invitation.token.is_not(None),
+                Invitation.learning_question != "",
+                Invitation.needs_other != "",
+                Invitation.needs_access,
+                Invitation.needs_interpreter,
+                Invitation.needs_childcare,
+                Invitation.reply_token.is_not(None),
+            ),
+        ),
+        {
+            "token": None,
+            "learning_question": "",
+            "needs_other": "",
+            "needs_access": False,
+            "needs_interpreter": False,
+            "needs_childcare": False,
+            "reply_token": None,
+        },
+    )
     # Times proposed from a calendar, with the person's own comment.
-    _run(report, "rsvp", Rsvp, and_(Rsvp.invitation_id.in_(select(Invitation.id).where(invitations)),
-                                     Rsvp.proposed_at.is_not(None)),
-         {"proposed_starts_at": None, "proposed_ends_at": None, "proposed_at": None, "proposal_comment": ""})
-    _run(report, "evaluation_request", EvaluationRequest,
-         and_(requests, EvaluationRequest.token.is_not(None)), {"token": None})
+    _run(
+        report,
+        "rsvp",
+        Rsvp,
+        and_(Rsvp.invitation_id.in_(select(Invitation.id).where(invitations)), Rsvp.proposed_at.is_not(None)),
+        {"proposed_starts_at": None, "proposed_ends_at": None, "proposed_at": None, "proposal_comment": ""},
+    )
+    _run(
+        report,
+        "evaluation_request",
+        EvaluationRequest,
+        and_(requests, EvaluationRequest.token.is_not(None)),
+        {"token": None},
+    )
     responses = select(EvaluationResponse.id).where(named_responses, EvaluationResponse.anonymous.is_(False))
     # Open answers an organiser approved for sharing stay; the rest of the free text goes.
     # '' rather than NULL, so every answer keeps counting for its question.
-    _run(report, "evaluation_answer", EvaluationAnswer, and_(
-        EvaluationAnswer.response_id.in_(responses),
-        EvaluationAnswer.moderation != Moderation.APPROVED,
-        or_(EvaluationAnswer.text != "", EvaluationAnswer.redacted_text.is_not(None)),
-    ), {"text": case((EvaluationAnswer.text.is_(None), None), else_=""), "redacted_text": None})
+    _run(
+        report,
+        "evaluation_answer",
+        EvaluationAnswer,
+        and_(
+            EvaluationAnswer.response_id.in_(responses),
+            EvaluationAnswer.moderation != Moderation.APPROVED,
+            or_(EvaluationAnswer.text != "", EvaluationAnswer.redacted_text.is_not(None)),
+        ),
+        {"text": case((EvaluationAnswer.text.is_(None), None), else_=""), "redacted_text": None},
+    )
     # An approved answer with a name taken out keeps only the edited text: the original goes.
-    _run(report, "evaluation_answer", EvaluationAnswer, and_(
-        EvaluationAnswer.response_id.in_(responses),
-        EvaluationAnswer.moderation == Moderation.APPROVED,
-        EvaluationAnswer.redacted_text.is_not(None),
-    ), {"text": EvaluationAnswer.redacted_text, "redacted_text": None})
-    _run(report, "evaluation_response", EvaluationResponse, and_(
-        EvaluationResponse.id.in_(responses),
-        or_(EvaluationResponse.person_id.is_not(None), EvaluationResponse.submitted_at.is_not(None)),
-    ), {"person_id": None, "submitted_at": None})
+    _run(
+        report,
+        "evaluation_answer",
+        EvaluationAnswer,
+        and_(
+            EvaluationAnswer.response_id.in_(responses),
+            EvaluationAnswer.moderation == Moderation.APPROVED,
+            EvaluationAnswer.redacted_text.is_not(None),
+        ),
+        {"text": EvaluationAnswer.redacted_text, "redacted_text": None},
+    )
+    _run(
+        report,
+        "evaluation_response",
+        EvaluationResponse,
+        and_(
+            EvaluationResponse.id.in_(responses),
+            or_(EvaluationResponse.person_id.is_not(None), EvaluationResponse.submitted_at.is_not(None)),
+        ),
+        {"person_id": None, "submitted_at": None},
+    )
     return mails
 
 
@@ -170,15 +218,24 @@ def _anonymise_people(report: PurgeReport, person_ids: set[int], now: datetime, 
         return
     people = Person.id.in_(person_ids)
     addresses = select(Person.email).where(people, Person.email.is_not(None))
-    _run(report, "outbox_message", OutboxMessage,
-         and_(OutboxMessage.to_address.in_(addresses), ~mails_done), None)
+    _run(report, "outbox_message", OutboxMessage, and_(OutboxMessage.to_address.in_(addresses), ~mails_done), None)
     _run(report, "consent", Consent, Consent.person_id.in_(person_ids), None)
     _run(report, "calendar_feed", CalendarFeed, CalendarFeed.person_id.in_(person_ids), None)
     _run(report, "door_check_in", DoorCheckIn, DoorCheckIn.person_id.in_(person_ids), None)
-    _run(report, "person", Person, and_(people, Person.anonymised_at.is_(None)), {
-        "name": PLACEHOLDER_NAME, "email": None, "phone": "", "guardian_consent_on": None,
-        "guardian_consent_by": "", "anonymised_at": now,
-    })
+    _run(
+        report,
+        "person",
+        Person,
+        and_(people, Person.anonymised_at.is_(None)),
+        {
+            "name": PLACEHOLDER_NAME,
+            "email": None,
+            "phone": "",
+            "guardian_consent_on": None,
+            "guardian_consent_by": "",
+            "anonymised_at": now,
+        },
+    )
 
 
 # The two ways in.
@@ -223,13 +280,19 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
     for series in due_series:
         people = _persons_in([series.id]) - already
         leaving = people - still_active
-        report.series.append(PurgedSeries(series.id, series.title, due_at[series.id],
-                                          len(leaving - anonymise), len(people - leaving)))
+        report.series.append(
+            PurgedSeries(series.id, series.title, due_at[series.id], len(leaving - anonymise), len(people - leaving))
+        )
         anonymise |= leaving
         if not dry_run:
             series.purged_at = now
-            record_event(actor="system", action=AuditAction.DELETE, object_type="series", object_id=series.id,
-                         detail="retention period passed: personal data anonymised")
+            record_event(
+                actor="system",
+                action=AuditAction.DELETE,
+                object_type="series",
+                object_id=series.id,
+                detail="retention period passed: personal data anonymised",
+            )
     report.persons_anonymised = len(anonymise)
     sessions = select(Session.id).where(Session.series_id.in_(due))
     mails_done = _scrub(
@@ -243,8 +306,13 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
     _anonymise_people(report, anonymise, now, mails_done)
     if not dry_run:
         for person_id in sorted(anonymise):
-            record_event(actor="system", action=AuditAction.DELETE, object_type="person", object_id=person_id,
-                         detail="retention period passed: anonymised")
+            record_event(
+                actor="system",
+                action=AuditAction.DELETE,
+                object_type="person",
+                object_id=person_id,
+                detail="retention period passed: anonymised",
+            )
         db.session.flush()
         db.session.expire_all()
     return report
@@ -278,8 +346,13 @@ def erase_person(person: Person, *, actor, now: datetime | None = None) -> Purge
     )
     _anonymise_people(report, {person.id}, now, mails_done)
     report.persons_anonymised = 1
-    record_event(actor=actor, action=AuditAction.DELETE, object_type="person", object_id=person.id,
-                 detail="deletion carried out: anonymised in every series")
+    record_event(
+        actor=actor,
+        action=AuditAction.DELETE,
+        object_type="person",
+        object_id=person.id,
+        detail="deletion carried out: anonymised in every series",
+    )
     db.session.flush()
     db.session.expire_all()
     return report

@@ -7,9 +7,7 @@ from planner.forms import Form, MultiCheckboxField
 
 
 class ProgrammeForm(Form):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)]
-    )
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     retention_months = IntegerField(
         _l("Keep personal data for (months)"),

@@ -25,9 +25,7 @@ class ProgrammeRole(enum.StrEnum):
 
 class Programme(Model):
     __tablename__ = "programme"
-    __table_args__ = (
-        CheckConstraint("retention_months >= 1 AND retention_months <= 120", name="retention_in_range"),
-    )
+    __table_args__ = (CheckConstraint("retention_months >= 1 AND retention_months <= 120", name="retention_in_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
@@ -39,9 +37,7 @@ class Programme(Model):
     # Personal data of a series is anonymised this many months after its last session.
     retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
 
-    members: Mapped[list[ProgrammeMember]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan"
-    )
+    members: Mapped[list[ProgrammeMember]] = relationship(back_populates="programme", cascade="all, delete-orphan")
     blocked_dates: Mapped[list[BlockedDate]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="BlockedDate.day"
     )
@@ -52,9 +48,7 @@ class Programme(Model):
         return name
 
     def members_with(self, role: ProgrammeRole) -> list[StaffUser]:
-        return sorted(
-            (m.user for m in self.members if m.role == role), key=lambda user: user.name.lower()
-        )
+        return sorted((m.user for m in self.members if m.role == role), key=lambda user: user.name.lower())
 
     @property
     def organisers(self) -> list[StaffUser]:
@@ -103,8 +97,6 @@ def programmes_visible_to(user):
     query = select(Programme).order_by(Programme.name)
     if not user.is_admin:
         query = query.where(
-            Programme.id.in_(
-                select(ProgrammeMember.programme_id).where(ProgrammeMember.user_id == user.id)
-            )
+            Programme.id.in_(select(ProgrammeMember.programme_id).where(ProgrammeMember.user_id == user.id))
         )
     return query

@@ -16,10 +16,19 @@ from planner.replies.worker import IDLE_SECONDS, read_once, watch
 
 
 @click.command("replies")
-@click.option("--watch", "keep_watching", is_flag=True,
-              help="Keep running: wait for new messages with IMAP IDLE until stopped (SIGTERM / Ctrl-C).")
-@click.option("--idle-seconds", type=click.FloatRange(1, 1500), default=IDLE_SECONDS, show_default=True,
-              help="With --watch: look through the folder at least this often.")
+@click.option(
+    "--watch",
+    "keep_watching",
+    is_flag=True,
+    help="Keep running: wait for new messages with IMAP IDLE until stopped (SIGTERM / Ctrl-C).",
+)
+@click.option(
+    "--idle-seconds",
+    type=click.FloatRange(1, 1500),
+    default=IDLE_SECONDS,
+    show_default=True,
+    help="With --watch: look through the folder at least this often.",
+)
 @now_option
 def replies_command(keep_watching: bool, idle_seconds: float, now: datetime | None) -> None:
     """Turn Accept / Decline replies from calendars into answers (once, for cron; or --watch)."""
@@ -28,8 +37,11 @@ def replies_command(keep_watching: bool, idle_seconds: float, now: datetime | No
     except ReplySettingsError as error:
         raise click.UsageError(str(error)) from None
     if not current_app.config.get("REPLY_MAILBOX_ADDRESS"):
-        click.echo("REPLY_MAILBOX_ADDRESS is not set: invites do not name the reply mailbox yet, so only "
-                   "replies matched by UID and attendee can be applied.", err=True)
+        click.echo(
+            "REPLY_MAILBOX_ADDRESS is not set: invites do not name the reply mailbox yet, so only "
+            "replies matched by UID and attendee can be applied.",
+            err=True,
+        )
     if not keep_watching:
         try:
             report = read_once(settings, now=now)

@@ -78,8 +78,9 @@ class Mailbox:
     def open(cls, settings: ImapSettings) -> Mailbox:
         # Certificates are checked against the system's authorities (or REPLY_IMAP_CA_FILE).
         context = ssl.create_default_context(cafile=settings.ca_file or None)
-        client = IMAPClient(settings.host, port=settings.port, ssl=settings.use_ssl,
-                            ssl_context=context, timeout=settings.timeout)
+        client = IMAPClient(
+            settings.host, port=settings.port, ssl=settings.use_ssl, ssl_context=context, timeout=settings.timeout
+        )
         try:
             if settings.starttls:
                 client.starttls(context)

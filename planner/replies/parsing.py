@@ -278,7 +278,7 @@ def _as_list(value) -> list:
 def _attendee(value) -> Attendee:
     address = str(value).strip()
     if address.lower().startswith("mailto:"):
-        address = address[len("mailto:"):]
+        address = address[len("mailto:") :]
     params = getattr(value, "params", {})
     if "@" not in address:  # e.g. urn:uuid:... with the address in EMAIL= (Apple)
         address = str(params.get("EMAIL", ""))

@@ -123,10 +123,17 @@ def _apply_item(parsed: ParsedMessage, item: ItipItem, record: CalendarReply, no
     except InvitationError as error:
         return Result(Outcome.IGNORED, error.code, rsvp)
     if rsvp.is_waiting and not was_waiting:
-        queue_about(invitation, "replies/waiting_list", [session],
-                    extra={"place": waiting_places(invitation).get(session.id)})
-    record_event(actor=AUDIT_ACTOR, action=AuditAction.CHANGE, object_type="rsvp", object_id=rsvp.id,
-                 detail=f"answer {wanted} from a calendar reply", source="flask mail replies")
+        queue_about(
+            invitation, "replies/waiting_list", [session], extra={"place": waiting_places(invitation).get(session.id)}
+        )
+    record_event(
+        actor=AUDIT_ACTOR,
+        action=AuditAction.CHANGE,
+        object_type="rsvp",
+        object_id=rsvp.id,
+        detail=f"answer {wanted} from a calendar reply",
+        source="flask mail replies",
+    )
     return Result(Outcome.APPLIED, "", rsvp)
 
 
@@ -155,7 +162,8 @@ def _by_attendee(parsed: ParsedMessage, item: ItipItem, session: Session) -> Inv
     if parsed.sender not in addresses:
         return "no reply address, and the sender is not the attendee"
     invitation = db.session.scalar(
-        select(Invitation).join(Invitation.person)
+        select(Invitation)
+        .join(Invitation.person)
         .where(Invitation.series_id == session.series_id, func.lower(Person.email) == parsed.sender)
     )
     return invitation if invitation is not None else "no invitation for this attendee"
@@ -184,12 +192,14 @@ def _newer_than(rsvp: Rsvp, stamped: datetime, record: CalendarReply) -> str:
     if rsvp.answered_via is None and rsvp.answered_at is not None and rsvp.answered_at > stamped:
         return "answered on the personal page after this reply"
     later = db.session.scalar(
-        select(CalendarReply.id).where(
+        select(CalendarReply.id)
+        .where(
             CalendarReply.rsvp_id == rsvp.id,
             CalendarReply.id != record.id,
             CalendarReply.outcome.in_([Outcome.APPLIED, Outcome.UNCHANGED]),
             CalendarReply.stamped_at >= stamped,
-        ).limit(1)
+        )
+        .limit(1)
     )
     return "a reply as new or newer was already applied" if later else ""
 
@@ -197,8 +207,14 @@ def _newer_than(rsvp: Rsvp, stamped: datetime, record: CalendarReply) -> str:
 def _keep_proposal(rsvp: Rsvp, item: ItipItem, now: datetime) -> Result:
     rsvp.proposed_starts_at, rsvp.proposed_ends_at = item.starts_at, item.ends_at
     rsvp.proposed_at, rsvp.proposal_comment = now, item.comment
-    record_event(actor=AUDIT_ACTOR, action=AuditAction.CHANGE, object_type="rsvp", object_id=rsvp.id,
-                 detail="another time proposed from a calendar", source="flask mail replies")
+    record_event(
+        actor=AUDIT_ACTOR,
+        action=AuditAction.CHANGE,
+        object_type="rsvp",
+        object_id=rsvp.id,
+        detail="another time proposed from a calendar",
+        source="flask mail replies",
+    )
     return Result(Outcome.PROPOSAL, "", rsvp)
 
 
@@ -208,7 +224,8 @@ def forget_proposals(change: SessionChange) -> None:
     if before is None or change.removed or session.sequence == before.sequence:
         return
     db.session.execute(
-        update(Rsvp).where(Rsvp.session_id == session.id, Rsvp.proposed_at.is_not(None))
+        update(Rsvp)
+        .where(Rsvp.session_id == session.id, Rsvp.proposed_at.is_not(None))
         .values(proposed_starts_at=None, proposed_ends_at=None, proposed_at=None, proposal_comment=""),
         execution_options={"synchronize_session": False},
     )

@@ -102,8 +102,11 @@ def handle_message(raw: bytes, *, now: datetime | None = None) -> tuple[str, boo
     except Exception as error:  # a reply we cannot apply must not stop the others
         db.session.rollback()
         log.exception("Calendar reply %s could not be applied", parsed.key[:12])
-        db.session.add(CalendarReply(message_key=parsed.key, outcome=Outcome.REFUSED,
-                                     reason=f"could not be applied: {error!r}"[:300]))
+        db.session.add(
+            CalendarReply(
+                message_key=parsed.key, outcome=Outcome.REFUSED, reason=f"could not be applied: {error!r}"[:300]
+            )
+        )
         db.session.commit()
         return Outcome.REFUSED, False
     return outcome, False
@@ -141,7 +144,6 @@ def watch(
                     mailbox.wait(stop, idle_seconds)
         except (IMAPClientError, OSError, SQLAlchemyError) as error:
             log.warning("Reading the reply mailbox failed: %r", error)
-            echo(f"Reading the reply mailbox failed: {error!r}; trying again in {retry_seconds:g} s.",
-                 err=True)
+            echo(f"Reading the reply mailbox failed: {error!r}; trying again in {retry_seconds:g} s.", err=True)
             stop.wait(retry_seconds)
     return total

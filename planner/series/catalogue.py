@@ -99,14 +99,8 @@ _TEMPLATES = (
         default_rhythm="fortnightly",
         sessions=(
             SessionSpec(_l("Kick-off with partners"), audiences=(Audience.PARTNERS,)),
-            *(
-                SessionSpec(_l("Awareness meeting"), theme=a.label, audiences=(a,))
-                for a in WELKOME_WIJK_AUDIENCES
-            ),
-            *(
-                SessionSpec(_l("Focus group"), theme=a.label, audiences=(a,))
-                for a in WELKOME_WIJK_AUDIENCES
-            ),
+            *(SessionSpec(_l("Awareness meeting"), theme=a.label, audiences=(a,)) for a in WELKOME_WIJK_AUDIENCES),
+            *(SessionSpec(_l("Focus group"), theme=a.label, audiences=(a,)) for a in WELKOME_WIJK_AUDIENCES),
         ),
     ),
     SeriesTemplate(

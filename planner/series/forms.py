@@ -119,9 +119,7 @@ class SeriesForm(SeriesDetailsForm):
             AnyOf(list(TEMPLATES), message=_l("Choose one of the templates.")),
         ],
     )
-    new_venue_name = StringField(
-        _l("Or a new venue: name"), validators=[Optional(), Length(max=160)]
-    )
+    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Optional(), Length(max=160)])
     new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
     first_day = DateField(
         _l("Date of the first session"),

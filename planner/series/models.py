@@ -69,9 +69,7 @@ class Series(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
-    status: Mapped[SeriesStatus] = enum_column(
-        SeriesStatus, length=20, name="status_known", default=SeriesStatus.DRAFT
-    )
+    status: Mapped[SeriesStatus] = enum_column(SeriesStatus, length=20, name="status_known", default=SeriesStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -130,9 +128,7 @@ class Session(Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
-        CheckConstraint(
-            "status = 'cancelled' OR cancel_reason = ''", name="reason_only_when_cancelled"
-        ),
+        CheckConstraint("status = 'cancelled' OR cancel_reason = ''", name="reason_only_when_cancelled"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,8 +171,7 @@ class Session(Model):
     def audiences(self, values) -> None:
         wanted = {Audience(v) for v in values}
         self.audience_rows = [r for r in self.audience_rows if r.audience in wanted] + [
-            SessionAudience(audience=a)
-            for a in sorted(wanted - {r.audience for r in self.audience_rows})
+            SessionAudience(audience=a) for a in sorted(wanted - {r.audience for r in self.audience_rows})
         ]
 
     @property
@@ -206,7 +201,5 @@ class Session(Model):
 class SessionAudience(Model):
     __tablename__ = "session_audience"
 
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), primary_key=True)
     audience: Mapped[Audience] = enum_column(Audience, length=30, name="audience_known", primary_key=True)

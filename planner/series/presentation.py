@@ -22,7 +22,7 @@ TIME_FORMAT = "HH:mm"
 
 
 def time_span(starts: datetime, ends: datetime, zone: tzinfo | None = None) -> str:
-    """"dinsdag 2 maart 2027, 19:30–21:30", in ``zone`` (by default the planning zone)."""
+    """ "dinsdag 2 maart 2027, 19:30–21:30", in ``zone`` (by default the planning zone)."""
     zone = zone or planning_zone()
     locale = get_locale()
     day = format_datetime(starts, DAY_FORMAT, tzinfo=zone, locale=locale)
@@ -43,4 +43,8 @@ def session_place(session: Session) -> str:
     return ", ".join(part for part in (venue.name, venue.address or venue.municipality) if part)
 
 
-TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {"session_when": session_when, "session_place": session_place, "time_span": time_span}
+TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {
+    "session_when": session_when,
+    "session_place": session_place,
+    "time_span": time_span,
+}

@@ -60,7 +60,8 @@ def _plan_from(form: SeriesForm) -> SeriesPlan:
     venue = _venue(form.venue.data)
     if form.new_venue_name.data:
         venue = venue_named(
-            form.new_venue_name.data, address=form.new_venue_address.data or "",
+            form.new_venue_name.data,
+            address=form.new_venue_address.data or "",
             municipality=form.municipality.data or "",
         )
     rhythm = RhythmKind(form.rhythm.data)

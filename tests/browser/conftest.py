@@ -160,9 +160,7 @@ def browser():
         yield None
         return
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
@@ -180,9 +178,7 @@ def page(live_server, browser: Browser | None, server_requests: RequestTracker):
     if browser is None:
         yield None
         return
-    context = browser.new_context(
-        base_url=live_server, locale="nl-NL", timezone_id="Europe/Amsterdam"
-    )
+    context = browser.new_context(base_url=live_server, locale="nl-NL", timezone_id="Europe/Amsterdam")
     context.set_default_timeout(TIMEOUT_MS)
     try:
         yield context.new_page()
@@ -238,9 +234,7 @@ class CheckedBrowsing:
                 pytrace=False,
             )
         results = self._axe.run(self.page)
-        problems = [
-            v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS
-        ]
+        problems = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
         if problems:
             pytest.fail(describe_violations(self.page.url, problems), pytrace=False)
 

@@ -38,7 +38,9 @@ def test_a_participant_answers_on_a_phone(page: Page, browse, db, programme, org
     assert fits_the_screen(page)
 
     # Sent without the required first question: the answers given stay, nothing is saved.
-    page.get_by_role("group", name="Vraag 2. Ik heb iets geleerd dat ik kan gebruiken.").get_by_role("radio", name="Mee eens", exact=True).check()
+    page.get_by_role("group", name="Vraag 2. Ik heb iets geleerd dat ik kan gebruiken.").get_by_role(
+        "radio", name="Mee eens", exact=True
+    ).check()
     page.get_by_label("Vraag 6. Wat was goed?").fill("Het gesprek met de buurvrouw")
     browse.follow(page.get_by_role("button", name="Verstuur mijn antwoorden"))
     expect(page.get_by_role("alert")).to_contain_text("Geef antwoord op deze vraag")
@@ -48,7 +50,9 @@ def test_a_participant_answers_on_a_phone(page: Page, browse, db, programme, org
     overall = page.get_by_role("group", name="Vraag 1. Hoe vond je de bijeenkomst? (verplicht)")
     overall.get_by_role("radio", name="Goed", exact=True).check()
     expect(overall.get_by_role("radio", name="Goed", exact=True)).to_be_checked()
-    page.get_by_role("group", name="Vraag 5. Welk cijfer geef je de bijeenkomst?").get_by_role("radio", name="8", exact=True).check()
+    page.get_by_role("group", name="Vraag 5. Welk cijfer geef je de bijeenkomst?").get_by_role(
+        "radio", name="8", exact=True
+    ).check()
     box = overall.locator("label.option").first.bounding_box()
     assert box["height"] >= 44, "touch targets are at least 44 px high"
     assert fits_the_screen(page)
@@ -70,7 +74,9 @@ def test_residents_answer_the_three_smiley_form_from_the_screen(page: Page, brow
     page.set_viewport_size(PHONE)
     browse.visit(f"/e/{evaluation.short_code}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hoe was het vandaag?")
-    page.get_by_role("group", name="Vraag 1. Hoe vond je het vandaag? (verplicht)").get_by_role("radio", name="Leuk", exact=True).check()
+    page.get_by_role("group", name="Vraag 1. Hoe vond je het vandaag? (verplicht)").get_by_role(
+        "radio", name="Leuk", exact=True
+    ).check()
     assert fits_the_screen(page)
     browse.follow(page.get_by_role("button", name="Verstuur mijn antwoorden"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt!")

@@ -19,9 +19,20 @@ def series(db, programme, organiser):
         data.use_form(session, form)
         data.mark_present(session, 12)
         responses = [
-            data.respond(session, form, {"mood": 3 if j % 3 else 2, "useful": 4, "mark": 8, "again": 1, "theme": "care",
-                                         "learned": ["signals"], "remark": f"Ik voelde me welkom ({i}-{j})"},
-                         role="resident" if j < 6 else "professional")
+            data.respond(
+                session,
+                form,
+                {
+                    "mood": 3 if j % 3 else 2,
+                    "useful": 4,
+                    "mark": 8,
+                    "again": 1,
+                    "theme": "care",
+                    "learned": ["signals"],
+                    "remark": f"Ik voelde me welkom ({i}-{j})",
+                },
+                role="resident" if j < 6 else "professional",
+            )
             for j in range(12)
         ]
         data.approve_all(responses)
@@ -62,8 +73,12 @@ def test_the_report_and_the_compare_page_pass_axe(page: Page, browse, db, trekke
     data.use_form(other.sessions[0], form)
     data.mark_present(other.sessions[0], 7)
     for _j in range(6):
-        data.respond(other.sessions[0], form, {"mood": 2, "useful": 3, "mark": 6, "contact_before": 2,
-                                               "contact_now": 3}, role="volunteer")
+        data.respond(
+            other.sessions[0],
+            form,
+            {"mood": 2, "useful": 3, "mark": 6, "contact_before": 2, "contact_now": 3},
+            role="volunteer",
+        )
     db.session.commit()
     browse.visit("/login")
     page.get_by_label("E-mailadres").fill(trekker.email)

@@ -19,7 +19,9 @@ def main_fits(page: Page) -> bool:
     return page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
 
 
-def test_a_participant_gives_consent_on_a_small_phone_and_reads_the_statements(page: Page, browse, db, programme, organiser):
+def test_a_participant_gives_consent_on_a_small_phone_and_reads_the_statements(
+    page: Page, browse, db, programme, organiser
+):
     series = factories.make_series(programme, organiser)
     invitation = factories.make_invitation(series, name="Iris", language="nl")
     page.set_viewport_size(SMALLEST)
@@ -27,12 +29,17 @@ def test_a_participant_gives_consent_on_a_small_phone_and_reads_the_statements(p
     consent = page.get_by_role("region", name="Waar je toestemming voor geeft")
     photos = consent.get_by_role("group", name="Op de foto gaan")
     photos.get_by_label("Ja, dat vind ik goed").check()
-    consent.get_by_role("group", name="Benaderd worden voor vervolgonderzoek").get_by_label("Nee, dat vind ik niet goed").check()
+    consent.get_by_role("group", name="Benaderd worden voor vervolgonderzoek").get_by_label(
+        "Nee, dat vind ik niet goed"
+    ).check()
     browse.follow(consent.get_by_role("button", name="Mijn keuzes opslaan"))
     expect(page.get_by_role("status")).to_contain_text("Je keuzes zijn opgeslagen")
     expect(page.get_by_role("group", name="Op de foto gaan").get_by_label("Ja, dat vind ik goed")).to_be_checked()
     assert main_fits(page)
-    assert {(c.purpose, c.given) for c in db.session.scalars(select(Consent))} == {("photos", True), ("research", False)}
+    assert {(c.purpose, c.given) for c in db.session.scalars(select(Consent))} == {
+        ("photos", True),
+        ("research", False),
+    }
 
     browse.follow(page.get_by_role("contentinfo").get_by_role("link", name="Privacyverklaring"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacyverklaring")

@@ -24,8 +24,14 @@ def test_participant_downloads_their_data_and_stops_our_mails(page: Page, browse
     series = factories.make_series(programme, organiser, count=4)
     invitation = factories.make_invitation(series, name="Fatima", email="fatima@example.org")
     answer(invitation, series.sessions[0], "yes")
-    save_needs(invitation, learning_question="Hoe vind ik hulp in de buurt?", access=False, interpreter=True,
-               childcare=False, other="")
+    save_needs(
+        invitation,
+        learning_question="Hoe vind ik hulp in de buurt?",
+        access=False,
+        interpreter=True,
+        childcare=False,
+        other="",
+    )
     factories.make_invitation(series, name="Iemand Anders")
     db.session.commit()
 

@@ -139,8 +139,9 @@ service anvil {{
         config.write_text(self._config())
         # Every user is there from the start: Dovecot may not see a line added in the same second.
         self.users_file.write_text("".join(f"antwoord{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
-        self.process = subprocess.Popen([str(DOVECOT), "-F", "-c", str(config)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [str(DOVECOT), "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -45,8 +45,16 @@ def _ical_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def reply_values(session, person, to: str, *, sequence: int | None = None, stamped: datetime | None = None,
-                 proposed: tuple[datetime, datetime] | None = None, sender: str | None = None) -> dict:
+def reply_values(
+    session,
+    person,
+    to: str,
+    *,
+    sequence: int | None = None,
+    stamped: datetime | None = None,
+    proposed: tuple[datetime, datetime] | None = None,
+    sender: str | None = None,
+) -> dict:
     stamped = stamped or datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
     proposed = proposed or (session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1))
     return {

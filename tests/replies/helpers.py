@@ -12,10 +12,11 @@ from tests.replies.corpus import build, reply_values
 
 
 def mails_to(invitation) -> list[OutboxMessage]:
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.reference == invitation.mail_reference)
-        .order_by(OutboxMessage.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.reference == invitation.mail_reference).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def templates_of(invitation) -> list[str]:
@@ -25,8 +26,7 @@ def templates_of(invitation) -> list[str]:
 
 def organizer_of_invite(invitation, session) -> str:
     """The ORGANIZER address of the newest invite this person got for this session."""
-    invites = [m for m in mails_to(invitation)
-               if m.calendar_method == "REQUEST" and session.uid in m.calendar_body]
+    invites = [m for m in mails_to(invitation) if m.calendar_method == "REQUEST" and session.uid in m.calendar_body]
     assert invites, f"{invitation.person.name} got no invite for {session.title}"
     event = next(iter(icalendar.Calendar.from_ical(invites[-1].calendar_body).walk("VEVENT")))
     return str(event["ORGANIZER"]).removeprefix("mailto:")

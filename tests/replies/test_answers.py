@@ -57,8 +57,11 @@ def rsvp_of(invitation, session):
 
 def one_hour_later(session):
     """The organiser moves the session, as the series page does (a new SEQUENCE, updates sent)."""
-    change(session, start=(session.local_start + timedelta(hours=1)).time(),
-           end=(session.local_end + timedelta(hours=1)).time())
+    change(
+        session,
+        start=(session.local_start + timedelta(hours=1)).time(),
+        end=(session.local_end + timedelta(hours=1)).time(),
+    )
 
 
 def full_session(series, capacity=1):
@@ -72,8 +75,10 @@ def test_invites_name_a_reply_address_of_the_mailbox_per_invitation_and_ask_for_
     anna, bram = invited(series, "Anna", s0=Answer.YES), invited(series, "Bram", s0=Answer.YES)
     session = series.sessions[0]
     addresses = {organizer_of_invite(i, session) for i in (anna, bram)}
-    assert addresses == {f"antwoord+{anna.reply_token}@reeks.example.org",
-                         f"antwoord+{bram.reply_token}@reeks.example.org"}
+    assert addresses == {
+        f"antwoord+{anna.reply_token}@reeks.example.org",
+        f"antwoord+{bram.reply_token}@reeks.example.org",
+    }
     assert anna.reply_token != anna.token, "the reply token is not the personal link"
     invite = next(m for m in mails_to(anna) if m.calendar_method == "REQUEST")
     event = next(iter(icalendar.Calendar.from_ical(invite.calendar_body).walk("VEVENT")))
@@ -101,8 +106,11 @@ def test_a_decline_in_google_frees_the_seat_and_moves_the_waiting_list(series):
     assert mails_to(bram)[-1].calendar_method == "REQUEST"
     assert "plek" in mails_to(bram)[-1].subject
     [entry] = calendar_audit()
-    assert (entry.object_type, entry.object_id, entry.detail) == ("rsvp", str(anna_rsvp.id),
-                                                                   "answer no from a calendar reply")
+    assert (entry.object_type, entry.object_id, entry.detail) == (
+        "rsvp",
+        str(anna_rsvp.id),
+        "answer no from a calendar reply",
+    )
 
 
 def test_an_accept_in_outlook_for_a_full_session_goes_on_the_waiting_list_and_says_so(series):
@@ -121,11 +129,14 @@ def test_an_accept_in_outlook_for_a_full_session_goes_on_the_waiting_list_and_sa
     assert f"/i/{carla.token}" in notice.body_text
 
 
-@pytest.mark.parametrize(("name", "given"), [
-    ("thunderbird-tentative.eml", Answer.MAYBE),
-    ("apple-icloud-accepted.eml", Answer.YES),
-    ("outlook-declined-winmail.eml", Answer.NO),
-])
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("thunderbird-tentative.eml", Answer.MAYBE),
+        ("apple-icloud-accepted.eml", Answer.YES),
+        ("outlook-declined-winmail.eml", Answer.NO),
+    ],
+)
 def test_each_clients_reply_gives_its_answer(series, name, given):
     session = series.sessions[1]
     dirk = invited(series, "Dirk", s1=Answer.YES if given != Answer.YES else Answer.MAYBE)
@@ -140,7 +151,7 @@ def test_the_organiser_sees_answered_in_the_calendar_with_the_time(organiser_cli
     handle_message(reply_to_invite("google-declined.eml", anna, session))
     page = organiser_client.get(f"/series/{series.id}/invitations").get_data(as_text=True)
     when = rsvp_of(anna, session).answered_at.astimezone(session.local_start.tzinfo)
-    assert f"Anna <span class=\"meta\">(antwoord in de agenda, {when.day} " in page
+    assert f'Anna <span class="meta">(antwoord in de agenda, {when.day} ' in page
     assert f"{when:%H:%M})" in page
     assert page.count("antwoord in de agenda") == 1, "Bram answered on his page"
 
@@ -185,11 +196,14 @@ def answered_then(series, change):
     return anna, session, reply
 
 
-@pytest.mark.parametrize(("what", "change", "reason"), [
-    ("cancelled", lambda i, s: cancel_session(s, "De zaal is dicht", now=utcnow()), "session_cancelled"),
-    ("withdrawn", lambda i, s: revoke_invitation(i), "invitation_revoked"),
-    ("past", lambda i, s: setattr(s, "starts_at", utcnow() - timedelta(hours=1)), "session_started"),
-])
+@pytest.mark.parametrize(
+    ("what", "change", "reason"),
+    [
+        ("cancelled", lambda i, s: cancel_session(s, "De zaal is dicht", now=utcnow()), "session_cancelled"),
+        ("withdrawn", lambda i, s: revoke_invitation(i), "invitation_revoked"),
+        ("past", lambda i, s: setattr(s, "starts_at", utcnow() - timedelta(hours=1)), "session_started"),
+    ],
+)
 def test_a_reply_for_a_cancelled_withdrawn_or_past_session_changes_nothing(series, what, change, reason):
     anna, session, reply = answered_then(series, change)
     answer_before = rsvp_of(anna, session).answer
@@ -218,7 +232,8 @@ def test_without_a_reply_address_uid_and_attendee_match_but_only_from_the_attend
     # An invite from before the reply mailbox was set: the reply goes to the plain sender address.
     genuine = reply_to_invite("google-declined.eml", anna, session, to="reeks@localhost")
     forged = reply_to_invite("google-declined.eml", anna, session, to="reeks@localhost").replace(
-        b"From: Anna <anna@example.org>", b"From: Bram <bram@example.org>")
+        b"From: Anna <anna@example.org>", b"From: Bram <bram@example.org>"
+    )
     assert handle_message(forged)[0] == Outcome.REFUSED, "Bram cannot decline for Anna"
     assert rsvp_of(anna, session).answer == Answer.YES
 
@@ -254,15 +269,18 @@ def test_a_proposed_time_is_shown_to_the_organiser_never_applied_and_dropped_whe
     assert rsvp_of(anna, session).proposed_at is None
 
 
-@pytest.mark.parametrize(("name", "outcome"), [
-    ("out-of-office-exchange.eml", Outcome.AUTO_REPLY),
-    ("vacation-x-autoreply.eml", Outcome.AUTO_REPLY),
-    ("plain-mail.eml", Outcome.NOT_CALENDAR),
-    ("bounce-of-invite.eml", Outcome.AUTO_REPLY),
-    ("broken-calendar.eml", Outcome.REFUSED),
-    ("reply-without-attendee.eml", Outcome.REFUSED),
-    ("outlook-winmail-only.eml", Outcome.REFUSED),
-])
+@pytest.mark.parametrize(
+    ("name", "outcome"),
+    [
+        ("out-of-office-exchange.eml", Outcome.AUTO_REPLY),
+        ("vacation-x-autoreply.eml", Outcome.AUTO_REPLY),
+        ("plain-mail.eml", Outcome.NOT_CALENDAR),
+        ("bounce-of-invite.eml", Outcome.AUTO_REPLY),
+        ("broken-calendar.eml", Outcome.REFUSED),
+        ("reply-without-attendee.eml", Outcome.REFUSED),
+        ("outlook-winmail-only.eml", Outcome.REFUSED),
+    ],
+)
 def test_other_mail_changes_nothing_and_is_recorded_with_its_kind(series, name, outcome):
     session = series.sessions[0]
     anna = invited(series, "Anna", s0=Answer.YES)

@@ -50,8 +50,11 @@ def run_replies(app, *args):
 
 
 def counts():
-    return (db.session.scalar(select(func.count(OutboxMessage.id))), len(calendar_audit()),
-            db.session.scalar(select(func.count(CalendarReply.id))))
+    return (
+        db.session.scalar(select(func.count(OutboxMessage.id))),
+        len(calendar_audit()),
+        db.session.scalar(select(func.count(CalendarReply.id))),
+    )
 
 
 def test_replies_from_every_client_arrive_by_imap_and_become_answers_once(app, series, reply_mailbox):
@@ -76,8 +79,10 @@ def test_replies_from_every_client_arrive_by_imap_and_become_answers_once(app, s
     result = run_replies(app)
 
     assert result.exit_code == 0, result.output
-    assert ("Read 9 message(s): 4 answer(s) changed, 0 unchanged, 1 proposed time(s), 0 ignored, 2 refused, "
-            "1 automatic repl(y/ies), 1 other mail(s)") in result.output
+    assert (
+        "Read 9 message(s): 4 answer(s) changed, 0 unchanged, 1 proposed time(s), 0 ignored, 2 refused, "
+        "1 automatic repl(y/ies), 1 other mail(s)"
+    ) in result.output
     assert rsvp_of(anna, first).answer == Answer.NO
     assert rsvp_of(anna, second).answer == Answer.MAYBE
     assert rsvp_of(carla, first).seat == Seat.CONFIRMED, "Carla moved up into Anna's seat"
@@ -132,8 +137,10 @@ def test_a_crash_between_commit_and_move_processes_nothing_twice(app, series, re
 
 def test_without_move_the_message_is_copied_flagged_and_expunged(app, series, reply_mailbox):
     anna = invited(series, "Anna", {0: Answer.YES})
-    reply_mailbox.deliver(reply_to_invite("google-declined.eml", anna, series.sessions[0]),
-                          reply_to_invite("plain-mail.eml", anna, series.sessions[0]))
+    reply_mailbox.deliver(
+        reply_to_invite("google-declined.eml", anna, series.sessions[0]),
+        reply_to_invite("plain-mail.eml", anna, series.sessions[0]),
+    )
     with Mailbox.open(ImapSettings.from_config(app.config)) as mailbox:
         mailbox.can_move = False
         report = process_mailbox(mailbox)
@@ -151,8 +158,7 @@ def test_watch_waits_with_idle_and_applies_a_reply_as_it_arrives(app, series, re
     def worker():
         with app.app_context():
             try:
-                watch(settings, stop, idle_seconds=30, retry_seconds=1,
-                      echo=lambda line, **kw: lines.append(line))
+                watch(settings, stop, idle_seconds=30, retry_seconds=1, echo=lambda line, **kw: lines.append(line))
             except BaseException as error:  # reported below, not lost in the thread
                 failures.append(error)
 

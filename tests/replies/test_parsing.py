@@ -16,8 +16,10 @@ from tests.replies.corpus import NOTES, build, names, reply_values
 from tests.test_layering import imported_modules
 
 SESSION = SimpleNamespace(
-    uid="5b0c3a1e-0d2f-4c4b-9a57-1d2e3f4a5b6c@reeks", sequence=2,
-    starts_at=datetime(2026, 7, 7, 12, 0, tzinfo=UTC), ends_at=datetime(2026, 7, 7, 14, 0, tzinfo=UTC),
+    uid="5b0c3a1e-0d2f-4c4b-9a57-1d2e3f4a5b6c@reeks",
+    sequence=2,
+    starts_at=datetime(2026, 7, 7, 12, 0, tzinfo=UTC),
+    ends_at=datetime(2026, 7, 7, 14, 0, tzinfo=UTC),
 )
 PERSON = SimpleNamespace(email="anna.devries@example.org", name="Anna de Vries")
 TO = "antwoord+0123456789abcdef0123456789abcdef@reeks.example.org"
@@ -103,9 +105,7 @@ def test_the_same_message_has_the_same_key_and_another_message_another():
     assert first.key == again.key != other.key
 
 
-@pytest.mark.parametrize(
-    "raw", [b"", b"\x00\xff\xfe garbage", b"Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR"]
-)
+@pytest.mark.parametrize("raw", [b"", b"\x00\xff\xfe garbage", b"Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR"])
 def test_garbage_never_raises(raw):
     assert parse_message(raw).kind in {"broken", "not_calendar"}
 

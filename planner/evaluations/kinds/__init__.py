@@ -22,8 +22,16 @@ from planner.evaluations.kinds.text import MAX_OPEN_ANSWER, OpenKind
 from planner.evaluations.models import EvaluationQuestion
 
 __all__ = [
-    "FREE_TEXT_KINDS", "KINDS", "MAX_OPEN_ANSWER", "NOT_ADDITIVE_KINDS", "NOT_APPLICABLE", "Answer", "Choice",
-    "QuestionKindSpec", "ScaleKind", "kind_of",
+    "FREE_TEXT_KINDS",
+    "KINDS",
+    "MAX_OPEN_ANSWER",
+    "NOT_ADDITIVE_KINDS",
+    "NOT_APPLICABLE",
+    "Answer",
+    "Choice",
+    "QuestionKindSpec",
+    "ScaleKind",
+    "kind_of",
 ]
 
 KINDS: dict[str, QuestionKindSpec] = {

@@ -35,8 +35,7 @@ class SmileyKind(ScaleKind):
 
     def choices(self, question, language):
         count = len(question.options)
-        return [Choice(str(o.position), o.label(language), face_mouth(o.position, count))
-                for o in question.options]
+        return [Choice(str(o.position), o.label(language), face_mouth(o.position, count)) for o in question.options]
 
     def parse(self, question, raw):
         option = next((o for o in question.options if str(o.position) == raw), None)
