@@ -232,6 +232,9 @@ def test_anonymous_paper_answers_stay_anonymous(db, organiser_client, programme,
     assert response.submitted_at is None
     assert response.channel == "paper"
     assert db.session.query(AuditEvent).filter_by(object_type="evaluation_response").count() == 0
+    page = organiser_client.get(url).get_data(as_text=True)
+    assert "1 ingevuld formulier" not in page, "one present, one anonymous answer: whose it is would be plain"
+    assert "alleen samen met andere bijeenkomsten" in page
 
 
 def test_other_programmes_and_trekkers_cannot_change_anything(app, db, client, programme, organiser):

@@ -27,7 +27,6 @@ from planner.evaluations.services import (
     evaluations_of,
     form_with_questions,
     forms_for_programme,
-    session_response_counts,
     set_screen_open,
 )
 from planner.evaluations.summaries import session_counts
@@ -157,7 +156,10 @@ def _paper_page(series, session, form, *, problems=None, person_id="", status=20
         problems=problems or {},
         people=[] if form.anonymous else present_people(session),
         person_id=person_id,
-        entered=session_response_counts([session.id]).get(session.id, 0),
+        # An anonymous form's count only where the organiser's evaluation page shows it too.
+        entered=session_counts(series, evaluations_of([s for s in series.sessions if not s.is_cancelled]))[
+            session.id
+        ].responses,
         language=_language(),
     ), status
 
