@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from planner import create_app
 from planner.extensions import db as _db
 from tests import factories
+from tests.world import empty_tables
 
 PASSWORD = factories.PASSWORD
 
@@ -150,16 +151,7 @@ def db(app):
     """An application context for the test, and empty tables afterwards."""
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        tables = _db.metadata.sorted_tables
-        with _db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(tables):
-                    connection.execute(table.delete())
+        empty_tables()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from planner.extensions import db
 from planner.programmes.models import ProgrammeMember
 from planner.programmes.services import save_programme
 from planner.series.scheduling import AMSTERDAM, Rhythm, RhythmKind, dutch_holidays
-from planner.series.services import SeriesPlan, create_series
+from planner.series.services import SeriesPlan, SessionDetails, create_series
 from planner.timekeeping import utcnow
 
 PASSWORD = "correct horse battery"
@@ -158,3 +158,21 @@ def make_invitation(series, person=None, sessions=None, **person_overrides):
     result = invite_people(series, [person], sessions)
     db.session.commit()
     return (result.invited or result.extended or result.unchanged)[0]
+
+
+def details_of(session, **changes) -> SessionDetails:
+    """The session's details as the edit form would send them, with ``changes`` applied."""
+    values = {
+        "day": session.local_start.date(),
+        "start": session.local_start.time(),
+        "end": session.local_end.time(),
+        "title": session.title,
+        "theme": session.theme,
+        "agenda": session.agenda,
+        "venue": session.venue,
+        "online_url": session.online_url,
+        "capacity": session.capacity,
+        "audiences": [a.value for a in session.audiences],
+    }
+    values.update(changes)
+    return SessionDetails(**values)

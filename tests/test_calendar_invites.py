@@ -10,7 +10,7 @@ from sqlalchemy import select
 from planner.invitations.models import Answer
 from planner.invitations.services import answer, revoke_invitation
 from planner.mail.models import OutboxMessage
-from planner.series.services import SessionDetails, cancel_session, update_session
+from planner.series.services import cancel_session, update_session
 from tests import factories
 from tests.calendar_reading import method_of, read_events
 
@@ -21,25 +21,8 @@ def calendar_mails() -> list[OutboxMessage]:
     return [r for r in rows if r.calendar_method]
 
 
-def details_of(session, **changes) -> SessionDetails:
-    values = {
-        "day": session.local_start.date(),
-        "start": session.local_start.time(),
-        "end": session.local_end.time(),
-        "title": session.title,
-        "theme": session.theme,
-        "agenda": session.agenda,
-        "venue": session.venue,
-        "online_url": session.online_url,
-        "capacity": session.capacity,
-        "audiences": [a.value for a in session.audiences],
-    }
-    values.update(changes)
-    return SessionDetails(**values)
-
-
 def change(session, **changes):
-    update_session(session, details_of(session, **changes))
+    update_session(session, factories.details_of(session, **changes))
     factories.db.session.commit()
 
 

@@ -28,7 +28,7 @@ from planner.privacy.own_data import cancel_deletion_request, request_deletion
 from planner.series.services import cancel_session, publish_series, update_session
 from planner.timekeeping import utcnow
 from tests import evaluation_factories as ef, factories
-from tests.test_calendar_invites import details_of
+from tests.factories import details_of
 
 STATES = ["deletion_requested", "anonymised", "mail_withdrawn", "no_address"]
 

@@ -20,7 +20,7 @@ from planner.series.models import Venue
 from planner.series.services import update_session
 from tests import factories
 from tests.calendar_reading import read_events
-from tests.test_calendar_invites import details_of
+from tests.factories import details_of
 
 WHEN_NL = "dinsdag 2 maart 2027, 19:30–21:30"
 PLACE = "Buurthuis De Hoek, Dorpsstraat 12, Gendt"

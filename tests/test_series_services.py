@@ -17,26 +17,9 @@ from planner.series.services import (
     series_overview,
     update_session,
 )
-from tests.factories import make_plan, make_series
+from tests.factories import details_of, make_plan, make_series
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def details(session, **overrides):
-    values = {
-        "day": session.local_start.date(),
-        "start": session.local_start.time(),
-        "end": session.local_end.time(),
-        "title": session.title,
-        "theme": session.theme,
-        "agenda": session.agenda,
-        "venue": session.venue,
-        "online_url": session.online_url,
-        "capacity": session.capacity,
-        "audiences": [a.value for a in session.audiences],
-    }
-    values.update(overrides)
-    return SessionDetails(**values)
 
 
 def test_series_from_template_is_a_draft_with_themes_and_audiences(programme, organiser, db):
@@ -90,10 +73,10 @@ def test_moving_a_session_bumps_its_sequence_and_keeps_its_uid(programme, organi
     series = make_series(programme, organiser, now=NOW, first_day=date(2027, 2, 2))
     session = series.sessions[1]
     uid = session.uid
-    update_session(session, details(session, start=time(19, 0), end=time(21, 0)))
+    update_session(session, details_of(session, start=time(19, 0), end=time(21, 0)))
     assert (session.sequence, session.uid) == (1, uid)
     assert session.local_start.time() == time(19, 0)
-    update_session(session, details(session, theme="Praten erover", capacity=12, audiences=["residents"]))
+    update_session(session, details_of(session, theme="Praten erover", capacity=12, audiences=["residents"]))
     assert session.sequence == 1, "a change no calendar shows leaves the sequence alone"
     assert session.capacity == 12
     assert [a.value for a in session.audiences] == ["residents"]
@@ -110,7 +93,7 @@ def test_session_edits_are_validated(programme, organiser, db):
         ({"day": date(2028, 3, 26), "start": time(2, 15), "end": time(3, 30)}, "nonexistent_time"),
     ]:
         with pytest.raises(DomainError) as error:
-            update_session(session, details(session, **overrides))
+            update_session(session, details_of(session, **overrides))
         assert error.value.code == code
 
 
@@ -194,5 +177,5 @@ def test_a_cancelled_session_cannot_be_edited(programme, organiser, db):
     session = series.sessions[0]
     cancel_session(session, "Storm")
     with pytest.raises(DomainError) as error:
-        update_session(session, details(session, title="Toch wel"))
+        update_session(session, details_of(session, title="Toch wel"))
     assert error.value.code == "already_cancelled"

@@ -22,7 +22,7 @@ from planner.series.services import (
 )
 from tests import factories
 from tests.calendar_reading import method_of, read_events
-from tests.test_calendar_invites import details_of
+from tests.factories import details_of
 
 WHAT_CHANGED = {"nl": "Dit is er veranderd:", "en": "What changed:"}
 

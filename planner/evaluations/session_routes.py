@@ -100,6 +100,15 @@ def _organised_session(series_id: int, session_id: int):
     return series, session, evaluation
 
 
+def _organised_form(series_id: int, session_id: int):
+    """The series, the session and the questions of its form, for the paper pages."""
+    series, session, evaluation = _organised_session(series_id, session_id)
+    form = form_with_questions(evaluation.form_id)
+    if form is None:  # the evaluation's foreign key keeps its form
+        abort(404)
+    return series, session, form
+
+
 def short_link(evaluation) -> str:
     return external_url("evaluation_participant.answer", code=evaluation.short_code)
 
@@ -131,10 +140,7 @@ def screen(series_id: int, session_id: int):
 @bp.get("/series/<int:series_id>/sessions/<int:session_id>/evaluation/print")
 @login_required
 def print_form(series_id: int, session_id: int):
-    series, session, evaluation = _organised_session(series_id, session_id)
-    form = form_with_questions(evaluation.form_id)
-    if form is None:  # the evaluation's foreign key keeps its form
-        abort(404)
+    series, session, form = _organised_form(series_id, session_id)
     return render_template(
         "evaluations/print.html",
         series=series,
@@ -167,10 +173,7 @@ def _paper_page(series, session, form, *, problems=None, person_id="", status=20
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/evaluation/paper", methods=["GET", "POST"])
 @login_required
 def paper(series_id: int, session_id: int):
-    series, session, evaluation = _organised_session(series_id, session_id)
-    form = form_with_questions(evaluation.form_id)
-    if form is None:  # the evaluation's foreign key keeps its form
-        abort(404)
+    series, session, form = _organised_form(series_id, session_id)
     if request.method == "GET":
         return _paper_page(series, session, form)
     person = None
