@@ -51,6 +51,10 @@ class WalkInForm(Form):
         )
 
 
+class SelfCheckInForm(Form):
+    """A participant's "I am here" on their personal link: nothing to fill in."""
+
+
 class NameCheckInForm(Form):
     name = StringField(
         _l("Your name"),
