@@ -65,13 +65,20 @@ def service_call(
     *,
     field: str | None = None,
     fields: Mapping[str, str] | None = None,
+    commit_refusal: bool = False,
 ) -> Iterator[Outcome]:
-    """Run the block; on a ``DomainError`` roll back and show the refusal (see ``show_refusal``)."""
+    """Run the block; on a ``DomainError`` roll back and show the refusal (see ``show_refusal``).
+
+    ``commit_refusal`` commits instead, for a service that writes down the refused try itself
+    (a failed login counts towards the throttle)."""
     outcome = Outcome()
     try:
         yield outcome
     except DomainError as error:
-        db.session.rollback()
+        if commit_refusal:
+            db.session.commit()
+        else:
+            db.session.rollback()
         outcome.error = error
         show_refusal(error, form, field=field, fields=fields)
 

@@ -195,65 +195,63 @@ def import_upload():
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with service_call(form, field="file"):
             table = read_table(upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1))
-        except PeopleError as error:
-            form.file.errors.append(error.message)
-        else:
             review = ImportReviewForm(columns=table.column_labels(), formdata=None)
             review.payload.data = pack_table(table, current_app.config["SECRET_KEY"])
             mapping = propose_mapping(table)
             review.show_mapping(mapping)
             # Without a name column there is nothing to preview yet: the organiser picks one first.
             return _review_page(review, table, mapping if mapping["name"] is not None else None)
-    return render_template("people/import_upload.html", form=form), 422 if form.errors else 200
+    return _upload_page(form)
+
+
+def _upload_page(form: ImportUploadForm):
+    return render_template("people/import_upload.html", form=form), form_status(form)
 
 
 @bp.post("/people/import/review")
 @people_manager_required
 def import_review():
-    try:
+    upload = ImportUploadForm(formdata=None)
+    with service_call(upload, field="file"):
         table = unpack_table(request.form.get("payload", ""), current_app.config["SECRET_KEY"])
-    except PeopleError as error:
-        return render_template("error.html", code=400, message=error.message), 400
+    if upload.errors:  # too old or changed on the way: the organiser uploads the file again
+        return _upload_page(upload)
     form = ImportReviewForm(columns=table.column_labels())
     if not form.validate_on_submit():
         return _review_page(form, table, None, status=422)
     mapping = form.mapping()
     if "import" in request.form:
         try:
-            result = import_people(
-                table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
-            )
-            audit(AuditAction.CHANGE, "person", "", f"import: {result.imported} imported, {result.skipped} skipped")
-            db.session.commit()
-        except PeopleError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            return _review_page(form, table, mapping, status=422)
+            with service_call(form):
+                result = import_people(
+                    table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
+                )
+                audit(AuditAction.CHANGE, "person", "", f"import: {result.imported} imported, {result.skipped} skipped")
+                db.session.commit()
+                flash(
+                    ngettext("%(num)s person imported.", "%(num)s people imported.", result.imported)
+                    + " "
+                    + ngettext("%(num)s row skipped.", "%(num)s rows skipped.", result.skipped),
+                    "success",
+                )
+                return redirect(url_for("people.index"))
         except IntegrityError:
             # Someone stored one of these addresses between our check and our commit.
             db.session.rollback()
             form.form_errors.append(_("Someone changed the list of people meanwhile. Check the preview and try again."))
             return _review_page(form, table, mapping, status=409)
-        flash(
-            ngettext("%(num)s person imported.", "%(num)s people imported.", result.imported)
-            + " "
-            + ngettext("%(num)s row skipped.", "%(num)s rows skipped.", result.skipped),
-            "success",
-        )
-        return redirect(url_for("people.index"))
+        return _review_page(form, table, mapping, status=422)
     return _review_page(form, table, mapping)
 
 
 def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
     checks = None
     if mapping is not None:
-        try:
+        with service_call(form, field="column_name"):
             checks = check_rows(table, mapping, form.default_role.data or None)
-        except PeopleError as error:
-            form.column_name.errors = [*form.column_name.errors, error.message]
-            status = 422 if status == 200 else status
+        status = form_status(form) if status == 200 else status
     return render_template(
         "people/import_review.html",
         form=form,
