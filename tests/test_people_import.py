@@ -253,7 +253,7 @@ def test_a_tampered_or_missing_payload_is_refused(organiser_client, db):
     for bad in [tampered, "", "not.a.payload"]:
         response = organiser_client.post("/people/import/review", data={**data, "payload": bad, "import": "1"})
         assert response.status_code == 422
-        assert "Upload the file again" in response.get_data(as_text=True)
+        assert "Upload het bestand opnieuw" in response.get_data(as_text=True)
     assert people(db) == []
 
 
