@@ -66,11 +66,13 @@ def service_call(
     field: str | None = None,
     fields: Mapping[str, str] | None = None,
     commit_refusal: bool = False,
+    show: bool = True,
 ) -> Iterator[Outcome]:
     """Run the block; on a ``DomainError`` roll back and show the refusal (see ``show_refusal``).
 
     ``commit_refusal`` commits instead, for a service that writes down the refused try itself
-    (a failed login counts towards the throttle)."""
+    (a failed login counts towards the throttle). ``show=False`` leaves the telling to the page,
+    which reads ``outcome.error``."""
     outcome = Outcome()
     try:
         yield outcome
@@ -80,7 +82,8 @@ def service_call(
         else:
             db.session.rollback()
         outcome.error = error
-        show_refusal(error, form, field=field, fields=fields)
+        if show:
+            show_refusal(error, form, field=field, fields=fields)
 
 
 def form_status(*forms: Form) -> int:

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.auth.forms import LanguageForm
-from planner.errors import DomainError
 from planner.evaluations.answering import posted_values, read_answers, save_response
 from planner.evaluations.display import questions_view
 from planner.evaluations.errors import EvaluationCode
@@ -32,6 +31,7 @@ from planner.extensions import db
 from planner.link_privacy import keep_link_private
 from planner.series.models import Session
 from planner.timekeeping import utcnow
+from planner.web import service_call
 
 bp = Blueprint("evaluation_participant", __name__)
 
@@ -170,15 +170,13 @@ def _personal(token: str):
                 language_action=language_action,
                 status=422,
             )
-        try:
+        with service_call(show=False):  # the only refusal: answered meanwhile, which the thanks page says
             save_response(session, form, answers, channel=Channel.MAIL, request=found)
-        except DomainError:
-            db.session.rollback()
-            return render_template(
-                "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
-            )
-        db.session.commit()
-        return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
+            db.session.commit()
+            return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
+        return render_template(
+            "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
+        )
     return _answer_page(session=session, form=form, action=action, language_action=language_action)
 
 
