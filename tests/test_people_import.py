@@ -316,12 +316,12 @@ def test_a_full_size_list_round_trips_through_the_payload(organiser_client, db):
 
 
 def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypatch):
-    from planner.people import import_files
+    from planner.people import xlsx_guard
     from planner.people.services import PeopleError
 
     data = xlsx_bytes([HEADER, *GOOD_ROWS])
     assert read_table("lijst.xlsx", data).rows
-    monkeypatch.setattr(import_files, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(xlsx_guard, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(PeopleError) as error:
         read_table("lijst.xlsx", data)
     assert error.value.code == "import_too_complex"

@@ -29,7 +29,7 @@ from planner.evaluations.services import (
     forms_for_programme,
     set_screen_open,
 )
-from planner.evaluations.summaries import session_counts
+from planner.evaluations.session_counts import session_counts
 from planner.extensions import db
 from planner.forms import given
 from planner.invitations.letters import qr_data_uri
