@@ -149,14 +149,13 @@ def pending_check_in(series_id: int, session_id: int):
 def walk_in(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     form = WalkInForm()
-    if not form.validate_on_submit():
-        return _check_in_page(series, session, form, status=form_status(form))
-    with service_call(form):
-        person = add_walk_in(session, form.details(), actor=current_user)
-        audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
-        db.session.commit()
-        flash(_("%(name)s is checked in.", name=person.name), "success")
-        return _back(series, session, anchor=f"person-{person.id}")
+    if form.validate_on_submit():
+        with service_call(form):
+            person = add_walk_in(session, form.details(), actor=current_user)
+            audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
+            db.session.commit()
+            flash(_("%(name)s is checked in.", name=person.name), "success")
+            return _back(series, session, anchor=f"person-{person.id}")
     return _check_in_page(series, session, form, status=form_status(form))
 
 
@@ -238,13 +237,12 @@ def groups(series_id: int, session_id: int):
 def draw_groups(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     form = GroupsForm()
-    if not form.validate_on_submit():
-        return _groups_page(series, session, form, status=form_status(form))
-    with service_call(form):
-        draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
-        db.session.commit()
-        flash(_("The groups have been drawn."), "success")
-        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+    if form.validate_on_submit():
+        with service_call(form):
+            draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
+            db.session.commit()
+            flash(_("The groups have been drawn."), "success")
+            return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
     return _groups_page(series, session, form, status=form_status(form))
 
 

@@ -120,6 +120,23 @@ def _answer_page(*, session, form, action, values=None, problems=None, language_
     ), status
 
 
+def _posted_answers(session, form, action, language_action=None):
+    """The posted answers, or the page again (422) with each problem beside its question."""
+    answers, codes = read_answers(form, request.form)
+    if not codes:
+        return answers, None
+    page = _answer_page(
+        session=session,
+        form=form,
+        action=action,
+        values=posted_values(form, request.form),
+        problems=_problems(codes),
+        language_action=language_action,
+        status=422,
+    )
+    return answers, page
+
+
 def _current_language() -> str:
     from flask_babel import get_locale
 
@@ -159,17 +176,9 @@ def _personal(token: str):
         return _not_found()
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
-        answers, codes = read_answers(form, request.form)
-        if codes:
-            return _answer_page(
-                session=session,
-                form=form,
-                action=action,
-                values=posted_values(form, request.form),
-                problems=_problems(codes),
-                language_action=language_action,
-                status=422,
-            )
+        answers, refused = _posted_answers(session, form, action, language_action)
+        if refused:
+            return refused
         with service_call(show=False):  # the only refusal: answered meanwhile, which the thanks page says
             save_response(session, form, answers, channel=Channel.MAIL, request=found)
             db.session.commit()
@@ -198,16 +207,9 @@ def _screen(code: str):
         return _not_found()
     action = url_for("evaluation_participant.answer", code=code)
     if request.method == "POST":
-        answers, codes = read_answers(form, request.form)
-        if codes:
-            return _answer_page(
-                session=session,
-                form=form,
-                action=action,
-                values=posted_values(form, request.form),
-                problems=_problems(codes),
-                status=422,
-            )
+        answers, refused = _posted_answers(session, form, action)
+        if refused:
+            return refused
         save_response(session, form, answers, channel=Channel.SCREEN)
         db.session.commit()
         _remember(found)
