@@ -188,14 +188,20 @@ def door_qr(series_id: int, session_id: int):
     )
 
 
+def _door_changed(series, session, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+
+
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/renew")
 @login_required
 def renew_door(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     renew_door_code(session)
-    db.session.commit()
-    flash(_("The door check-in has a new code: the old link and QR code no longer work."), "success")
-    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+    return _door_changed(
+        series, session, _("The door check-in has a new code: the old link and QR code no longer work.")
+    )
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/close")
@@ -203,9 +209,7 @@ def renew_door(series_id: int, session_id: int):
 def close_door_check_in(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     close_door(session)
-    db.session.commit()
-    flash(_("Check-in by name at the door is closed."), "success")
-    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+    return _door_changed(series, session, _("Check-in by name at the door is closed."))
 
 
 # --- Breakout groups.

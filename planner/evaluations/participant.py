@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session as cookie, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session as cookie, url_for
 from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.auth.forms import LanguageForm
 from planner.evaluations.answering import posted_values, read_answers, save_response
 from planner.evaluations.display import questions_view
 from planner.evaluations.errors import EvaluationCode
@@ -28,6 +27,7 @@ from planner.evaluations.models import (
 from planner.evaluations.personal_links import request_for_link, session_open
 from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
+from planner.invitations.loaders import change_own_language
 from planner.link_privacy import keep_link_private
 from planner.series.models import Session
 from planner.timekeeping import utcnow
@@ -238,9 +238,4 @@ def language(token: str):
     found = _request_for(token)
     if found is None:
         return _not_found()
-    form = LanguageForm()
-    if not form.validate_on_submit():
-        abort(400)
-    found.person.language = form.lang.data
-    db.session.commit()
-    return redirect(url_for("evaluation_participant.answer", code=token))
+    return change_own_language(found.person, url_for("evaluation_participant.answer", code=token))
