@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import flash
+from flask_babel import get_locale
 
 from planner.errors import DomainError
 from planner.extensions import db
@@ -89,3 +90,8 @@ def service_call(
 def form_status(*forms: Form) -> int:
     """422 when any of the forms has an error to show, else 200."""
     return 422 if any(form.errors or form.form_errors for form in forms) else 200
+
+
+def current_language() -> str:
+    """The language of this request's page ("nl" or "en")."""
+    return str(get_locale())

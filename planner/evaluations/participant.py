@@ -31,7 +31,7 @@ from planner.invitations.loaders import change_own_language
 from planner.link_privacy import keep_link_private
 from planner.series.models import Session
 from planner.timekeeping import utcnow
-from planner.web import service_call
+from planner.web import current_language, service_call
 
 bp = Blueprint("evaluation_participant", __name__)
 
@@ -103,7 +103,7 @@ def _problems(codes: dict[int, str]) -> dict[int, str]:
 
 def _answer_page(*, session, form, action, values=None, problems=None, language_action=None, status=200):
     count, minutes = progress(form)
-    language = _current_language()
+    language = current_language()
     return render_template(
         "evaluations/answer.html",
         session=session,
@@ -135,12 +135,6 @@ def _posted_answers(session, form, action, language_action=None):
         status=422,
     )
     return answers, page
-
-
-def _current_language() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale())
 
 
 @bp.route("/e/<code>", methods=["GET", "POST"])
