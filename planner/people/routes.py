@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
@@ -45,7 +43,7 @@ from planner.people.services import (
     save_organisation,
     update_person,
 )
-from planner.web import form_status, service_call, show_refusal
+from planner.web import form_status, service_call
 
 bp = Blueprint("people", __name__)
 
@@ -105,7 +103,11 @@ def _person_form_page(person: Person | None):
             given = consent_of(person, purpose)
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
-        with service_call(form, fields={"organisation": "organisation_id"}), _stored_meanwhile(form):
+        with service_call(
+            form,
+            fields={"organisation": "organisation_id"},
+            conflict=lambda: PeopleError("person_email_taken", field="email", email=form.email.data),
+        ):
             saved = create_person(form.details()) if person is None else update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
@@ -118,24 +120,6 @@ def _person_form_page(person: Person | None):
     if person is not None and request.method == "GET":
         return audited(html, AuditAction.VIEW, "person", person.id, "edit form")
     return html, form_status(form)
-
-
-@contextmanager
-def _stored_meanwhile(form):
-    try:
-        yield
-    except IntegrityError:  # someone stored the same address between our check and our commit
-        db.session.rollback()
-        show_refusal(PeopleError("person_email_taken", field="email", email=form.email.data), form)
-
-
-@contextmanager
-def _organisation_stored_meanwhile(form):
-    try:
-        yield
-    except IntegrityError:  # someone saved the same organisation between our check and our commit
-        db.session.rollback()
-        show_refusal(PeopleError("organisation_taken", name=form.name.data), form, field="name")
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -164,7 +148,7 @@ def organisations():
 def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        with service_call(form, field="name"), _organisation_stored_meanwhile(form):
+        with service_call(form, field="name", conflict=lambda: PeopleError("organisation_taken", name=form.name.data)):
             saved = save_organisation(
                 organisation, name=given(form.name.data), municipality=form.municipality.data or ""
             )
