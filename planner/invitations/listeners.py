@@ -18,7 +18,9 @@ def notify_session_changed(change: SessionChange) -> None:
     higher SEQUENCE the services gave it) with what changed, old → new; nothing else changed
     (capacity, theme, agenda): no mail. A higher capacity: the waiting list moves up.
     A new session has nobody invited yet, only drafts (never invited) lose one, and a
-    session that is over needs nothing."""
+    session that is over needs nothing. Reinstated (cancelled → scheduled): everyone who said
+    yes with a seat, or maybe, gets a fresh invite (same UID, higher SEQUENCE), and free seats
+    go to the waiting list."""
     session, before, now = change.session, change.before, change.now
     if before is None or change.removed or session.ends_at <= now:
         return
@@ -27,6 +29,11 @@ def notify_session_changed(change: SessionChange) -> None:
             if before.status != session.status:
                 for rsvp in attendees_of(session):
                     queue_cancel(rsvp, now, template="session_cancelled")
+            return
+        if before.status != session.status:
+            for rsvp in attendees_of(session):
+                queue_request(rsvp, now, template="session_reinstated")
+            fill_free_seats(session, now=now)
             return
         changes = visible_changes(before, snapshot(session))
         if changes:
