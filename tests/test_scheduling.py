@@ -110,7 +110,8 @@ def test_hand_picked_date_on_a_holiday_stays_with_a_warning_and_a_free_date_sugg
     assert days(proposals) == [date(2027, 4, 27), date(2027, 5, 4)]
     assert (proposals[0].conflict.kind, proposals[0].conflict.reason) == ("holiday", "Koningsdag")
     assert proposals[0].suggestion == date(2027, 5, 11)
-    assert proposals[0].moves == () and proposals[1].conflict is None
+    assert proposals[0].moves == ()
+    assert proposals[1].conflict is None
 
 
 def test_evening_session_keeps_local_time_when_the_clocks_go_back():

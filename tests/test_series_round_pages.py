@@ -51,7 +51,8 @@ def test_the_copy_page_proposes_the_next_round(organiser_client, source):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert 'value="Ontmoeting Gendt"' in text
-    assert 'value="weekly"' in text and "checked" in text
+    assert 'value="weekly"' in text
+    assert "checked" in text
     assert "Controleer de data" not in text, "no review before dates are proposed"
 
 
@@ -64,7 +65,8 @@ def test_propose_then_review_then_save(organiser_client, source):
     assert "Controleer de data" in text
     proposed = [first + timedelta(weeks=n) for n in range(4)]
     for n, day in enumerate(proposed, start=1):
-        assert f'name="day_{n}"' in text and f'value="{day.isoformat()}"' in text
+        assert f'name="day_{n}"' in text
+        assert f'value="{day.isoformat()}"' in text
     assert series_count() == before, "the review step saves nothing"
 
     changed = [proposed[0], proposed[1], proposed[2] + timedelta(days=2), proposed[3]]
@@ -74,7 +76,8 @@ def test_propose_then_review_then_save(organiser_client, source):
     assert saved.status_code == 302
     copy = _db.session.scalar(select(Series).order_by(Series.id.desc()))
     assert saved.headers["Location"].endswith(f"/series/{copy.id}")
-    assert copy.status == SeriesStatus.DRAFT and copy.title == "Ontmoeting Gendt, ronde 2"
+    assert copy.status == SeriesStatus.DRAFT
+    assert copy.title == "Ontmoeting Gendt, ronde 2"
     assert [s.local_start.date() for s in copy.sessions] == changed
     assert [s.theme for s in copy.sessions] == [s.theme for s in source.sessions]
     page = organiser_client.get(saved.headers["Location"]).get_data(as_text=True)
@@ -94,7 +97,9 @@ def test_bad_dates_get_a_422_with_a_message_and_save_nothing(organiser_client, s
     good = [future_tuesday(12) + timedelta(weeks=n) for n in range(4)]
     data = {f"day_{n}": (value if value is not None else good[n - 1].isoformat()) for n, value in enumerate(days, 1)}
     before = series_count()
-    response = organiser_client.post(f"/series/{source.id}/duplicate", data={**copy_form(source), **data, "create": "1"})
+    response = organiser_client.post(
+        f"/series/{source.id}/duplicate", data={**copy_form(source), **data, "create": "1"}
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert series_count() == before
@@ -108,7 +113,8 @@ def test_a_copied_date_on_koningsdag_asks_to_plan_anyway(organiser_client, sourc
     warned = organiser_client.post(f"/series/{source.id}/duplicate", data={**data, "create": "1"})
     assert warned.status_code == 422
     text = warned.get_data(as_text=True)
-    assert "Koningsdag" in text and 'name="plan_anyway"' in text
+    assert "Koningsdag" in text
+    assert 'name="plan_anyway"' in text
     assert series_count() == before
     confirmed = organiser_client.post(f"/series/{source.id}/duplicate", data={**data, "plan_anyway": "1"})
     assert confirmed.status_code == 302
@@ -148,10 +154,13 @@ def test_moving_a_session_onto_christmas_warns_and_saves_only_when_confirmed(org
     warned = organiser_client.post(url, data=session_form(session, day=christmas().isoformat()))
     assert warned.status_code == 422
     text = warned.get_data(as_text=True)
-    assert "Eerste kerstdag" in text and "Toch op deze dag plannen" in text
+    assert "Eerste kerstdag" in text
+    assert "Toch op deze dag plannen" in text
     _db.session.expire_all()
     assert _db.session.get(Session, session.id).local_start.date() != christmas()
-    confirmed = organiser_client.post(url, data={**session_form(session, day=christmas().isoformat()), "plan_anyway": "1"})
+    confirmed = organiser_client.post(
+        url, data={**session_form(session, day=christmas().isoformat()), "plan_anyway": "1"}
+    )
     assert confirmed.status_code == 302
     _db.session.expire_all()
     assert _db.session.get(Session, session.id).local_start.date() == christmas()
@@ -225,8 +234,8 @@ def test_archiving_hides_the_series_until_asked_and_refuses_changes(organiser_cl
     assert "Ontmoeting Bemmel" in organiser_client.get("/programmes/armoede?archived=1").get_data(as_text=True)
     month = done.sessions[0].local_start
     url = f"/sessions/month/{month.year}-{month.month:02d}"
-    assert f"/series/{done.id}\"" not in organiser_client.get(url).get_data(as_text=True)
-    assert f"/series/{done.id}\"" in organiser_client.get(url + "?archived=1").get_data(as_text=True)
+    assert f'/series/{done.id}"' not in organiser_client.get(url).get_data(as_text=True)
+    assert f'/series/{done.id}"' in organiser_client.get(url + "?archived=1").get_data(as_text=True)
 
     session = done.sessions[0]
     edit = organiser_client.post(

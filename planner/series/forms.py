@@ -202,11 +202,15 @@ class DuplicateSeriesForm(Form):
     """The next round of a series: where, from which date, on which rhythm; then one date per
     session (``day_1`` ... ``day_n``, made for the series by ``duplicate_form``)."""
 
-    title = SeriesDetailsForm.title
-    municipality = SeriesDetailsForm.municipality
+    title = StringField(
+        _l("Title"),
+        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
+    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
     venue = SelectField(_l("Venue"), coerce=coerce_id, default=0)
-    new_venue_name = SeriesForm.new_venue_name
-    new_venue_address = SeriesForm.new_venue_address
+    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Optional(), Length(max=160)])
+    new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
     first_day = DateField(
         _l("Date of the first session"),
         validators=[InputRequired(_l("Enter the date of the first session, like 2027-03-02.")), planning_date],

@@ -10,6 +10,7 @@ reads ``SessionChange.copied_from``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,7 +39,7 @@ class CopyPlan:
 def usual_rhythm(series: Series) -> RhythmKind:
     """The rhythm the series' sessions kept: weekly, every two weeks, or else monthly."""
     days = [s.local_start.date() for s in series.sessions]
-    gaps = {(b - a).days for a, b in zip(days, days[1:], strict=False)}
+    gaps = {(b - a).days for a, b in itertools.pairwise(days)}
     if gaps == {7}:
         return RhythmKind.WEEKLY
     if gaps == {14}:

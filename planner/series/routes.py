@@ -21,8 +21,8 @@ from planner.series.catalogue import TEMPLATES
 from planner.series.date_rules import offers_plan_anyway
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.loaders import series_or_404, session_or_404
-from planner.series.round_routes import may_archive
 from planner.series.models import Venue
+from planner.series.round_routes import may_archive
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesDetails,

@@ -187,8 +187,11 @@ def propose_dates(
     return proposals
 
 
+Placed = tuple[date, list[Move], Move | None, date | None]  # day, skipped, conflict, suggestion
+
+
 def _place_on_rhythm(first, kind, count, blocked, holidays):
-    placed: list[tuple[date, list[Move]]] = []
+    placed: list[Placed] = []
     skipped: list[Move] = []
     k = 0
     while len(placed) < count:
@@ -212,7 +215,7 @@ def _place_manual(dates, count, blocked, holidays):
         raise SchedulingError("duplicate_date")
     if len(dates) != count:
         raise SchedulingError("count_mismatch", count=count, dates=len(dates))
-    placed = []
+    placed: list[Placed] = []
     for day in sorted(dates):
         conflict = _conflict(day, blocked, holidays)
         suggestion = next_free_day(day, blocked, holidays, taken=set(dates)) if conflict else None
