@@ -14,7 +14,7 @@ from planner.evaluations.catalogue import ensure_builtin_forms
 from planner.evaluations.models import SessionEvaluation
 from planner.evaluations.services import FormDetails, choose_forms, create_form, evaluation_of
 from planner.invitations.models import Answer, Invitation, Seat
-from planner.invitations.services import answer
+from planner.invitations.services import answer, new_token, resend_invitation
 from planner.mail.models import OutboxMessage
 from planner.series.models import Series, SeriesStatus, Venue
 from planner.series.rounds import (
@@ -293,6 +293,11 @@ def test_a_finished_series_is_archived_out_of_the_lists_and_read_only(db, progra
     assert code_of(lambda: cancel_session(session, "Weg")) == "archived"
     assert code_of(lambda: add_session(done, details_of(session, day=future_tuesday()))) == "archived"
     assert code_of(lambda: archive_series(done)) == "archived"
+    person = factories.make_person(email="ooit@example.org")
+    invitation = Invitation(series=done, person=person, token=new_token())
+    db.session.add(invitation)
+    db.session.flush()
+    assert code_of(lambda: resend_invitation(invitation)) == "archived"
 
     restore_series(done)
     assert done.status == SeriesStatus.PUBLISHED

@@ -122,7 +122,7 @@ def series_feed(token: str):
     if not TOKEN_PATTERN.fullmatch(token):
         abort(404)
     series = db.session.scalar(select(Series).where(Series.public_feed_token == token))
-    if series is None or not series.is_published:
+    if series is None or not series.was_published:  # an archived series keeps its feed
         abort(404)
     sessions = list(series.sessions)
     moments = [series.published_at, series.created_at] + [s.changed_at for s in sessions]

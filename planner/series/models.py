@@ -102,6 +102,11 @@ class Series(Model):
         return self.status == SeriesStatus.PUBLISHED
 
     @property
+    def was_published(self) -> bool:
+        """Published, or archived after being published: participants may know of it."""
+        return self.status == SeriesStatus.PUBLISHED or (self.is_archived and self.published_at is not None)
+
+    @property
     def is_archived(self) -> bool:
         return self.status == SeriesStatus.ARCHIVED
 
