@@ -4,7 +4,7 @@ A finished series (every session past) is archived to leave the default lists; b
 is published again (or a draft, if it never was). The CHECK on series.status names the new value.
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0019'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
