@@ -13,6 +13,7 @@ from planner.errors import DomainError
 from planner.evaluations.catalogue import ensure_builtin_forms
 from planner.evaluations.models import SessionEvaluation
 from planner.evaluations.services import FormDetails, choose_forms, create_form, evaluation_of
+from planner.invitations.listeners import reinstate_notice
 from planner.invitations.models import Answer, Invitation, Seat
 from planner.invitations.services import answer, new_token, resend_invitation
 from planner.mail.models import OutboxMessage
@@ -207,6 +208,14 @@ def test_reinstating_sends_fresh_invites_over_smtp_and_fills_free_seats(app, db,
     assert app.test_cli_runner().invoke(args=["mail", "deliver"]).exit_code == 0
     smtp_server.messages.clear()
     sequence = session.sequence
+    queued = db.session.scalar(select(func.count(OutboxMessage.id)))
+    notice = reinstate_notice(session)  # what the preview before sending would list
+    assert {language: [p.name for p in people] for language, people in notice.mails.items()} == {
+        "nl": ["Anna"],
+        "en": ["Ben"],
+    }
+    assert notice.not_mailed == []
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == queued, "listing queues nothing"
 
     reinstate_session(session)
     db.session.commit()
