@@ -92,9 +92,14 @@ def series_feed_version(token: str) -> FeedVersion | None:
     """The version of a series' public feed, or None when the series offers none under this token."""
     query, moment_count = _series_query()
     rows = db.session.connection().execute(query, {"token": token}).all()
-    if not rows or rows[0][0] != SeriesStatus.PUBLISHED:
-        return None  # a draft has no feed yet
+    if not rows or not _was_published(*rows[0][:2]):
+        return None  # a draft has no feed yet; an archived series keeps the one it had
     return _version("series", rows, moment_count)
+
+
+def _was_published(status: SeriesStatus, published_at: datetime | None) -> bool:
+    """As ``Series.was_published``, from the row."""
+    return status == SeriesStatus.PUBLISHED or (status == SeriesStatus.ARCHIVED and published_at is not None)
 
 
 def _every_column(*models) -> list:
