@@ -166,3 +166,14 @@ def test_the_database_refuses_a_code_twice(db, series, piet):
         db.session.flush()
     db.session.rollback()
     assert db.session.scalar(select(Invitation).where(Invitation.id == other.id)).short_code != piet.short_code
+
+
+def test_the_code_of_a_link_past_its_last_session_is_as_wrong_as_any(app, client, db, series, piet):
+    grace = timedelta(days=app.config["INVITATION_LINK_DAYS_AFTER_SERIES"])
+    for session in series.sessions:  # the whole series long over
+        session.starts_at -= timedelta(days=400) + grace
+        session.ends_at -= timedelta(days=400) + grace
+    db.session.commit()
+    response = client.post("/code", data={"code": piet.short_code})
+    assert response.status_code == 422
+    assert "Deze code kennen we niet" in response.get_data(as_text=True)

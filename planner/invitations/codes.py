@@ -14,13 +14,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.auth.models import ThrottledKind
 from planner.auth.throttling import TryLimit, record_try, throttled_tries
 from planner.extensions import db
 from planner.invitations.errors import InvitationError
-from planner.invitations.models import Invitation, Letter
+from planner.invitations.models import Invitation, Letter, Rsvp
+from planner.series.models import Session
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -76,19 +77,34 @@ class CodeTarget:
     link: str = ""
 
 
-def follow_code(typed: str, *, client: str, limit: TryLimit, now: datetime) -> CodeTarget | None:
-    """Where a typed code leads; None for a wrong code of any sort (malformed, unknown, withdrawn),
-    which is counted. A client over the limit is refused (InvitationError "code_throttled") before
-    the code is looked at, so a right code does not get through either."""
+def _live_token(code: str, grace: timedelta, now: datetime) -> str | None:
+    """The token of the invitation with this code, while its link works (as ``invitation_for_link``)."""
+    last_end = (
+        select(func.max(Session.ends_at))
+        .join(Rsvp, Rsvp.session_id == Session.id)
+        .where(Rsvp.invitation_id == Invitation.id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Invitation.token, last_end).where(Invitation.short_code == code, Invitation.revoked_at.is_(None))
+    ).first()
+    if row is None or not row[0] or (row[1] is not None and row[1] + grace < now):
+        return None
+    return row[0]
+
+
+def follow_code(typed: str, *, client: str, limit: TryLimit, grace: timedelta, now: datetime) -> CodeTarget | None:
+    """Where a typed code leads; None for a wrong code of any sort (malformed, unknown, withdrawn,
+    or of a link past ``grace`` after its last session), which is counted. A client over the limit
+    is refused (InvitationError "code_throttled") before the code is looked at, so a right code
+    does not get through either."""
     minutes = throttled_tries(ThrottledKind.LETTER_CODE, THROTTLE_KEY, client, limit, now)
     if minutes is not None:
         raise InvitationError("code_throttled", minutes=minutes)
     code = normalised(typed)
     found = None
     if code is not None:
-        token = db.session.scalar(
-            select(Invitation.token).where(Invitation.short_code == code, Invitation.revoked_at.is_(None))
-        )
+        token = _live_token(code, grace, now)
         link = None if token else db.session.scalar(select(Letter.link).where(Letter.code == code, Letter.link != ""))
         found = CodeTarget(token=token) if token else CodeTarget(link=link) if link else None
     if found is None:

@@ -3,6 +3,8 @@ where a code from a letter is typed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
@@ -174,6 +176,7 @@ def code():
                 form.code.data or "",
                 client=client_key(request.remote_addr),
                 limit=code_limit(current_app.config),
+                grace=timedelta(days=current_app.config["INVITATION_LINK_DAYS_AFTER_SERIES"]),
                 now=utcnow(),
             )
         except InvitationError as error:
