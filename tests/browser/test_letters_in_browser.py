@@ -59,9 +59,9 @@ def test_organiser_prints_the_letters_marks_them_printed_and_undoes_it(page: Pag
 def test_a_participant_types_the_code_from_the_letter(page: Page, browse, series):
     piet = factories.make_invitation(series, name="Piet Papier", email=None)
     browse.visit("/code")
-    page.get_by_label("Code uit uw brief").fill("zzzz-zzzz")
+    page.get_by_label("Code uit je brief").fill("zzzz-zzzz")
     browse.follow(page.get_by_role("button", name="Naar mijn pagina"))
     expect(page.get_by_text("Deze code kennen we niet.")).to_be_visible()
-    page.get_by_label("Code uit uw brief").fill(shown(piet.short_code).lower())
+    page.get_by_label("Code uit je brief").fill(shown(piet.short_code).lower())
     browse.follow(page.get_by_role("button", name="Naar mijn pagina"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ontmoeting Gendt")
