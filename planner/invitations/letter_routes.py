@@ -25,6 +25,7 @@ from planner.invitations.letters import mark_printed, organised_series_ids, prin
 from planner.invitations.loaders import invitation_or_404
 from planner.invitations.models import Invitation, Letter, Rsvp
 from planner.link_privacy import keep_link_private
+from planner.programmes.models import Programme, ProgrammeMember
 from planner.series.loaders import series_or_404
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -37,7 +38,11 @@ def _letters(series_ids) -> list[Letter]:
         db.session.scalars(
             to_print(series_ids).options(
                 joinedload(Letter.person),
-                joinedload(Letter.series).selectinload(Series.programme),
+                joinedload(Letter.series).options(  # organiser_contact(series) reads these
+                    selectinload(Series.programme).selectinload(Programme.members).selectinload(ProgrammeMember.user),
+                    selectinload(Series.created_by),
+                ),
+                selectinload(Letter.session).selectinload(Session.venue),
                 selectinload(Letter.invitation)
                 .selectinload(Invitation.rsvps)
                 .selectinload(Rsvp.session)
