@@ -97,6 +97,7 @@ ACCESS = {
     "letters.all_printed": PEOPLE,
     "letters.all_undo": PEOPLE,
     "letters.code": PUBLIC,
+    "letters.reply_slip": ORGANISE,
     "attendance.check_in": ORGANISE,
     "attendance.mark_person": ORGANISE,
     "attendance.walk_in": ORGANISE,

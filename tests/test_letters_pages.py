@@ -177,3 +177,27 @@ def test_the_code_of_a_link_past_its_last_session_is_as_wrong_as_any(app, client
     response = client.post("/code", data={"code": piet.short_code})
     assert response.status_code == 422
     assert "Deze code kennen we niet" in response.get_data(as_text=True)
+
+
+def test_the_organiser_types_in_a_reply_slip_and_the_answers_count_as_given(organiser_client, db, series, piet):
+    from planner.invitations.forms import answer_field_name
+    from planner.invitations.models import AnsweredVia, Rsvp
+
+    page = organiser_client.get(f"/series/{series.id}/invitations/{piet.id}/reply-slip")
+    assert page.status_code == 200
+    first, second = series.sessions[0], series.sessions[1]
+    data = {answer_field_name(first): "yes", answer_field_name(second): "no"}
+    done = organiser_client.post(f"/series/{series.id}/invitations/{piet.id}/reply-slip", data=data)
+    assert done.status_code == 302
+    rsvps = {r.session_id: r for r in db.session.scalars(select(Rsvp).where(Rsvp.invitation_id == piet.id))}
+    assert (rsvps[first.id].answer, rsvps[first.id].seat) == ("yes", "confirmed")
+    assert rsvps[second.id].answer == "no"
+    assert rsvps[first.id].answered_via == AnsweredVia.PAPER
+    assert rsvps[series.sessions[2].id].answer == "pending", "an empty line on the slip changes nothing"
+
+    refused = organiser_client.post(
+        f"/series/{series.id}/invitations/{piet.id}/reply-slip", data={answer_field_name(first): "misschien"}
+    )
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Rsvp, rsvps[first.id].id).answer == "yes"

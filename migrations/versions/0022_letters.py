@@ -5,7 +5,8 @@ Revises: 0015
 Create Date: 2026-12-02
 
 Every invitation gets a short code (eight characters without look-alikes) for its letters;
-wrong codes typed at /code are counted in failed_login with the kind 'letter_code'.
+wrong codes typed at /code are counted in failed_login with the kind 'letter_code'; answers
+typed in from a reply slip are marked 'paper'.
 
 """
 import secrets
@@ -73,8 +74,18 @@ def upgrade():
         batch_op.drop_constraint(op.f('ck_failed_login_kind_known'), type_='check')
         batch_op.create_check_constraint(op.f('ck_failed_login_kind_known'), "kind IN ('login', 'check_in', 'letter_code')")
 
+    # Answers an organiser types in from a reply slip say so.
+    with op.batch_alter_table('rsvp', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_rsvp_answered_via_known'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_rsvp_answered_via_known'), "answered_via IN ('calendar', 'paper')")
+
 
 def downgrade():
+    op.execute(sa.text("UPDATE rsvp SET answered_via = NULL WHERE answered_via = 'paper'"))
+    with op.batch_alter_table('rsvp', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_rsvp_answered_via_known'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_rsvp_answered_via_known'), "answered_via IN ('calendar')")
+
     op.execute(sa.text("DELETE FROM failed_login WHERE kind = 'letter_code'"))
     with op.batch_alter_table('failed_login', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_failed_login_kind_known'), type_='check')

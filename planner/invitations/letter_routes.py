@@ -12,23 +12,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audited, ids_detail
+from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_manage_people, can_organise
 from planner.auth.models import StaffUser
 from planner.auth.throttling import client_key
 from planner.extensions import db
 from planner.invitations.codes import code_limit, follow_code
 from planner.invitations.errors import InvitationError
+from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.letter_forms import CodeForm, PrintedForm, UndoPrintedForm
 from planner.invitations.letter_views import invitation_view, render_letter, view_of
 from planner.invitations.letters import mark_printed, organised_series_ids, printed_batches, to_print, undo_printed
 from planner.invitations.loaders import invitation_or_404
 from planner.invitations.models import Invitation, Letter, Rsvp
+from planner.invitations.slips import enter_reply_slip
 from planner.link_privacy import keep_link_private
 from planner.programmes.models import Programme, ProgrammeMember
 from planner.series.loaders import series_or_404
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
+from planner.web import form_status, service_call
 
 bp = Blueprint("letters", __name__)
 
@@ -168,6 +171,40 @@ def invitation_letter(series_id: int, invitation_id: int):
         single=True,
     )
     return audited(html, AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
+
+
+@bp.route("/series/<int:series_id>/invitations/<int:invitation_id>/reply-slip", methods=["GET", "POST"])
+@login_required
+def reply_slip(series_id: int, invitation_id: int):
+    """Type in the answers of a reply slip someone handed in."""
+    series = series_or_404(series_id, can_organise)
+    invitation = invitation_or_404(series, invitation_id)
+    if invitation.is_revoked:
+        abort(404)
+    rsvps = sorted(invitation.rsvps, key=lambda r: (r.session.starts_at, r.session.id))
+    form = participant_form(rsvps, ask_learning_question=False)
+    if form.validate_on_submit():
+        with service_call(form):
+            answers = {
+                r.session_id: form[answer_field_name(r.session)].data for r in rsvps if not r.session.is_cancelled
+            }
+            count = enter_reply_slip(invitation, answers)
+            audit(AuditAction.CHANGE, "invitation_list", series.id, f"reply slip: person {invitation.person_id}")
+            db.session.commit()
+            flash(
+                ngettext("%(num)s answer saved.", "%(num)s answers saved.", count)
+                + " "
+                + _("From the reply slip of %(name)s.", name=invitation.person.name),
+                "success",
+            )
+            return redirect(url_for("invitations.index", series_id=series.id))
+    fields = [form[answer_field_name(r.session)] for r in rsvps if not r.session.is_cancelled]
+    html = render_template(
+        "invitations/reply_slip.html", series=series, invitation=invitation, form=form, fields=fields
+    )
+    return audited(
+        html, AuditAction.VIEW, "invitation_list", series.id, f"person {invitation.person_id}", status=form_status(form)
+    )
 
 
 @bp.route("/code", methods=["GET", "POST"])

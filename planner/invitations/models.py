@@ -31,6 +31,7 @@ class AnsweredVia(LabelledEnum):
     """Where an answer came from when not from the personal page or an organiser."""
 
     CALENDAR = "calendar", _l("In the calendar")
+    PAPER = "paper", _l("On a reply slip")
 
 
 class Invitation(Model):
