@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.evaluations.session_routes import bp as evaluation_sessions_bp
     from planner.invitations.consent import bp as consent_bp
     from planner.invitations.feeds import bp as feeds_bp
+    from planner.invitations.letter_routes import bp as letters_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(consent_bp)
     app.register_blueprint(attendance_bp)

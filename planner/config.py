@@ -109,6 +109,9 @@ def load_config(instance_path: str, debug: bool) -> dict:
         # window before further tries from there wait (a venue's Wi-Fi is one address for all).
         "CHECK_IN_MAX_TRIES_PER_CLIENT": int(os.environ.get("CHECK_IN_MAX_TRIES_PER_CLIENT", "30")),
         "CHECK_IN_TRY_WINDOW_MINUTES": int(os.environ.get("CHECK_IN_TRY_WINDOW_MINUTES", "15")),
+        # Wrong codes typed from a letter (/code), per client address.
+        "LETTER_CODE_MAX_TRIES_PER_CLIENT": int(os.environ.get("LETTER_CODE_MAX_TRIES_PER_CLIENT", "10")),
+        "LETTER_CODE_TRY_WINDOW_MINUTES": int(os.environ.get("LETTER_CODE_TRY_WINDOW_MINUTES", "15")),
         # Reverse proxies in front of the app whose X-Forwarded-For / -Proto headers we believe.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
