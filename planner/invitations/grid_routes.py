@@ -41,11 +41,11 @@ def _grid_args() -> dict:
 
 def _session_of(series: Series, session_id: int | None) -> Session:
     if not session_id:
-        raise InvitationError("no_sessions_chosen", field="session")
+        raise InvitationError("no_sessions_chosen", form_field="session")
     for session in series.sessions:
         if session.id == session_id:
             return session
-    raise InvitationError("session_not_in_series", field="session")
+    raise InvitationError("session_not_in_series", form_field="session")
 
 
 @bp.post("/series/<int:series_id>/invitations/bulk")
