@@ -55,7 +55,7 @@ def test_organiser_invites_pasted_addresses_on_a_phone(page: Page, browse, organ
     expect(table).to_contain_text("anna.jansen@example.org")
     expect(table).to_contain_text("bram@example.org")
     expect(table).to_contain_text("Mail waiting to be sent")
-    counts = page.get_by_role("table").filter(has_text="places taken").get_by_role("row")
+    counts = page.get_by_role("table").filter(has_text="Not answered").get_by_role("row")
     expect(counts.filter(has_text=series.sessions[0].title)).to_contain_text("0 coming, no maximum")
     assert fits_the_screen(page)
 
