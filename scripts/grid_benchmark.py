@@ -35,8 +35,8 @@ from planner.invitations.services import invite_people
 from planner.mail.models import OutboxMessage
 from planner.people.models import Organisation, Person
 from planner.programmes.services import save_programme
-from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.models import Series
+from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series, publish_series
 from scratch import scratch_database
 
@@ -181,7 +181,9 @@ def floor_rows(connection, series_id: int, sessions):
     rows = {}
     for record in page:
         status, error = record[-2], record[-1]
-        mail = "letter" if not record.email else {"sent": "sent", "failed": "failed", None: "none"}.get(status, "waiting")
+        mail = (
+            "letter" if not record.email else {"sent": "sent", "failed": "failed", None: "none"}.get(status, "waiting")
+        )
         rows[record.id] = SimpleNamespace(
             invitation=SimpleNamespace(id=record.id),
             person=SimpleNamespace(
@@ -247,7 +249,8 @@ def main() -> None:
         began = time.perf_counter()
         series_id = seed(args.people)
         invited = db.session.scalar(select(func.count(Invitation.id)))
-        print(f"{invited} invitees × 4 sessions on {db.engine.dialect.name}, seeded in {time.perf_counter() - began:.0f} s")
+        seeded = time.perf_counter() - began
+        print(f"{invited} invitees × 4 sessions on {db.engine.dialect.name}, seeded in {seeded:.0f} s")
         engine = db.engine
         sessions = [
             SimpleNamespace(id=s.id, title=s.title, local_start=s.local_start, is_cancelled=False)

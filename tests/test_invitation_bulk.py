@@ -76,7 +76,8 @@ def test_planning_reminders_lists_what_would_be_sent_and_sends_nothing(series):
     mailing = plan_reminders(chosen)
 
     assert outbox() == before
-    assert not _db.session.dirty and not _db.session.new
+    assert not _db.session.dirty
+    assert not _db.session.new
     assert [(p.invitation.person.name, len(p.sessions)) for p in mailing.mails] == [("Anna", 3), ("Emma", 4)]
     assert mailing.languages == {"nl": 1, "en": 1}
     assert [p.invitation.person.name for p in mailing.letters] == ["Bram"]
@@ -109,7 +110,8 @@ def test_withdraw_refuses_all_when_one_is_withdrawn_already(series):
         withdraw_chosen(chosen)
     assert error.value.code == "chosen_revoked"
     assert error.value.params == {"name": "Bram"}
-    assert anna.revoked_at is None and cor.revoked_at is None
+    assert anna.revoked_at is None
+    assert cor.revoked_at is None
 
 
 def test_withdraw_gives_the_seats_to_the_waiting_list(series):
@@ -121,8 +123,10 @@ def test_withdraw_gives_the_seats_to_the_waiting_list(series):
     _db.session.commit()
     assert withdraw_chosen(chosen_invitations(series, [anna.id, bram.id])) == 2
     _db.session.commit()
-    assert anna.revoked_at is not None and bram.revoked_at is not None
-    assert seats(cor)[session.id] == Seat.CONFIRMED and seats(dina)[session.id] == Seat.CONFIRMED
+    assert anna.revoked_at is not None
+    assert bram.revoked_at is not None
+    assert seats(cor)[session.id] == Seat.CONFIRMED
+    assert seats(dina)[session.id] == Seat.CONFIRMED
 
 
 def test_move_refuses_a_full_session_and_changes_nothing(series):
@@ -166,7 +170,8 @@ def test_move_moves_everyone_and_frees_their_seats(series):
     assert move_chosen(series, chosen_invitations(series, [anna.id, bram.id]), one, two) == 2
     _db.session.commit()
     for invitation in (anna, bram):
-        assert seats(invitation)[one.id] is None and seats(invitation)[two.id] == Seat.CONFIRMED
+        assert seats(invitation)[one.id] is None
+        assert seats(invitation)[two.id] == Seat.CONFIRMED
     assert seats(waiter)[one.id] == Seat.CONFIRMED  # moved up into a freed seat
 
 

@@ -27,6 +27,7 @@ from planner.invitations.grid import CELL_LABELS, MAIL_LABELS, Grid, whole_grid
 from planner.invitations.grid_forms import BULK_ACTIONS, BulkForm, session_label
 from planner.invitations.grid_page import INVITE_SEARCH, bulk_form, grid_filters, render_grid_page
 from planner.invitations.letters import letter_html
+from planner.people.models import PersonRole
 from planner.series.loaders import series_or_404
 from planner.series.models import Series, Session
 from planner.spreadsheets import spreadsheet_download
@@ -61,7 +62,9 @@ def bulk(series_id: int):
             invitations = chosen_invitations(series, form.chosen.data or [])
             if action == "letters":
                 letters = letters_for_chosen(invitations)
-                html = render_template("invitations/letters.html", series=series, letters=[letter_html(i) for i in letters])
+                html = render_template(
+                    "invitations/letters.html", series=series, letters=[letter_html(i) for i in letters]
+                )
                 ids = ids_detail("persons", [i.person_id for i in letters])
                 return audited(html, AuditAction.EXPORT, "letter", series.id, ids)
             if action == "withdraw" and not form.confirmed.data:
@@ -125,26 +128,29 @@ def export_table(grid: Grid) -> tuple[list[str], list[list]]:
     """Who said what: a row per person, an answer and an attendance column per session."""
     header = [_("Name"), _("E-mail"), _("Role"), _("Organisation"), _("Municipality"), _("Needs"), _("Mail status")]
     for session in grid.sessions:
-        day = format_date(session.local_start.date(), "yyyy-MM-dd")
-        header += [f"{day} {session.title}: {_('answer')}", f"{day} {session.title}: {_('attendance')}"]
+        name = f"{format_date(session.local_start.date(), 'yyyy-MM-dd')} {session.title}"
+        header += [_("%(session)s: answer", session=name), _("%(session)s: attendance", session=name)]
+    # Each label translated once, not once per cell: an export can hold 2,000 people.
+    answers, mails = {k: str(v) for k, v in CELL_LABELS.items()}, {k: str(v) for k, v in MAIL_LABELS.items()}
+    roles, not_invited = {role: str(role.label) for role in PersonRole}, _("not invited")
     rows = []
     for row in grid.rows:
         person = row.person
         line = [
             person.name,
             person.email or "",
-            str(person.role.label),
+            roles[person.role],
             person.organisation.name if person.organisation else "",
             person.municipality,
             "; ".join(row.needs),
-            str(MAIL_LABELS[row.mail]),
+            mails[row.mail],
         ]
         for session in grid.sessions:
             cell = row.cells.get(session.id)
             if cell is None:
-                line += [_("not invited"), ""]
+                line += [not_invited, ""]
                 continue
-            answer = str(CELL_LABELS[cell.state]) + (f" {cell.place}" if cell.place else "")
+            answer = answers[cell.state] + (f" {cell.place}" if cell.place else "")
             line += [answer, str(cell.presence.label) if cell.presence is not None else ""]
         rows.append(line)
     return header, rows
