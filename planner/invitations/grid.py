@@ -232,13 +232,16 @@ def _fill_cells(series: Series, rows: list[GridRow], invitation_ids, person_ids)
     """Answers, waiting-list places and attendance of these rows: three queries."""
     by_invitation = {row.invitation.id: row for row in rows}
     by_person = {row.person.id: row for row in rows}
-    for rsvp in db.session.scalars(select(Rsvp).where(Rsvp.invitation_id.in_(invitation_ids))):
-        if rsvp.seat is not None:
-            state = str(rsvp.seat)
+    answers = select(
+        Rsvp.invitation_id, Rsvp.session_id, Rsvp.answer, Rsvp.seat, Rsvp.answered_at, Rsvp.answered_via
+    ).where(Rsvp.invitation_id.in_(invitation_ids))
+    for invitation_id, session_id, given, seat, answered_at, via in db.session.execute(answers):
+        if seat is not None:
+            state = str(seat)
         else:
-            state = "pending" if rsvp.answer in (Answer.PENDING, Answer.YES) else str(rsvp.answer)
-        in_calendar = rsvp.answered_at if rsvp.answered_via == AnsweredVia.CALENDAR else None
-        by_invitation[rsvp.invitation_id].cells[rsvp.session_id] = Cell(state, answered_in_calendar=in_calendar)
+            state = "pending" if given in (Answer.PENDING, Answer.YES) else str(given)
+        in_calendar = answered_at if via == AnsweredVia.CALENDAR else None
+        by_invitation[invitation_id].cells[session_id] = Cell(state, answered_in_calendar=in_calendar)
     place = func.rank().over(partition_by=Rsvp.session_id, order_by=Rsvp.waitlist_position)
     waiting = (
         select(Rsvp.invitation_id, Rsvp.session_id, place.label("place"))
