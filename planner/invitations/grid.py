@@ -228,6 +228,14 @@ def _rows(records) -> list[GridRow]:
     ]
 
 
+def _cell_state(answer: Answer, seat: Seat | None) -> str:
+    """A key of CELL_LABELS: the seat a yes holds, else the answer (a yes that lost its seat, as
+    in a cancelled session, counts as no answer)."""
+    if seat is not None:
+        return str(seat)
+    return "pending" if answer in (Answer.PENDING, Answer.YES) else str(answer)
+
+
 def _fill_cells(series: Series, rows: list[GridRow], invitation_ids, person_ids) -> None:
     """Answers, waiting-list places and attendance of these rows: three queries."""
     by_invitation = {row.invitation.id: row for row in rows}
@@ -236,10 +244,7 @@ def _fill_cells(series: Series, rows: list[GridRow], invitation_ids, person_ids)
         Rsvp.invitation_id, Rsvp.session_id, Rsvp.answer, Rsvp.seat, Rsvp.answered_at, Rsvp.answered_via
     ).where(Rsvp.invitation_id.in_(invitation_ids))
     for invitation_id, session_id, given, seat, answered_at, via in db.session.execute(answers):
-        if seat is not None:
-            state = str(seat)
-        else:
-            state = "pending" if given in (Answer.PENDING, Answer.YES) else str(given)
+        state = _cell_state(given, seat)
         in_calendar = answered_at if via == AnsweredVia.CALENDAR else None
         by_invitation[invitation_id].cells[session_id] = Cell(state, answered_in_calendar=in_calendar)
     place = func.rank().over(partition_by=Rsvp.session_id, order_by=Rsvp.waitlist_position)
