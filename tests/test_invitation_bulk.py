@@ -12,6 +12,7 @@ from planner.invitations.bulk import (
     move_chosen,
     place_chosen,
     plan_reminders,
+    plan_withdrawal,
     remind_chosen,
     send_mailing,
     withdraw_chosen,
@@ -112,6 +113,27 @@ def test_withdraw_refuses_all_when_one_is_withdrawn_already(series):
     assert error.value.params == {"name": "Bram"}
     assert anna.revoked_at is None
     assert cor.revoked_at is None
+
+
+def test_planning_a_withdrawal_lists_the_calendar_cancellations_it_would_send(series):
+    one, two = series.sessions[0], series.sessions[1]
+    anna, bram, cor = invite(series, "Anna", "Bram", "Cor")
+    answer(anna, one, "yes")
+    answer(anna, two, "maybe")
+    answer(bram, one, "no")
+    answer(cor, one, "yes")
+    cor.person.mail_withdrawn_at = utcnow()
+    _db.session.commit()
+    before, last = outbox(), _db.session.scalar(select(func.max(OutboxMessage.id)))
+    mailing = plan_withdrawal(chosen_invitations(series, [anna.id, bram.id, cor.id]))
+    assert outbox() == before
+    assert [(p.invitation.person.name, p.sessions) for p in mailing.mails] == [("Anna", [one, two])]
+    assert [i.person.name for i in mailing.left_out] == ["Bram", "Cor"]
+    withdraw_chosen(chosen_invitations(series, [anna.id, bram.id, cor.id]))
+    _db.session.commit()
+    sent = _db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > last)).all()
+    cancels = [m for m in sent if m.calendar_method == "CANCEL"]
+    assert sorted(m.to_address for m in cancels) == [anna.person.email, anna.person.email]
 
 
 def test_withdraw_gives_the_seats_to_the_waiting_list(series):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
+from planner.invitations.calendar import in_calendar
 from planner.invitations.errors import InvitationError
 from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
@@ -133,6 +134,27 @@ def remind_chosen(invitations: list[Invitation], *, now: datetime | None = None)
 
 
 # Changes to answers and seats.
+
+
+def plan_withdrawal(invitations: Iterable[Invitation], *, now: datetime | None = None) -> Mailing:
+    """The calendar cancellations withdrawing these invitations would send: to everyone we may
+    mail, for each coming session in their calendar (a confirmed yes or a maybe). Pure."""
+    now = now or utcnow()
+    mailing = Mailing(template="calendar_removed")
+    for invitation in invitations:
+        sessions = sorted(
+            (
+                r.session
+                for r in invitation.rsvps
+                if in_calendar(r) and not r.session.is_cancelled and r.session.ends_at > now
+            ),
+            key=lambda s: (s.starts_at, s.id),
+        )
+        if sessions and not invitation.is_revoked and invitation.person.can_be_mailed:
+            mailing.mails.append(PlannedMail(invitation, sessions))
+        else:
+            mailing.left_out.append(invitation)
+    return mailing
 
 
 def withdraw_chosen(invitations: list[Invitation], *, now: datetime | None = None) -> int:

@@ -19,6 +19,7 @@ from planner.invitations.bulk import (
     move_chosen,
     place_chosen,
     plan_reminders,
+    plan_withdrawal,
     send_mailing,
     withdraw_chosen,
 )
@@ -69,7 +70,11 @@ def bulk(series_id: int):
                 return audited(html, AuditAction.EXPORT, "letter", series.id, ids)
             if action == "withdraw" and not form.confirmed.data:
                 return render_template(
-                    "invitations/confirm_withdraw.html", series=series, invitations=invitations, args=_grid_args()
+                    "invitations/confirm_withdraw.html",
+                    series=series,
+                    invitations=invitations,
+                    mailing=plan_withdrawal(invitations),
+                    args=_grid_args(),
                 )
             done = _carry_out(series, action, invitations, form)
             audit(
