@@ -69,13 +69,15 @@ def bulk(series_id: int):
                 ids = ids_detail("persons", [i.person_id for i in letters])
                 return audited(html, AuditAction.EXPORT, "letter", series.id, ids)
             if action == "withdraw" and not form.confirmed.data:
-                return render_template(
+                html = render_template(
                     "invitations/confirm_withdraw.html",
                     series=series,
                     invitations=invitations,
                     mailing=plan_withdrawal(invitations),
                     args=_grid_args(),
                 )
+                ids = ids_detail("persons", [i.person_id for i in invitations])
+                return audited(html, AuditAction.VIEW, "invitation_list", series.id, ids)
             done = _carry_out(series, action, invitations, form)
             audit(
                 AuditAction.CHANGE,
