@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.evaluations.session_routes import bp as evaluation_sessions_bp
     from planner.invitations.consent import bp as consent_bp
     from planner.invitations.feeds import bp as feeds_bp
+    from planner.invitations.grid_routes import bp as invitation_grid_bp
     from planner.invitations.letter_routes import bp as letters_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(invitation_grid_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(feeds_bp)
@@ -144,7 +146,9 @@ def _connect_areas(app: Flask) -> None:
 
     Every listener is listed here: the series services call them after each change to a session.
     """
+    from planner.attendance.presence import presence_rows
     from planner.evaluations.listeners import keep_session_evaluation
+    from planner.invitations.grid import provide_presence
     from planner.invitations.listeners import notify_session_changed
     from planner.replies.services import forget_proposals
     from planner.series.hooks import on_session_changed
@@ -152,6 +156,7 @@ def _connect_areas(app: Flask) -> None:
     on_session_changed(app, notify_session_changed)
     on_session_changed(app, forget_proposals)
     on_session_changed(app, keep_session_evaluation)
+    provide_presence(app, presence_rows)  # the grid of answers shows attendance too
 
 
 def _register_template_filters(app: Flask) -> None:

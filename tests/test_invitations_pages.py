@@ -127,9 +127,10 @@ def test_lists_per_session_with_waiting_list_in_order(organiser_client, db, seri
     db.session.commit()
     page = organiser_client.get(page_of(series)).get_data(as_text=True)
     assert "1 of 1 places taken" in page
-    assert re.search(r"Waiting list \(2\)</h4>\s*<ol>\s*<li>Bram</li><li>Cor</li>", page)
-    assert "No (1)" in page
-    assert "Not answered (1)" in page
+    counts = page.split("places taken")[1].split("</tr>")[0]
+    assert re.findall(r": </span>(\d+)</td>", counts) == ["2", "0", "1", "1"]  # waiting, maybe, no, not answered
+    assert re.search(r'grid-name">Bram<.*?>Waiting list 1</span>', page, re.S)
+    assert re.search(r'grid-name">Cor<.*?>Waiting list 2</span>', page, re.S)
 
 
 def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
@@ -157,12 +158,8 @@ def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
 
     third = factories.make_invitation(series, name="Derde")
     response = organiser_client.post(
-        f"{page_of(series)}/place",
-        data={
-            "invitation": third.id,
-            "session": session.id,
-            "from_session": 0,
-        },
+        f"{page_of(series)}/bulk",
+        data={"chosen": third.id, "action": "place", "session": session.id, "over_capacity": "y"},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -173,12 +170,8 @@ def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
 
     # Move Derde to the second session.
     response = organiser_client.post(
-        f"{page_of(series)}/place",
-        data={
-            "invitation": third.id,
-            "session": series.sessions[1].id,
-            "from_session": session.id,
-        },
+        f"{page_of(series)}/bulk",
+        data={"chosen": third.id, "action": "move", "session": series.sessions[1].id, "from_session": session.id},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -231,20 +224,27 @@ def test_other_programmes_organisers_get_404(client, db, series, programme):
     factories.add_member(programme, trekker, "trekker")
     db.session.commit()
     invitation = factories.make_invitation(series, email=None)
-    urls = [page_of(series), f"/series/{series.id}/letters", f"{page_of(series)}/{invitation.id}/letter"]
+    urls = [
+        page_of(series),
+        f"/series/{series.id}/letters",
+        f"{page_of(series)}/{invitation.id}/letter",
+        f"{page_of(series)}/export.csv",
+        f"{page_of(series)}/export.xlsx",
+    ]
     posts = [
         page_of(series),
         f"{page_of(series)}/{invitation.id}/revoke",
         f"{page_of(series)}/{invitation.id}/resend",
         f"{page_of(series)}/remind",
-        f"{page_of(series)}/place",
+        f"{page_of(series)}/bulk",
     ]
     for user in (stranger, trekker):
         login(client, user.email)
         for url in urls:
             assert client.get(url).status_code == 404, (user.email, url)
         for url in posts:
-            assert client.post(url, data={"emails": "a@example.org"}).status_code == 404, (user.email, url)
+            data = {"emails": "a@example.org", "chosen": invitation.id, "action": "withdraw", "confirmed": "y"}
+            assert client.post(url, data=data).status_code == 404, (user.email, url)
         client.post("/logout")
     assert db.session.get(Invitation, invitation.id).revoked_at is None
     assert client.get(page_of(series)).status_code == 302  # anonymous: to the login page

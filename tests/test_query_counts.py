@@ -112,3 +112,37 @@ def test_letters_pages_ask_a_fixed_number_of_questions(app, organiser_client, pr
     move(first.sessions[1])
     for url, count in few.items():
         assert queries_for(app, organiser_client, url) == count, url
+
+
+def test_the_invitation_grid_asks_a_fixed_number_of_questions(app, organiser_client, programme, organiser):
+    """The person × session grid: answers, waiting places, attendance, needs and mail status."""
+    from planner.attendance.services import mark
+    from planner.invitations.services import answer
+    from planner.people.services import find_or_create_organisation
+
+    series = factories.make_series(programme, organiser)
+    url = f"/series/{series.id}/invitations"
+
+    def add_people(n, offset):
+        for i in range(n):
+            organisation = find_or_create_organisation(f"Organisatie {offset + i}", f"Gemeente {offset + i}")
+            invitation = factories.make_invitation(
+                series,
+                name=f"Deelnemer {offset + i}",
+                organisation_id=organisation.id,
+                municipality=f"Gemeente {offset + i}",
+                email=None if i % 3 == 0 else f"grid{offset + i}@example.org",
+            )
+            invitation.needs_childcare = i % 2 == 0
+            answer(invitation, series.sessions[i % 3], ["yes", "no", "maybe"][i % 3])
+            mark(series.sessions[0], invitation.person_id, "present", actor=organiser)
+        _db.session.commit()
+
+    add_people(2, 0)
+    few = queries_for(app, organiser_client, url)
+    filtered = queries_for(app, organiser_client, url + "?need=any&answer=confirmed")
+    add_people(60, 2)  # more than one page of the grid
+    many = queries_for(app, organiser_client, url)
+    assert many == few, f"grid: {few} queries with 2 invited, {many} with 62"
+    assert queries_for(app, organiser_client, url + "?need=any&answer=confirmed") == filtered
+    assert queries_for(app, organiser_client, url + "?page=2") == few

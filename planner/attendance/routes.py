@@ -102,6 +102,9 @@ def _check_in_page(series, session, walk_in_form, status=200):
         Presence=Presence,
     )
     shown = [p.person_id for p in pending] + [r.person.id for r in rows]
+    with_needs = [r.person.id for r in rows if r.needs]
+    if with_needs:  # needs are sensitive: who saw whose is recorded apart
+        audit(AuditAction.VIEW, "needs", session.id, ids_detail("check-in list, persons", with_needs))
     return audited(
         html, AuditAction.VIEW, "attendance", session.id, ids_detail("check-in list, persons", shown), status=status
     )

@@ -12,7 +12,7 @@ give it a new code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -23,6 +23,7 @@ from planner.attendance.models import Attendance, AttendanceChange, DoorCheckIn,
 from planner.auth.models import StaffUser, ThrottledKind
 from planner.auth.throttling import TryLimit, record_try, throttled_tries
 from planner.extensions import db
+from planner.invitations.grid import needs_of
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.people.details import PersonDetails, normalise_email
 from planner.people.models import Organisation, Person, people_matching
@@ -41,6 +42,8 @@ class ListRow:
     answer: Answer | None  # None: not invited (a walk-in)
     seat: Seat | None
     status: Presence | None  # None: not marked
+    # What they told us they need to take part, in words (for the organisers at the door only).
+    needs: list[str] = field(default_factory=list)
 
     @property
     def said_yes(self) -> bool:
@@ -67,10 +70,10 @@ class ListRow:
 
 def invited_to(session: Session, search: str = ""):
     """Everyone with a live invitation to this session whom the people search finds:
-    (person, answer, seat, presence)."""
+    (person, answer, seat, presence, invitation)."""
     return (
         people_matching(search)
-        .add_columns(Rsvp.answer, Rsvp.seat, Attendance.status)
+        .add_columns(Rsvp.answer, Rsvp.seat, Attendance.status, Invitation)
         .join(Invitation, Invitation.person_id == Person.id)
         .join(Rsvp, Rsvp.invitation_id == Invitation.id)
         .outerjoin(Attendance, (Attendance.session_id == Rsvp.session_id) & (Attendance.person_id == Person.id))
@@ -84,7 +87,10 @@ def session_list(session: Session, search: str = "") -> list[ListRow]:
 
     Two queries, however long the list.
     """
-    rows = [ListRow(p, a, s, st) for p, a, s, st in db.session.execute(invited_to(session, search))]
+    rows = [
+        ListRow(p, a, s, st, needs_of(invitation))
+        for p, a, s, st, invitation in db.session.execute(invited_to(session, search))
+    ]
     invited = {row.person.id for row in rows}
     marked = (
         people_matching(search)

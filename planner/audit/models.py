@@ -34,6 +34,7 @@ OBJECT_TYPE_LABELS = {
     "evaluation_response": _l("Evaluation response"),
     "invitation_list": _l("Invitation list"),
     "letter": _l("Letter"),
+    "needs": _l("Needs to take part"),
     "person": _l("Person"),
     "rsvp": _l("Answer to an invitation"),
     "series": _l("Series"),

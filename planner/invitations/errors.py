@@ -31,6 +31,32 @@ class InvitationCode(ErrorCode):
         "session_started",
         lambda p: _("The meeting “%(title)s” has already started. You can no longer change your answer.", **p),
     )
+    NOBODY_CHOSEN_IN_GRID = "nobody_chosen_in_grid", _l("Tick at least one person in the list.")
+    UNKNOWN_INVITATIONS = (
+        "unknown_invitations",
+        _l("Some of the chosen people are not invited to this series (any more). Nothing was changed."),
+    )
+    CHOSEN_REVOKED = (
+        "chosen_revoked",
+        lambda p: _("The invitation to %(name)s has already been withdrawn. Nothing was changed.", **p),
+    )
+    CHOSEN_NOT_INVITED = (
+        "chosen_not_invited",
+        lambda p: _("%(name)s is not invited to “%(title)s”. Nothing was changed.", **p),
+    )
+    NOTHING_TO_REMIND = (
+        "nothing_to_remind",
+        _l("None of the chosen people has a coming session without an answer: no reminder was sent."),
+    )
+    SESSION_FULL = (
+        "session_full",
+        lambda p: _(
+            "“%(title)s” has %(free)s free places for %(needed)s people. Nothing was changed. "
+            "Tick “also over the maximum” to place them anyway.",
+            **p,
+        ),
+    )
+    UNKNOWN_BULK_ACTION = "unknown_bulk_action", _l("Choose what to do with the chosen people.")
     TEXT_TOO_LONG = "text_too_long", _l("The text is too long.")
     UNKNOWN_ANSWER = "unknown_answer", _l("Choose yes, no or maybe.")
     UNKNOWN_ORGANISATION = "unknown_organisation", _l("This organisation no longer exists.")

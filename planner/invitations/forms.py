@@ -81,19 +81,3 @@ class InviteForm(Form):
         ]
         self.role.choices = [SelectChoice("", _l("No role")), *PersonRole.choices()]
         self.sessions.choices = [SelectChoice(value, label) for value, label in sessions]
-
-
-class PlaceForm(Form):
-    """An organiser puts someone in a session by hand, or moves them from another session."""
-
-    invitation = SelectField(_l("Person"), coerce=coerce_id)
-    session = SelectField(_l("Session"), coerce=coerce_id)
-    from_session = SelectField(_l("Move from session"), coerce=coerce_id, default=0)
-
-    def __init__(self, *args, invitations=(), sessions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invitation.choices = [SelectChoice(value, label) for value, label in invitations]
-        self.session.choices = [SelectChoice(value, label) for value, label in sessions]
-        self.from_session.choices = [SelectChoice(0, _l("Not moving: add to the session"))] + [
-            SelectChoice(value, label) for value, label in sessions
-        ]

@@ -1,16 +1,14 @@
-"""What an organiser sees of a series' invitations, computed as plain data in a few queries."""
+"""What an organiser sees around the grid of a series: counts per session, proposals, withdrawn."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import String, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
-from planner.invitations.mails import MailState, mail_states
-from planner.invitations.models import Answer, AnsweredVia, Invitation, Rsvp, Seat
+from planner.invitations.models import Invitation, Rsvp, Seat
 from planner.people.models import Person, people_matching
 from planner.series.models import Series, Session
 
@@ -18,16 +16,13 @@ PICKER_LIMIT = 50
 
 
 @dataclass
-class SessionLists:
+class SessionSummary:
     session: Session
-    confirmed: list[Invitation] = field(default_factory=list)
-    waiting: list[Invitation] = field(default_factory=list)  # in order: the first moves up next
-    no: list[Invitation] = field(default_factory=list)
-    maybe: list[Invitation] = field(default_factory=list)
-    pending: list[Invitation] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    answered_in_calendar: dict[int, datetime | None] = field(default_factory=dict)  # invitation id → when
+    counts: dict[str, int] = field(default_factory=dict)  # "confirmed", "waiting", "no", "maybe", "pending"
     proposals: list[Rsvp] = field(default_factory=list)  # other times proposed from a calendar
+
+    def count(self, name: str) -> int:
+        return self.counts.get(name, 0)
 
     @property
     def has_free_seats_and_waiters(self) -> bool:
@@ -35,23 +30,6 @@ class SessionLists:
         capacity = self.session.capacity
         confirmed = self.counts.get(Seat.CONFIRMED, 0)
         return bool(self.counts.get(Seat.WAITING)) and (capacity is None or confirmed < capacity)
-
-
-@dataclass
-class InvitationRow:
-    invitation: Invitation
-    mail: MailState | None
-
-
-@dataclass
-class Overview:
-    sessions: list[SessionLists]
-    active: list[InvitationRow]
-    revoked: list[InvitationRow]
-
-    @property
-    def letters_needed(self) -> int:
-        return sum(1 for row in self.active if row.invitation.person.needs_letter)
 
 
 def _answer_counts(series: Series) -> dict[int, dict[str, int]]:
@@ -70,55 +48,45 @@ def _answer_counts(series: Series) -> dict[int, dict[str, int]]:
     return counts
 
 
-def invitations_overview(series: Series) -> Overview:
-    invitations = (
+def session_summaries(series: Series) -> list[SessionSummary]:
+    """Per session its answer counts and the other times proposed from calendars: two queries."""
+    counts = _answer_counts(series)
+    summaries = {s.id: SessionSummary(s, counts=counts.get(s.id, {})) for s in series.sessions}
+    proposals = db.session.scalars(
+        select(Rsvp)
+        .join(Invitation, Invitation.id == Rsvp.invitation_id)
+        .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Rsvp.proposed_at.is_not(None))
+        .options(joinedload(Rsvp.invitation).joinedload(Invitation.person))
+        .order_by(Rsvp.proposed_at, Rsvp.id)
+    )
+    for rsvp in proposals:
+        if rsvp.session_id in summaries:
+            summaries[rsvp.session_id].proposals.append(rsvp)
+    return list(summaries.values())
+
+
+def withdrawn(series: Series) -> list[Invitation]:
+    """The withdrawn invitations of the series, by name."""
+    return list(
         db.session.scalars(
             select(Invitation)
-            .where(Invitation.series_id == series.id)
-            .options(
-                joinedload(Invitation.person).joinedload(Person.organisation),
-                selectinload(Invitation.rsvps),
-            )
-            .order_by(Invitation.id)
+            .join(Invitation.person)
+            .where(Invitation.series_id == series.id, Invitation.revoked_at.is_not(None))
+            .options(joinedload(Invitation.person))
+            .order_by(Person.name, Invitation.id)
         )
-        .unique()
-        .all()
     )
-    counts = _answer_counts(series)
-    lists = {s.id: SessionLists(s, counts=counts.get(s.id, {})) for s in series.sessions}
-    waiting: dict[int, list[tuple[int, Invitation]]] = {}
-    for invitation in invitations:
-        if invitation.is_revoked:
-            continue
-        for rsvp in invitation.rsvps:
-            target = lists.get(rsvp.session_id)
-            if target is None:
-                continue
-            if rsvp.answered_via == AnsweredVia.CALENDAR:
-                target.answered_in_calendar[invitation.id] = rsvp.answered_at
-            if rsvp.proposed_at is not None:
-                target.proposals.append(rsvp)
-            if rsvp.seat == Seat.CONFIRMED:
-                target.confirmed.append(invitation)
-            elif rsvp.seat == Seat.WAITING:
-                waiting.setdefault(rsvp.session_id, []).append((rsvp.waitlist_position or 0, invitation))
-            elif rsvp.answer == Answer.NO:
-                target.no.append(invitation)
-            elif rsvp.answer == Answer.MAYBE:
-                target.maybe.append(invitation)
-            else:
-                target.pending.append(invitation)
-    for session_id, queue in waiting.items():
-        lists[session_id].waiting = [invitation for _, invitation in sorted(queue, key=lambda pair: pair[0])]
-    for entry in lists.values():
-        for name in (entry.confirmed, entry.no, entry.maybe, entry.pending):
-            name.sort(key=lambda i: i.person.name.lower())
-    states = mail_states(invitations)
-    rows = [InvitationRow(i, states.get(i.id)) for i in sorted(invitations, key=lambda i: i.person.name.lower())]
-    return Overview(
-        sessions=list(lists.values()),
-        active=[r for r in rows if not r.invitation.is_revoked],
-        revoked=[r for r in rows if r.invitation.is_revoked],
+
+
+def letters_needed(series: Series) -> int:
+    """How many active invitations go to people who need a printed letter."""
+    return (
+        db.session.scalar(
+            select(func.count(Invitation.id))
+            .join(Invitation.person)
+            .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
+        )
+        or 0
     )
 
 

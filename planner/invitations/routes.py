@@ -4,30 +4,26 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from planner.audit.models import AuditAction
-from planner.audit.web import audit, audited, ids_detail
+from planner.audit.web import audit
 from planner.auth.access import can_organise
 from planner.extensions import db
-from planner.invitations.forms import InviteForm, PlaceForm
-from planner.invitations.letters import count_letters_to_print
+from planner.invitations.forms import InviteForm
+from planner.invitations.grid_page import INVITE_SEARCH, invite_form, render_grid_page
 from planner.invitations.loaders import invitation_or_404
-from planner.invitations.overview import find_people, invitations_overview
 from planner.invitations.services import (
     InvitationError,
     fill_free_seats,
     invite_people,
-    move_to_session,
-    open_sessions,
     people_from_addresses,
     people_of_organisation,
     people_with_role,
-    place_by_hand,
     remind_unanswered,
     resend_invitation,
     revoke_invitation,
@@ -39,60 +35,10 @@ from planner.web import service_call
 bp = Blueprint("invitations", __name__)
 
 
-def _session_label(session) -> str:
-    return f"{format_date(session.local_start.date(), 'EEE d MMM y')} · {session.title}"
-
-
-def _invite_form(series, search: str) -> InviteForm:
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    people = [(p.id, f"{p.name} ({p.organisation})" if p.organisation else p.name) for p in find_people(search)]
-    form = InviteForm(
-        people=people,
-        organisations=organisations,
-        sessions=[(s.id, _session_label(s)) for s in open_sessions(series)],
-    )
-    if not form.is_submitted():
-        form.sessions.data = [s.id for s in open_sessions(series)]
-    return form
-
-
-def _place_form(series, overview) -> PlaceForm:
-    return PlaceForm(
-        invitations=[(row.invitation.id, row.invitation.person.name) for row in overview.active],
-        sessions=[(s.id, _session_label(s)) for s in series.sessions if not s.is_cancelled],
-    )
-
-
-def _search() -> str:
-    return request.args.get("q", "").strip()[:100]
-
-
-def _page(series, form=None, place_form=None, status=200):
-    overview = invitations_overview(series)
-    search = _search()
-    html = render_template(
-        "invitations/index.html",
-        series=series,
-        overview=overview,
-        letters_to_print=count_letters_to_print([series.id]),
-        form=form or _invite_form(series, search),
-        place_form=place_form or _place_form(series, overview),
-        search=search,
-    )
-    return audited(
-        html,
-        AuditAction.VIEW,
-        "invitation_list",
-        series.id,
-        ids_detail("persons", [row.invitation.person_id for row in overview.active]),
-        status=status,
-    )
-
-
 @bp.get("/series/<int:series_id>/invitations")
 @login_required
 def index(series_id: int):
-    return _page(series_or_404(series_id, can_organise))
+    return render_grid_page(series_or_404(series_id, can_organise))
 
 
 def _chosen_people(form: InviteForm) -> list[Person]:
@@ -118,7 +64,7 @@ def _chosen_people(form: InviteForm) -> list[Person]:
 @login_required
 def invite(series_id: int):
     series = series_or_404(series_id, can_organise)
-    form = _invite_form(series, _search())
+    form = invite_form(series)
     if form.validate_on_submit():
         with service_call(form), _invited_meanwhile(form):
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data or []]
@@ -147,7 +93,7 @@ def invite(series_id: int):
                 "success",
             )
             return redirect(url_for("invitations.index", series_id=series.id))
-    return _page(series, form=form, status=422)
+    return render_grid_page(series, form=form, status=422)
 
 
 @contextmanager
@@ -165,7 +111,12 @@ def _act(series, action, done):
         result = action()
         db.session.commit()
         flash(done(result) if callable(done) else done, "success")
-    return redirect(url_for("invitations.index", series_id=series.id))
+    return redirect(url_for("invitations.index", series_id=series.id, **_grid_args()))
+
+
+def _grid_args() -> dict:
+    """The grid's filters and page as they came (a form on the grid posts to a URL carrying them)."""
+    return {k: v for k, v in request.args.items() if k != INVITE_SEARCH}
 
 
 @bp.post("/series/<int:series_id>/invitations/<int:invitation_id>/resend")
@@ -217,30 +168,3 @@ def fill(series_id: int, session_id: int):
             len(moved),
         ),
     )
-
-
-@bp.post("/series/<int:series_id>/invitations/place")
-@login_required
-def place(series_id: int):
-    series = series_or_404(series_id, can_organise)
-    overview = invitations_overview(series)
-    form = _place_form(series, overview)
-    if form.validate_on_submit():
-        invitation = invitation_or_404(series, form.invitation.data)
-        session = session_or_404(series, form.session.data)
-        with service_call(form):
-            if form.from_session.data:
-                move_to_session(invitation, session_or_404(series, form.from_session.data), session)
-            else:
-                place_by_hand(invitation, session)
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s is registered for %(session)s.",
-                    name=invitation.person.name,
-                    session=_session_label(session),
-                ),
-                "success",
-            )
-            return redirect(url_for("invitations.index", series_id=series.id))
-    return _page(series, place_form=form, status=422)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
+from planner.invitations.bulk import plan_reminders, send_mailing
 from planner.invitations.codes import new_codes
 from planner.invitations.errors import InvitationError
 from planner.invitations.mails import queue_about
@@ -68,6 +69,7 @@ __all__ = [
     "resend_invitation",
     "revoke_invitation",
     "save_needs",
+    "unanswered_invitations",
     "waiting_places",
 ]
 
@@ -232,11 +234,10 @@ def _why_not_mailed(person: Person) -> str:
     return "no_email"
 
 
-def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
-    """Queue a reminder for everyone we may write to who has not answered for an open session:
-    a mail, or a letter for those without e-mail."""
+def unanswered_invitations(series: Series, *, now: datetime | None = None) -> list[Invitation]:
+    """Everyone we may mail who has not answered for an open session of ``series``."""
     now = now or utcnow()
-    invitations = (
+    return list(
         db.session.scalars(
             select(Invitation)
             .join(Invitation.person)
@@ -257,16 +258,19 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
         .unique()
         .all()
     )
-    cache: dict = {}
-    with db.session.no_autoflush:
-        for invitation in invitations:
-            pending = [
-                r.session
-                for r in invitation.rsvps
-                if r.answer == Answer.PENDING and r.session.starts_at > now and not r.session.is_cancelled
-            ]
-            queue_about(invitation, "reminder", pending, cache)
-    return len(invitations)
+
+
+def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
+    """Queue a reminder for everyone we may write to who has not answered for an open session:
+    a mail, or a letter for those without e-mail; how many people.
+
+    The same two steps as a reminder to people chosen on the grid: ``plan_reminders`` lists
+    what would be sent, ``send_mailing`` queues it."""
+    mailing = plan_reminders(unanswered_invitations(series, now=now), now=now)
+    if mailing.is_empty:
+        return 0
+    send_mailing(mailing)
+    return len(mailing.mails) + len(mailing.letters)
 
 
 def add_person_by_hand(
