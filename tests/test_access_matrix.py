@@ -179,7 +179,7 @@ POST_DATA = {
     "reason": "x",
     "status": "present",
     "lang": "en",
-    "emails": "gekaapt@example.org",
+    "emails": "Gekaapt <gekaapt@example.org>",
     "consent_photos": "yes",
 }
 

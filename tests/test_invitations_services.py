@@ -71,8 +71,12 @@ def test_invite_an_organisation_a_role_and_pasted_addresses(db, series):
     volunteer = factories.make_person(name="Vera", role="volunteer")
     assert people_of_organisation(org) == [member]
     assert people_with_role("volunteer") == [volunteer]
-    pasted = people_from_addresses("Kees <kees@example.org>, NEW@example.org;\nmia2@example.org kees@example.org")
+    pasted = people_from_addresses(
+        "Kees <kees@example.org>, NEW@example.org;\nmia2@example.org kees@example.org",
+        {"new@example.org": "Nel", "mia2@example.org": "Mia Twee"},
+    )
     assert [p.email for p in pasted] == ["kees@example.org", "new@example.org", "mia2@example.org"]
+    assert [p.name for p in pasted] == ["Kees", "Nel", "Mia Twee"]
     result = invite_people(series, [member, volunteer, *pasted])
     db.session.commit()
     assert len(result.invited) == 5

@@ -16,6 +16,7 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise
 from planner.extensions import db
+from planner.forms import add_error
 from planner.invitations.forms import InviteForm, PlaceForm
 from planner.invitations.letters import qr_data_uri
 from planner.invitations.loaders import invitation_or_404
@@ -27,6 +28,7 @@ from planner.invitations.services import (
     fill_free_seats,
     invite_people,
     move_to_session,
+    newcomers_in,
     open_sessions,
     people_from_addresses,
     people_of_organisation,
@@ -113,8 +115,35 @@ def _chosen_people(form: InviteForm) -> list[Person]:
     if form.role.data:
         people += people_with_role(form.role.data)
     if (form.emails.data or "").strip():
-        people += people_from_addresses(form.emails.data or "")
+        people += people_from_addresses(form.emails.data or "", form.newcomer_names())
     return people
+
+
+def _names_to_review(series, form: InviteForm):
+    """The review step, while a pasted address that is new has no name: nothing is stored until
+    each has one. None when there is nothing to ask."""
+    text = form.emails.data or ""
+    if not text.strip():
+        return None
+    newcomers = newcomers_in(text)
+    given = form.newcomer_names()
+    if all(given.get(n.address) or n.name for n in newcomers):
+        return None
+    reviewed = bool(form.newcomers.entries)
+    form.newcomers.entries = []
+    for newcomer in newcomers:
+        entry = form.newcomers.append_entry(
+            {"address": newcomer.address, "name": given.get(newcomer.address) or newcomer.name}
+        )
+        if reviewed and not entry.form.name.data:
+            add_error(entry.form.name, _("Enter a name; a first name is enough."))
+    return _review_page(series, form, 422 if reviewed else 200)
+
+
+def _review_page(series, form: InviteForm, status: int):
+    for entry in form.newcomers:
+        entry.form.name.label.text = _("Name of %(address)s", address=entry.form.address.data or "")
+    return render_template("invitations/name_review.html", series=series, form=form, search=_search()), status
 
 
 @bp.post("/series/<int:series_id>/invitations")
@@ -127,6 +156,9 @@ def invite(series_id: int):
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data or []]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
+            review = _names_to_review(series, form)
+            if review is not None:
+                return review
             result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
             counts = {
                 "new": len(result.invited),
@@ -150,6 +182,8 @@ def invite(series_id: int):
                 "success",
             )
             return redirect(url_for("invitations.index", series_id=series.id))
+    if form.newcomers.entries:  # refused on the review step: stay there, with the names typed
+        return _review_page(series, form, 422)
     return _page(series, form=form, status=422)
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.people.details import PersonDetails, check_length, check_person_details, normalise_email
+from planner.people.details import PersonDetails, check_length, check_person_details
 from planner.people.errors import PeopleError
-from planner.people.models import Consent, ConsentPurpose, Organisation, Person, PersonRole
+from planner.people.models import Consent, ConsentPurpose, Organisation, Person
 from planner.plain_text import name_key
 from planner.timekeeping import utcnow
 
@@ -106,17 +106,6 @@ def update_person(person: Person, details: PersonDetails | None = None, /, **fie
         setattr(person, key, value)
     db.session.flush()
     return person
-
-
-def get_or_create_by_email(email: str, *, language: str = "nl", role: str = PersonRole.RESIDENT) -> Person:
-    """The person with this address, or a new one named after the address's local part."""
-    address = normalise_email(email)
-    if address is None:
-        raise PeopleError("invalid_email", field="email", email="")
-    existing = db.session.scalar(person_with_email(address))
-    if existing is not None:
-        return existing
-    return create_person(name=address.split("@")[0], role=role, email=address, language=language)
 
 
 def person_with_email(email: str):
