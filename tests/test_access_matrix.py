@@ -34,6 +34,7 @@ ACCESS = {
     "statements.accessibility": PUBLIC,
     "participant.personal_page": TOKEN,
     "participant.language": TOKEN,
+    "participant.own_details": TOKEN,
     "consent.save": TOKEN,
     "feeds.new_feed": TOKEN,
     "feeds.personal_feed": TOKEN,

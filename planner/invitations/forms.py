@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import format_date, lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from planner.converters import coerce_id
 from planner.forms import Form, MultiCheckboxField
 from planner.invitations.models import Answer
-from planner.people.models import MAX_LENGTHS, PersonRole
+from planner.people.models import FIELD_LABELS, MAX_LENGTHS, Language, PersonRole
 
 # The answers as the participant gives them: to "Will you come?", in their own words.
 ANSWER_CHOICES = [
@@ -30,6 +30,22 @@ class NeedsForm(Form):
     needs_interpreter = BooleanField(_l("I need an interpreter"))
     needs_childcare = BooleanField(_l("I need childcare"))
     needs_other = StringField(_l("Do you need something else to take part?"), validators=[Optional(), Length(max=500)])
+
+
+class OwnDetailsForm(Form):
+    """What participants correct themselves: their name, phone and language."""
+
+    name = StringField(
+        FIELD_LABELS["name"],
+        description=_l("A first name is enough."),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=MAX_LENGTHS["name"])],
+    )
+    phone = StringField(
+        FIELD_LABELS["phone"],
+        description=_l("You may leave this empty."),
+        validators=[Optional(), Length(max=MAX_LENGTHS["phone"])],
+    )
+    language = RadioField(_l("Language of this page and our mails"), choices=Language.choices(), validate_choice=False)
 
 
 def answer_field_name(session) -> str:

@@ -108,6 +108,30 @@ def update_person(person: Person, details: PersonDetails | None = None, /, **fie
     return person
 
 
+OWN_DETAILS = ("name", "phone", "language")
+
+
+def update_own_details(person: Person, *, name: str, phone: str, language: str) -> list[str]:
+    """The person corrects their own name, phone and language (on their personal page); the
+    rest of their record stays as the organisers keep it. Checked as the person form checks
+    them; returns which of the three changed."""
+    before = {field: getattr(person, field) for field in OWN_DETAILS}
+    details = PersonDetails(
+        name=name,
+        role=person.role,
+        email=person.email,
+        phone=phone,
+        organisation=person.organisation,
+        municipality=person.municipality,
+        language=language,
+        under_16=person.under_16,
+        guardian_consent_on=person.guardian_consent_on,
+        guardian_consent_by=person.guardian_consent_by,
+    )
+    update_person(person, details)
+    return [field for field in OWN_DETAILS if getattr(person, field) != before[field]]
+
+
 def person_with_email(email: str):
     return select(Person).where(func.lower(Person.email) == email.lower())
 
