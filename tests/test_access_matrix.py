@@ -45,6 +45,8 @@ ACCESS = {
     "mail.index": DEBUG,
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
+    "debug_sending.evaluations": DEBUG,
+    "debug_sending.reminders": DEBUG,
     "series.overview": STAFF,
     "series.month": STAFF,
     "programmes.index": STAFF,
