@@ -88,13 +88,14 @@ def test_the_next_mail_comes_in_the_language_chosen(client, db, invitation):
 def test_refused_details_say_why_and_change_nothing(client, db, invitation, values, message):
     client.post(f"/i/{invitation.token}/language", data={"lang": "en"})
     db.session.expire_all()
+    recorded = len(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "person")).all())
     response = post_details(client, invitation, **values)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     db.session.expire_all()
     person = db.session.get(Person, invitation.person_id)
     assert (person.name, person.phone) == ("mirjam.nieuw", "")
-    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "person")).all()
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "person")).all()) == recorded
 
 
 def test_the_service_checks_as_the_person_form_does(db, invitation):
@@ -114,3 +115,12 @@ def test_someone_else_link_or_a_wrong_token_changes_nobody(client, db, invitatio
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Person, invitation.person_id).name == "mirjam.nieuw"
+
+
+def test_the_header_language_switch_on_the_page_is_their_own_change_too(client, db, invitation):
+    client.post(f"/i/{invitation.token}/language", data={"lang": "en"})
+    client.post(f"/i/{invitation.token}/language", data={"lang": "en"})  # unchanged: nothing recorded
+    db.session.expire_all()
+    assert db.session.get(Person, invitation.person_id).language == "en"
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "person")).all()
+    assert [(e.actor, e.detail) for e in events] == [("participant", "by the person: language")]

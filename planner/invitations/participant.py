@@ -118,7 +118,10 @@ def language(token: str):
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)
-    invitation.person.language = form.lang.data
+    person = invitation.person
+    if person.language != form.lang.data:
+        person.language = form.lang.data
+        audit(AuditAction.CHANGE, "person", person.id, "by the person: language", actor="participant")
     db.session.commit()
     return redirect(url_for("participant.personal_page", token=token))
 
