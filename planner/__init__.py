@@ -108,12 +108,14 @@ def _register_blueprints(app: Flask) -> None:
     from planner.evaluations.session_routes import bp as evaluation_sessions_bp
     from planner.invitations.consent import bp as consent_bp
     from planner.invitations.feeds import bp as feeds_bp
+    from planner.invitations.letter_routes import bp as letters_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
     from planner.people.routes import bp as people_bp
     from planner.privacy.routes import bp as privacy_bp
     from planner.programmes.routes import bp as programmes_bp
+    from planner.series.round_routes import bp as rounds_bp
     from planner.series.routes import bp as series_bp
     from planner.statements.routes import bp as statements_bp
 
@@ -121,9 +123,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
+    app.register_blueprint(rounds_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(consent_bp)
     app.register_blueprint(attendance_bp)

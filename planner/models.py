@@ -12,7 +12,7 @@ from planner.evaluations.models import (
     EvaluationResponse,
     SessionEvaluation,
 )
-from planner.invitations.models import Invitation, Rsvp
+from planner.invitations.models import Invitation, Letter, Rsvp
 from planner.mail.models import OutboxMessage
 from planner.people.models import Consent, Organisation, Person
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember
@@ -36,6 +36,7 @@ __all__ = [
     "EvaluationResponse",
     "FailedLogin",
     "Invitation",
+    "Letter",
     "Organisation",
     "OutboxMessage",
     "Person",

@@ -207,7 +207,7 @@ def test_newest_first_paginated_and_filtered(admin_client, admin, db):
     page = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "63 entries" in page
     assert "Page 1 of 2" in page
-    assert page.index("<td>Invitation letter</td>") < page.index("<td>Person</td>"), "newest first"
+    assert page.index("<td>Letter</td>") < page.index("<td>Person</td>"), "newest first"
     second = admin_client.get("/admin/audit?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
 
@@ -256,7 +256,7 @@ def test_exports_follow_the_filter_and_are_recorded(admin_client, admin, db):
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 3
-    assert all(row[2:4] == ["Bekeken", "Uitnodigingsbrief"] for row in rows[1:]), "words, not codes (in Dutch)"
+    assert all(row[2:4] == ["Bekeken", "Brief"] for row in rows[1:]), "words, not codes (in Dutch)"
     assert rows[1][5].startswith("'="), "no formulas in a spreadsheet"
     response = admin_client.get("/admin/audit.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
@@ -271,8 +271,8 @@ def test_exports_follow_the_filter_and_are_recorded(admin_client, admin, db):
 @pytest.mark.parametrize(
     ("locale", "words"),
     [
-        ("en", ["Exported", "Invitation letter", "Changed", "Answer to an invitation"]),
-        ("nl", ["Gedownload", "Uitnodigingsbrief", "Veranderd", "Antwoord op een uitnodiging"]),
+        ("en", ["Exported", "Letter", "Changed", "Answer to an invitation"]),
+        ("nl", ["Gedownload", "Brief", "Veranderd", "Antwoord op een uitnodiging"]),
     ],
 )
 def test_actions_and_kinds_show_as_words_in_the_users_language(admin_client, admin, db, locale, words):

@@ -25,7 +25,8 @@ from planner.evaluations.models import (
     QuestionKind,
 )
 from planner.extensions import db as _db
-from planner.invitations.models import Answer, Rsvp, Seat
+from planner.invitations.letters import record_letter
+from planner.invitations.models import Answer, LetterKind, Rsvp, Seat
 from planner.invitations.services import answer
 from planner.people.models import ConsentPurpose, Language, Person, PersonRole
 from planner.people.services import record_consent
@@ -53,6 +54,7 @@ def every_kind_of_row(db, programme, organiser):
     session = series.sessions[0]
     invitation = factories.make_invitation(series, role="volunteer")  # queues the invitation mail
     person = invitation.person
+    record_letter(kind=LetterKind.INVITATION, person=person, series=series, invitation=invitation, body_html="")
     answer(invitation, session, Answer.YES)
     mark(session, person.id, Presence.PRESENT, actor=organiser)  # and its history
     record_consent(person, ConsentPurpose.PHOTOS, True, organiser)
@@ -103,6 +105,7 @@ def test_the_kinds_of_value_are_enum_columns():
         ("outbox_message", "status"),
         ("audit_event", "action"),
         ("failed_login", "kind"),
+        ("letter", "kind"),
     }
     assert expected - set(enum_columns()) == set()
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from planner.evaluations.models import EvaluationRequest, EvaluationResponse
 from planner.evaluations.sending import send_due
+from planner.invitations.models import Letter, LetterKind
 from planner.mail.models import OutboxMessage
 from planner.timekeeping import utcnow
 from tests import evaluation_factories as ef, factories
@@ -25,7 +26,7 @@ def test_only_present_people_who_can_be_mailed_get_one_request_and_mail(db, prog
     came = ef.present(session, name="Kwam", email="kwam@example.org")
     ef.mark(session, factories.make_person(name="Afwezig", email="afwezig@example.org"), "absent")
     factories.make_person(name="Niet gemarkeerd", email="niet@example.org")
-    ef.present(session, name="Zonder mail", email=None)
+    paper = ef.present(session, name="Zonder mail", email=None)
     withdrawn = ef.present(session, name="Ingetrokken", email="weg@example.org")
     withdrawn.mail_withdrawn_at = utcnow()
     anonymised = ef.present(session, name="Geanonimiseerd", email="anon@example.org")
@@ -35,15 +36,20 @@ def test_only_present_people_who_can_be_mailed_get_one_request_and_mail(db, prog
     now = session.ends_at + timedelta(hours=series.evaluation_delay_hours, minutes=1)
     result = send_due(now=now)
     db.session.commit()
-    requests = db.session.scalars(select(EvaluationRequest).where(EvaluationRequest.session_id == session.id)).all()
-    assert [r.person_id for r in requests] == [came.id]
+    requests = db.session.scalars(
+        select(EvaluationRequest).where(EvaluationRequest.session_id == session.id).order_by(EvaluationRequest.id)
+    ).all()
+    assert [r.person_id for r in requests] == [came.id, paper.id], "the one without e-mail is asked on paper"
+    [letter] = db.session.scalars(select(Letter)).all()
+    assert (letter.person_id, letter.kind, letter.session_id) == (paper.id, LetterKind.EVALUATION, session.id)
+    assert letter.link.endswith(f"/e/{requests[1].token}")
     assert len(requests[0].token) >= 32
     mails = [m for m in _outbox(db) if m.reference == requests[0].mail_reference]
     assert len(mails) == 1
     assert mails[0].to_address == "kwam@example.org"
     assert mails[0].subject == series.title, "a neutral subject: the series title"
     assert f"/e/{requests[0].token}" in mails[0].body_text
-    assert result.sent == 1
+    assert result.sent == 2, "a mail and a letter"
 
     again = send_due(now=now + timedelta(minutes=5))
     db.session.commit()

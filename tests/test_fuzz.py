@@ -57,6 +57,7 @@ SHOWN = ("view", "export")
 REFUSAL_MAY_WRITE = {
     "auth.login": {"failed_login": "a wrong password is counted, to slow down guessing"},
     "auth.account": {"failed_login": "so is a wrong current password when changing it"},
+    "letters.code": {"failed_login": "a wrong code from a letter is counted, to slow down guessing"},
 }
 # A request to these that gets through may end the session of the client's user: the world is rebuilt.
 ENDS_SESSIONS = {
@@ -70,6 +71,8 @@ ENDS_SESSIONS = {
 # Form fields a route reads without a form that shows them on a page the fuzz test reads.
 KNOWN_FORM_FIELDS = [
     "person_id",
+    "ids",
+    "printed_at",
     "status",
     "action",
     "direction",

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from planner.errors import DomainError
 from planner.invitations.mails import mail_states
-from planner.invitations.models import Answer, Invitation, Rsvp, Seat
+from planner.invitations.models import Answer, Invitation, Letter, LetterKind, Rsvp, Seat
 from planner.invitations.services import (
     add_person_by_hand,
     answer,
@@ -274,13 +274,14 @@ def test_reminders_go_to_those_who_have_not_answered(db, series):
     revoke_invitation(revoked)
     db.session.commit()
     before = len(mails(db))
-    assert remind_unanswered(series) == 1
+    assert remind_unanswered(series) == 2, "one mail and one letter"
     db.session.commit()
     reminder = mails(db)[-1]
     assert len(mails(db)) == before + 1
     assert reminder.to_address == silent.person.email
     assert silent.token in reminder.body_text
-    assert no_mail.person.email is None
+    [letter] = db.session.scalars(select(Letter).where(Letter.kind == LetterKind.REMINDER)).all()
+    assert letter.invitation_id == no_mail.id, "the one without e-mail gets the reminder on paper"
 
 
 def test_mail_state_per_invitation(db, series):

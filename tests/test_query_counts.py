@@ -84,3 +84,31 @@ def test_check_in_page_asks_a_fixed_number_of_questions(app, organiser_client, p
     add_people(8, 1)
     many = queries_for(app, organiser_client, url)
     assert many == few, f"check-in: {few} queries with 2 people, {many} with 18"
+
+
+def test_letters_pages_ask_a_fixed_number_of_questions(app, organiser_client, programme, organiser):
+    from datetime import timedelta
+
+    from planner.invitations.services import answer
+    from planner.series.services import update_session
+    from tests.factories import details_of
+
+    def move(session):
+        update_session(session, details_of(session, day=session.local_start.date() + timedelta(days=1)))
+        _db.session.commit()
+
+    first = factories.make_series(programme, organiser)
+    answer(factories.make_invitation(first, email=None), first.sessions[0], "yes")
+    move(first.sessions[0])
+    urls = (f"/series/{first.id}/letters", "/letters")
+    few = {url: queries_for(app, organiser_client, url) for url in urls}
+    for n in range(4):
+        invitation = factories.make_invitation(first, email=None, language="en" if n % 2 else "nl")
+        answer(invitation, first.sessions[1], "yes")
+        studio = factories.make_programme(name=f"Leeratelier {n}", organisers=[organiser])
+        other = factories.make_series(studio, organiser, title=f"Ontmoeting {n}")
+        factories.make_invitation(other, email=None)
+    _db.session.commit()
+    move(first.sessions[1])
+    for url, count in few.items():
+        assert queries_for(app, organiser_client, url) == count, url

@@ -33,7 +33,7 @@ OBJECT_TYPE_LABELS = {
     "evaluation_open_answers": _l("Open evaluation answers"),
     "evaluation_response": _l("Evaluation response"),
     "invitation_list": _l("Invitation list"),
-    "letter": _l("Invitation letter"),
+    "letter": _l("Letter"),
     "person": _l("Person"),
     "rsvp": _l("Answer to an invitation"),
     "series": _l("Series"),

@@ -66,15 +66,17 @@ class StaffUser(UserMixin, Model):
 class ThrottledKind(enum.StrEnum):
     LOGIN = "login"  # a failed login
     CHECK_IN = "check_in"  # a name typed on a session's door check-in link
+    LETTER_CODE = "letter_code"  # a wrong code typed from a letter (planner/invitations/codes.py)
 
 
 class FailedLogin(Model):
     """One try counted for throttling; kept in the database so every web process sees it.
 
-    ``kind`` is what was tried: a failed login ("login", ``email`` the account), or a name typed
-    on a session's door link ("check_in", ``email`` holds "session <id>"). ``client`` is the
-    address it came from (an IPv6 address by its /64 network); ``device`` the token of the
-    browser's known-device cookie for this account, if it had one.
+        ``kind`` is what was tried: a failed login ("login", ``email`` the account), or a name typed
+        on a session's door link ("check_in", ``email`` holds "session <id>"), or a wrong code typed from
+    a letter ("letter_code", ``email`` holds "letter code"). ``client`` is the
+        address it came from (an IPv6 address by its /64 network); ``device`` the token of the
+        browser's known-device cookie for this account, if it had one.
     """
 
     __tablename__ = "failed_login"

@@ -2,10 +2,12 @@
 
 A session is due once it ended more than the series' delay ago, and for at most
 ``SEND_WITHIN`` after its end; cancelled sessions and unpublished or purged series are
-skipped. Everyone marked present whom we may mail (``Person.can_be_mailed``) gets one
-request (unique per session and person, so a second run, or a second machine, skips them)
-and one mail, queued in the same transaction. Reminders go once, to those who have not
-answered, ``EVALUATION_REMINDER_DAYS`` after the first mail.
+skipped. Everyone marked present whom we may write to gets one request (unique per session
+and person, so a second run, or a second machine, skips them) and one mail, queued in the
+same transaction; someone without e-mail (``Person.needs_letter``) gets a letter with the form
+on paper instead, with the same link and a short code (``planner.invitations.letters``).
+Reminders go once, to those mailed who have not answered, ``EVALUATION_REMINDER_DAYS`` after
+the first mail.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from planner.attendance.models import Attendance, Presence
-from planner.evaluations.models import EvaluationRequest
-from planner.evaluations.services import evaluation_of
+from planner.evaluations.display import questions_view
+from planner.evaluations.models import EvaluationForm, EvaluationRequest
+from planner.evaluations.services import evaluation_of, form_with_questions
 from planner.extensions import db, rowcount
+from planner.invitations.codes import new_code
+from planner.invitations.letters import record_letter
+from planner.invitations.models import Invitation, LetterKind
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
 from planner.mail.services import queue_mail
@@ -76,7 +82,7 @@ def _people_to_ask(session: Session) -> list[Person]:
             .where(
                 Attendance.session_id == session.id,
                 Attendance.status == Presence.PRESENT,
-                Person.can_be_mailed,
+                Person.can_be_mailed | Person.needs_letter,
                 ~asked.exists(),
             )
             .order_by(Person.id)
@@ -106,13 +112,44 @@ def _queue(request: EvaluationRequest, template: str) -> None:
     )
 
 
+def _record_letter(request: EvaluationRequest, form: EvaluationForm | None, now: datetime) -> None:
+    """The evaluation on paper for someone without e-mail, to print with the other letters."""
+    person, session = request.person, request.session
+    if form is None:  # the evaluation's foreign key keeps its form
+        return
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.series_id == session.series_id, Invitation.person_id == person.id)
+    )
+    with force_locale(person.language):
+        body = render_template(
+            "evaluations/_letter_form.html",
+            series=session.series,
+            when=session_when(session),
+            form=form,
+            views=questions_view(form, person.language),
+            language=person.language,
+        )
+    record_letter(
+        kind=LetterKind.EVALUATION,
+        person=person,
+        series=session.series,
+        invitation=invitation,
+        session=session,
+        body_html=body,
+        link=evaluation_link(request),
+        code=new_code(),
+        now=now,
+    )
+
+
 def send_requests(now: datetime) -> int:
     sent = 0
     for session in due_sessions(now):
         people = _people_to_ask(session)
         if not people:
             continue
-        evaluation_of(session)  # sessions without a chosen form get the built-in session form
+        evaluation = evaluation_of(session)  # sessions without a chosen form get the built-in session form
+        paper = form_with_questions(evaluation.form_id) if any(p.needs_letter for p in people) else None
         for person in people:
             request = EvaluationRequest(session_id=session.id, person_id=person.id, token=new_token(), sent_at=now)
             try:
@@ -121,7 +158,10 @@ def send_requests(now: datetime) -> int:
             except IntegrityError:
                 continue
             request.person, request.session = person, session
-            _queue(request, "evaluation")
+            if person.needs_letter:
+                _record_letter(request, paper, now)
+            else:
+                _queue(request, "evaluation")
             sent += 1
     return sent
 

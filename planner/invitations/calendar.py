@@ -86,6 +86,10 @@ def _attendee(invitation: Invitation) -> Contact:
 def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", changes: Iterable[Change] = ()) -> None:
     """An invite (or an update replacing it, with what changed) for this person and this session."""
     invitation = rsvp.invitation
+    extra = {"changes": change_lines(changes, invitation.person.language)}
+    if invitation.person.needs_letter:  # on paper: no calendar part
+        queue_about(invitation, template, [rsvp.session], extra=extra)
+        return
     if not invitation.person.can_be_mailed:
         return
     body = itip_request(
@@ -101,13 +105,17 @@ def queue_request(rsvp: Rsvp, now: datetime, template: str = "calendar_invite", 
         template,
         [rsvp.session],
         calendar=(Method.REQUEST, body),
-        extra={"changes": change_lines(changes, invitation.person.language)},
+        extra=extra,
     )
 
 
 def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") -> None:
     """Take this session out of this person's calendar."""
     invitation = rsvp.invitation
+    extra = {"reason": rsvp.session.cancel_reason}
+    if invitation.person.needs_letter:  # on paper: no calendar part
+        queue_about(invitation, template, [rsvp.session], extra=extra)
+        return
     if not invitation.person.can_be_mailed:
         return
     body = itip_cancel(
@@ -121,7 +129,7 @@ def queue_cancel(rsvp: Rsvp, now: datetime, template: str = "calendar_removed") 
         template,
         [rsvp.session],
         calendar=(Method.CANCEL, body),
-        extra={"reason": rsvp.session.cancel_reason},
+        extra=extra,
     )
 
 

@@ -50,6 +50,10 @@ class InvitationCode(ErrorCode):
         "deletion_requested",
         lambda p: _("%(name)s asked for their data to be deleted, so we send them no more mails.", **p),
     )
+    CODE_THROTTLED = (
+        "code_throttled",
+        lambda p: _("Too many codes were tried from here. Please try again in %(minutes)s minutes.", **p),
+    )
     ANONYMISED_NOT_MAILED = (
         "anonymised_not_mailed",
         _l("The data of this person has been deleted, so we send them no more mails."),

@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.invitations.letters import record_letter_about
 from planner.invitations.models import CalendarFeed, Invitation
 from planner.links import external_url, webcal
 from planner.mail.models import MailStatus, OutboxMessage
@@ -35,6 +36,10 @@ def webcal_url(calendar_feed: CalendarFeed) -> str:
     return webcal(feed_url(calendar_feed))
 
 
+# The mails about one session (the others are about the invitation's sessions together).
+SESSION_MAILS = {"session_changed", "session_cancelled", "session_reminder", "moved_up", "calendar_invite"}
+
+
 @dataclass(frozen=True)
 class SessionLine:
     """A session as a mail shows it, formatted once per language for a whole round."""
@@ -52,7 +57,7 @@ def programme_text(session: Session) -> str:
     return "\n".join(line.rstrip() for line in session.agenda.strip().splitlines())
 
 
-def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
+def session_lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
     cache = {} if cache is None else cache
     lines = []
     for session in sorted(sessions, key=lambda s: (s.starts_at, s.id)):
@@ -95,8 +100,19 @@ def queue_about(
     calendar: tuple[str, bytes] | None = None,
     extra: dict | None = None,
 ) -> OutboxMessage | None:
-    person = invitation.person
-    if not person.can_be_mailed or person.email is None:  # the last guard: callers already leave these out
+    """The mail ``template`` about this invitation; for someone without e-mail, its letter.
+
+    Every consequence of the invitation rules that tells a person something comes through here,
+    so nobody without an address misses what others are mailed (``LETTER_FOR_MAIL`` says which
+    mails have a letter). Nothing for people we may not write to at all.
+    """
+    person, sessions = invitation.person, list(sessions)
+    lines = session_lines(sessions, person.language, cache)
+    if person.needs_letter:
+        only = sessions[0] if template in SESSION_MAILS and sessions else None
+        record_letter_about(invitation, template, lines, extra or {}, session=only)
+        return None
+    if not person.can_be_mailed or person.email is None:
         return None
     return queue_mail(
         to_address=person.email,
@@ -107,7 +123,7 @@ def queue_about(
             "person": person,
             "series": invitation.series,
             "link": personal_link(invitation),
-            "sessions": _lines(sessions, person.language, cache),
+            "sessions": lines,
             **(extra or {}),
         },
         reference=invitation.mail_reference,

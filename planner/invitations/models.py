@@ -31,6 +31,7 @@ class AnsweredVia(LabelledEnum):
     """Where an answer came from when not from the personal page or an organiser."""
 
     CALENDAR = "calendar", _l("In the calendar")
+    PAPER = "paper", _l("On a reply slip")
 
 
 class Invitation(Model):
@@ -44,6 +45,8 @@ class Invitation(Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     # None once the link is withdrawn for good (after the retention period).
     token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The code printed on letters, to type instead of the link (planner/invitations/codes.py).
+    short_code: Mapped[str | None] = mapped_column(String(8), unique=True)
     # The local part of the ORGANIZER address in its calendar invites (planner.replies reads them).
     reply_token: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -149,6 +152,64 @@ class SentReminder(Model):
     rsvp_id: Mapped[int] = mapped_column(ForeignKey("rsvp.id", ondelete="CASCADE"), unique=True)
     session_sequence: Mapped[int] = mapped_column()
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LetterKind(LabelledEnum):
+    """What a letter tells: one kind for each mail a person without e-mail would have had."""
+
+    INVITATION = "invitation", _l("Invitation")
+    SESSION_CHANGED = "session_changed", _l("Meeting changed")
+    SESSION_CANCELLED = "session_cancelled", _l("Meeting cancelled")
+    REMINDER = "reminder", _l("Reminder to answer")
+    SESSION_REMINDER = "session_reminder", _l("Reminder before the meeting")
+    MOVED_UP = "moved_up", _l("Moved up from the waiting list")
+    EVALUATION = "evaluation", _l("Evaluation form")
+
+
+# The kinds about one session: the letter names it (the others are about the whole invitation).
+SESSION_LETTERS = ("session_changed", "session_cancelled", "session_reminder", "moved_up", "evaluation")
+
+
+class Letter(Model):
+    """A printed letter owed to someone without e-mail, recorded with the change that calls for it.
+
+    ``body_html`` is what the letter says about that change, rendered in the person's language
+    when it was recorded; the page around it (greeting, organiser, link, code, reply slip) is
+    rendered when it is printed. ``printed_at`` is None until a staff member marks it printed.
+    """
+
+    __tablename__ = "letter"
+    __table_args__ = (
+        CheckConstraint("printed_by_id IS NULL OR printed_at IS NOT NULL", name="printed_by_when_printed"),
+        CheckConstraint(
+            "session_id IS NOT NULL OR kind NOT IN ('" + "', '".join(SESSION_LETTERS) + "')",
+            name="session_for_session_letters",
+        ),
+        CheckConstraint("invitation_id IS NOT NULL OR kind = 'evaluation'", name="invitation_unless_evaluation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[LetterKind] = enum_column(LetterKind, length=20, name="kind_known")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    # An evaluation letter carries its own link and code (the person may have no invitation);
+    # the others the invitation's link and ``Invitation.short_code``.
+    link: Mapped[str] = mapped_column(String(250), default="")
+    code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    series: Mapped[Series] = relationship()
+    person: Mapped[Person] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+    session: Mapped[Session | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Letter {self.id} {self.kind} person={self.person_id}>"
 
 
 def invitation_with_token(token: str):

@@ -2,9 +2,9 @@
 
 Due times are worked out from the session as it is now, so a reminder follows a move;
 cancelled sessions, a no, the waiting list, withdrawn invitations and people we may not
-mail (``Person.can_be_mailed``) get none. Each answer gets at most one reminder: the unique
-``sent_reminder.rsvp_id`` makes a second run, or a second machine running at the same
-moment, skip what another already queued.
+write to get none; people without e-mail get a letter (``Person.needs_letter``). Each answer
+gets at most one reminder: the unique ``sent_reminder.rsvp_id`` makes a second run, or a
+second machine running at the same moment, skip what another already queued.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def due_reminders(now: datetime) -> list[Rsvp]:
             .join(Session.series)
             .where(
                 Invitation.revoked_at.is_(None),
-                Person.can_be_mailed,
+                Person.can_be_mailed | Person.needs_letter,
                 Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
                 Session.status == SessionStatus.SCHEDULED,
                 Session.starts_at > now,

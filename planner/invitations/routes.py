@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, gettext as _, ngettext
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext as _, ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from planner.audit.models import AuditAction
 from planner.audit.web import audit, audited, ids_detail
@@ -18,10 +16,8 @@ from planner.auth.access import can_organise
 from planner.extensions import db
 from planner.forms import add_error
 from planner.invitations.forms import InviteForm, PlaceForm
-from planner.invitations.letters import qr_data_uri
+from planner.invitations.letters import count_letters_to_print
 from planner.invitations.loaders import invitation_or_404
-from planner.invitations.mails import personal_link
-from planner.invitations.models import Invitation
 from planner.invitations.overview import find_people, invitations_overview
 from planner.invitations.services import (
     InvitationError,
@@ -80,6 +76,7 @@ def _page(series, form=None, place_form=None, status=200):
         "invitations/index.html",
         series=series,
         overview=overview,
+        letters_to_print=count_letters_to_print([series.id]),
         form=form or _invite_form(series, search),
         place_form=place_form or _place_form(series, overview),
         search=search,
@@ -281,52 +278,3 @@ def place(series_id: int):
             )
             return redirect(url_for("invitations.index", series_id=series.id))
     return _page(series, place_form=form, status=422)
-
-
-@bp.get("/series/<int:series_id>/invitations/<int:invitation_id>/letter")
-@login_required
-def letter(series_id: int, invitation_id: int):
-    series = series_or_404(series_id, can_organise)
-    invitation = invitation_or_404(series, invitation_id)
-    if invitation.is_revoked:
-        abort(404)
-    html = render_template("invitations/letters.html", series=series, letters=[_letter(invitation)])
-    return audited(html, AuditAction.EXPORT, "letter", series.id, f"person {invitation.person_id}")
-
-
-@bp.get("/series/<int:series_id>/letters")
-@login_required
-def letters(series_id: int):
-    series = series_or_404(series_id, can_organise)
-    invitations = (
-        db.session.scalars(
-            select(Invitation)
-            .join(Invitation.person)
-            .where(Invitation.series_id == series.id, Invitation.revoked_at.is_(None), Person.needs_letter)
-            .options(joinedload(Invitation.person), selectinload(Invitation.rsvps))
-            .order_by(Person.name, Invitation.id)
-        )
-        .unique()
-        .all()
-    )
-    html = render_template("invitations/letters.html", series=series, letters=[_letter(i) for i in invitations])
-    return audited(
-        html, AuditAction.EXPORT, "letter", series.id, ids_detail("persons", [i.person_id for i in invitations])
-    )
-
-
-def _letter(invitation: Invitation) -> Markup:
-    """One letter, in the language of the person it is for."""
-    link = personal_link(invitation)
-    sessions = sorted((r.session for r in invitation.rsvps), key=lambda s: (s.starts_at, s.id))
-    with force_locale(invitation.person.language):
-        return Markup(
-            render_template(
-                "invitations/_letter.html",
-                series=invitation.series,
-                person=invitation.person,
-                link=link,
-                qr=qr_data_uri(link),
-                sessions=sessions,
-            )
-        )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
+from planner.invitations.codes import new_codes
 from planner.invitations.errors import InvitationError
 from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, CalendarFeed, Invitation, Rsvp
@@ -38,6 +39,7 @@ from planner.people.models import Organisation, Person, PersonRole
 from planner.people.pasting import PastedAddress, read_pasted_addresses
 from planner.people.services import add_people, addresses_in_use
 from planner.series.models import Series, Session, SessionStatus
+from planner.series.services import refuse_if_archived
 from planner.timekeeping import utcnow
 
 # The seat rules are re-exported: callers import every invitation rule from this module.
@@ -179,7 +181,8 @@ def invite_people(
     """Invite people to the chosen sessions (all open ones by default).
 
     Someone already invited gets the sessions they miss, never a second invitation.
-    Each new invitation queues one mail; people without e-mail get a letter instead.
+    Each new invitation queues one mail; people without e-mail get a letter instead
+    (``planner.invitations.letters``), with the short code of their link.
     """
     now = now or utcnow()
     if not series.is_published:
@@ -220,10 +223,10 @@ def invite_people(
             (result.extended if missing else result.unchanged).append(invitation)
     db.session.flush()
     cache: dict = {}
-    with db.session.no_autoflush:  # the outbox rows go in with the next flush, all at once
-        for invitation in result.invited:
-            if invitation.person.can_be_mailed:
-                _queue_invitation_mail(invitation, cache)
+    with db.session.no_autoflush:  # the outbox rows and letters go in with the next flush, all at once
+        for invitation, code in zip(result.invited, new_codes(len(result.invited)), strict=True):
+            invitation.short_code = code  # a new link, a new code: an old letter's code stops working
+            _queue_invitation_mail(invitation, cache)  # a letter for those without e-mail
     return result
 
 
@@ -232,6 +235,7 @@ def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) ->
 
 
 def resend_invitation(invitation: Invitation) -> OutboxMessage | None:
+    refuse_if_archived(invitation.series)
     if invitation.is_revoked:
         raise InvitationError("invitation_revoked")
     person = invitation.person
@@ -252,7 +256,8 @@ def _why_not_mailed(person: Person) -> str:
 
 
 def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
-    """Queue a reminder for everyone we may mail who has not answered for an open session."""
+    """Queue a reminder for everyone we may write to who has not answered for an open session:
+    a mail, or a letter for those without e-mail."""
     now = now or utcnow()
     invitations = (
         db.session.scalars(
@@ -261,7 +266,7 @@ def remind_unanswered(series: Series, *, now: datetime | None = None) -> int:
             .where(
                 Invitation.series_id == series.id,
                 Invitation.revoked_at.is_(None),
-                Person.can_be_mailed,
+                Person.can_be_mailed | Person.needs_letter,
                 Invitation.rsvps.any(
                     (Rsvp.answer == Answer.PENDING)
                     & Rsvp.session.has((Session.starts_at > now) & (Session.status != SessionStatus.CANCELLED))
