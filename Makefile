@@ -1,6 +1,8 @@
 # Everything a newcomer needs: `make run` for the app with demo data, `make test` for the suite.
+# `make run PORT=5050` serves on another port; links in mails follow it unless BASE_URL is set.
 # `make test-fast` leaves out the browser tests; `make lint` runs ruff and mypy.
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -23,10 +25,10 @@ db: install translations
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
 
 demo: db
-	FLASK_DEBUG=1 $(BIN)/flask demo --if-empty
+	FLASK_DEBUG=1 PORT=$(PORT) $(BIN)/flask demo --if-empty
 
 run: demo
-	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	FLASK_DEBUG=1 PORT=$(PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Tests run in parallel, one worker per core (each with its own database); the browser tests
 # come last. PYTEST_WORKERS=0 runs them in this process.

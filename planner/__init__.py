@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.attendance.routes import bp as attendance_bp
     from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
+    from planner.evaluations.debug_sending import bp as debug_sending_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
     from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.evaluations.routes import bp as evaluations_bp
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statements_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(evaluation_reports_bp)
+    app.register_blueprint(debug_sending_bp)
 
 
 def _connect_areas(app: Flask) -> None:

@@ -38,6 +38,21 @@ def _planning_timezone() -> str:
     return name
 
 
+def _port() -> int:
+    """The port `make run PORT=...` (or `flask run --port`, as FLASK_RUN_PORT) serves on."""
+    given = (os.environ.get("PORT") or os.environ.get("FLASK_RUN_PORT") or "5000").strip()
+    if not given.isdigit() or not 1 <= int(given) <= 65535:
+        raise RuntimeError(f"PORT {given!r} is not a port number (1 to 65535, e.g. 5050).")
+    return int(given)
+
+
+def _base_url() -> str:
+    """Where links in mails, letters, QR codes and calendar files point: BASE_URL when set,
+    else the development server on this machine, at the port it serves on."""
+    given = os.environ.get("BASE_URL", "").strip()
+    return given or f"http://127.0.0.1:{_port()}"
+
+
 def instance_secret_key(instance_path: str) -> str:
     """This instance's own random key, made on first use and kept in the instance folder.
 
@@ -138,8 +153,9 @@ def load_config(instance_path: str, debug: bool) -> dict:
         "EVALUATION_LINK_DAYS": int(os.environ.get("EVALUATION_LINK_DAYS", "30")),
         # The screen's short link closes this many hours after its session ends.
         "EVALUATION_SCREEN_HOURS": int(os.environ.get("EVALUATION_SCREEN_HOURS", "24")),
-        # Links in mails point here; participants open them outside the app.
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Links in mails point here; participants open them outside the app. Without BASE_URL:
+        # http://127.0.0.1:<PORT>, the port `make run PORT=5050` serves on (default 5000).
+        "BASE_URL": _base_url(),
         # Calendar replies (planner/replies): the mailbox invites name as their organiser, and
         # how `flask mail replies` reads it over IMAP. Without an address, nothing changes.
         "REPLY_MAILBOX_ADDRESS": os.environ.get("REPLY_MAILBOX_ADDRESS", ""),

@@ -34,6 +34,7 @@ ACCESS = {
     "statements.accessibility": PUBLIC,
     "participant.personal_page": TOKEN,
     "participant.language": TOKEN,
+    "participant.own_details": TOKEN,
     "consent.save": TOKEN,
     "feeds.new_feed": TOKEN,
     "feeds.personal_feed": TOKEN,
@@ -44,6 +45,8 @@ ACCESS = {
     "mail.index": DEBUG,
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
+    "debug_sending.evaluations": DEBUG,
+    "debug_sending.reminders": DEBUG,
     "series.overview": STAFF,
     "series.month": STAFF,
     "programmes.index": STAFF,
@@ -192,7 +195,7 @@ POST_DATA = {
     "reason": "x",
     "status": "present",
     "lang": "en",
-    "emails": "gekaapt@example.org",
+    "emails": "Gekaapt <gekaapt@example.org>",
     "consent_photos": "yes",
 }
 

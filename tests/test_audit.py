@@ -106,7 +106,7 @@ def test_invitation_lists_and_letters_are_recorded(organiser_client, db, series,
     organiser_client.post(
         f"/series/{series.id}/invitations",
         data={
-            "emails": "nieuw@example.org",
+            "emails": "Nieuw <nieuw@example.org>",
             "sessions": [str(s.id) for s in series.sessions],
         },
     )

@@ -270,7 +270,7 @@ def test_pasted_addresses_become_adults_and_the_form_says_so(organiser_client, d
     assert "New people are added as adults (16 or older)" in page
     sessions = [str(s.id) for s in series.sessions]
     response = organiser_client.post(
-        f"/series/{series.id}/invitations", data={"emails": "nieuw@example.org", "sessions": sessions}
+        f"/series/{series.id}/invitations", data={"emails": "Nina Nieuw <nieuw@example.org>", "sessions": sessions}
     )
     assert response.status_code == 302
     person = db.session.scalar(select(Person).where(Person.email == "nieuw@example.org"))

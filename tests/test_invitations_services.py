@@ -71,8 +71,12 @@ def test_invite_an_organisation_a_role_and_pasted_addresses(db, series):
     volunteer = factories.make_person(name="Vera", role="volunteer")
     assert people_of_organisation(org) == [member]
     assert people_with_role("volunteer") == [volunteer]
-    pasted = people_from_addresses("Kees <kees@example.org>, NEW@example.org;\nmia2@example.org kees@example.org")
+    pasted = people_from_addresses(
+        "Kees <kees@example.org>, NEW@example.org;\nmia2@example.org kees@example.org",
+        {"new@example.org": "Nel", "mia2@example.org": "Mia Twee"},
+    )
     assert [p.email for p in pasted] == ["kees@example.org", "new@example.org", "mia2@example.org"]
+    assert [p.name for p in pasted] == ["Kees", "Nel", "Mia Twee"]
     result = invite_people(series, [member, volunteer, *pasted])
     db.session.commit()
     assert len(result.invited) == 5
@@ -130,7 +134,7 @@ def test_cancelled_or_past_sessions_cannot_be_chosen(db, series):
 
 
 def test_the_invitation_mail_is_neutral_personal_and_mentions_nobody_else(db, app, series):
-    series.sessions[0].theme = "Armoede herkennen"
+    series.sessions[0].theme = "Signalen herkennen"  # shown to the invitee, never in the subject
     series.sessions[0].online_url = "https://meet.example.org/gendt"
     db.session.commit()
     ann = factories.make_person(name="Ann Annema", email="ann@example.org")
@@ -149,7 +153,8 @@ def test_the_invitation_mail_is_neutral_personal_and_mentions_nobody_else(db, ap
             assert "https://meet.example.org/gendt" in body
             assert other.name not in body
             assert other.email not in body
-            assert "Armoede" not in body
+            assert "Armoede" not in body, "the learning studio's name stays out of the mail"
+            assert "Signalen herkennen" in body
     assert "Hello Bob Bobbema" in by_address["bob@example.org"].body_text
 
 

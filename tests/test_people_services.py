@@ -3,7 +3,7 @@
 import pytest
 
 from planner.errors import DomainError
-from planner.people.services import create_person, get_or_create_by_email
+from planner.people.services import create_person
 
 
 def test_the_same_email_cannot_be_stored_twice(db):
@@ -11,13 +11,6 @@ def test_the_same_email_cannot_be_stored_twice(db):
     with pytest.raises(DomainError) as error:
         create_person(name="Aisha B.", role="resident", email="aisha@example.org ")
     assert error.value.code == "person_email_taken"
-
-
-def test_get_or_create_reuses_a_known_address(db):
-    known = create_person(name="Bram", role="volunteer", email="bram@example.org")
-    assert get_or_create_by_email("BRAM@example.org") is known
-    new = get_or_create_by_email("nieuw@example.org", language="en")
-    assert (new.name, new.email, new.language, new.role) == ("nieuw", "nieuw@example.org", "en", "resident")
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from planner.programmes.models import Programme
 from planner.series.models import Series
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import SeriesPlan, create_series, publish_series
-from planner.timekeeping import utcnow
+from planner.timekeeping import planning_zone, utcnow
 
 # Two earlier rounds of the Ontmoetingenreeks, so a trekker can compare them side by side.
 ROUNDS = [("Ontmoeting Bemmel", "Lingewaard", 20), ("Ontmoeting Huissen", "Lingewaard", 12)]
@@ -99,6 +99,44 @@ def _past_series(programme: Programme, title: str, municipality: str, weeks_ago:
     return series
 
 
+# A meeting that ended last night, with e-mail addresses for those who came and no answers yet:
+# its evaluation mails are due, so the debug mailbox's button (or `flask evaluations send`) has
+# something to send whose links still work.
+RECENT = "Terugkomavond Ontmoeting Huissen"
+RECENT_PEOPLE = ["Ruben", "Sanne", "Tijmen", "Umay", "Vera", "Wessel"]
+
+
+def _recent_meeting(programme: Programme, organiser) -> Series:
+    yesterday = utcnow().astimezone(planning_zone()).date() - timedelta(days=1)
+    planned_at = datetime.combine(yesterday - timedelta(days=21), time(9), tzinfo=UTC)
+    series = create_series(
+        programme,
+        SeriesPlan(
+            template_key="thematic",
+            title=RECENT,
+            municipality="Lingewaard",
+            venue=None,
+            first_day=yesterday,
+            start=time(19, 30),
+            end=time(21, 30),
+            rhythm=Rhythm(RhythmKind.WEEKLY),
+            count=1,
+        ),
+        organiser,
+        holidays={},  # the evening it was, holiday or not
+        now=planned_at,
+    )
+    publish_series(series, now=planned_at)
+    db.session.flush()
+    [session] = series.sessions
+    for name in RECENT_PEOPLE:
+        person = create_person(name=f"{name} (demo)", email=f"{name.lower()}.huissen@example.org", role="resident")
+        db.session.add(
+            Attendance(session_id=session.id, person_id=person.id, status=Presence.PRESENT, via=Via.ORGANISER)
+        )
+    return series
+
+
 def load_demo_evaluations(organiser) -> bool:
     """Add the finished demo rounds with answers; False when they are already there."""
     if db.session.scalar(select(Series).where(Series.title == ROUNDS[0][0])) is not None:
@@ -147,4 +185,6 @@ def load_demo_evaluations(organiser) -> bool:
             answer.moderated_at = utcnow()
     if open_answers:
         open_answers[0].starred = True
+    _recent_meeting(programme, organiser)
+    db.session.flush()
     return True

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from planner.calendar.ics import CalendarEvent, Contact, Method, PartStat, itip_cancel, itip_request
 from planner.calendar.reply_address import new_reply_token, reply_address
 from planner.extensions import db
-from planner.invitations.mails import change_lines, personal_link, queue_about
+from planner.invitations.mails import change_lines, personal_link, programme_text, queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.series.hooks import Change
 from planner.series.models import Session
@@ -38,14 +38,18 @@ def partstat(rsvp: Rsvp) -> str:
 def calendar_event(session: Session, invitation: Invitation | None = None) -> CalendarEvent:
     """A session as calendars show it: the neutral series title, never the theme.
 
-    With an invitation the description holds the personal link and a cancellation's reason;
-    without one (the public feed) it holds nothing personal and no free text: a cancelled
-    session is only STATUS:CANCELLED.
+    With an invitation the description holds the personal link, the theme and programme and a
+    cancellation's reason; without one (the public feed) it holds nothing personal and no free
+    text: a cancelled session is only STATUS:CANCELLED.
     """
     lines = []
     if invitation is not None:
         with force_locale(invitation.person.language):
             lines.append(_("Your answers and details: %(link)s", link=personal_link(invitation)))
+            if session.theme.strip():
+                lines.append(_("Theme: %(theme)s", theme=session.theme.strip()))
+            if session.agenda.strip():
+                lines.append(_("Programme:") + "\n" + programme_text(session))
     if session.online_url:
         lines.append(session.online_url)
     if session.is_cancelled and session.cancel_reason and invitation is not None:

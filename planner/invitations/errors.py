@@ -12,6 +12,14 @@ class InvitationCode(ErrorCode):
         "invalid_emails",
         lambda p: _("These are not valid e-mail addresses: %(emails)s. Nobody was invited.", **p),
     )
+    NAMES_NEEDED = (
+        "names_needed",
+        lambda p: _("Give these new addresses a name first: %(addresses)s. Nobody was invited.", **p),
+    )
+    NEWCOMER_REFUSED = (
+        "newcomer_refused",
+        lambda p: _("%(address)s: %(reason)s Nobody was invited.", **p),
+    )
     INVITATION_REVOKED = "invitation_revoked", _l("This invitation has been withdrawn.")
     NO_SESSIONS_CHOSEN = "no_sessions_chosen", _l("Choose at least one session.")
     NOBODY_CHOSEN = (

@@ -15,6 +15,8 @@ from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner.audit.models import AuditAction
+from planner.audit.web import audit
 from planner.auth.forms import LanguageForm
 from planner.extensions import db
 from planner.invitations.lookup import invitation_for_link
@@ -34,11 +36,16 @@ def invitation_or_404(series: Series, invitation_id: int) -> Invitation:
     return invitation
 
 
-def change_own_language(person, back: str):
-    """The header's language switch on a personal link: it changes the person's own language."""
+def change_own_language(person, back: str, *, record: bool = False):
+    """The header's language switch on a personal link: it changes the person's own language.
+
+    With ``record``, a change is in the audit trail as the participant's own (on their personal
+    page; not where an anonymous evaluation form is answered)."""
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)
+    if record and person.language != form.lang.data:
+        audit(AuditAction.CHANGE, "person", person.id, "by the person: language", actor="participant")
     person.language = form.lang.data
     db.session.commit()
     return redirect(back)

@@ -48,6 +48,13 @@ class SessionLine:
     place: str
     online_url: str
     cancelled: bool
+    theme: str = ""  # what the session is about, and its programme: for those invited only
+    agenda: str = ""
+
+
+def programme_text(session: Session) -> str:
+    """The session's programme as typed, with one kind of line break."""
+    return "\n".join(line.rstrip() for line in session.agenda.strip().splitlines())
 
 
 def session_lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
@@ -58,7 +65,14 @@ def session_lines(sessions: Iterable[Session], language: str, cache: dict | None
         if key not in cache:
             with force_locale(language):
                 when = session_when(session)
-            cache[key] = SessionLine(when, session_place(session), session.online_url, session.is_cancelled)
+            cache[key] = SessionLine(
+                when,
+                session_place(session),
+                session.online_url,
+                session.is_cancelled,
+                theme=session.theme.strip(),
+                agenda=programme_text(session),
+            )
         lines.append(cache[key])
     return lines
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
+from planner.audit.models import AuditAction
+from planner.audit.web import audit
 from planner.extensions import db
-from planner.invitations.forms import answer_field_name, participant_form
+from planner.invitations.forms import OwnDetailsForm, answer_field_name, participant_form
 from planner.invitations.loaders import change_own_language, current_invitation, personal_link_pages
 from planner.invitations.mails import feed_url, webcal_url
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.services import active_feed, answer, save_needs, waiting_places
 from planner.link_privacy import keep_link_private
+from planner.people.services import update_own_details
 from planner.timekeeping import utcnow
 from planner.web import form_status, service_call
 
@@ -41,6 +44,14 @@ def personal_page(token: str):
             db.session.commit()
             flash(_("Thank you. Your answers have been saved."), "success")
             return redirect(url_for("participant.personal_page", token=token))
+    return _page(invitation, rsvps, form, _details_form(invitation, formdata=None))
+
+
+def _details_form(invitation: Invitation, **kwargs) -> OwnDetailsForm:
+    return OwnDetailsForm(prefix="details", obj=invitation.person, **kwargs)
+
+
+def _page(invitation: Invitation, rsvps: list[Rsvp], form, details_form: OwnDetailsForm):
     now = utcnow()
     return render_template(
         "invitations/participant.html",
@@ -56,11 +67,40 @@ def personal_page(token: str):
         ],
         places=waiting_places(invitation),
         form=form,
-        language_action=url_for("participant.language", token=token),
+        details_form=details_form,
+        language_action=url_for("participant.language", token=invitation.token),
         calendar_feed=_feed_links(invitation),
         Answer=Answer,
         Seat=Seat,
-    ), form_status(form)
+    ), form_status(form, details_form)
+
+
+@bp.post("/i/<token>/details")
+def own_details(token: str):
+    """The participant corrects their own name, phone and language (recorded as their own change)."""
+    invitation = current_invitation()
+    person = invitation.person
+    details_form = _details_form(invitation)
+    if details_form.validate_on_submit():
+        with service_call(details_form):
+            changed = update_own_details(
+                person,
+                name=details_form.name.data or "",
+                phone=details_form.phone.data or "",
+                language=details_form.language.data or "",
+            )
+            if changed:
+                audit(
+                    AuditAction.CHANGE, "person", person.id, "by the person: " + ",".join(changed), actor="participant"
+                )
+            db.session.commit()
+            with force_locale(person.language):  # the next page speaks the language chosen
+                flash(_("Thank you. Your details have been saved."), "success")
+            return redirect(url_for("participant.personal_page", token=token) + "#details", 303)
+    rsvps = _ordered(invitation)
+    asks_question = invitation.series.template_key in ASKS_LEARNING_QUESTION
+    form = participant_form(rsvps, ask_learning_question=asks_question, obj=invitation, formdata=None)
+    return _page(invitation, rsvps, form, details_form)
 
 
 def _feed_links(invitation: Invitation) -> dict | None:
@@ -73,7 +113,8 @@ def _feed_links(invitation: Invitation) -> dict | None:
 @bp.post("/i/<token>/language")
 def language(token: str):
     """The header's language switch: on this page it changes the person's own language."""
-    return change_own_language(current_invitation().person, url_for("participant.personal_page", token=token))
+    page = url_for("participant.personal_page", token=token)
+    return change_own_language(current_invitation().person, page, record=True)
 
 
 def _save(invitation: Invitation, rsvps: list[Rsvp], form) -> None:

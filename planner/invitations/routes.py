@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,13 +14,15 @@ from planner.audit.models import AuditAction
 from planner.audit.web import audit
 from planner.auth.access import can_organise
 from planner.extensions import db
+from planner.forms import add_error
 from planner.invitations.forms import InviteForm
-from planner.invitations.grid_page import INVITE_SEARCH, invite_form, render_grid_page
+from planner.invitations.grid_page import INVITE_SEARCH, invite_form, picker_search, render_grid_page
 from planner.invitations.loaders import invitation_or_404
 from planner.invitations.services import (
     InvitationError,
     fill_free_seats,
     invite_people,
+    newcomers_in,
     people_from_addresses,
     people_of_organisation,
     people_with_role,
@@ -56,8 +58,35 @@ def _chosen_people(form: InviteForm) -> list[Person]:
     if form.role.data:
         people += people_with_role(form.role.data)
     if (form.emails.data or "").strip():
-        people += people_from_addresses(form.emails.data or "")
+        people += people_from_addresses(form.emails.data or "", form.newcomer_names())
     return people
+
+
+def _names_to_review(series, form: InviteForm):
+    """The review step, while a pasted address that is new has no name: nothing is stored until
+    each has one. None when there is nothing to ask."""
+    text = form.emails.data or ""
+    if not text.strip():
+        return None
+    newcomers = newcomers_in(text)
+    given = form.newcomer_names()
+    if all(given.get(n.address) or n.name for n in newcomers):
+        return None
+    reviewed = bool(form.newcomers.entries)
+    form.newcomers.entries = []
+    for newcomer in newcomers:
+        entry = form.newcomers.append_entry(
+            {"address": newcomer.address, "name": given.get(newcomer.address) or newcomer.name}
+        )
+        if reviewed and not entry.form.name.data:
+            add_error(entry.form.name, _("Enter a name; a first name is enough."))
+    return _review_page(series, form, 422 if reviewed else 200)
+
+
+def _review_page(series, form: InviteForm, status: int):
+    for entry in form.newcomers:
+        entry.form.name.label.text = _("Name of %(address)s", address=entry.form.address.data or "")
+    return render_template("invitations/name_review.html", series=series, form=form, search=picker_search()), status
 
 
 @bp.post("/series/<int:series_id>/invitations")
@@ -70,6 +99,9 @@ def invite(series_id: int):
             sessions = [session_or_404(series, session_id) for session_id in form.sessions.data or []]
             if not sessions:
                 raise InvitationError("no_sessions_chosen")
+            review = _names_to_review(series, form)
+            if review is not None:
+                return review
             result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
             counts = {
                 "new": len(result.invited),
@@ -93,6 +125,8 @@ def invite(series_id: int):
                 "success",
             )
             return redirect(url_for("invitations.index", series_id=series.id))
+    if form.newcomers.entries:  # refused on the review step: stay there, with the names typed
+        return _review_page(series, form, 422)
     return render_grid_page(series, form=form, status=422)
 
 

@@ -7,9 +7,8 @@ Services add and flush; the caller commits. Mails are outbox rows in the same tr
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -35,10 +34,11 @@ from planner.invitations.seats import (
     waiting_places,
 )
 from planner.mail.models import OutboxMessage
-from planner.people.details import normalise_email
+from planner.people.details import PersonDetails, check_person_details
 from planner.people.errors import PeopleError
 from planner.people.models import Organisation, Person, PersonRole
-from planner.people.services import get_or_create_by_email
+from planner.people.pasting import PastedAddress, read_pasted_addresses
+from planner.people.services import add_people, addresses_in_use
 from planner.series.models import Series, Session, SessionStatus
 from planner.series.services import refuse_if_archived
 from planner.timekeeping import utcnow
@@ -58,6 +58,7 @@ __all__ = [
     "lock_session",
     "move_to_session",
     "new_token",
+    "newcomers_in",
     "open_sessions",
     "people_from_addresses",
     "people_of_organisation",
@@ -94,27 +95,49 @@ def people_with_role(role: str) -> list[Person]:
     return list(db.session.scalars(select(Person).where(Person.role == role).order_by(Person.name)))
 
 
-def people_from_addresses(text: str, *, language: str = "nl") -> list[Person]:
-    """The persons with these pasted addresses, new ones created; refuses if any address is bad.
+def newcomers_in(text: str) -> list[PastedAddress]:
+    """The pasted addresses that belong to nobody yet, with the name pasted beside each ("" for a
+    bare address); refuses (invalid_emails) if any piece is not an address. Reads only."""
+    pasted = read_pasted_addresses(text)
+    if pasted.bad:
+        raise InvitationError("invalid_emails", emails=", ".join(pasted.bad))
+    known = addresses_in_use(p.address for p in pasted.addresses)
+    return [p for p in pasted.addresses if p.address not in known]
 
-    Accepts addresses separated by new lines, commas, semicolons or spaces, also in the
-    form ``Name <address>`` as mail programs copy them.
-    """
-    found = re.findall(r"<([^<>]+)>", text or "")
-    rest = re.sub(r"[^,;\n<>]*<[^<>]+>", " ", text or "")
-    candidates = found + [part for part in re.split(r"[\s,;]+", rest) if part]
-    addresses, bad = [], []
-    for candidate in candidates:
+
+def people_from_addresses(text: str, names: Mapping[str, str] | None = None, *, language: str = "nl") -> list[Person]:
+    """The persons with these pasted addresses, new ones added as adults with the name pasted
+    with their address or given in ``names`` (address → name, which wins).
+
+    All or nothing: refuses if any address is bad, and (names_needed) while a new address has
+    no name, before anyone is stored; a name is checked as the person form checks it."""
+    pasted = read_pasted_addresses(text)
+    if pasted.bad:
+        raise InvitationError("invalid_emails", emails=", ".join(pasted.bad))
+    addresses = [p.address for p in pasted.addresses]
+    known = {
+        person.email: person
+        for start in range(0, len(addresses), 500)
+        for person in db.session.scalars(select(Person).where(Person.email.in_(addresses[start : start + 500])))
+    }
+    names = names or {}
+    newcomers = [p for p in pasted.addresses if p.address not in known]
+    unnamed = [p.address for p in newcomers if not (names.get(p.address) or p.name).strip()]
+    if unnamed:
+        raise InvitationError("names_needed", form_field="emails", addresses=", ".join(unnamed))
+    details = [
+        PersonDetails(name=names.get(p.address) or p.name, role=PersonRole.RESIDENT, email=p.address, language=language)
+        for p in newcomers
+    ]
+    for one in details:
         try:
-            address = normalise_email(candidate)
-        except PeopleError:
-            bad.append(candidate)
-            continue
-        if address and address not in addresses:
-            addresses.append(address)
-    if bad:
-        raise InvitationError("invalid_emails", emails=", ".join(bad))
-    return [get_or_create_by_email(address, language=language) for address in addresses]
+            check_person_details(one)
+        except PeopleError as problem:
+            raise InvitationError(
+                "newcomer_refused", form_field="emails", address=one.email, reason=problem.message
+            ) from problem
+    added = {person.email: person for person in add_people(details)}
+    return [known.get(address) or added[address] for address in addresses]
 
 
 # Inviting.

@@ -5,11 +5,12 @@ Its mails carry every participant's personal link: whoever reads them can act as
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template
-from flask_login import current_user
+from flask import Blueprint, abort, make_response, render_template
 from sqlalchemy import select
 
-from planner.extensions import db, login_manager
+from planner.extensions import db
+from planner.mail.debug import debug_only_and_admins_only
+from planner.mail.forms import DebugSendForm
 from planner.mail.models import OutboxMessage
 
 bp = Blueprint("mail", __name__, url_prefix="/debug/mailbox")
@@ -28,15 +29,7 @@ MAIL_HTML_POLICY = "; ".join(
 )
 
 
-@bp.before_request
-def debug_only_and_admins_only():
-    if not current_app.debug:
-        abort(404)  # in production there is no such page, not even a login redirect
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_admin:
-        abort(403)  # in debug mode the page is no secret; the personal links in it are
-    return None
+bp.before_request(debug_only_and_admins_only)
 
 
 def message_or_404(message_id: int) -> OutboxMessage:
@@ -49,7 +42,7 @@ def message_or_404(message_id: int) -> OutboxMessage:
 @bp.get("/")
 def index():
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(MAILBOX_SIZE)).all()
-    return render_template("mail/mailbox/index.html", messages=messages, limit=MAILBOX_SIZE)
+    return render_template("mail/mailbox/index.html", messages=messages, limit=MAILBOX_SIZE, send_form=DebugSendForm())
 
 
 @bp.get("/<int:message_id>")

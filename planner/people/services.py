@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.people.details import PersonDetails, check_length, check_person_details, normalise_email
+from planner.people.details import PersonDetails, check_length, check_person_details
 from planner.people.errors import PeopleError
-from planner.people.models import Consent, ConsentPurpose, Organisation, Person, PersonRole
+from planner.people.models import Consent, ConsentPurpose, Organisation, Person
 from planner.plain_text import name_key
 from planner.timekeeping import utcnow
 
@@ -108,15 +108,28 @@ def update_person(person: Person, details: PersonDetails | None = None, /, **fie
     return person
 
 
-def get_or_create_by_email(email: str, *, language: str = "nl", role: str = PersonRole.RESIDENT) -> Person:
-    """The person with this address, or a new one named after the address's local part."""
-    address = normalise_email(email)
-    if address is None:
-        raise PeopleError("invalid_email", field="email", email="")
-    existing = db.session.scalar(person_with_email(address))
-    if existing is not None:
-        return existing
-    return create_person(name=address.split("@")[0], role=role, email=address, language=language)
+OWN_DETAILS = ("name", "phone", "language")
+
+
+def update_own_details(person: Person, *, name: str, phone: str, language: str) -> list[str]:
+    """The person corrects their own name, phone and language (on their personal page); the
+    rest of their record stays as the organisers keep it. Checked as the person form checks
+    them; returns which of the three changed."""
+    before = {field: getattr(person, field) for field in OWN_DETAILS}
+    details = PersonDetails(
+        name=name,
+        role=person.role,
+        email=person.email,
+        phone=phone,
+        organisation=person.organisation,
+        municipality=person.municipality,
+        language=language,
+        under_16=person.under_16,
+        guardian_consent_on=person.guardian_consent_on,
+        guardian_consent_by=person.guardian_consent_by,
+    )
+    update_person(person, details)
+    return [field for field in OWN_DETAILS if getattr(person, field) != before[field]]
 
 
 def person_with_email(email: str):

@@ -49,6 +49,13 @@ def test_organiser_invites_pasted_addresses_on_a_phone(page: Page, browse, organ
     expect(page.get_by_role("checkbox", name=series.sessions[0].title, exact=False).first).to_be_checked()
     browse.follow(page.get_by_role("button", name="Invite", exact=True))
 
+    # The bare address gets a name before anyone is stored; Bram came with his.
+    expect(page.get_by_role("heading", level=1, name="Who are these people?")).to_be_visible()
+    expect(page.get_by_label("Name of bram@example.org")).to_have_value("Bram")
+    page.get_by_label("Name of anna.jansen@example.org").fill("Anna Jansen")
+    assert fits_the_screen(page)
+    browse.follow(page.get_by_role("button", name="Store these people and invite"))
+
     expect(page.get_by_role("status")).to_contain_text("2 invited")
     table = page.get_by_role("table").filter(has_text="Role and organisation")
     expect(table.get_by_role("row").filter(has_text="@example.org")).to_have_count(2)
@@ -106,3 +113,24 @@ def test_a_wrong_link_shows_a_friendly_page(page: Page, browse):
     response = browse.visit("/i/this-is-not-a-valid-link-at-all")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_participant_corrects_own_details_on_a_phone(page: Page, browse, db, series):
+    invitation = factories.make_invitation(series, name="mirjam.nieuw", language="nl")
+    page.set_viewport_size(PHONE)
+    browse.visit(f"/i/{invitation.token}")
+    details = page.get_by_role("region", name="Je gegevens")
+    details.get_by_label("Naam").fill("")
+    browse.follow(details.get_by_role("button", name="Mijn gegevens opslaan"))
+    expect(page.get_by_role("region", name="Je gegevens").get_by_role("alert")).to_contain_text("Vul je naam in.")
+    assert fits_the_screen(page)
+
+    details = page.get_by_role("region", name="Je gegevens")
+    details.get_by_label("Naam").fill("Mirjam")
+    details.get_by_label("Telefoon").fill("06 1234 5678")
+    details.get_by_label("Engels").check()
+    browse.follow(details.get_by_role("button", name="Mijn gegevens opslaan"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("status")).to_contain_text("Your details have been saved")
+    expect(page.get_by_role("region", name="Your details").get_by_label("Name")).to_have_value("Mirjam")
+    expect(page.get_by_text("Hello Mirjam.")).to_be_visible()
