@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.attendance.routes import bp as attendance_bp
     from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
+    from planner.dashboard.routes import bp as dashboard_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
     from planner.evaluations.reports import bp as evaluation_reports_bp
     from planner.evaluations.routes import bp as evaluations_bp
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.statements.routes import bp as statements_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
@@ -140,14 +142,17 @@ def _connect_areas(app: Flask) -> None:
 
     Every listener is listed here: the series services call them after each change to a session.
     """
+    from planner.dashboard.counting import count_sessions
     from planner.evaluations.listeners import keep_session_evaluation
     from planner.invitations.listeners import notify_session_changed
     from planner.replies.services import forget_proposals
     from planner.series.hooks import on_session_changed
+    from planner.series.numbers import count_sessions_with
 
     on_session_changed(app, notify_session_changed)
     on_session_changed(app, forget_proposals)
     on_session_changed(app, keep_session_evaluation)
+    count_sessions_with(app, count_sessions)  # the series page's answers, attendance and evaluation mails
 
 
 def _register_template_filters(app: Flask) -> None:

@@ -26,7 +26,6 @@ ORGANISE = "programme-organise"  # admins and organisers of the object's program
 
 ACCESS = {
     "static": PUBLIC,
-    "auth.index": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.language": PUBLIC,
@@ -44,6 +43,7 @@ ACCESS = {
     "mail.index": DEBUG,
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
+    "dashboard.home": STAFF,
     "series.overview": STAFF,
     "series.month": STAFF,
     "programmes.index": STAFF,
