@@ -47,7 +47,8 @@ def test_coming_sessions_count_yes_waiting_maybe_no_and_no_answer_against_capaci
     numbers = rows[0].numbers
     assert (numbers.confirmed, numbers.waiting, numbers.maybe, numbers.no, numbers.pending) == (2, 1, 1, 1, 1)
     assert rows[0].free == 0
-    assert rows[1].numbers.pending == 6 and rows[1].free is None  # no maximum
+    assert rows[1].numbers.pending == 6
+    assert rows[1].free is None  # no maximum
 
 
 def test_an_organiser_sees_only_the_series_they_organise(app, programme, organiser):

@@ -101,7 +101,7 @@ def _per_series(key: str, label, rows, endpoint: str) -> Todo | None:
 
 
 @todo
-def series_to_publish(user, now: datetime) -> Todo | None:
+def series_to_publish(user, now: datetime) -> Todo | None:  # noqa: ARG001 - every to-do takes (user, now)
     rows = db.session.execute(
         select(Series.id, Series.title, 1)
         .where(Series.id.in_(organised_series_ids(user)), Series.status == SeriesStatus.DRAFT)
@@ -133,7 +133,7 @@ def letters_to_print(user, now: datetime) -> Todo | None:
 
 
 @todo
-def answers_to_moderate(user, now: datetime) -> Todo | None:
+def answers_to_moderate(user, now: datetime) -> Todo | None:  # noqa: ARG001 - every to-do takes (user, now)
     rows = db.session.execute(
         select(Series.id, Series.title, func.count(EvaluationAnswer.id))
         .join(Session, Session.series_id == Series.id)
@@ -153,7 +153,7 @@ def answers_to_moderate(user, now: datetime) -> Todo | None:
 
 
 @todo
-def deletion_requests(user, now: datetime) -> Todo | None:
+def deletion_requests(user, now: datetime) -> Todo | None:  # noqa: ARG001 - every to-do takes (user, now)
     if not can_manage_people(user):
         return None
     number = db.session.scalar(select(func.count()).select_from(open_deletion_requests().order_by(None).subquery()))
@@ -221,7 +221,7 @@ def evaluations_not_sent(user, now: datetime) -> Todo | None:
 
 
 @todo
-def failed_mails(user, now: datetime) -> Todo | None:
+def failed_mails(user, now: datetime) -> Todo | None:  # noqa: ARG001 - every to-do takes (user, now)
     """Invitation and evaluation mails the mail server refused for good."""
     asked = aliased(EvaluationRequest)
     asked_session = aliased(Session)

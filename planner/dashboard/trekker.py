@@ -70,4 +70,4 @@ def trekker_digest(user, language: str) -> list[SeriesDigest]:
     if not chosen:
         return []
     _questions, compared = compare(chosen, language)
-    return [SeriesDigest(c.series, c.summary, _quotes(c.series)) for c in compared]
+    return [SeriesDigest(s, c.summary, _quotes(s)) for s, c in zip(chosen, compared, strict=True)]
