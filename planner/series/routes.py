@@ -21,6 +21,7 @@ from planner.series.catalogue import TEMPLATES
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Venue
+from planner.series.numbers import STEPS, next_step, session_numbers
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesDetails,
@@ -148,9 +149,13 @@ def _saved(message: str, series):
 @login_required
 def show(series_id: int):
     series = series_or_404(series_id)
+    numbers = session_numbers([s.id for s in series.sessions])
     return render_template(
         "series/show.html",
         series=series,
+        numbers=numbers,
+        next_step=next_step(series, numbers, utcnow()),
+        steps=STEPS,
         may_organise=can_organise(current_user, series.programme),
         cancel_form=CancelSessionForm(),
         retention=_retention_note(series),
@@ -262,11 +267,14 @@ def edit_session(series_id: int, session_id: int):
     return _session_page(series, form, session)
 
 
-@bp.post("/series/<int:series_id>/sessions/<int:session_id>/remove")
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove(series_id: int, session_id: int):
+    """GET asks to confirm (a page, not only a script's dialog); POST removes the draft's session."""
     series = series_or_404(series_id, can_organise)
     session = session_or_404(series, session_id)
+    if request.method == "GET":
+        return render_template("series/remove.html", series=series, session=session)
     with service_call():
         remove_session(session)
         return _saved(_("Session removed."), series)
