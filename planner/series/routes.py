@@ -366,4 +366,14 @@ def month(year: int | None = None, month: int | None = None):
         next=end.date(),
         today=today,
         session_count=len(sessions),
+        studios=_studio_colours(programmes, sessions),
     )
+
+
+STUDIO_COLOURS = 8  # .studio-0 … .studio-7 in style.css
+
+
+def _studio_colours(programmes, sessions) -> dict[int, tuple[str, int]]:
+    """Programme id → (name, colour number), for the studios of this month's sessions; stable per user."""
+    shown = {s.series.programme_id for s in sessions}
+    return {p.id: (p.name, n % STUDIO_COLOURS) for n, p in enumerate(programmes) if p.id in shown}
