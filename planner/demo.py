@@ -28,13 +28,13 @@ DEMO_PASSWORD = "reeks-demo-2026"
 ADMIN_EMAIL = "beheer@example.org"
 
 STAFF = [
-    # email, name, admin
-    (ADMIN_EMAIL, "Bea Beheer", True),
-    ("sanne.devries@example.org", "Sanne de Vries", False),
-    ("ruud.hendriks@example.org", "Ruud Hendriks", False),
-    ("fatima.elamrani@example.org", "Fatima El Amrani", False),
-    ("joris.peeters@example.org", "Joris Peeters", False),
-    ("mirjam.kok@example.org", "Mirjam Kok", False),
+    # email, name, admin, phone
+    (ADMIN_EMAIL, "Bea Beheer", True, ""),
+    ("sanne.devries@example.org", "Sanne de Vries", False, "06 1234 5678"),
+    ("ruud.hendriks@example.org", "Ruud Hendriks", False, "024 321 0987"),
+    ("fatima.elamrani@example.org", "Fatima El Amrani", False, ""),
+    ("joris.peeters@example.org", "Joris Peeters", False, ""),
+    ("mirjam.kok@example.org", "Mirjam Kok", False, ""),
 ]
 
 PROGRAMMES = [
@@ -91,7 +91,10 @@ def load_demo(today: date | None = None) -> bool:
     if db.session.scalar(StaffUser.by_email(ADMIN_EMAIL)) is not None:
         return False
     today = today or utcnow().date()
-    users = {email: create_staff_user(email, name, DEMO_PASSWORD, is_admin=admin) for email, name, admin in STAFF}
+    users = {
+        email: create_staff_user(email, name, DEMO_PASSWORD, is_admin=admin, phone=phone)
+        for email, name, admin, phone in STAFF
+    }
     for name, municipality in ORGANISATIONS:
         db.session.add(Organisation(name=name, municipality=municipality))
     venues = {

@@ -49,6 +49,7 @@ ACCESS = {
     "programmes.index": STAFF,
     "auth.account": STAFF,
     "auth.log_out_everywhere": STAFF,
+    "auth.account_contact": STAFF,
     "auth.users": ADMIN,
     "auth.new_user": ADMIN,
     "auth.edit_user": ADMIN,

@@ -12,6 +12,7 @@ class AuthCode(ErrorCode):
     EMAIL_TAKEN = "email_taken", lambda p: _("There is already an account for %(email)s.", **p)
     INVALID_EMAIL = "invalid_email", _l("Enter a valid e-mail address, like name@example.org.")
     NAME_REQUIRED = "name_required", _l("Enter a name.")
+    PHONE_TOO_LONG = "phone_too_long", lambda p: _("A phone number has at most %(maximum)s characters.", **p)
     OWN_ADMIN_RIGHTS = "own_admin_rights", _l("You cannot take away your own admin rights or account.")
     PASSWORD_TOO_SHORT = "password_too_short", lambda p: _("The password must be at least %(minimum)s characters.", **p)
     WRONG_CURRENT_PASSWORD = "wrong_current_password", _l("This is not your current password.")

@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from planner.auth.services import MIN_PASSWORD_LENGTH
+from planner.auth.services import MAX_PHONE_LENGTH, MIN_PASSWORD_LENGTH
 from planner.forms import Form
 
 
@@ -26,6 +26,11 @@ class StaffUserForm(Form):
             Length(max=254),
         ],
     )
+    phone = StringField(
+        _l("Phone (optional)"),
+        description=_l("Shown to participants in mails and letters, so they can reach the organiser."),
+        validators=[Optional(), Length(max=MAX_PHONE_LENGTH)],
+    )
     password = PasswordField(
         _l("Password"),
         description=_l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
@@ -33,6 +38,17 @@ class StaffUserForm(Form):
     )
     is_admin = BooleanField(_l("Administrator (manages accounts and learning studios)"))
     active = BooleanField(_l("Account active"), default=True)
+
+
+class ContactForm(Form):
+    """How participants see and reach you: your name and phone in mails and letters."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    phone = StringField(
+        _l("Phone (optional)"),
+        description=_l("Shown to participants in mails and letters, so they can reach the organiser."),
+        validators=[Optional(), Length(max=MAX_PHONE_LENGTH)],
+    )
 
 
 class ChangePasswordForm(Form):

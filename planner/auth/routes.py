@@ -12,13 +12,14 @@ from sqlalchemy import select
 from planner.auth.access import admin_required
 from planner.auth.devices import login_source, remember_device
 from planner.auth.errors import AuthError
-from planner.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, StaffUserForm
+from planner.auth.forms import ChangePasswordForm, ContactForm, LanguageForm, LoginForm, StaffUserForm
 from planner.auth.models import StaffUser
 from planner.auth.services import (
     authenticate,
     change_password,
     create_staff_user,
     end_all_sessions,
+    update_own_contact,
     update_staff_user,
 )
 from planner.auth.sessions import end_session, start_session
@@ -118,7 +119,25 @@ def account():
             return redirect(url_for("auth.account"))
     if form.errors and status == 200:
         status = 422
-    return render_template("auth/account.html", form=form), status, headers
+    contact = ContactForm(obj=current_user, formdata=None, prefix="contact")
+    return render_template("auth/account.html", form=form, contact=contact), status, headers
+
+
+@bp.post("/account/contact")
+@login_required
+def account_contact():
+    """The name and phone participants see in mails and letters."""
+    contact = ContactForm(prefix="contact")
+    if contact.validate_on_submit():
+        with service_call(contact, field="name"):
+            update_own_contact(
+                current_user._get_current_object(), name=given(contact.name.data), phone=contact.phone.data or ""
+            )
+            db.session.commit()
+            flash(_("Your contact details have been saved."), "success")
+            return redirect(url_for("auth.account"))
+    form = ChangePasswordForm(formdata=None)
+    return render_template("auth/account.html", form=form, contact=contact), form_status(contact)
 
 
 @bp.post("/account/log-out-everywhere")
@@ -160,7 +179,11 @@ def new_user():
         else:
             with service_call(form, field="email"):
                 user = create_staff_user(
-                    given(form.email.data), given(form.name.data), form.password.data, is_admin=form.is_admin.data
+                    given(form.email.data),
+                    given(form.name.data),
+                    form.password.data,
+                    is_admin=form.is_admin.data,
+                    phone=form.phone.data or "",
                 )
                 user.active = form.active.data
                 db.session.commit()
@@ -184,6 +207,7 @@ def edit_user(user_id: int):
                 is_admin=form.is_admin.data,
                 active=form.active.data,
                 password=form.password.data or "",
+                phone=form.phone.data or "",
             )
             db.session.commit()
             if user.id == current_user.id and form.password.data:

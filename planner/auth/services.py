@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.timekeeping import utcnow
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PHONE_LENGTH = 40
 # Hashing a password for an unknown address too makes both answers take as long.
 _DUMMY_HASH = "scrypt:32768:8:1$reeks$" + "0" * 128
 
@@ -30,15 +31,15 @@ def check_password_strength(password: str) -> None:
         raise AuthError("password_too_short", minimum=MIN_PASSWORD_LENGTH)
 
 
-def create_staff_user(email: str, name: str, password: str, *, is_admin: bool = False, organisation=None) -> StaffUser:
+def create_staff_user(
+    email: str, name: str, password: str, *, is_admin: bool = False, organisation=None, phone: str = ""
+) -> StaffUser:
     email = normalise_email(email)
-    name = name.strip()
-    if not name:
-        raise AuthError("name_required")
+    name, phone = _contact_details(name, phone)
     check_password_strength(password)
     if db.session.scalar(StaffUser.by_email(email)) is not None:
         raise AuthError("email_taken", email=email)
-    user = StaffUser(email=email, name=name, is_admin=is_admin, organisation=organisation)
+    user = StaffUser(email=email, name=name, phone=phone, is_admin=is_admin, organisation=organisation)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -54,15 +55,14 @@ def update_staff_user(
     is_admin: bool,
     active: bool,
     password: str = "",
+    phone: str = "",
 ) -> None:
     """Change an account; nobody can take away their own admin rights or account.
 
     A new password, or blocking the account, ends every session it has.
     """
     email = normalise_email(email)
-    name = name.strip()
-    if not name:
-        raise AuthError("name_required")
+    name, phone = _contact_details(name, phone)
     other = db.session.scalar(StaffUser.by_email(email))
     if other is not None and other.id != user.id:
         raise AuthError("email_taken", email=email)
@@ -72,8 +72,23 @@ def update_staff_user(
         change_password(user, password)
     elif user.active and not active:
         end_all_sessions(user)
-    user.name, user.email, user.is_admin, user.active = name, email, is_admin, active
+    user.name, user.email, user.phone, user.is_admin, user.active = name, email, phone, is_admin, active
     db.session.flush()
+
+
+def update_own_contact(user: StaffUser, *, name: str, phone: str) -> None:
+    """The name and phone participants see in mails and letters, as the user gives them."""
+    user.name, user.phone = _contact_details(name, phone)
+    db.session.flush()
+
+
+def _contact_details(name: str, phone: str) -> tuple[str, str]:
+    name, phone = name.strip(), phone.strip()
+    if not name:
+        raise AuthError("name_required")
+    if len(phone) > MAX_PHONE_LENGTH:
+        raise AuthError("phone_too_long", maximum=MAX_PHONE_LENGTH)
+    return name, phone
 
 
 def change_password(user: StaffUser, password: str) -> None:
