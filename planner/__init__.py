@@ -162,6 +162,12 @@ def _register_template_filters(app: Flask) -> None:
     for name, function in TEMPLATE_FILTERS.items():
         app.add_template_filter(function, name)
 
+    from planner.links import external_url, webcal
+
+    # Addresses that leave the site (calendar feeds) are built under BASE_URL, as in mails.
+    app.add_template_global(external_url, "external_url")
+    app.add_template_filter(webcal, "webcal")
+
 
 def _register_cli(app: Flask) -> None:
     from planner.audit.cli import audit_cli

@@ -44,6 +44,8 @@ ACCESS = {
     "mail.show": DEBUG,
     "mail.html_part": DEBUG,
     "dashboard.home": STAFF,
+    "dashboard.renew_calendar_feed": STAFF,
+    "dashboard.staff_feed": TOKEN,
     "series.overview": STAFF,
     "series.month": STAFF,
     "programmes.index": STAFF,
@@ -217,6 +219,8 @@ def _url(rule, values: dict, feed_token: str, guessed: bool = False) -> str:
         arguments["token"] = feed_token
     if rule.endpoint == "feeds.series_feed":
         arguments["token"] = values["series_feed_token"]
+    if rule.endpoint == "dashboard.staff_feed":
+        arguments["token"] = values["staff_feed_token"]
     if guessed:
         arguments.update({name: GUESSES[name] for name in rule.arguments if name in GUESSES})
     return rule.build(arguments)[1]

@@ -103,9 +103,9 @@ def test_the_home_page_asks_a_fixed_number_of_questions_however_much_work_waits(
                 answer(invitation, series.sessions[0], "yes")
             invitation.person.deletion_requested_at = series.created_at
             _db.session.execute(
-                sa.update(OutboxMessage).where(OutboxMessage.to_address == f"p{n}{i}@example.org").values(
-                    status=MailStatus.FAILED
-                )
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.to_address == f"p{n}{i}@example.org")
+                .values(status=MailStatus.FAILED)
             )
             _db.session.commit()
 
