@@ -35,8 +35,7 @@
     target.scrollIntoView({ block: "start" });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    foldMenu();
-    focusFeedback();
-  });
+  document.addEventListener("DOMContentLoaded", foldMenu);
+  // After the load, when the browser has scrolled to an address's #fragment (which resets the focus).
+  window.addEventListener("load", function () { window.setTimeout(focusFeedback, 0); });
 })();

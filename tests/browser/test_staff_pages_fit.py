@@ -23,6 +23,7 @@ from planner.people.models import Organisation
 from planner.programmes.models import Programme
 from planner.series.models import Series, SeriesStatus
 from tests.browser.layout import layout_problems, problems_at
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +157,36 @@ def test_the_check_sees_a_page_that_scrolls_sideways_and_a_broken_word(page: Pag
     problems = layout_problems(page)
     assert problems[0].startswith("scrolls sideways: 600 px wide in 375 px")
     assert problems[1] == "words broken over two lines: Bewustwordingsbijeenkomst"
+
+
+def test_on_a_phone_the_header_is_one_line_and_the_menu_opens(page: Page, browse, organiser):
+    page.set_viewport_size({"width": 375, "height": 800})
+    browse.visit("/login")
+    page.get_by_label("E-mailadres").fill(organiser.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
+    header = page.locator(".header-row")
+    brand = page.get_by_role("link", name="Reeks", exact=True)
+    toggle = page.get_by_role("button", name="Menu")
+    assert header.bounding_box()["height"] < 2 * brand.bounding_box()["height"] + 24
+    assert toggle.bounding_box()["y"] < brand.bounding_box()["y"] + brand.bounding_box()["height"]
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    expect(menu).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    browse.follow(menu.get_by_role("link", name="Maand", exact=True))
+    assert not problems_at(page, widths=(375,))
+
+
+def test_messages_and_form_errors_get_the_focus(page: Page, browse, organiser):
+    browse.visit("/login")
+    page.get_by_label("E-mailadres").fill(organiser.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
+    browse.visit("/account")
+    browse.follow(page.get_by_role("button", name="Mijn agendafeed maken"))
+    expect(page.locator(".flashes")).to_be_focused()
+    expect(page.locator(".flashes")).to_contain_text("Je agendafeed staat klaar")
+    browse.follow(page.get_by_role("button", name="Wachtwoord wijzigen"))
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary")).to_be_in_viewport()
