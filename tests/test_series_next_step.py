@@ -90,3 +90,17 @@ def test_after_a_session_with_people_present_the_next_step_is_evaluating(program
     assert (step.step, step.session) == (Step.EVALUATE, series.sessions[1])
     sent = {**invited, series.sessions[1].id: SessionNumbers(confirmed=1, present=1, evaluations_sent=1)}
     assert next_step(series, sent, utcnow()).step == Step.DONE
+
+
+def test_the_month_view_names_the_series_and_colours_each_studio(organiser_client, programme, organiser):
+    other = factories.make_programme(name="JIP", organisers=[organiser])
+    first = factories.make_series(programme, organiser, title="Ontmoeting Gendt")
+    day = first.sessions[0].local_start.date()
+    factories.make_series(other, organiser, title="Ontmoeting Huissen", first_day=day)
+    page = organiser_client.get(f"/sessions/month/{day.year}-{day.month}").get_data(as_text=True)
+    cell = page.split('<span class="full-date">', 1)[1].split("</td>", 1)[0]  # the first day with sessions
+    assert cell.count("Ontmoeting 1</a>") == 2  # the same title twice on one day ...
+    assert '<span class="series-name">Ontmoeting Gendt' in cell  # ... each with its series
+    assert '<span class="series-name">Ontmoeting Huissen' in cell
+    colours = re.findall(r'<li class="(studio-\d)">(?:Armoede|JIP)</li>', page)
+    assert len(set(colours)) == 2  # the legend: a colour of its own per studio
