@@ -7,7 +7,8 @@
     var header = document.querySelector(".site-header");
     var toggle = header && header.querySelector(".menu-toggle");
     var menu = document.getElementById("site-menu");
-    if (!toggle || !menu || !menu.children.length) return;
+    // Only a staff member's menu folds; the language switch alone fits a phone's line.
+    if (!toggle || !menu || !menu.querySelector("nav")) return;
     header.classList.add("has-menu");
     toggle.hidden = false;
     toggle.addEventListener("click", function () {

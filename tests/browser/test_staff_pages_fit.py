@@ -39,6 +39,7 @@ NOT_STAFF_PAGES = (
     "attendance.personal",
     "evaluation_participant.",
     "feeds.",
+    "dashboard.staff_feed",
     "mail.",
 )
 DOWNLOADS = ("_download", "audit.export")
