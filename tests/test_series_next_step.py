@@ -50,7 +50,7 @@ def test_a_published_series_without_invitations_asks_to_invite(organiser_client,
     _db.session.commit()
     page = _page(organiser_client, series)
     assert _primary_buttons(page) == ["Mensen uitnodigen"]
-    assert "button button-danger button-small" in page  # cancel session: destructive, via its own page
+    assert "button button-secondary button-danger button-small" in page  # cancel session: destructive, via its own page
 
 
 def test_each_session_shows_its_answers_against_capacity(organiser_client, programme, organiser):
