@@ -32,10 +32,8 @@ def test_a_draft_asks_to_publish_with_one_primary_button(organiser_client, progr
     assert 'aria-current="step"' in page
     # Removing a draft's session asks first, on a page of its own.
     session = series.sessions[1]
-    assert (
-        f'class="button button-secondary button-danger button-small" href="/series/{series.id}/sessions/{session.id}/remove"'
-        in page
-    )
+    remove = f"/series/{series.id}/sessions/{session.id}/remove"
+    assert f'class="button button-secondary button-danger button-small" href="{remove}"' in page
     confirm = organiser_client.get(f"/series/{series.id}/sessions/{session.id}/remove")
     assert confirm.status_code == 200
     assert "Deze bijeenkomst verwijderen" in confirm.get_data(as_text=True)
