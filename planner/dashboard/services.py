@@ -74,14 +74,3 @@ def coming_sessions(user, now: datetime, limit: int = COMING_LIMIT) -> list[Comi
     ).all()
     numbers = count_sessions([s.id for s in sessions])
     return [ComingSession(s, numbers[s.id]) for s in sessions]
-
-
-def draft_series(user) -> list[Series]:
-    return list(
-        db.session.scalars(
-            select(Series)
-            .where(Series.id.in_(organised_series_ids(user)), Series.status == SeriesStatus.DRAFT)
-            .options(joinedload(Series.programme))
-            .order_by(Series.created_at.desc(), Series.id)
-        )
-    )
