@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.people.routes import bp as people_bp
     from planner.privacy.routes import bp as privacy_bp
     from planner.programmes.routes import bp as programmes_bp
+    from planner.series.round_routes import bp as rounds_bp
     from planner.series.routes import bp as series_bp
     from planner.statements.routes import bp as statements_bp
 
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
+    app.register_blueprint(rounds_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(participant_bp)

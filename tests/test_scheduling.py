@@ -102,13 +102,16 @@ def test_blocked_dates_are_skipped_with_their_reason():
     ]
 
 
-def test_hand_picked_date_on_a_holiday_moves_a_week():
+def test_hand_picked_date_on_a_holiday_stays_with_a_warning_and_a_free_date_suggested():
     proposals = propose_dates(
         ACTION, datetime(2027, 4, 27, 10, 0), Rhythm.manual([date(2027, 4, 27), date(2027, 5, 4)]), 2, {}, HOLIDAYS
     )
-    # 27 April would move to 4 May, which is already taken, so it goes on to 11 May.
-    assert days(proposals) == [date(2027, 5, 4), date(2027, 5, 11)]
-    assert proposals[1].moves[0].reason == "Koningsdag"
+    # Never moved silently: 27 April stays, marked; a week on (4 May) is taken, so 11 May is suggested.
+    assert days(proposals) == [date(2027, 4, 27), date(2027, 5, 4)]
+    assert (proposals[0].conflict.kind, proposals[0].conflict.reason) == ("holiday", "Koningsdag")
+    assert proposals[0].suggestion == date(2027, 5, 11)
+    assert proposals[0].moves == ()
+    assert proposals[1].conflict is None
 
 
 def test_evening_session_keeps_local_time_when_the_clocks_go_back():

@@ -1,7 +1,7 @@
 """Staff users can have a personal calendar feed of the sessions they organise, at a random address
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-02
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0015'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

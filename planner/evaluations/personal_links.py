@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.sending import link_valid_until
 from planner.extensions import db
-from planner.series.models import SeriesStatus, Session
+from planner.series.models import Session
 from planner.timekeeping import utcnow
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -21,7 +21,7 @@ def session_open(session: Session) -> bool:
     series = session.series
     return (
         not session.is_cancelled
-        and series.status == SeriesStatus.PUBLISHED
+        and series.was_published  # archived too: answering mails nobody
         and series.purged_at is None
         and utcnow() <= link_valid_until(session)
     )

@@ -38,6 +38,7 @@ from planner.people.errors import PeopleError
 from planner.people.models import Organisation, Person, PersonRole
 from planner.people.services import get_or_create_by_email
 from planner.series.models import Series, Session, SessionStatus
+from planner.series.services import refuse_if_archived
 from planner.timekeeping import utcnow
 
 # The seat rules are re-exported: callers import every invitation rule from this module.
@@ -209,6 +210,7 @@ def _queue_invitation_mail(invitation: Invitation, cache: dict | None = None) ->
 
 
 def resend_invitation(invitation: Invitation) -> OutboxMessage | None:
+    refuse_if_archived(invitation.series)
     if invitation.is_revoked:
         raise InvitationError("invitation_revoked")
     person = invitation.person

@@ -41,6 +41,42 @@ class SeriesCode(ErrorCode):
             **when(p),
         ),
     )
+    ON_HOLIDAY = (
+        "on_holiday",
+        lambda p: _(
+            "%(day)s is a public holiday (%(name)s). Choose another date, or plan it on this day anyway.", **when(p)
+        ),
+    )
+    ON_BLOCKED_DATE = (
+        "on_blocked_date",
+        lambda p: _(
+            "%(day)s is a blocked date of this learning studio (%(reason)s). "
+            "Choose another date, or plan it on this day anyway.",
+            **when({**p, "reason": p.get("reason") or _("no reason given")}),
+        ),
+    )
+    HAND_PICKED_CONFLICT = (
+        "hand_picked_conflict",
+        _l(
+            "Some dates you chose are public holidays or blocked dates (marked below). "
+            "Change them, or plan on them anyway."
+        ),
+    )
+    ARCHIVED = (
+        "archived",
+        _l("This series is archived: bring it back from the archive before changing it."),
+    )
+    NOT_FINISHED = (
+        "not_finished",
+        _l("Only a series whose sessions are all over can be archived."),
+    )
+    NOT_ARCHIVED = "not_archived", _l("This series is not archived.")
+    NOT_CANCELLED = "not_cancelled", _l("This session is not cancelled.")
+    SESSION_OVER = "session_over", _l("This session is over: it cannot be planned again.")
+    DATES_MISMATCH = (
+        "dates_mismatch",
+        lambda p: _("Give a date for each of the %(count)s sessions.", **p),
+    )
     NONEXISTENT_TIME = (
         "nonexistent_time",
         lambda p: _(

@@ -193,3 +193,66 @@ class CancelSessionForm(Form):
         description=_l("Participants will see this reason."),
         validators=[DataRequired(_l("Give a reason for the cancellation.")), Length(max=300)],
     )
+
+
+COPY_RHYTHMS = [k for k in RHYTHM_LABELS if k != RhythmKind.MANUAL]
+
+
+class DuplicateSeriesForm(Form):
+    """The next round of a series: where, from which date, on which rhythm; then one date per
+    session (``day_1`` ... ``day_n``, made for the series by ``duplicate_form``)."""
+
+    title = StringField(
+        _l("Title"),
+        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
+    )
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
+    venue = SelectField(_l("Venue"), coerce=coerce_id, default=0)
+    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Optional(), Length(max=160)])
+    new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
+    first_day = DateField(
+        _l("Date of the first session"),
+        validators=[InputRequired(_l("Enter the date of the first session, like 2027-03-02.")), planning_date],
+    )
+    rhythm = RadioField(
+        _l("Rhythm"),
+        choices=[SelectChoice(k.value, RHYTHM_LABELS[k]) for k in COPY_RHYTHMS],
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Choose a rhythm.")),
+            AnyOf([k.value for k in COPY_RHYTHMS], message=_l("Choose a rhythm.")),
+        ],
+    )
+
+    day_count = 0
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue.choices = _venue_choices(venues)
+
+    def day_fields(self) -> list:
+        return [self[f"day_{n}"] for n in range(1, self.day_count + 1)]
+
+    def chosen_days(self) -> list[date] | None:
+        """The reviewed dates, one per session; None while the review step has not been shown."""
+        days = [f.data for f in self.day_fields()]
+        return days if days and all(days) else None
+
+
+def duplicate_form(sessions, *args, **kwargs) -> DuplicateSeriesForm:
+    """The copy form for a series of these sessions: a date field for each, labelled by its title."""
+
+    class ForThisSeries(DuplicateSeriesForm):
+        day_count = len(sessions)
+
+    for n, session in enumerate(sessions, start=1):
+        setattr(
+            ForThisSeries,
+            f"day_{n}",
+            DateField(
+                _l("Date of session %(number)s (%(title)s)", number=n, title=session.title),
+                validators=[Optional(), planning_date],
+            ),
+        )
+    return ForThisSeries(*args, **kwargs)

@@ -87,6 +87,7 @@ class SessionChange:
     before: SessionSnapshot | None  # None: the session is new
     now: datetime
     removed: bool = False  # the session is being deleted (only drafts lose sessions)
+    copied_from: Session | None = None  # a new session made as a copy of this one (a next round)
 
 
 Listener = Callable[[SessionChange], None]

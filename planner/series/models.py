@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 class SeriesStatus(LabelledEnum):
     DRAFT = "draft", _l("Draft")
     PUBLISHED = "published", _l("Published")
+    # Finished and out of the default lists; read-only for anything that would mail people.
+    ARCHIVED = "archived", _l("Archived")
 
 
 class SessionStatus(LabelledEnum):
@@ -98,6 +100,15 @@ class Series(Model):
     @property
     def is_published(self) -> bool:
         return self.status == SeriesStatus.PUBLISHED
+
+    @property
+    def was_published(self) -> bool:
+        """Published, or archived after being published: participants may know of it."""
+        return self.status == SeriesStatus.PUBLISHED or (self.is_archived and self.published_at is not None)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == SeriesStatus.ARCHIVED
 
     @property
     def offers_public_feed(self) -> bool:

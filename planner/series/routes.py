@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,10 +18,13 @@ from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.services import block_date
 from planner.series.catalogue import TEMPLATES
+from planner.series.date_rules import offers_plan_anyway
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Venue
 from planner.series.numbers import STEPS, next_step, session_numbers
+from planner.series.page_notes import retention_note, studio_colours
+from planner.series.round_routes import may_archive
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesDetails,
@@ -78,14 +81,20 @@ def _plan_from(form: SeriesForm) -> SeriesPlan:
         end=given(form.end.data),
         rhythm=Rhythm(rhythm, dates),
         count=len(dates) if dates else given(form.count.data),
+        plan_anyway="plan_anyway" in request.form,
     )
+
+
+def _show_archived() -> bool:
+    return request.args.get("archived") == "1"
 
 
 def _programme_page(programme, blocked_form):
     return render_template(
         "programmes/show.html",
         programme=programme,
-        series_list=series_overview(programme),
+        series_list=series_overview(programme, include_archived=_show_archived()),
+        show_archived=_show_archived(),
         may_organise=can_organise(current_user, programme),
         blocked_form=blocked_form,
     ), form_status(blocked_form)
@@ -124,17 +133,21 @@ def new(slug: str):
         form.rhythm.data = chosen.default_rhythm
         evening = datetime(2000, 1, 1, 19, 30, tzinfo=UTC)  # only its clock times are used
         form.start.data, form.end.data = evening.time(), (evening + chosen.duration).time()
-    proposals = None
+    proposals, confirm = None, False
     if form.validate_on_submit():
         holidays = dutch_holidays(str(get_locale()))
-        with service_call(form):
+        with service_call(form) as outcome:
             plan = _plan_from(form)
-            if "create" in request.form:
+            if "create" in request.form or "plan_anyway" in request.form:
                 series = create_series(programme, plan, current_user, holidays=holidays)
                 return _saved(_("Series created as a draft. Check the sessions, then publish."), series)
             proposals = propose_series(programme, plan, holidays=holidays)
+        if offers_plan_anyway(outcome.error):  # hand-picked dates on holidays: show them, ask
+            confirm = True
+            with service_call(form):
+                proposals = propose_series(programme, plan, holidays=holidays)
     return render_template(
-        "series/new.html", programme=programme, form=form, proposals=proposals, templates=TEMPLATES
+        "series/new.html", programme=programme, form=form, proposals=proposals, templates=TEMPLATES, confirm=confirm
     ), form_status(form)
 
 
@@ -158,7 +171,9 @@ def show(series_id: int):
         steps=STEPS,
         may_organise=can_organise(current_user, series.programme),
         cancel_form=CancelSessionForm(),
-        retention=_retention_note(series),
+        may_archive=may_archive(series),
+        now=utcnow(),
+        retention=retention_note(series),
         public_feed=_public_feed_links(series),
     )
 
@@ -168,26 +183,6 @@ def _public_feed_links(series) -> dict | None:
         return None
     https = external_url("feeds.series_feed", token=series.public_feed_token)
     return {"https": https, "webcal": webcal(https)}
-
-
-def _retention_note(series) -> str:
-    """When the series' personal data goes (or went), in words for the organiser."""
-    if series.purged_at is not None:
-        day = format_date(series.purged_at.astimezone(series.zone).date(), "long")
-        return _("The personal data of this series was anonymised on %(day)s.", day=day)
-    due = series.purge_due_at
-    if due is None:
-        return ""
-    day = format_date(due.astimezone(series.zone).date(), "long")
-    if due <= utcnow():
-        return _(
-            "Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.", day=day
-        )
-    return _(
-        "Personal data of this series will be anonymised on %(day)s (%(months)s months after the last session).",
-        day=day,
-        months=series.programme.retention_months,
-    )
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
@@ -226,8 +221,20 @@ def _details(form: SessionForm) -> SessionDetails:
     )
 
 
-def _session_page(series, form, session=None):
-    return render_template("series/session_form.html", series=series, form=form, session=session), form_status(form)
+def _session_page(series, form, session=None, outcome=None):
+    """The session form; after a date on a holiday or blocked date, with its "plan anyway" button."""
+    return render_template(
+        "series/session_form.html",
+        series=series,
+        form=form,
+        session=session,
+        confirm=offers_plan_anyway(outcome.error if outcome else None),
+    ), form_status(form)
+
+
+def _date_rules() -> dict:
+    """What the session pages pass on: holiday names in the reader's language, and the confirmation."""
+    return {"holidays": dutch_holidays(str(get_locale())), "plan_anyway": "plan_anyway" in request.form}
 
 
 @bp.route("/series/<int:series_id>/sessions/new", methods=["GET", "POST"])
@@ -242,11 +249,12 @@ def new_session(series_id: int):
         form.start.data, form.end.data = last.local_start.time(), last.local_end.time()
         form.audiences.data = [a.value for a in last.audiences]
         form.capacity.data = last.capacity
+    outcome = None
     if form.validate_on_submit():
-        with service_call(form):
-            add_session(series, _details(form))
+        with service_call(form) as outcome:
+            add_session(series, _details(form), **_date_rules())
             return _saved(_("Session added."), series)
-    return _session_page(series, form)
+    return _session_page(series, form, outcome=outcome)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -260,11 +268,12 @@ def edit_session(series_id: int, session_id: int):
         form.start.data, form.end.data = session.local_start.time(), session.local_end.time()
         form.venue.data = session.venue_id or 0
         form.audiences.data = [a.value for a in session.audiences]
+    outcome = None
     if form.validate_on_submit():
-        with service_call(form):
-            update_session(session, _details(form))
+        with service_call(form) as outcome:
+            update_session(session, _details(form), **_date_rules())
             return _saved(_("Session saved."), series)
-    return _session_page(series, form, session)
+    return _session_page(series, form, session, outcome)
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/remove", methods=["GET", "POST"])
@@ -340,8 +349,16 @@ def _programme_filter():
 def overview():
     now = utcnow()
     programme, programmes = _programme_filter()
-    sessions = sessions_between(current_user, now, now + timedelta(days=183), programme)
-    return render_template("series/overview.html", sessions=sessions, programme=programme, programmes=programmes)
+    sessions = sessions_between(
+        current_user, now, now + timedelta(days=183), programme, include_archived=_show_archived()
+    )
+    return render_template(
+        "series/overview.html",
+        sessions=sessions,
+        programme=programme,
+        programmes=programmes,
+        show_archived=_show_archived(),
+    )
 
 
 @bp.get("/sessions/month")
@@ -354,7 +371,7 @@ def month(year: int | None = None, month: int | None = None):
         abort(404)
     start, end = month_bounds(year, month)
     programme, programmes = _programme_filter()
-    sessions = sessions_between(current_user, start, end, programme)
+    sessions = sessions_between(current_user, start, end, programme, include_archived=_show_archived())
     previous = (start - timedelta(days=1)).date()
     return render_template(
         "series/month.html",
@@ -366,14 +383,6 @@ def month(year: int | None = None, month: int | None = None):
         next=end.date(),
         today=today,
         session_count=len(sessions),
-        studios=_studio_colours(programmes, sessions),
+        studios=studio_colours(programmes, sessions),
+        show_archived=_show_archived(),
     )
-
-
-STUDIO_COLOURS = 8  # .studio-0 … .studio-7 in style.css
-
-
-def _studio_colours(programmes, sessions) -> dict[int, tuple[str, int]]:
-    """Programme id → (name, colour number), for the studios of this month's sessions; stable per user."""
-    shown = {s.series.programme_id for s in sessions}
-    return {p.id: (p.name, n % STUDIO_COLOURS) for n, p in enumerate(programmes) if p.id in shown}

@@ -58,6 +58,10 @@ class ProposedSession:
     agenda: str = ""
     audiences: tuple[str, ...] = ()
     moves: tuple[Move, ...] = field(default=())
+    # A hand-picked date on a holiday or blocked date stays where it was picked (never moved
+    # silently): ``conflict`` says why it needs a look, ``suggestion`` the next free date a week on.
+    conflict: Move | None = None
+    suggestion: date | None = None
 
     @property
     def starts_utc(self) -> datetime:
@@ -117,6 +121,11 @@ def _rhythm_day(first: date, kind: RhythmKind, k: int) -> date:
     return _nth_weekday(first.year + month_index // 12, month_index % 12 + 1, first.weekday(), n)
 
 
+def date_conflict(day: date, blocked: Mapping[date, str], holidays: Mapping[date, str]) -> Move | None:
+    """Why ``day`` is no day for a session (a public holiday, a blocked date), or None."""
+    return _conflict(day, blocked, holidays)
+
+
 def _conflict(day: date, blocked: Mapping[date, str], holidays: Mapping[date, str]) -> Move | None:
     if day in holidays:
         return Move(day, "holiday", str(holidays.get(day)))
@@ -139,8 +148,10 @@ def propose_dates(
     """Propose ``count`` sessions from ``first`` (a wall-clock time in ``tz``).
 
     A date on a public holiday or a blocked date is skipped and the session takes the
-    next date on the rhythm; later sessions keep the rhythm from there. Hand-picked
-    dates move a week at a time. Each proposal lists the dates it skipped and why.
+    next date on the rhythm; later sessions keep the rhythm from there. Each proposal lists
+    the dates it skipped and why. Hand-picked dates are never moved: one on a holiday or a
+    blocked date keeps its place with its ``conflict`` and a ``suggestion``, for the organiser
+    to choose.
     """
     if template is not None and not template.min_count <= count <= template.max_count:
         raise SchedulingError("count_out_of_range", minimum=template.min_count, maximum=template.max_count)
@@ -156,7 +167,7 @@ def propose_dates(
 
     specs = template.session_specs(count) if template is not None else []
     proposals = []
-    for position, (day, moves) in enumerate(days, start=1):
+    for position, (day, moves, conflict, suggestion) in enumerate(days, start=1):
         starts, ends = session_times(day, start, duration, tz)
         spec = specs[position - 1] if position <= len(specs) else None
         proposals.append(
@@ -169,13 +180,18 @@ def propose_dates(
                 agenda=str(spec.agenda) if spec else "",
                 audiences=tuple(str(a) for a in spec.audiences) if spec else (),
                 moves=tuple(moves),
+                conflict=conflict,
+                suggestion=suggestion,
             )
         )
     return proposals
 
 
+Placed = tuple[date, list[Move], Move | None, date | None]  # day, skipped, conflict, suggestion
+
+
 def _place_on_rhythm(first, kind, count, blocked, holidays):
-    placed: list[tuple[date, list[Move]]] = []
+    placed: list[Placed] = []
     skipped: list[Move] = []
     k = 0
     while len(placed) < count:
@@ -187,7 +203,7 @@ def _place_on_rhythm(first, kind, count, blocked, holidays):
         if conflict:
             skipped.append(conflict)
             continue
-        placed.append((day, skipped))
+        placed.append((day, skipped, None, None))
         skipped = []
     return placed
 
@@ -199,17 +215,20 @@ def _place_manual(dates, count, blocked, holidays):
         raise SchedulingError("duplicate_date")
     if len(dates) != count:
         raise SchedulingError("count_mismatch", count=count, dates=len(dates))
-    # Dates that are free stay put; the others move a week at a time to a free date.
-    taken = {day for day in dates if not _conflict(day, blocked, holidays)}
-    placed: list[tuple[date, list[Move]]] = [(day, []) for day in taken]
-    for picked in sorted(set(dates) - taken):
-        day, moves = picked, list[Move]()
-        while (conflict := _conflict(day, blocked, holidays)) or day in taken:
-            if len(moves) >= MAX_SKIPS:
-                raise SchedulingError("no_free_date", day=picked)
-            if conflict:
-                moves.append(conflict)
-            day += timedelta(weeks=1)
-        taken.add(day)
-        placed.append((day, moves))
-    return sorted(placed, key=lambda pair: pair[0])
+    placed: list[Placed] = []
+    for day in sorted(dates):
+        conflict = _conflict(day, blocked, holidays)
+        suggestion = next_free_day(day, blocked, holidays, taken=set(dates)) if conflict else None
+        placed.append((day, [], conflict, suggestion))
+    return placed
+
+
+def next_free_day(
+    day: date, blocked: Mapping[date, str], holidays: Mapping[date, str], *, taken: set[date] | None = None
+) -> date | None:
+    """The first date a week, two weeks, ... after ``day`` that is free (and not ``taken``)."""
+    for weeks in range(1, MAX_SKIPS + 1):
+        candidate = day + timedelta(weeks=weeks)
+        if not _conflict(candidate, blocked, holidays) and candidate not in (taken or set()):
+            return candidate
+    return None

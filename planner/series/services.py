@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.extensions import db
 from planner.plain_text import name_key
 from planner.programmes.models import Programme, programmes_visible_to
 from planner.series.catalogue import TEMPLATES
+from planner.series.date_rules import check_free_day
 from planner.series.errors import SeriesError
 from planner.series.hooks import SessionChange, SessionSnapshot, session_changed, snapshot, visible_changes
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus, Venue
@@ -40,6 +41,8 @@ class SeriesPlan:
     municipality: str = ""
     venue: Venue | None = None
     description: str = ""
+    # Hand-picked dates on a holiday or blocked date are kept only when the organiser said so.
+    plan_anyway: bool = False
 
 
 @dataclass
@@ -102,6 +105,8 @@ def create_series(
 ) -> Series:
     """A draft series with the proposed sessions, ready for the organiser to adjust."""
     proposals = propose_series(programme, plan, holidays=holidays, now=now)
+    if any(p.conflict for p in proposals) and not plan.plan_anyway:
+        raise SeriesError("hand_picked_conflict")
     series = Series(
         programme=programme,
         template_key=plan.template_key,
@@ -188,13 +193,30 @@ def _changed(session: Session, before: SessionSnapshot, now: datetime) -> None:
     session_changed(SessionChange(session, before, now))
 
 
-def update_session(session: Session, details: SessionDetails, *, now: datetime | None = None) -> None:
+def refuse_if_archived(series: Series) -> None:
+    """An archived series is read-only for every change that would mail people."""
+    if series.is_archived:
+        raise SeriesError("archived")
+
+
+def update_session(
+    session: Session,
+    details: SessionDetails,
+    *,
+    now: datetime | None = None,
+    holidays: Mapping[date, str] | None = None,
+    plan_anyway: bool = False,
+) -> None:
     """Change a session. Those who come get a calendar update saying what changed; a higher
-    capacity gives the new places to the waiting list."""
+    capacity gives the new places to the waiting list. A new date on a public holiday or a
+    blocked date needs ``plan_anyway`` (see ``date_rules.py``)."""
     now = now or utcnow()
+    refuse_if_archived(session.series)
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     starts, ends = _times(session.series, details)
+    if details.day != session.local_start.date():
+        check_free_day(session.series.programme, details.day, holidays=holidays, plan_anyway=plan_anyway)
     before = snapshot(session)
     _apply(session, details, starts, ends)
     _changed(session, before, now)
@@ -216,6 +238,7 @@ def update_series_details(series: Series, details: SeriesDetails, *, now: dateti
     if not title:
         raise SeriesError("title_required")
     now = now or utcnow()
+    refuse_if_archived(series)
     coming = [s for s in series.sessions if not s.is_cancelled and as_utc(s.ends_at) > now]
     before = {s.id: snapshot(s) for s in coming}
     series.title = title
@@ -228,11 +251,20 @@ def update_series_details(series: Series, details: SeriesDetails, *, now: dateti
         _changed(session, before[session.id], now)
 
 
-def add_session(series: Series, details: SessionDetails, *, now: datetime | None = None) -> Session:
+def add_session(
+    series: Series,
+    details: SessionDetails,
+    *,
+    now: datetime | None = None,
+    holidays: Mapping[date, str] | None = None,
+    plan_anyway: bool = False,
+) -> Session:
     now = now or utcnow()
+    refuse_if_archived(series)
     starts, ends = _times(series, details, now)
     if starts <= now:
         raise SeriesError("in_the_past", day=details.day)
+    check_free_day(series.programme, details.day, holidays=holidays, plan_anyway=plan_anyway)
     session = Session(timezone=series.timezone, sequence=0, title="", theme="", agenda="", online_url="")
     _apply(session, details, starts, ends)
     series.sessions.append(session)
@@ -244,6 +276,7 @@ def add_session(series: Series, details: SessionDetails, *, now: datetime | None
 def remove_session(session: Session, *, now: datetime | None = None) -> None:
     """Only a draft can lose sessions; once people may know of one, cancel it instead."""
     series = session.series
+    refuse_if_archived(series)
     if series.is_published:
         raise SeriesError("remove_published")
     if len(series.sessions) <= 1:
@@ -255,6 +288,7 @@ def remove_session(session: Session, *, now: datetime | None = None) -> None:
 
 def cancel_session(session: Session, reason: str, *, now: datetime | None = None) -> None:
     """Those who come get METHOD:CANCEL, which takes it out of their calendar."""
+    refuse_if_archived(session.series)
     if session.is_cancelled:
         raise SeriesError("already_cancelled")
     if not reason.strip():
@@ -266,6 +300,7 @@ def cancel_session(session: Session, reason: str, *, now: datetime | None = None
 
 
 def publish_series(series: Series, *, now: datetime | None = None) -> None:
+    refuse_if_archived(series)
     if series.is_published:
         raise SeriesError("already_published")
     if not any(not s.is_cancelled for s in series.sessions):
@@ -303,9 +338,10 @@ class SeriesSummary:
     last_start: datetime | None
 
 
-def series_overview(programme: Programme) -> list[SeriesSummary]:
-    """The series of a programme with their counts and dates, in one query."""
+def series_overview(programme: Programme, *, include_archived: bool = False) -> list[SeriesSummary]:
+    """The series of a programme with their counts and dates, in one query (archived ones on request)."""
     active = Session.status == SessionStatus.SCHEDULED
+    shown = true() if include_archived else Series.status != SeriesStatus.ARCHIVED
     rows = db.session.execute(
         select(
             Series,
@@ -314,24 +350,28 @@ def series_overview(programme: Programme) -> list[SeriesSummary]:
             func.max(Session.starts_at).filter(active),
         )
         .outerjoin(Session, Session.series_id == Series.id)
-        .where(Series.programme_id == programme.id)
+        .where(Series.programme_id == programme.id, shown)
         .group_by(Series.id)
         .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
     ).all()
     return [SeriesSummary(series, count, as_utc(first), as_utc(last)) for series, count, first, last in rows]
 
 
-def sessions_between(user, start: datetime, end: datetime, programme: Programme | None = None) -> list[Session]:
-    """Sessions of the programmes ``user`` may see (or of one of them), starting in [start, end)."""
+def sessions_between(
+    user, start: datetime, end: datetime, programme: Programme | None = None, *, include_archived: bool = False
+) -> list[Session]:
+    """Sessions of the programmes ``user`` may see (or of one of them), starting in [start, end);
+    those of archived series only with ``include_archived``."""
     visible = programmes_visible_to(user).with_only_columns(Programme.id).order_by(None)
     if programme is not None:
         visible = visible.where(Programme.id == programme.id)
+    shown = true() if include_archived else Series.status != SeriesStatus.ARCHIVED
     return list(
         db.session.scalars(
             select(Session)
             .join(Session.series)
             .join(Series.programme)
-            .where(Series.programme_id.in_(visible), Session.starts_at >= start, Session.starts_at < end)
+            .where(Series.programme_id.in_(visible), shown, Session.starts_at >= start, Session.starts_at < end)
             .options(
                 contains_eager(Session.series).options(contains_eager(Series.programme), selectinload(Series.venue)),
                 selectinload(Session.venue),
