@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.attendance.routes import bp as attendance_bp
     from planner.audit.routes import bp as audit_bp
     from planner.auth.routes import bp as auth_bp
+    from planner.dashboard.routes import bp as dashboard_bp
     from planner.evaluations.debug_sending import bp as debug_sending_bp
     from planner.evaluations.participant import bp as evaluation_participant_bp
     from planner.evaluations.reports import bp as evaluation_reports_bp
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.statements.routes import bp as statements_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(series_bp)
@@ -149,16 +151,19 @@ def _connect_areas(app: Flask) -> None:
     Every listener is listed here: the series services call them after each change to a session.
     """
     from planner.attendance.presence import presence_rows
+    from planner.dashboard.counting import count_sessions
     from planner.evaluations.listeners import keep_session_evaluation
     from planner.invitations.grid import provide_presence
     from planner.invitations.listeners import notify_session_changed
     from planner.replies.services import forget_proposals
     from planner.series.hooks import on_session_changed
+    from planner.series.numbers import count_sessions_with
 
     on_session_changed(app, notify_session_changed)
     on_session_changed(app, forget_proposals)
     on_session_changed(app, keep_session_evaluation)
     provide_presence(app, presence_rows)  # the grid of answers shows attendance too
+    count_sessions_with(app, count_sessions)  # the series page's answers, attendance and evaluation mails
 
 
 def _register_template_filters(app: Flask) -> None:
@@ -167,6 +172,12 @@ def _register_template_filters(app: Flask) -> None:
 
     for name, function in TEMPLATE_FILTERS.items():
         app.add_template_filter(function, name)
+
+    from planner.links import external_url, webcal
+
+    # Addresses that leave the site (calendar feeds) are built under BASE_URL, as in mails.
+    app.add_template_global(external_url, "external_url")
+    app.add_template_filter(webcal, "webcal")
 
 
 def _register_cli(app: Flask) -> None:

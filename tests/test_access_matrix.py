@@ -26,7 +26,6 @@ ORGANISE = "programme-organise"  # admins and organisers of the object's program
 
 ACCESS = {
     "static": PUBLIC,
-    "auth.index": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.language": PUBLIC,
@@ -47,6 +46,9 @@ ACCESS = {
     "mail.html_part": DEBUG,
     "debug_sending.evaluations": DEBUG,
     "debug_sending.reminders": DEBUG,
+    "dashboard.home": STAFF,
+    "dashboard.renew_calendar_feed": STAFF,
+    "dashboard.staff_feed": TOKEN,
     "series.overview": STAFF,
     "series.month": STAFF,
     "programmes.index": STAFF,
@@ -232,6 +234,8 @@ def _url(rule, values: dict, feed_token: str, guessed: bool = False) -> str:
         arguments["token"] = feed_token
     if rule.endpoint == "feeds.series_feed":
         arguments["token"] = values["series_feed_token"]
+    if rule.endpoint == "dashboard.staff_feed":
+        arguments["token"] = values["staff_feed_token"]
     if guessed:
         arguments.update({name: GUESSES[name] for name in rule.arguments if name in GUESSES})
     return rule.build(arguments)[1]

@@ -17,7 +17,7 @@ def test_passwords_are_hashed(db, organiser):
 def test_login_and_logout(client, organiser):
     response = login(client, "  Organiser@Example.org ")
     assert response.status_code == 302
-    assert response.location == "/sessions"
+    assert response.location == "/"
     assert client.get("/sessions").status_code == 200
     assert client.post("/logout").status_code == 302
     assert client.get("/sessions").status_code == 302
@@ -27,7 +27,7 @@ def test_login_follows_only_local_next(client, organiser):
     response = client.post(
         "/login?next=https://evil.example/", data={"email": organiser.email, "password": factories.PASSWORD}
     )
-    assert response.location == "/sessions"
+    assert response.location == "/"
     client.post("/logout")
     response = client.post("/login?next=/programmes/", data={"email": organiser.email, "password": factories.PASSWORD})
     assert response.location == "/programmes/"

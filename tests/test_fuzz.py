@@ -340,6 +340,8 @@ def _world_value(world, rule, name: str, values: dict):
         return world.feed_token
     if rule.endpoint == "feeds.series_feed" and name == "token":
         return values["series_feed_token"]
+    if rule.endpoint == "dashboard.staff_feed" and name == "token":
+        return values["staff_feed_token"]
     return values[name]
 
 

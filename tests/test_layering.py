@@ -41,6 +41,7 @@ FLOW: list[set[str]] = [
     {"evaluations"},
     {"replies"},  # calendar replies change invitations' answers
     {"privacy", "statements"},
+    {"dashboard"},  # the home page: counts and to-dos from every area above
     {"app"},  # create_app, models.py (every model for Alembic) and the demo
 ]
 TOP_LEVEL_APP = {"__init__", "models", "demo"}

@@ -71,7 +71,7 @@ def test_the_owner_on_a_known_device_gets_in_while_a_stranger_is_refused(app, or
     assert login(stranger, organiser.email).status_code == 429, "the stranger was not slowed down"
     response = login(owner, organiser.email)
     assert response.status_code == 302, "the owner was locked out"
-    assert response.location == "/sessions", "the owner was locked out"
+    assert response.location == "/", "the owner was locked out"
 
 
 def test_a_stranger_behind_the_owners_own_address_cannot_lock_out_the_known_device(app, organiser):

@@ -72,7 +72,7 @@ def test_a_message_shows_its_text_and_its_html_safely(debug_mode, client, admin,
     assert queued.message_id.replace("<", "&lt;").replace(">", "&gt;") in page
     assert '<iframe class="mail-html" sandbox="" ' in page
     assert f'src="/debug/mailbox/{queued.id}/html"' in page
-    assert "<script" not in page
+    assert "<script" not in page.replace('<script src="/static/site.js" defer></script>', "")  # only the site's own
     assert "&lt;script src=" in page
 
     html = client.get(f"/debug/mailbox/{queued.id}/html")

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from planner.extensions import db as _db
@@ -34,6 +35,7 @@ def queries_for(app, client, url) -> int:
 @pytest.mark.parametrize(
     "page",
     [
+        "/",
         "/sessions",
         "/sessions/month/{year}-{month}",
         "/programmes/",
@@ -146,3 +148,54 @@ def test_the_invitation_grid_asks_a_fixed_number_of_questions(app, organiser_cli
     assert many == few, f"grid: {few} queries with 2 invited, {many} with 62"
     assert queries_for(app, organiser_client, url + "?need=any&answer=confirmed") == filtered
     assert queries_for(app, organiser_client, url + "?page=2") == few
+
+
+def test_the_home_page_asks_a_fixed_number_of_questions_however_much_work_waits(
+    app, organiser_client, programme, organiser
+):
+    from planner.invitations.services import answer
+    from planner.mail.models import MailStatus, OutboxMessage
+
+    def add_work(n):
+        for i in range(n):
+            series = factories.make_series(programme, organiser, title=f"Reeks {n}-{i}")
+            factories.make_series(programme, organiser, title=f"Concept {n}-{i}")
+            for who in range(2):
+                invitation = factories.make_invitation(series, email=None if who else f"p{n}{i}@example.org")
+                answer(invitation, series.sessions[0], "yes")
+            invitation.person.deletion_requested_at = series.created_at
+            _db.session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.to_address == f"p{n}{i}@example.org")
+                .values(status=MailStatus.FAILED)
+            )
+            _db.session.commit()
+
+    add_work(1)
+    few = queries_for(app, organiser_client, "/")
+    add_work(4)
+    many = queries_for(app, organiser_client, "/")
+    assert many == few, f"/: {few} queries with little work waiting, {many} with more"
+
+
+def test_a_trekker_home_asks_a_fixed_number_of_questions(app, client, programme, trekker):
+    from tests import evaluation_data as data, evaluation_factories
+    from tests.conftest import login
+
+    form = data.make_form(programme)
+    _db.session.commit()
+
+    def add_rounds(n):
+        for i in range(n):
+            series = evaluation_factories.past_series(programme, title=f"Ronde {n}-{i}")
+            data.mark_present(series.sessions[0], 6)
+            responses = [data.respond(series.sessions[0], form, {"remark": f"Mooi {k}"}) for k in range(6)]
+            data.approve_all(responses)
+        _db.session.commit()
+
+    login(client, trekker.email)
+    add_rounds(3)  # the home page shows the latest three
+    few = queries_for(app, client, "/")
+    add_rounds(3)
+    many = queries_for(app, client, "/")
+    assert many == few, f"/: {few} queries with three rounds, {many} with six"

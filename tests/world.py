@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from planner.dashboard.calendar_feed import renew_calendar_token
 from planner.evaluations.catalogue import SESSION
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import builtin_form, copy_form, evaluation_of
@@ -52,6 +53,7 @@ def build_world(app) -> World:
     invitation = factories.make_invitation(series_a, name="Deelnemer A")
     feed = renew_feed(invitation.person)
     series_feed_token = open_public_feed(series_a)
+    staff_feed_token = renew_calendar_token(users["organiser_a"])
     blocked = factories.make_blocked_date(a)
     organisation = save_organisation(None, name="Wijkteam", municipality="Gendt")
     db.session.commit()
@@ -84,6 +86,7 @@ def build_world(app) -> World:
         "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
         "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
         "series_feed_token": series_feed_token,
+        "staff_feed_token": staff_feed_token,
     }
     clients = {}
     for key in USERS:

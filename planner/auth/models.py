@@ -29,6 +29,8 @@ class StaffUser(UserMixin, Model):
     name: Mapped[str] = mapped_column(String(120))
     # Shown to participants beside the name in mails and letters, so they can call the organiser.
     phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # The secret part of their calendar feed of the sessions they organise (None: no feed yet).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)

@@ -57,7 +57,7 @@ def _wait_or(status: int, error: DomainError | None) -> tuple[int, dict]:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("series.overview"))
+        return redirect(url_for("dashboard.home"))
     form = LoginForm()
     status, headers = 200, dict[str, str]()
     if form.validate_on_submit():
@@ -68,7 +68,7 @@ def login():
             )
             db.session.commit()
             start_session(user)
-            response = redirect(safe_next(request.args.get("next"), url_for("series.overview")))
+            response = redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
             remember_device(response, user.email, source.device)
             return response
         status, headers = _wait_or(200, outcome.error)
@@ -149,12 +149,7 @@ def language():
     if current_user.is_authenticated:
         current_user.locale = form.lang.data
         db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("series.overview")))
-
-
-@bp.route("/")
-def index():
-    return redirect(url_for("series.overview"))
+    return redirect(safe_next(request.form.get("next"), url_for("dashboard.home")))
 
 
 @bp.get("/admin/users")

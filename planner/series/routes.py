@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,6 +22,8 @@ from planner.series.date_rules import offers_plan_anyway
 from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
 from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Venue
+from planner.series.numbers import STEPS, next_step, session_numbers
+from planner.series.page_notes import retention_note, studio_colours
 from planner.series.round_routes import may_archive
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
@@ -160,14 +162,18 @@ def _saved(message: str, series):
 @login_required
 def show(series_id: int):
     series = series_or_404(series_id)
+    numbers = session_numbers([s.id for s in series.sessions])
     return render_template(
         "series/show.html",
         series=series,
+        numbers=numbers,
+        next_step=next_step(series, numbers, utcnow()),
+        steps=STEPS,
         may_organise=can_organise(current_user, series.programme),
         cancel_form=CancelSessionForm(),
         may_archive=may_archive(series),
         now=utcnow(),
-        retention=_retention_note(series),
+        retention=retention_note(series),
         public_feed=_public_feed_links(series),
     )
 
@@ -177,26 +183,6 @@ def _public_feed_links(series) -> dict | None:
         return None
     https = external_url("feeds.series_feed", token=series.public_feed_token)
     return {"https": https, "webcal": webcal(https)}
-
-
-def _retention_note(series) -> str:
-    """When the series' personal data goes (or went), in words for the organiser."""
-    if series.purged_at is not None:
-        day = format_date(series.purged_at.astimezone(series.zone).date(), "long")
-        return _("The personal data of this series was anonymised on %(day)s.", day=day)
-    due = series.purge_due_at
-    if due is None:
-        return ""
-    day = format_date(due.astimezone(series.zone).date(), "long")
-    if due <= utcnow():
-        return _(
-            "Personal data of this series is due to be anonymised since %(day)s; the next daily run does it.", day=day
-        )
-    return _(
-        "Personal data of this series will be anonymised on %(day)s (%(months)s months after the last session).",
-        day=day,
-        months=series.programme.retention_months,
-    )
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
@@ -290,11 +276,14 @@ def edit_session(series_id: int, session_id: int):
     return _session_page(series, form, session, outcome)
 
 
-@bp.post("/series/<int:series_id>/sessions/<int:session_id>/remove")
+@bp.route("/series/<int:series_id>/sessions/<int:session_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove(series_id: int, session_id: int):
+    """GET asks to confirm (a page, not only a script's dialog); POST removes the draft's session."""
     series = series_or_404(series_id, can_organise)
     session = session_or_404(series, session_id)
+    if request.method == "GET":
+        return render_template("series/remove.html", series=series, session=session)
     with service_call():
         remove_session(session)
         return _saved(_("Session removed."), series)
@@ -394,5 +383,6 @@ def month(year: int | None = None, month: int | None = None):
         next=end.date(),
         today=today,
         session_count=len(sessions),
+        studios=studio_colours(programmes, sessions),
         show_archived=_show_archived(),
     )

@@ -37,6 +37,7 @@ def test_organiser_invites_pasted_addresses_on_a_phone(page: Page, browse, organ
     page.get_by_label("E-mailadres").fill(organiser.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
+    page.get_by_role("button", name="Menu").click()  # on a phone the header folds its menu away
     page.get_by_label("Taal").select_option("en")
     browse.follow(page.get_by_role("button", name="Wissel"))
 

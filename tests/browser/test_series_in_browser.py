@@ -54,7 +54,8 @@ def test_organiser_creates_a_series_from_a_template_and_sees_it_listed(page: Pag
     page.get_by_label("E-mailadres").fill("organiser@example.org")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     browse.follow(page.get_by_role("button", name="Inloggen", exact=True))
-    expect(page.get_by_role("heading", level=1, name="Komende bijeenkomsten")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Welkom, Olga Organiser")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Te doen")).to_be_visible()
 
     menu = page.get_by_role("navigation", name="Hoofdmenu")
     browse.follow(menu.get_by_role("link", name="Leerateliers"))
