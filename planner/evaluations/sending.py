@@ -25,6 +25,7 @@ from planner.evaluations.services import evaluation_of
 from planner.extensions import db, rowcount
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
+from planner.invitations.mails import signature_of
 from planner.mail.services import queue_mail
 from planner.people.models import Person
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
@@ -103,6 +104,8 @@ def _queue(request: EvaluationRequest, template: str) -> None:
             "link": evaluation_link(request),
         },
         reference=request.mail_reference,
+        programme_id=session.series.programme_id,
+        signature=signature_of(session.series),
     )
 
 

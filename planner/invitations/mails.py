@@ -16,10 +16,12 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.invitations.models import CalendarFeed, Invitation
 from planner.links import external_url, webcal
+from planner.mail.compose import Signature
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
+from planner.series.contact import organiser_contact
 from planner.series.hooks import Change
-from planner.series.models import Session
+from planner.series.models import Series, Session
 from planner.series.presentation import session_place, session_when, time_span
 
 
@@ -58,6 +60,22 @@ def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None
     return lines
 
 
+def signature_of(series: Series, cache: dict | None = None) -> Signature:
+    """Who signs the mails of this series: its organiser (planner.series.contact), else the studio."""
+    key = ("signature", series.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    contact = organiser_contact(series)
+    studio = series.programme.name
+    if contact is None:
+        signature = Signature(name=studio, studio=studio)
+    else:
+        signature = Signature(name=contact.name, studio=studio, email=contact.email, phone=contact.phone)
+    if cache is not None:
+        cache[key] = signature
+    return signature
+
+
 def change_lines(changes: Iterable[Change], language: str) -> list[str]:
     """Each change in words, old → new, in the recipient's language."""
     lines = []
@@ -84,6 +102,7 @@ def queue_about(
     person = invitation.person
     if not person.can_be_mailed or person.email is None:  # the last guard: callers already leave these out
         return None
+    series = invitation.series
     return queue_mail(
         to_address=person.email,
         to_name=person.name,
@@ -91,13 +110,16 @@ def queue_about(
         template=template,
         context={
             "person": person,
-            "series": invitation.series,
+            "series": series,
             "link": personal_link(invitation),
             "sessions": _lines(sessions, person.language, cache),
             **(extra or {}),
         },
         reference=invitation.mail_reference,
         calendar=calendar,
+        programme_id=series.programme_id,
+        signature=signature_of(series, cache),
+        cache=cache,
     )
 
 
