@@ -23,9 +23,9 @@ from planner.attendance.models import Attendance, Presence
 from planner.evaluations.models import EvaluationRequest
 from planner.evaluations.services import evaluation_of
 from planner.extensions import db, rowcount
+from planner.invitations.mails import signature_of
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
-from planner.invitations.mails import signature_of
 from planner.mail.services import queue_mail
 from planner.people.models import Person
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus

@@ -47,7 +47,7 @@ class SessionLine:
     cancelled: bool
 
 
-def _lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
+def session_lines(sessions: Iterable[Session], language: str, cache: dict | None = None) -> list[SessionLine]:
     cache = {} if cache is None else cache
     lines = []
     for session in sorted(sessions, key=lambda s: (s.starts_at, s.id)):
@@ -112,7 +112,7 @@ def queue_about(
             "person": person,
             "series": series,
             "link": personal_link(invitation),
-            "sessions": _lines(sessions, person.language, cache),
+            "sessions": session_lines(sessions, person.language, cache),
             **(extra or {}),
         },
         reference=invitation.mail_reference,

@@ -118,11 +118,15 @@ def _values(context: Mapping[str, Any], name: str, link: str) -> Values:
     )
 
 
-def _skeleton(kind: MailKind, language: str, source: TextSource, context: Mapping[str, Any]) -> Skeleton:
+def _skeleton(
+    kind: MailKind, language: str, source: TextSource, context: Mapping[str, Any], strict: bool = False
+) -> Skeleton:
     with force_locale(language):
         try:
             checked = check_text(kind, language, source.subject, source.body)
         except MailTextError:
+            if strict:
+                raise
             # Stored texts were checked when saved; should one no longer fit, the default goes out.
             log.warning("mail text for %s (%s) no longer composes; the default is used", kind.key, language)
             checked = check_text(kind, language, *_pair(default_text(kind, language)))
@@ -145,8 +149,13 @@ def compose_text(
     source: TextSource,
     context: Mapping[str, Any],
     cache: dict | None = None,
+    *,
+    strict: bool = False,
 ) -> Composed:
-    """The organiser's text for ``kind`` filled in for the person and link in ``context``."""
+    """The organiser's text for ``kind`` filled in for the person and link in ``context``.
+
+    ``strict`` (the preview of a text being edited) raises its ``MailTextError``; otherwise a
+    stored text that no longer composes gives way to the default, so the outbox never gets it."""
     person = context.get("person")
     name, link = getattr(person, "name", "") or "", context.get("link") or ""
     try:
@@ -156,7 +165,7 @@ def compose_text(
         key = None
     skeleton = cache.get(key) if cache is not None and key is not None else None
     if skeleton is None:
-        skeleton = _skeleton(kind, language, source, context)
+        skeleton = _skeleton(kind, language, source, context, strict)
         if cache is not None and key is not None:
             cache[key] = skeleton
     return skeleton.fill(name, link)

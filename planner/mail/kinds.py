@@ -26,6 +26,9 @@ def _hello() -> str:
     return _("Hello %(name)s,", name=ph("name"))
 
 
+PERSONAL_PAGE = _l("Open your personal page")
+
+
 @dataclass(frozen=True)
 class MailKind:
     key: str  # also the name callers queue it by, e.g. "invitation"
@@ -33,7 +36,7 @@ class MailKind:
     placeholders: tuple[str, ...]
     default_subject: Callable[[], str]
     default_paragraphs: Callable[[], list[str]]
-    button_label: LazyString = _l("Open your personal page")
+    button_label: LazyString = PERSONAL_PAGE
     link_required: bool = True
 
     def default_body(self) -> str:

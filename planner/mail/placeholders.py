@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask_babel import LazyString, get_locale, lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from planner.mail.errors import MailTextError
@@ -103,7 +103,7 @@ class Paragraph:
     lines: tuple[tuple[Segment, ...], ...] = ()
     block: str = ""  # the key of a block placeholder or the link standing alone
 
-    def keys(self) -> set[str]:
+    def fields(self) -> set[str]:
         return {s.key for line in self.lines for s in line if isinstance(s, Field)} | ({self.block} - {""})
 
 
@@ -116,17 +116,12 @@ class Values:
     text_blocks: Mapping[str, str]
 
 
-def _language() -> str:
-    return str(get_locale() or "nl")
-
-
-def _unknown(inner: str, allowed: Sequence[str]) -> MailTextError:
-    language = _language()
+def _unknown(inner: str, allowed: Sequence[str], language: str) -> MailTextError:
     known = ", ".join(PLACEHOLDERS[k].written(language) for k in allowed)
     return MailTextError("unknown_placeholder", placeholder="{" + inner + "}", known=known)
 
 
-def _segments(line: str, allowed: Sequence[str], field: str) -> tuple[Segment, ...]:
+def _segments(line: str, allowed: Sequence[str], field: str, language: str) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     position = 0
     for match in FIELD.finditer(line):
@@ -134,7 +129,7 @@ def _segments(line: str, allowed: Sequence[str], field: str) -> tuple[Segment, .
         inner = match.group(1).strip()
         key = BY_NAME.get(inner.lower())
         if key is None or key not in allowed:
-            error = _unknown(match.group(1), allowed)
+            error = _unknown(match.group(1), allowed, language)
             error.field = field
             raise error
         segments.append(Field(key))
@@ -145,22 +140,23 @@ def _segments(line: str, allowed: Sequence[str], field: str) -> tuple[Segment, .
     return tuple(s for s in segments if s != "")
 
 
-def parse_subject(text: str, allowed: Sequence[str]) -> tuple[Segment, ...]:
-    segments = _segments(" ".join(text.split()), allowed, "subject")
+def parse_subject(text: str, allowed: Sequence[str], language: str) -> tuple[Segment, ...]:
+    """The subject read; placeholders in refusals are written as in ``language``, the text's own."""
+    segments = _segments(" ".join(text.split()), allowed, "subject", language)
     for segment in segments:
         if isinstance(segment, Field) and not PLACEHOLDERS[segment.key].in_subject:
-            written = PLACEHOLDERS[segment.key].written(_language())
+            written = PLACEHOLDERS[segment.key].written(language)
             raise MailTextError("not_in_subject", form_field="subject", placeholder=written)
     if not _has_words(segments):
         raise MailTextError("subject_empty", form_field="subject")
     return segments
 
 
-def parse_body(text: str, allowed: Sequence[str]) -> tuple[Paragraph, ...]:
+def parse_body(text: str, allowed: Sequence[str], language: str) -> tuple[Paragraph, ...]:
     paragraphs = []
     for chunk in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [line.strip() for line in chunk.strip().split("\n")]
-        parsed = tuple(_segments(line, allowed, "body") for line in lines if line)
+        parsed = tuple(_segments(line, allowed, "body", language) for line in lines if line)
         if not parsed:
             continue
         only = parsed[0][0] if len(parsed) == 1 and len(parsed[0]) == 1 else None
@@ -170,7 +166,7 @@ def parse_body(text: str, allowed: Sequence[str]) -> tuple[Paragraph, ...]:
         for line in parsed:
             for segment in line:
                 if isinstance(segment, Field) and PLACEHOLDERS[segment.key].block:
-                    written = PLACEHOLDERS[segment.key].written(_language())
+                    written = PLACEHOLDERS[segment.key].written(language)
                     raise MailTextError("block_not_alone", form_field="body", placeholder=written)
         paragraphs.append(Paragraph(lines=parsed))
     if not any(_has_words(s for line in p.lines for s in line) or p.block for p in paragraphs):
@@ -187,7 +183,7 @@ def _has_words(segments) -> bool:
 
 
 def _left_out(paragraph: Paragraph, values: Values) -> bool:
-    return any(PLACEHOLDERS[k].may_be_empty and not values.inline.get(k) for k in paragraph.keys())
+    return any(PLACEHOLDERS[k].may_be_empty and not values.inline.get(k) for k in paragraph.fields())
 
 
 def fill_subject(segments: tuple[Segment, ...], values: Values) -> str:

@@ -54,8 +54,10 @@ def check_text(kind: MailKind, language: str, subject: str, body: str) -> Checke
         raise MailTextError("too_long", form_field="subject", limit=SUBJECT_LIMIT)
     if len(body) > BODY_LIMIT:
         raise MailTextError("too_long", form_field="body", limit=BODY_LIMIT)
-    checked = CheckedText(parse_subject(subject, kind.placeholders), parse_body(body, kind.placeholders))
-    if kind.link_required and not any("link" in p.keys() for p in checked.body):
+    checked = CheckedText(
+        parse_subject(subject, kind.placeholders, language), parse_body(body, kind.placeholders, language)
+    )
+    if kind.link_required and not any("link" in p.fields() for p in checked.body):
         written = PLACEHOLDERS["link"].written(language)
         raise MailTextError("link_required", form_field="body", placeholder=written)
     return checked
