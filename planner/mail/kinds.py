@@ -69,7 +69,7 @@ KINDS: dict[str, MailKind] = {
             "reminder",
             _l("Reminder to answer"),
             PERSONAL,
-            lambda: f"{ph('series')}: {_('will you come?')}",
+            lambda: ph("series") + ": " + _("will you come?"),
             lambda: [
                 _hello(),
                 _("We have not heard from you yet. Will you come to these meetings of %(title)s?", title=ph("series")),
@@ -82,7 +82,7 @@ KINDS: dict[str, MailKind] = {
             "session_reminder",
             _l("Reminder before a meeting"),
             PERSONAL,
-            lambda: f"{ph('series')}: {_('see you soon')}",
+            lambda: ph("series") + ": " + _("see you soon"),
             lambda: [
                 _hello(),
                 _("A reminder: soon there is a meeting of %(title)s.", title=ph("series")),
@@ -95,7 +95,7 @@ KINDS: dict[str, MailKind] = {
             "session_changed",
             _l("Update: a meeting has changed"),
             (*PERSONAL, "changes"),
-            lambda: f"{ph('series')}: {_('a meeting has changed')}",
+            lambda: ph("series") + ": " + _("a meeting has changed"),
             lambda: [
                 _hello(),
                 _("A meeting of %(title)s has changed. What changed:", title=ph("series")),
@@ -113,12 +113,12 @@ KINDS: dict[str, MailKind] = {
             "session_cancelled",
             _l("Cancellation"),
             (*PERSONAL, "reason"),
-            lambda: f"{ph('series')}: {_('a meeting is cancelled')}",
+            lambda: ph("series") + ": " + _("a meeting is cancelled"),
             lambda: [
                 _hello(),
                 _("This meeting of %(title)s is cancelled:", title=ph("series")),
                 ph("sessions"),
-                f"{_('Reason')}: {ph('reason')}",
+                _("Reason") + ": " + ph("reason"),
                 _("It is taken out of your calendar with this mail. We are sorry."),
             ],
             link_required=False,
@@ -127,7 +127,7 @@ KINDS: dict[str, MailKind] = {
             "moved_up",
             _l("Waiting list: you have a place"),
             PERSONAL,
-            lambda: f"{ph('series')}: {_('you have a place')}",
+            lambda: ph("series") + ": " + _("you have a place"),
             lambda: [
                 _hello(),
                 _(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +21,20 @@ from planner.web import form_status, service_call
 bp = Blueprint("mailtexts", __name__, url_prefix="/programmes/<slug>/mail-texts")
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+# The app's policy (planner/__init__.py) with inline styles allowed: the preview frame (srcdoc,
+# sandboxed, so no script) inherits this page's policy, and a mail's styles are inline.
+PREVIEW_PAGE_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
 
 
 def _kind_or_404(kind: str, language: str) -> MailKind:
@@ -50,20 +64,26 @@ def _page(
     form: MailTextForm,
     composed: Composed | None,
     data: PreviewData | None,
-):
-    return render_template(
-        "mailtexts/edit.html",
-        programme=programme,
-        kind=kind,
-        language=language,
-        language_name=LANGUAGE_NAMES[language],
-        form=form,
-        reset_form=ResetForm(),
-        composed=composed,
-        data=data,
-        placeholders=[PLACEHOLDERS[key] for key in kind.placeholders],
-        custom=text_in_use(programme.id, kind, language).custom,
+    status: int = 200,
+) -> Response:
+    response = make_response(
+        render_template(
+            "mailtexts/edit.html",
+            programme=programme,
+            kind=kind,
+            language=language,
+            language_name=LANGUAGE_NAMES[language],
+            form=form,
+            reset_form=ResetForm(),
+            composed=composed,
+            data=data,
+            placeholders=[PLACEHOLDERS[key] for key in kind.placeholders],
+            custom=text_in_use(programme.id, kind, language).custom,
+        ),
+        status,
     )
+    response.headers["Content-Security-Policy"] = PREVIEW_PAGE_POLICY
+    return response
 
 
 @bp.route("/<mail_kind>/<language>", methods=["GET", "POST"])
@@ -76,7 +96,7 @@ def edit(slug: str, mail_kind: str, language: str):
         source = text_in_use(programme.id, kind, language)
         form.subject.data, form.body.data = source.subject, source.body
     elif not form.validate():
-        return _page(programme, kind, language, form, None, None), 422
+        return _page(programme, kind, language, form, None, None, 422)
     subject, body = form.subject.data or "", form.body.data or ""
     composed = None
     data = preview_data(programme, kind, language)
@@ -89,7 +109,7 @@ def edit(slug: str, mail_kind: str, language: str):
             return redirect(url_for("mailtexts.edit", slug=slug, mail_kind=kind.key, language=language))
     if form.errors or form.form_errors:
         composed = None
-    return _page(programme, kind, language, form, composed, data), form_status(form)
+    return _page(programme, kind, language, form, composed, data, form_status(form))
 
 
 @bp.post("/<mail_kind>/<language>/reset")
