@@ -228,3 +228,14 @@ def test_unknown_mails_and_languages_are_404(organiser_client, programme):
     assert organiser_client.get(_url(programme, kind="geen")).status_code == 404
     assert organiser_client.get(_url(programme, language="de")).status_code == 404
     assert organiser_client.post(_url(programme, kind="geen") + "/reset").status_code == 404
+
+
+def test_a_long_own_subject_with_a_long_title_and_name_still_fits_the_outbox(db, programme, organiser):
+    subject = "{reeks} " * 20 + "{naam}"
+    save_text(programme.id, "invitation", "nl", subject, BODY, actor_id=organiser.id)
+    db.session.commit()
+    series = factories.make_series(programme, organiser, title="Een lange titel " * 10)
+    factories.make_invitation(series, name="Iemand met een lange naam " * 4, email="lang@example.org")
+    (mail,) = db.session.scalars(select(OutboxMessage)).all()
+    assert len(mail.subject) == 250
+    assert mail.subject.startswith("Een lange titel")

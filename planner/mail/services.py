@@ -21,6 +21,9 @@ from planner.mail.texts import TextSource, text_in_use
 STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url": "statements.accessibility"}
 
 
+SUBJECT_LENGTH = 250  # outbox_message.subject
+
+
 def statement_urls() -> dict[str, str]:
     return {name: external_url(endpoint) for name, endpoint in STATEMENT_ENDPOINTS.items()}
 
@@ -79,7 +82,7 @@ def queue_mail(
         to_address=to_address,
         to_name=to_name,
         language=language,
-        subject=mail.subject,
+        subject=mail.subject[:SUBJECT_LENGTH],  # a long title and name in an own subject still fit
         body_text=mail.text,
         body_html=mail.html,
         reply_to=signature.email if signature is not None else "",

@@ -87,7 +87,7 @@ def preview_data(programme: Programme, kind: MailKind, language: str) -> Preview
             moved = Change("when", (first.starts_at - week, first.ends_at - week), (first.starts_at, first.ends_at))
             changes = change_lines([moved], language)
             signature = signature_of(series)
-    name = person.name if person is not None else ExamplePerson(_example_name(language)).name
+    name = person.name if person is not None else _example_name(language)
     context = statement_urls() | {
         "person": ExamplePerson(name),
         "series": shown,
