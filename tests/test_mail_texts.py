@@ -239,3 +239,14 @@ def test_a_long_own_subject_with_a_long_title_and_name_still_fits_the_outbox(db,
     (mail,) = db.session.scalars(select(OutboxMessage)).all()
     assert len(mail.subject) == 250
     assert mail.subject.startswith("Een lange titel")
+
+
+def test_a_personal_note_of_a_sending_sits_above_the_signature_in_both_parts(app, db):
+    kind = KINDS["reminder"]
+    note = "Neem een <warme> jas mee."
+    mail = compose_text(kind, "nl", default_text(kind, "nl"), _context("Fenna", note=note))
+    assert "Neem een <warme> jas mee." in mail.text.split("Met vriendelijke groet,")[0]
+    assert '<div class="note" style=' in mail.html
+    assert "Neem een &lt;warme&gt; jas mee." in mail.html.split("Met vriendelijke groet,")[0]
+    plain = compose_text(kind, "nl", default_text(kind, "nl"), _context("Fenna"))
+    assert 'class="note"' not in plain.html
