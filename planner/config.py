@@ -68,12 +68,14 @@ def instance_secret_key(instance_path: str) -> str:
 def load_config(instance_path: str, debug: bool) -> dict:
     """Everything the app reads from the environment, in one place."""
     planning_timezone = _planning_timezone()
+    database_url = _database_url(instance_path)
     production = not debug
     return {
         # Without it, debug mode makes a key of its own (instance_secret_key); production refuses to start.
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A server may drop idle connections, so each one is tried before use; a SQLite file cannot.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "BABEL_DEFAULT_LOCALE": "nl",
         # Series are planned in one zone; pages show times in it, new series and sessions get it.
         "PLANNING_TIMEZONE": planning_timezone,

@@ -11,32 +11,22 @@ can show the message beside it (``planner/web.py``).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self, TypeAlias, overload
+from typing import Any, ClassVar, TypeAlias
 
 from flask_babel import LazyString, format_date, format_time
+
+from planner.schema import TextEnum
 
 Explain: TypeAlias = Callable[[Mapping[str, Any]], str] | LazyString
 
 
-class ErrorCode(enum.StrEnum):
+class ErrorCode(TextEnum):
     """A code a service raises, with what it means to a person (called with the error's params)."""
 
-    explain: Explain
-
-    @overload
-    def __new__(cls, value: str) -> Self: ...  # ``SeriesCode("title_required")``: the member with this value
-
-    @overload
-    def __new__(cls, value: str, explain: Explain) -> Self: ...  # defining a member
-
-    def __new__(cls, value: str, explain: Explain | None = None) -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        if explain is not None:  # the enum machinery calls this only to define a member
-            member.explain = explain
-        return member
+    @property
+    def explain(self) -> Explain:
+        return self._text
 
     def message(self, params: Mapping[str, Any] | None = None) -> str:
         if isinstance(self.explain, LazyString):

@@ -15,26 +15,38 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 E = TypeVar("E", bound=enum.StrEnum)
 
 
-class LabelledEnum(enum.StrEnum):
+class TextEnum(enum.StrEnum):
+    """A StrEnum whose members carry words beside their value: ``RESIDENT = "resident", _l("Resident")``.
+
+    ``LabelledEnum`` calls them the label, ``planner.errors.ErrorCode`` the message.
+    """
+
+    _text: Any
+
+    @overload
+    def __new__(cls, value: str) -> Self: ...  # ``PersonRole("resident")``: the member with this value
+
+    @overload
+    def __new__(cls, value: str, text: Any) -> Self: ...  # defining a member
+
+    def __new__(cls, value: str, text: Any = None) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        if text is not None:  # the enum machinery calls this only to define a member
+            member._text = text
+        return member
+
+
+class LabelledEnum(TextEnum):
     """Values kept in the database, each with the words shown for it.
 
     A member is written ``RESIDENT = "resident", _l("Resident")``: the value is stored, the label
     is what pages, mails and downloads show (``member.label``) and what forms offer (``choices()``).
     """
 
-    label: LazyString
-
-    @overload
-    def __new__(cls, value: str) -> Self: ...  # ``PersonRole("resident")``: the member with this value
-
-    @overload
-    def __new__(cls, value: str, label: LazyString) -> Self: ...  # defining a member
-
-    def __new__(cls, value: str, label: LazyString | None = None) -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    @property
+    def label(self) -> LazyString:
+        return self._text
 
     @classmethod
     def choices(cls) -> list[SelectChoice]:

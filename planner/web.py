@@ -17,11 +17,13 @@ again with ``form_status``: 422 while a form has errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import flash
+from flask_babel import get_locale
+from sqlalchemy.exc import IntegrityError
 
 from planner.errors import DomainError
 from planner.extensions import db
@@ -65,17 +67,37 @@ def service_call(
     *,
     field: str | None = None,
     fields: Mapping[str, str] | None = None,
+    commit_refusal: bool = False,
+    show: bool = True,
+    conflict: Callable[[], DomainError] | None = None,
 ) -> Iterator[Outcome]:
-    """Run the block; on a ``DomainError`` roll back and show the refusal (see ``show_refusal``)."""
+    """Run the block; on a ``DomainError`` roll back and show the refusal (see ``show_refusal``).
+
+    ``commit_refusal`` commits instead, for a service that writes down the refused try itself
+    (a failed login counts towards the throttle). ``show=False`` leaves the telling to the page,
+    which reads ``outcome.error``. ``conflict`` makes the refusal for a unique constraint the
+    commit hit: someone stored the same between the service's check and the commit."""
     outcome = Outcome()
     try:
         yield outcome
-    except DomainError as error:
-        db.session.rollback()
+    except (DomainError, IntegrityError) as refusal:
+        if isinstance(refusal, IntegrityError) and conflict is None:
+            raise
+        if commit_refusal:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        error = refusal if isinstance(refusal, DomainError) else conflict()  # type: ignore[misc]
         outcome.error = error
-        show_refusal(error, form, field=field, fields=fields)
+        if show:
+            show_refusal(error, form, field=field, fields=fields)
 
 
 def form_status(*forms: Form) -> int:
     """422 when any of the forms has an error to show, else 200."""
     return 422 if any(form.errors or form.form_errors for form in forms) else 200
+
+
+def current_language() -> str:
+    """The language of this request's page ("nl" or "en")."""
+    return str(get_locale())

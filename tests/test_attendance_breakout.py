@@ -104,12 +104,21 @@ def test_bad_requests_are_refused(db, organiser, series, session):
         assert error.value.code == code
 
 
+def test_drawing_with_nobody_to_divide_is_refused_with_the_reason(organiser_client, series, session):
+    page = f"/series/{series.id}/sessions/{session.id}/groups"
+    html = organiser_client.get(page).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    refused = organiser_client.post(page, data={"csrf_token": token, "how": "count", "number": "2"})
+    assert refused.status_code == 422
+    assert "There is nobody to divide yet" in refused.get_data(as_text=True)
+
+
 def test_the_groups_pages(db, organiser_client, series, session):
     fill(db, series, session, n=8)
     page = f"/series/{series.id}/sessions/{session.id}/groups"
     html = organiser_client.get(page).get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    assert organiser_client.post(page, data={"csrf_token": token, "how": "count", "number": "0"}).status_code == 400
+    assert organiser_client.post(page, data={"csrf_token": token, "how": "count", "number": "0"}).status_code == 422
     response = organiser_client.post(
         page, data={"csrf_token": token, "how": "count", "number": "2"}, follow_redirects=True
     )

@@ -110,9 +110,9 @@ def test_a_walk_in_is_added_and_checked_in(db, organiser_client, series, session
     organiser_client.post(page + "/walk-in", data=data)  # the same again: found, not stored twice
     assert db.session.scalar(select(func.count()).select_from(Person)) == 1
     bad = organiser_client.post(page + "/walk-in", data={**data, "name": "", "email": "nope"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     bad = organiser_client.post(page + "/walk-in", data={**data, "name": "Ali", "email": "nope"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "valid e-mail" in bad.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Person)) == 1
 
@@ -151,7 +151,7 @@ def test_self_check_in_with_the_personal_link(db, client, series, session):
     invitation = invited(series, session, "Zoë")
     page = f"/i/{invitation.token}/check-in/{session.id}"
     response = client.post(page, data={"csrf_token": csrf(client, page)})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "You can check in from" in response.get_data(as_text=True)
     _open_now(db, session)
     response = client.post(page, data={"csrf_token": csrf(client, page)})
@@ -185,7 +185,7 @@ def test_the_door_link_answers_the_same_whether_or_not_a_name_is_invited(db, eng
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0, "nobody is present yet"
     assert [r.person.name for r in db.session.scalars(select(DoorCheckIn))] == ["Zoë"]
     response = client.post(page, data={"csrf_token": csrf(client, page), "name": ""})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert client.get(f"/check-in/{session.id}/00000000").status_code == 404
 
 

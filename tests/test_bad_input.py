@@ -87,7 +87,7 @@ def test_a_person_id_or_group_past_64_bits_in_the_groups_saves_nothing(db, organ
         == 400
     )
     response = organiser_client.post(page, data={"how": "count", "number": PAST_64_BITS})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "between 1 and 100" in response.get_data(as_text=True)
     assert count(db, BreakoutDrawing) == 0
 

@@ -6,6 +6,7 @@ import re
 
 from planner.invitations.models import Answer
 from planner.invitations.services import active_feed, answer, renew_feed, revoke_invitation
+from planner.series.models import Venue
 from planner.series.services import open_public_feed
 from tests import factories
 from tests.calendar_reading import method_of, read_events
@@ -168,3 +169,63 @@ def test_a_title_beyond_latin_1_still_gives_a_valid_download_name(db, client, pr
     header.encode("latin-1")  # a real server sends headers as Latin-1; this must not raise
     assert 'filename="Ontmoeting Gendt  ronde 2 .ics"' in header
     assert "filename*=UTF-8''Ontmoeting%20Gendt%20%E2%80%93%20ronde%202" in header
+
+
+def _etag(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.headers["ETag"]
+
+
+def test_a_poll_with_the_current_etag_is_answered_from_one_query(app, db, client, programme, organiser):
+    from tests.test_query_counts import counted_queries
+
+    _series, invitation = _setup(db, programme, organiser)
+    path = f"/feed/{renew_feed(invitation.person).token}.ics"
+    db.session.commit()
+    etag = _etag(client, path)
+    with counted_queries(app) as statements:
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert len(statements) == 1, statements
+
+
+def test_everything_a_feed_shows_gives_it_a_new_etag(db, client, programme, organiser):
+    """The ETag comes from the rows, not the body: each thing the feed shows must still change it."""
+    series, invitation = _setup(db, programme, organiser)
+    series.venue = Venue(name="De Kroon", address="Dorpsstraat 1, Gendt")
+    path = f"/feed/{renew_feed(invitation.person).token}.ics"
+    db.session.commit()
+    seen = {_etag(client, path)}
+
+    def changed(what: str) -> None:
+        db.session.commit()
+        etag = _etag(client, path)
+        assert etag not in seen, f"the feed kept its ETag after {what}"
+        seen.add(etag)
+
+    series.venue.address = "Dorpsstraat 2, Gendt"
+    changed("a new venue address")
+    invitation.person.name = "Anna Open"
+    changed("a new name")
+    invitation.person.language = "en"
+    changed("another language")
+    series.title = "Ontmoeting Gendt-Oost"
+    changed("a new series title")
+    answer(invitation, series.sessions[2], Answer.MAYBE)
+    changed("a new answer")
+    revoke_invitation(invitation)
+    changed("a withdrawn invitation")
+
+
+def test_the_public_feed_answers_304_and_changes_with_its_sessions(app, db, client, programme, organiser):
+    from tests.test_query_counts import counted_queries
+
+    series, _invitation = _setup(db, programme, organiser)
+    path = f"/calendar/{open_public_feed(series)}.ics"
+    db.session.commit()
+    first = _etag(client, path)
+    with counted_queries(app) as statements:
+        assert client.get(path, headers={"If-None-Match": first}).status_code == 304
+    assert len(statements) == 1
+    change(db.session.merge(series.sessions[0]), online_url="https://meet.example.org/y")
+    assert _etag(client, path) != first

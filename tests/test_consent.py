@@ -251,7 +251,7 @@ def test_a_walk_in_under_16_needs_the_guardians_consent(organiser_client, db, do
     assert 'name="guardian_consent_by"' in page
     data = {"name": "Roos", "role": "resident", "organisation": "Jongerenwerk", "email": "", "under_16": "y"}
     response = organiser_client.post(door + "/walk-in", data=data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "parent or guardian has consented" in response.get_data(as_text=True)
     assert count(db, Person) == 0, "nothing half-saved"
     assert count(db, Organisation) == 0, "nothing half-saved"

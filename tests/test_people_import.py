@@ -252,7 +252,8 @@ def test_a_tampered_or_missing_payload_is_refused(organiser_client, db):
     tampered = payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
     for bad in [tampered, "", "not.a.payload"]:
         response = organiser_client.post("/people/import/review", data={**data, "payload": bad, "import": "1"})
-        assert response.status_code == 400
+        assert response.status_code == 422
+        assert "Upload het bestand opnieuw" in response.get_data(as_text=True)
     assert people(db) == []
 
 
@@ -315,12 +316,12 @@ def test_a_full_size_list_round_trips_through_the_payload(organiser_client, db):
 
 
 def test_an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused(db, monkeypatch):
-    from planner.people import import_files
+    from planner.people import xlsx_guard
     from planner.people.services import PeopleError
 
     data = xlsx_bytes([HEADER, *GOOD_ROWS])
     assert read_table("lijst.xlsx", data).rows
-    monkeypatch.setattr(import_files, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(xlsx_guard, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(PeopleError) as error:
         read_table("lijst.xlsx", data)
     assert error.value.code == "import_too_complex"

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms import IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from planner.forms import Form
 from planner.people.details import PersonDetails
-from planner.people.forms import text_attributes
+from planner.people.forms import AgeFields, text_attributes
 from planner.people.models import PersonRole
 
 
-class WalkInForm(Form):
+class WalkInForm(AgeFields):
     """Someone at the door: the person rules are those of the person form (``check_person_details``)."""
 
     name = StringField(_l("Name"), render_kw=text_attributes("name", required=True))
@@ -22,17 +22,6 @@ class WalkInForm(Form):
     email = StringField(
         _l("E-mail address"),
         description=_l("Optional. We use it to find someone we already know."),
-    )
-    under_16 = BooleanField(_l("Under 16"))
-    guardian_consent_on = DateField(
-        _l("Date of consent"),
-        description=_l("Only for someone under 16: when a parent or guardian consented."),
-        validators=[Optional()],
-    )
-    guardian_consent_by = StringField(
-        _l("Consent given by"),
-        description=_l("Name of the parent or guardian."),
-        render_kw=text_attributes("guardian_consent_by"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -45,10 +34,12 @@ class WalkInForm(Form):
             role=self.role.data or "",
             organisation=self.organisation.data or None,
             email=self.email.data or None,
-            under_16=self.under_16.data,
-            guardian_consent_on=self.guardian_consent_on.data,
-            guardian_consent_by=self.guardian_consent_by.data or "",
+            **self.age_details(),
         )
+
+
+class SelfCheckInForm(Form):
+    """A participant's "I am here" on their personal link: nothing to fill in."""
 
 
 class NameCheckInForm(Form):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from planner.attendance.breakout import draw, drawing_of, groups_view, move, participants, toggle_facilitator
 from planner.attendance.errors import AttendanceError
 from planner.attendance.figure_tables import figures_as_seen, figures_table
-from planner.attendance.forms import GroupsForm, NameCheckInForm, WalkInForm
+from planner.attendance.forms import GroupsForm, NameCheckInForm, SelfCheckInForm, WalkInForm
 from planner.attendance.models import Presence, Via
 from planner.attendance.services import (
     add_walk_in,
@@ -34,7 +34,6 @@ from planner.audit.web import audit, audited, ids_detail
 from planner.auth.access import can_organise, can_view
 from planner.auth.throttling import client_key
 from planner.converters import id_from_text
-from planner.errors import DomainError
 from planner.extensions import db
 from planner.forms import given
 from planner.invitations.letters import qr_data_uri
@@ -46,7 +45,7 @@ from planner.people.models import PersonRole
 from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Session
 from planner.spreadsheets import spreadsheet_download
-from planner.web import service_call
+from planner.web import form_status, service_call
 
 bp = Blueprint("attendance", __name__)
 personal_link_pages(bp)
@@ -150,15 +149,14 @@ def pending_check_in(series_id: int, session_id: int):
 def walk_in(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     form = WalkInForm()
-    if not form.validate_on_submit():
-        return _check_in_page(series, session, form, status=400)
-    with service_call(form):
-        person = add_walk_in(session, form.details(), actor=current_user)
-        audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
-        db.session.commit()
-        flash(_("%(name)s is checked in.", name=person.name), "success")
-        return _back(series, session, anchor=f"person-{person.id}")
-    return _check_in_page(series, session, form, status=400)
+    if form.validate_on_submit():
+        with service_call(form):
+            person = add_walk_in(session, form.details(), actor=current_user)
+            audit(AuditAction.CHANGE, "attendance", session.id, f"walk-in: person {person.id}")
+            db.session.commit()
+            flash(_("%(name)s is checked in.", name=person.name), "success")
+            return _back(series, session, anchor=f"person-{person.id}")
+    return _check_in_page(series, session, form, status=form_status(form))
 
 
 @bp.route("/series/<int:series_id>/sessions/<int:session_id>/sign-in-sheet")
@@ -190,14 +188,20 @@ def door_qr(series_id: int, session_id: int):
     )
 
 
+def _door_changed(series, session, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+
+
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/renew")
 @login_required
 def renew_door(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     renew_door_code(session)
-    db.session.commit()
-    flash(_("The door check-in has a new code: the old link and QR code no longer work."), "success")
-    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+    return _door_changed(
+        series, session, _("The door check-in has a new code: the old link and QR code no longer work.")
+    )
 
 
 @bp.post("/series/<int:series_id>/sessions/<int:session_id>/check-in/door/close")
@@ -205,9 +209,7 @@ def renew_door(series_id: int, session_id: int):
 def close_door_check_in(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     close_door(session)
-    db.session.commit()
-    flash(_("Check-in by name at the door is closed."), "success")
-    return redirect(url_for("attendance.door_qr", series_id=series.id, session_id=session.id))
+    return _door_changed(series, session, _("Check-in by name at the door is closed."))
 
 
 # --- Breakout groups.
@@ -239,14 +241,13 @@ def groups(series_id: int, session_id: int):
 def draw_groups(series_id: int, session_id: int):
     series, session = _organised_session(series_id, session_id)
     form = GroupsForm()
-    if not form.validate_on_submit():
-        return _groups_page(series, session, form, status=400)
-    with service_call(form):
-        draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
-        db.session.commit()
-        flash(_("The groups have been drawn."), "success")
-        return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
-    return _groups_page(series, session, form, status=400)
+    if form.validate_on_submit():
+        with service_call(form):
+            draw(session, how=form.how.data, number=given(form.number.data), actor=current_user)
+            db.session.commit()
+            flash(_("The groups have been drawn."), "success")
+            return redirect(url_for("attendance.groups", series_id=series.id, session_id=session.id))
+    return _groups_page(series, session, form, status=form_status(form))
 
 
 def _id_field(name: str) -> int:
@@ -320,25 +321,21 @@ def personal(token: str, session_id: int):  # noqa: ARG001 - the URL's token, re
     session = next((r.session for r in invitation.rsvps if r.session_id == session_id), None)
     if session is None:
         return not_found_page()
-    done, error = False, None
-    if request.method == "POST":
-        try:
+    form, done = SelfCheckInForm(), False
+    if form.validate_on_submit():
+        with service_call(form):
             self_check_in(invitation, session)
             db.session.commit()
             done = True
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
     response = render_template(
         "attendance/self_check_in.html",
         session=session,
         series=invitation.series,
         person=invitation.person,
         done=done,
-        error=error,
-        form=None,
+        form=form,
     )
-    return response, (400 if error else 200)
+    return response, form_status(form)
 
 
 @bp.route("/check-in/<int:session_id>/<code>", methods=["GET", "POST"])
@@ -353,7 +350,7 @@ def door(session_id: int, code: str):
     if not session.door_open:
         error, status = AttendanceError("door_closed").message, 403 if form.is_submitted() else 200
     elif form.validate_on_submit():
-        try:
+        with service_call(form) as outcome:
             check_in_by_name(
                 session,
                 given(form.name.data),
@@ -362,11 +359,9 @@ def door(session_id: int, code: str):
             )
             db.session.commit()
             asked = True
-        except DomainError as exc:
-            db.session.rollback()
-            error, status = exc.message, (429 if exc.code == "door_throttled" else 400)
+        status = 429 if outcome.error and outcome.error.code == "door_throttled" else form_status(form)
     elif form.is_submitted():
-        error, status = _("Enter your name."), 400
+        error, status = _("Enter your name."), 422
     response = render_template(
         "attendance/self_check_in.html",
         session=session,

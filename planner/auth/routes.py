@@ -11,12 +11,11 @@ from sqlalchemy import select
 
 from planner.auth.access import admin_required
 from planner.auth.devices import login_source, remember_device
-from planner.auth.errors import AuthError
 from planner.auth.forms import ChangePasswordForm, ContactForm, LanguageForm, LoginForm, StaffUserForm
 from planner.auth.models import StaffUser
 from planner.auth.services import (
     authenticate,
-    change_password,
+    change_own_password,
     create_staff_user,
     end_all_sessions,
     update_own_contact,
@@ -24,6 +23,7 @@ from planner.auth.services import (
 )
 from planner.auth.sessions import end_session, start_session
 from planner.auth.throttling import LoginLimits
+from planner.errors import DomainError
 from planner.extensions import db
 from planner.forms import add_error, given
 from planner.web import form_status, service_call
@@ -47,14 +47,9 @@ def _login_limits() -> LoginLimits:
     return LoginLimits.from_config(current_app.config)
 
 
-def _refused(error: AuthError, status: int, field=None) -> tuple[int, dict]:
-    """Say why a password was not accepted: with ``status``, or 429 and Retry-After when the
-    try must wait."""
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors.append(error.message)
-    if error.code in THROTTLED:
+def _wait_or(status: int, error: DomainError | None) -> tuple[int, dict]:
+    """``status``, or 429 and Retry-After when the refused try must wait."""
+    if error is not None and error.code in THROTTLED:
         return 429, {"Retry-After": str(error.params["minutes"] * 60)}
     return status, {}
 
@@ -67,19 +62,16 @@ def login():
     status, headers = 200, dict[str, str]()
     if form.validate_on_submit():
         source = login_source(given(form.email.data))
-        try:
+        with service_call(commit_refusal=True) as outcome:  # keep the record of the failed try
             user = authenticate(
                 given(form.email.data), given(form.password.data), source=source, limits=_login_limits()
             )
-        except AuthError as error:
-            db.session.commit()  # keep the record of the failed try
-            status, headers = _refused(error, 200)
-        else:
             db.session.commit()
             start_session(user)
             response = redirect(safe_next(request.args.get("next"), url_for("series.overview")))
             remember_device(response, user.email, source.device)
             return response
+        status, headers = _wait_or(200, outcome.error)
     return render_template("auth/login.html", form=form), status, headers
 
 
@@ -102,21 +94,19 @@ def account():
     status, headers = 200, dict[str, str]()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        source = login_source(user.email)
-        try:
-            authenticate(user.email, given(form.current_password.data), source=source, limits=_login_limits())
-            change_password(user, given(form.new_password.data))
-        except AuthError as error:
-            db.session.commit()  # a wrong current password counts as a failed login
-            if error.code == "bad_credentials":
-                error = AuthError("wrong_current_password")
-            field = form.new_password if error.code == "password_too_short" else form.current_password
-            status, headers = _refused(error, 422, field)
-        else:
+        with service_call(form, field="current_password", commit_refusal=True) as outcome:
+            change_own_password(
+                user,
+                given(form.current_password.data),
+                given(form.new_password.data),
+                source=login_source(user.email),
+                limits=_login_limits(),
+            )
             db.session.commit()
             start_session(user)  # this browser stays logged in; every other session has ended
             flash(_("Your password has been changed. You have been logged out on every other device."), "success")
             return redirect(url_for("auth.account"))
+        status, headers = _wait_or(422, outcome.error)
     if form.errors and status == 200:
         status = 422
     contact = ContactForm(obj=current_user, formdata=None, prefix="contact")

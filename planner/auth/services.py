@@ -26,9 +26,9 @@ def normalise_email(email: str) -> str:
         raise AuthError("invalid_email") from error
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, *, form_field: str | None = None) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError("password_too_short", minimum=MIN_PASSWORD_LENGTH)
+        raise AuthError("password_too_short", form_field=form_field, minimum=MIN_PASSWORD_LENGTH)
 
 
 def create_staff_user(
@@ -91,11 +91,23 @@ def _contact_details(name: str, phone: str) -> tuple[str, str]:
     return name, phone
 
 
-def change_password(user: StaffUser, password: str) -> None:
+def change_password(user: StaffUser, password: str, *, form_field: str | None = None) -> None:
     """Set a new password; every session of the account ends (log in again where needed)."""
-    check_password_strength(password)
+    check_password_strength(password, form_field=form_field)
     user.set_password(password)
     end_all_sessions(user)
+
+
+def change_own_password(user: StaffUser, current: str, new: str, *, source: LoginSource, limits: LoginLimits) -> None:
+    """A user's new password, given their current one: a wrong current password counts as a failed
+    login (the caller commits that record, see ``service_call(commit_refusal=True)``)."""
+    try:
+        authenticate(user.email, current, source=source, limits=limits)
+    except AuthError as error:
+        if error.code != "bad_credentials":
+            raise
+        raise AuthError("wrong_current_password", form_field="current_password") from error
+    change_password(user, new, form_field="new_password")
 
 
 def end_all_sessions(user: StaffUser) -> None:

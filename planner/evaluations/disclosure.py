@@ -381,21 +381,3 @@ def release(sessions: list[int], questions: list[Question], counts: Counts, role
         anonymous=any(anonymous.values()),
         anonymous_held=held,
     )
-
-
-# --- Derived figures: they rest on shown figures only.
-
-
-def profile(figures: list[tuple[Question, QuestionFigures]], conditions: list[str]) -> dict[str, Figure]:
-    """Per condition: the mean of its tagged questions' shown means, scaled to 0–100."""
-    scores = {}
-    for condition in conditions:
-        tagged = [(q, f) for q, f in figures if q.condition == condition and q.scale]
-        shown = [q.scaled(f.mean.value) for q, f in tagged if f.mean.shown and f.mean.value is not None]
-        if shown:
-            scores[condition] = Figure(round(sum(shown) / len(shown)))
-        elif any(f.n.hidden == FEW for _q, f in tagged):
-            scores[condition] = few()
-        else:
-            scores[condition] = Figure(None, NONE)
-    return scores

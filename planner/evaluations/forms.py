@@ -13,6 +13,7 @@ from planner.forms import Form
 
 
 class FormDetailsForm(Form):
+    field_names = ("title_nl", "title_en", "intro_nl", "intro_en", "purpose", "anonymous")  # as pages show them
     title_nl = StringField(_l("Title (Dutch)"), validators=[InputRequired(), Length(max=160)])
     title_en = StringField(_l("Title (English, optional)"), validators=[Optional(), Length(max=160)])
     intro_nl = TextAreaField(_l("Introduction (Dutch, optional)"), validators=[Optional(), Length(max=1000)])
@@ -24,6 +25,19 @@ class FormDetailsForm(Form):
 
 
 class QuestionForm(Form):
+    field_names = (  # as the page shows them
+        "kind",
+        "text_nl",
+        "text_en",
+        "hint_nl",
+        "hint_en",
+        "options_nl",
+        "options_en",
+        "condition",
+        "required",
+        "pair_key",
+        "moment",
+    )
     kind = SelectField(_l("Type of question"), choices=[SelectChoice(kind, spec.label) for kind, spec in KINDS.items()])
     text_nl = StringField(_l("Question (Dutch)"), validators=[InputRequired(), Length(max=500)])
     text_en = StringField(_l("Question (English, optional)"), validators=[Optional(), Length(max=500)])

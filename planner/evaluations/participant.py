@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session as cookie, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session as cookie, url_for
 from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.auth.forms import LanguageForm
-from planner.errors import DomainError
 from planner.evaluations.answering import posted_values, read_answers, save_response
 from planner.evaluations.display import questions_view
 from planner.evaluations.errors import EvaluationCode
@@ -29,9 +27,11 @@ from planner.evaluations.models import (
 from planner.evaluations.personal_links import request_for_link, session_open
 from planner.evaluations.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, evaluation_of, form_with_questions
 from planner.extensions import db
+from planner.invitations.loaders import change_own_language
 from planner.link_privacy import keep_link_private
 from planner.series.models import Session
 from planner.timekeeping import utcnow
+from planner.web import current_language, service_call
 
 bp = Blueprint("evaluation_participant", __name__)
 
@@ -103,7 +103,7 @@ def _problems(codes: dict[int, str]) -> dict[int, str]:
 
 def _answer_page(*, session, form, action, values=None, problems=None, language_action=None, status=200):
     count, minutes = progress(form)
-    language = _current_language()
+    language = current_language()
     return render_template(
         "evaluations/answer.html",
         session=session,
@@ -120,10 +120,21 @@ def _answer_page(*, session, form, action, values=None, problems=None, language_
     ), status
 
 
-def _current_language() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale())
+def _posted_answers(session, form, action, language_action=None):
+    """The posted answers, or the page again (422) with each problem beside its question."""
+    answers, codes = read_answers(form, request.form)
+    if not codes:
+        return answers, None
+    page = _answer_page(
+        session=session,
+        form=form,
+        action=action,
+        values=posted_values(form, request.form),
+        problems=_problems(codes),
+        language_action=language_action,
+        status=422,
+    )
+    return answers, page
 
 
 @bp.route("/e/<code>", methods=["GET", "POST"])
@@ -159,26 +170,16 @@ def _personal(token: str):
         return _not_found()
     action = url_for("evaluation_participant.answer", code=token)
     if request.method == "POST":
-        answers, codes = read_answers(form, request.form)
-        if codes:
-            return _answer_page(
-                session=session,
-                form=form,
-                action=action,
-                values=posted_values(form, request.form),
-                problems=_problems(codes),
-                language_action=language_action,
-                status=422,
-            )
-        try:
+        answers, refused = _posted_answers(session, form, action, language_action)
+        if refused:
+            return refused
+        with service_call(show=False):  # the only refusal: answered meanwhile, which the thanks page says
             save_response(session, form, answers, channel=Channel.MAIL, request=found)
-        except DomainError:
-            db.session.rollback()
-            return render_template(
-                "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
-            )
-        db.session.commit()
-        return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
+            db.session.commit()
+            return redirect(url_for("evaluation_participant.thanks", code=token), code=303)
+        return render_template(
+            "evaluations/thanks.html", series=session.series, already=True, language_action=language_action
+        )
     return _answer_page(session=session, form=form, action=action, language_action=language_action)
 
 
@@ -200,16 +201,9 @@ def _screen(code: str):
         return _not_found()
     action = url_for("evaluation_participant.answer", code=code)
     if request.method == "POST":
-        answers, codes = read_answers(form, request.form)
-        if codes:
-            return _answer_page(
-                session=session,
-                form=form,
-                action=action,
-                values=posted_values(form, request.form),
-                problems=_problems(codes),
-                status=422,
-            )
+        answers, refused = _posted_answers(session, form, action)
+        if refused:
+            return refused
         save_response(session, form, answers, channel=Channel.SCREEN)
         db.session.commit()
         _remember(found)
@@ -238,9 +232,4 @@ def language(token: str):
     found = _request_for(token)
     if found is None:
         return _not_found()
-    form = LanguageForm()
-    if not form.validate_on_submit():
-        abort(400)
-    found.person.language = form.lang.data
-    db.session.commit()
-    return redirect(url_for("evaluation_participant.answer", code=token))
+    return change_own_language(found.person, url_for("evaluation_participant.answer", code=token))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale, gettext as _
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -32,7 +32,7 @@ from planner.programmes.loaders import programme_or_404
 from planner.series.loaders import series_or_404, session_or_404
 from planner.series.models import Series, Session
 from planner.spreadsheets import spreadsheet_download
-from planner.web import service_call
+from planner.web import current_language, service_call
 
 bp = Blueprint("evaluation_reports", __name__)
 PROFILE = "__profile__"  # the key of the social-quality chart among the questions' charts
@@ -48,10 +48,6 @@ def evaluation_figure(figure, decimals: int = 0, percent: bool = False, signed: 
     if signed and value > 0:
         text = "+" + text
     return f"{text}%" if percent else text
-
-
-def _language() -> str:
-    return str(get_locale())
 
 
 def _sessions(series: Series) -> list[Session]:
@@ -73,7 +69,7 @@ def _charts(summary):
 
 
 def _summary_page(template: str, series: Series, session: Session | None, **context):
-    summary = summarise(_sessions(series), _language(), session=session)
+    summary = summarise(_sessions(series), current_language(), session=session)
     charts, trend_charts = _charts(summary)
     return render_template(
         template,
@@ -119,7 +115,7 @@ def compare_series(slug: str):
     ).all()
     wanted = set(request.args.getlist("series", type=int))
     chosen = [s for s in all_series if s.id in wanted]
-    questions, compared = compare(chosen, _language()) if chosen else ([], [])
+    questions, compared = compare(chosen, current_language()) if chosen else ([], [])
     means = {
         q.key: [next((x for x in c.summary.scale_questions if x.info.key == q.key), None) for c in compared]
         for q in questions
@@ -133,7 +129,7 @@ def compare_series(slug: str):
         questions=questions,
         compared=compared,
         means=means,
-        language=_language(),
+        language=current_language(),
         chart=side_by_side(compared),
         zip=zip,
     )
@@ -154,7 +150,7 @@ def quotes_page(series_id: int):
         answers=answers,
         starred_only=starred_only,
         places=places,
-        language=_language(),
+        language=current_language(),
     )
 
 
@@ -196,7 +192,7 @@ def _moderation(series: Series, shown: str, status: int = 200):
         shown=shown,
         filters=MODERATION_FILTERS,
         places=places,
-        language=_language(),
+        language=current_language(),
     )
     if named:
         # Open answers of named forms are personal data, even shown without a name.
@@ -245,7 +241,7 @@ def moderate_answer(series_id: int, answer_id: str):
 def _answers(series: Series):
     sessions = _sessions(series)
     questions = lined_up_questions(forms_of([s.id for s in sessions]))
-    table = exports.answer_table(sessions, questions, _language())
+    table = exports.answer_table(sessions, questions, current_language())
     if table.named:
         audit(AuditAction.EXPORT, "evaluation_answers", series.id, f"{len(table.rows)} responses, roles without names")
         db.session.commit()
@@ -277,7 +273,7 @@ def answers_download(series_id: int, kind: str):
 @login_required
 def summary_download(series_id: int, kind: str):
     series = series_or_404(series_id, can_view)
-    summary, session_pages = series_pages(_sessions(series), _language())
+    summary, session_pages = series_pages(_sessions(series), current_language())
     header, rows = exports.summary_table(summary, series.title, session_pages)
     return spreadsheet_download(kind, header, rows, title=_("Summary"), filename=f"evaluation-summary-{series.id}")
 
@@ -292,7 +288,7 @@ def report(series_id: int):
         series,
         None,
         printable=True,
-        language=_language(),
+        language=current_language(),
         places=places,
         appendix=request.args.get("appendix") == "1",
         **report_context(series, _sessions(series), starred),

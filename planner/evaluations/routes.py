@@ -5,7 +5,7 @@ The evaluation of a series (a form per session, the screen, paper) is in session
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -33,13 +33,9 @@ from planner.evaluations.services import (
 )
 from planner.extensions import db
 from planner.programmes.loaders import programme_or_404
-from planner.web import form_status, service_call
+from planner.web import current_language, form_status, service_call
 
 bp = Blueprint("evaluations", __name__)
-
-
-def _language() -> str:
-    return str(get_locale())
 
 
 # --- The forms of a learning studio.
@@ -109,7 +105,7 @@ def _form_page(programme, form, details_form):
         editable=editable,
         frozen=is_frozen(form),
         responses=response_count(form),
-        views=questions_view(form, _language()),
+        views=questions_view(form, current_language()),
     ), form_status(details_form)
 
 

@@ -4,7 +4,7 @@ form and typing in paper forms. The form builder of a learning studio is in rout
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.audit.models import AuditAction
@@ -29,19 +29,15 @@ from planner.evaluations.services import (
     forms_for_programme,
     set_screen_open,
 )
-from planner.evaluations.summaries import session_counts
+from planner.evaluations.session_counts import session_counts
 from planner.extensions import db
 from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
 from planner.series.loaders import series_or_404, session_or_404
-from planner.web import service_call
+from planner.web import current_language, service_call
 
 bp = Blueprint("evaluation_sessions", __name__)
-
-
-def _language() -> str:
-    return str(get_locale())
 
 
 def _series_page(series, delay_form, status=200):
@@ -54,7 +50,7 @@ def _series_page(series, delay_form, status=200):
         forms=forms,
         delay_form=delay_form,
         counts=session_counts(series, evaluations),
-        language=_language(),
+        language=current_language(),
     ), status
 
 
@@ -133,7 +129,7 @@ def screen(series_id: int, session_id: int):
         evaluation=evaluation,
         link=link,
         qr=qr_data_uri(link),
-        language=_language(),
+        language=current_language(),
     )
 
 
@@ -146,8 +142,8 @@ def print_form(series_id: int, session_id: int):
         series=series,
         session=session,
         form=form,
-        views=questions_view(form, _language()),
-        language=_language(),
+        views=questions_view(form, current_language()),
+        language=current_language(),
     )
 
 
@@ -157,7 +153,7 @@ def _paper_page(series, session, form, *, problems=None, person_id="", status=20
         series=series,
         session=session,
         form=form,
-        views=questions_view(form, _language()),
+        views=questions_view(form, current_language()),
         values=posted_values(form, request.form) if request.method == "POST" else {},
         problems=problems or {},
         people=[] if form.anonymous else present_people(session),
@@ -166,7 +162,7 @@ def _paper_page(series, session, form, *, problems=None, person_id="", status=20
         entered=session_counts(series, evaluations_of([s for s in series.sessions if not s.is_cancelled]))[
             session.id
         ].responses,
-        language=_language(),
+        language=current_language(),
     ), status
 
 

@@ -29,15 +29,14 @@ from planner.evaluations.counting import (
 from planner.evaluations.disclosure import (
     OTHER,
     Counts,
+    Question,
     QuestionFigures,
     Release,
-    profile as profile_of,
     release as release_of,
 )
-from planner.evaluations.figures import FEW, NONE, WITHHELD, Figure
+from planner.evaluations.figures import FEW, NONE, WITHHELD, Figure, few
 from planner.evaluations.kinds import QuestionKindSpec
 from planner.evaluations.models import Condition, Moment
-from planner.evaluations.services import request_counts, session_response_counts
 
 
 def code(kind: str, sessions=None, *, q: str | None = None, cell=None, roles=None, numbers=None) -> str:
@@ -205,9 +204,25 @@ def _question(info: QuestionInfo, figures: QuestionFigures, language: str, numbe
     )
 
 
+def profile(figures: list[tuple[Question, QuestionFigures]], conditions: list[str]) -> dict[str, Figure]:
+    """Per condition: the mean of its tagged questions' shown means, scaled to 0–100 (it rests on
+    shown figures only, so it discloses nothing the release holds back)."""
+    scores = {}
+    for condition in conditions:
+        tagged = [(q, f) for q, f in figures if q.condition == condition and q.scale]
+        shown = [q.scaled(f.mean.value) for q, f in tagged if f.mean.shown and f.mean.value is not None]
+        if shown:
+            scores[condition] = Figure(round(sum(shown) / len(shown)))
+        elif any(f.n.hidden == FEW for _q, f in tagged):
+            scores[condition] = few()
+        else:
+            scores[condition] = Figure(None, NONE)
+    return scores
+
+
 def _profile(summaries: list[QuestionSummary], release: Release, figures: dict) -> list[ProfileRow]:
     pairs = [(release.questions[q.info.key].question, figures[q.info.key]) for q in summaries]
-    scores = profile_of(pairs, [c.value for c in Condition])
+    scores = profile(pairs, [c.value for c in Condition])
     return [
         ProfileRow(c, str(c.label), scores[c.value], sum(1 for q in summaries if q.info.condition == c))
         for c in Condition
@@ -362,40 +377,3 @@ def series_pages(sessions: list, language: str) -> tuple[Summary, list[Summary]]
     counts = count_answers(session_ids, questions)
     series = build_summary(sessions, questions, counts, language)
     return series, [build_summary(sessions, questions, counts, language, session=s) for s in sessions]
-
-
-@dataclass
-class SessionCounts:
-    """What the organiser's evaluation page shows of a session: asked, answered, responses."""
-
-    asked: int | None  # None: held back (an anonymous form, and too few people for it to be shown)
-    answered: int | None
-    responses: int | None
-    has_answers: bool  # the form can no longer be changed
-    together: str | None = None  # held back: the group the summary shows it in
-    more_than_present: bool = False
-
-
-def session_counts(series, evaluations: dict) -> dict[int, SessionCounts]:
-    """Per session; an anonymous form's counts only where its session is a group of its own.
-
-    Otherwise "asked 1, answered 1" would say whose the one anonymous answer is.
-    """
-    sessions = [s for s in series.sessions if not s.is_cancelled]
-    ids = [s.id for s in sessions]
-    requests, responses = request_counts(ids), session_response_counts(ids)
-    counts = count_answers(ids, [])
-    numbers = {s.id: n for n, s in enumerate(sessions, start=1)}
-    release = release_of(ids, [], counts, ROLE_ORDER)
-    shown = {}
-    for s in ids:
-        asked, answered = requests.get(s, (0, 0))
-        n = responses.get(s, 0)
-        block = release.block_of(s)
-        own = len(block.sessions) == 1 and block.responses.shown and block.rate.shown
-        more = n > counts.present.get(s, 0)
-        if evaluations[s].form.anonymous and n and (not own or release.anonymous_held):
-            shown[s] = SessionCounts(None, None, None, True, sessions_label(block.sessions, numbers), more)
-        else:
-            shown[s] = SessionCounts(asked, answered, n, bool(n), None, more)
-    return shown

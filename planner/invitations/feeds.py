@@ -19,6 +19,7 @@ from planner.calendar.ics import feed, single_event
 from planner.downloads import content_disposition
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event, in_calendar
+from planner.invitations.feed_versions import FeedVersion, personal_feed_version, series_feed_version
 from planner.invitations.loaders import current_invitation, personal_link_pages
 from planner.invitations.lookup import TOKEN_PATTERN
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
@@ -40,15 +41,35 @@ def _latest(*moments) -> datetime:
     return max(as_utc(m) for m in moments if m is not None)
 
 
-def _calendar_response(body_for, last_modified: datetime, filename: str) -> BaseResponse:
+def _calendar_response(body_for, last_modified: datetime, filename: str, etag: str | None = None) -> BaseResponse:
     last_modified = last_modified.replace(microsecond=0)
     body = body_for(last_modified)  # the feed's DTSTAMPs are its last change: same data, same bytes
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = content_disposition("inline", filename)
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.set_etag(hashlib.sha256(body).hexdigest())
+    response = _calendar_headers(Response(body, mimetype="text/calendar"), filename)
+    response.set_etag(etag or hashlib.sha256(body).hexdigest())
     response.last_modified = last_modified
     return response.make_conditional(request)
+
+
+def _calendar_headers(response: BaseResponse, filename: str) -> BaseResponse:
+    response.headers["Content-Disposition"] = content_disposition("inline", filename)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _not_modified(version: FeedVersion, filename: str) -> BaseResponse | None:
+    """The 304 for a poll that has this version already, decided before any feed is built."""
+    response = _calendar_headers(Response(mimetype="text/calendar"), filename)
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    response = response.make_conditional(request)
+    return response if response.status_code == 304 else None
+
+
+def _feed_response(version: FeedVersion, build, filename: str) -> BaseResponse:
+    """A feed answered from its version: a 304 at once, or the feed built under that version's ETag."""
+    return _not_modified(version, filename) or _calendar_response(
+        build(), version.last_modified, filename, etag=version.etag
+    )
 
 
 # Views.
@@ -80,36 +101,27 @@ def new_feed(token: str):
 
 @bp.get("/feed/<token>.ics")
 def personal_feed(token: str):
-    if not TOKEN_PATTERN.fullmatch(token):
+    version = personal_feed_version(token) if TOKEN_PATTERN.fullmatch(token) else None
+    if version is None:
         abort(404)
-    calendar_feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-    if calendar_feed is None or calendar_feed.revoked_at is not None:
-        abort(404)
+    return _feed_response(version, lambda: _personal_feed_body(token), "reeks.ics")
+
+
+def _personal_feed_body(token: str):
+    calendar_feed = db.session.scalars(select(CalendarFeed).where(CalendarFeed.token == token)).one()
     invitations = db.session.scalars(
         select(Invitation)
-        .where(Invitation.person_id == calendar_feed.person_id)
+        .where(Invitation.person_id == calendar_feed.person_id, Invitation.revoked_at.is_(None))
         .options(
             selectinload(Invitation.person),
             selectinload(Invitation.series),
             selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
         )
     ).all()
-    moments: list[datetime | None] = [calendar_feed.created_at]
-    rows = []
-    for invitation in invitations:
-        moments += [invitation.created_at, invitation.revoked_at, invitation.series.created_at]
-        for rsvp in invitation.rsvps:
-            moments.append(rsvp.answered_at)
-            if not invitation.is_revoked and in_calendar(rsvp):
-                moments.append(rsvp.session.changed_at)
-                rows.append((rsvp.session, invitation))
+    rows = [(rsvp.session, invitation) for invitation in invitations for rsvp in invitation.rsvps if in_calendar(rsvp)]
     rows.sort(key=lambda row: (row[0].starts_at, row[0].id))
     name = calendar_feed.person.name
-    return _calendar_response(
-        lambda stamp: feed([calendar_event(s, i) for s, i in rows], name=f"Reeks – {name}", stamp=stamp),
-        _latest(*moments),
-        "reeks.ics",
-    )
+    return lambda stamp: feed([calendar_event(s, i) for s, i in rows], name=f"Reeks – {name}", stamp=stamp)
 
 
 @bp.get("/calendar/<token>.ics")
@@ -119,15 +131,13 @@ def series_feed(token: str):
     Its address holds a random token (the organiser turns the feed on, off or renews it), so
     nobody can count through the series; without a feed, or with an old token, it is a 404.
     """
-    if not TOKEN_PATTERN.fullmatch(token):
+    version = series_feed_version(token) if TOKEN_PATTERN.fullmatch(token) else None
+    if version is None:
         abort(404)
-    series = db.session.scalar(select(Series).where(Series.public_feed_token == token))
-    if series is None or not series.is_published:
-        abort(404)
+    return _feed_response(version, lambda: _series_feed_body(token), "reeks.ics")
+
+
+def _series_feed_body(token: str):
+    series = db.session.scalars(select(Series).where(Series.public_feed_token == token)).one()
     sessions = list(series.sessions)
-    moments = [series.published_at, series.created_at] + [s.changed_at for s in sessions]
-    return _calendar_response(
-        lambda stamp: feed([calendar_event(s) for s in sessions], name=series.title, stamp=stamp),
-        _latest(*moments),
-        "reeks.ics",
-    )
+    return lambda stamp: feed([calendar_event(s) for s in sessions], name=series.title, stamp=stamp)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner.auth.forms import LanguageForm
 from planner.extensions import db
 from planner.invitations.lookup import invitation_for_link
 from planner.invitations.models import Invitation, Rsvp
@@ -31,6 +32,16 @@ def invitation_or_404(series: Series, invitation_id: int) -> Invitation:
     if invitation is None:
         abort(404)
     return invitation
+
+
+def change_own_language(person, back: str):
+    """The header's language switch on a personal link: it changes the person's own language."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    person.language = form.lang.data
+    db.session.commit()
+    return redirect(back)
 
 
 def not_found_page():

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from planner.auth.forms import LanguageForm
 from planner.extensions import db
 from planner.invitations.forms import answer_field_name, participant_form
-from planner.invitations.loaders import current_invitation, personal_link_pages
+from planner.invitations.loaders import change_own_language, current_invitation, personal_link_pages
 from planner.invitations.mails import feed_url, webcal_url
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.services import active_feed, answer, save_needs, waiting_places
@@ -74,13 +73,7 @@ def _feed_links(invitation: Invitation) -> dict | None:
 @bp.post("/i/<token>/language")
 def language(token: str):
     """The header's language switch: on this page it changes the person's own language."""
-    invitation = current_invitation()
-    form = LanguageForm()
-    if not form.validate_on_submit():
-        abort(400)
-    invitation.person.language = form.lang.data
-    db.session.commit()
-    return redirect(url_for("participant.personal_page", token=token))
+    return change_own_language(current_invitation().person, url_for("participant.personal_page", token=token))
 
 
 def _save(invitation: Invitation, rsvps: list[Rsvp], form) -> None:

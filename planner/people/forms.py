@@ -21,7 +21,30 @@ def text_attributes(field: str, *, required: bool = False) -> dict:
     return {"maxlength": MAX_LENGTHS[field], **({"required": True} if required else {})}
 
 
-class PersonForm(Form):
+class AgeFields(Form):
+    """Under 16, and then a guardian's consent: the person form and the walk-in ask the same."""
+
+    under_16 = BooleanField(_l("Under 16"))
+    guardian_consent_on = DateField(
+        _l("Date of consent"),
+        description=_l("Only for someone under 16: when a parent or guardian consented."),
+        validators=[Optional()],
+    )
+    guardian_consent_by = StringField(
+        _l("Consent given by"),
+        description=_l("Name of the parent or guardian."),
+        render_kw=text_attributes("guardian_consent_by"),
+    )
+
+    def age_details(self) -> dict:
+        return {
+            "under_16": self.under_16.data,
+            "guardian_consent_on": self.guardian_consent_on.data,
+            "guardian_consent_by": self.guardian_consent_by.data or "",
+        }
+
+
+class PersonForm(AgeFields):
     name = StringField(
         _l("Name"),
         description=_l("A first name or a pseudonym is enough."),
@@ -36,17 +59,6 @@ class PersonForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, default=0)
     municipality = StringField(_l("Municipality"), render_kw=text_attributes("municipality"))
     language = RadioField(_l("Language"), default=Language.DUTCH, validate_choice=False)
-    under_16 = BooleanField(_l("Under 16"))
-    guardian_consent_on = DateField(
-        _l("Date of consent"),
-        description=_l("Only for someone under 16: when a parent or guardian consented."),
-        validators=[Optional()],
-    )
-    guardian_consent_by = StringField(
-        _l("Consent given by"),
-        description=_l("Name of the parent or guardian."),
-        render_kw=text_attributes("guardian_consent_by"),
-    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,9 +78,7 @@ class PersonForm(Form):
             organisation=next((o for o in self.organisations if o.id == self.organisation_id.data), None),
             municipality=self.municipality.data or "",
             language=self.language.data or "",
-            under_16=self.under_16.data,
-            guardian_consent_on=self.guardian_consent_on.data,
-            guardian_consent_by=self.guardian_consent_by.data or "",
+            **self.age_details(),
         )
 
 

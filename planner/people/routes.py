@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
@@ -45,7 +43,7 @@ from planner.people.services import (
     save_organisation,
     update_person,
 )
-from planner.web import form_status, service_call, show_refusal
+from planner.web import form_status, service_call
 
 bp = Blueprint("people", __name__)
 
@@ -105,7 +103,11 @@ def _person_form_page(person: Person | None):
             given = consent_of(person, purpose)
             form[consent_field_name(purpose)].data = "" if given is None else ("yes" if given else "no")
     if form.validate_on_submit():
-        with service_call(form, fields={"organisation": "organisation_id"}), _stored_meanwhile(form):
+        with service_call(
+            form,
+            fields={"organisation": "organisation_id"},
+            conflict=lambda: PeopleError("person_email_taken", field="email", email=form.email.data),
+        ):
             saved = create_person(form.details()) if person is None else update_person(person, form.details())
             for purpose in ConsentPurpose:
                 given = CONSENT_ANSWERS[form[consent_field_name(purpose)].data or ""]
@@ -118,24 +120,6 @@ def _person_form_page(person: Person | None):
     if person is not None and request.method == "GET":
         return audited(html, AuditAction.VIEW, "person", person.id, "edit form")
     return html, form_status(form)
-
-
-@contextmanager
-def _stored_meanwhile(form):
-    try:
-        yield
-    except IntegrityError:  # someone stored the same address between our check and our commit
-        db.session.rollback()
-        show_refusal(PeopleError("person_email_taken", field="email", email=form.email.data), form)
-
-
-@contextmanager
-def _organisation_stored_meanwhile(form):
-    try:
-        yield
-    except IntegrityError:  # someone saved the same organisation between our check and our commit
-        db.session.rollback()
-        show_refusal(PeopleError("organisation_taken", name=form.name.data), form, field="name")
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -164,7 +148,7 @@ def organisations():
 def _organisation_form_page(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        with service_call(form, field="name"), _organisation_stored_meanwhile(form):
+        with service_call(form, field="name", conflict=lambda: PeopleError("organisation_taken", name=form.name.data)):
             saved = save_organisation(
                 organisation, name=given(form.name.data), municipality=form.municipality.data or ""
             )
@@ -195,65 +179,63 @@ def import_upload():
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with service_call(form, field="file"):
             table = read_table(upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1))
-        except PeopleError as error:
-            form.file.errors.append(error.message)
-        else:
             review = ImportReviewForm(columns=table.column_labels(), formdata=None)
             review.payload.data = pack_table(table, current_app.config["SECRET_KEY"])
             mapping = propose_mapping(table)
             review.show_mapping(mapping)
             # Without a name column there is nothing to preview yet: the organiser picks one first.
             return _review_page(review, table, mapping if mapping["name"] is not None else None)
-    return render_template("people/import_upload.html", form=form), 422 if form.errors else 200
+    return _upload_page(form)
+
+
+def _upload_page(form: ImportUploadForm):
+    return render_template("people/import_upload.html", form=form), form_status(form)
 
 
 @bp.post("/people/import/review")
 @people_manager_required
 def import_review():
-    try:
+    upload = ImportUploadForm(formdata=None)
+    with service_call(upload, field="file"):
         table = unpack_table(request.form.get("payload", ""), current_app.config["SECRET_KEY"])
-    except PeopleError as error:
-        return render_template("error.html", code=400, message=error.message), 400
+    if upload.errors:  # too old or changed on the way: the organiser uploads the file again
+        return _upload_page(upload)
     form = ImportReviewForm(columns=table.column_labels())
     if not form.validate_on_submit():
         return _review_page(form, table, None, status=422)
     mapping = form.mapping()
     if "import" in request.form:
         try:
-            result = import_people(
-                table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
-            )
-            audit(AuditAction.CHANGE, "person", "", f"import: {result.imported} imported, {result.skipped} skipped")
-            db.session.commit()
-        except PeopleError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            return _review_page(form, table, mapping, status=422)
+            with service_call(form):
+                result = import_people(
+                    table, mapping, default_role=form.default_role.data or None, all_or_nothing=form.all_or_nothing.data
+                )
+                audit(AuditAction.CHANGE, "person", "", f"import: {result.imported} imported, {result.skipped} skipped")
+                db.session.commit()
+                flash(
+                    ngettext("%(num)s person imported.", "%(num)s people imported.", result.imported)
+                    + " "
+                    + ngettext("%(num)s row skipped.", "%(num)s rows skipped.", result.skipped),
+                    "success",
+                )
+                return redirect(url_for("people.index"))
         except IntegrityError:
             # Someone stored one of these addresses between our check and our commit.
             db.session.rollback()
             form.form_errors.append(_("Someone changed the list of people meanwhile. Check the preview and try again."))
             return _review_page(form, table, mapping, status=409)
-        flash(
-            ngettext("%(num)s person imported.", "%(num)s people imported.", result.imported)
-            + " "
-            + ngettext("%(num)s row skipped.", "%(num)s rows skipped.", result.skipped),
-            "success",
-        )
-        return redirect(url_for("people.index"))
+        return _review_page(form, table, mapping, status=422)
     return _review_page(form, table, mapping)
 
 
 def _review_page(form: ImportReviewForm, table, mapping, status: int = 200):
     checks = None
     if mapping is not None:
-        try:
+        with service_call(form, field="column_name"):
             checks = check_rows(table, mapping, form.default_role.data or None)
-        except PeopleError as error:
-            form.column_name.errors = [*form.column_name.errors, error.message]
-            status = 422 if status == 200 else status
+        status = form_status(form) if status == 200 else status
     return render_template(
         "people/import_review.html",
         form=form,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
@@ -44,15 +40,6 @@ def _staff_choices(form: ProgrammeForm) -> dict[int, StaffUser]:
     return {u.id: u for u in staff}
 
 
-@contextmanager
-def _name_taken_meanwhile() -> Iterator[None]:
-    try:
-        yield
-    except IntegrityError as error:
-        # Someone saved a learning studio of the same name between our check and our commit.
-        raise ProgrammeError("programme_name_taken", form_field="name") from error
-
-
 def _edit(programme: Programme | None):
     form = ProgrammeForm(obj=programme)
     staff = _staff_choices(form)
@@ -60,7 +47,9 @@ def _edit(programme: Programme | None):
         form.organisers.data = [u.id for u in programme.members_with(ProgrammeRole.ORGANISER)]
         form.trekkers.data = [u.id for u in programme.members_with(ProgrammeRole.TREKKER)]
     if form.validate_on_submit():
-        with service_call(form, field="name"), _name_taken_meanwhile():
+        with service_call(
+            form, field="name", conflict=lambda: ProgrammeError("programme_name_taken", form_field="name")
+        ):
             saved = save_programme(
                 programme,
                 name=given(form.name.data),
