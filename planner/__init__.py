@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
+    from planner.mailtexts.routes import bp as mailtexts_bp
     from planner.people.routes import bp as people_bp
     from planner.privacy.routes import bp as privacy_bp
     from planner.programmes.routes import bp as programmes_bp
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(mailtexts_bp)
     app.register_blueprint(series_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(people_bp)

@@ -77,6 +77,9 @@ ACCESS = {
     "attendance.figures": VIEW,
     "attendance.figures_download": VIEW,
     "series.add_blocked_date": ORGANISE,
+    "mailtexts.index": ORGANISE,
+    "mailtexts.edit": ORGANISE,
+    "mailtexts.reset": ORGANISE,
     "programmes.remove_blocked_date": ORGANISE,
     "series.new": ORGANISE,
     "series.edit": ORGANISE,
@@ -189,6 +192,7 @@ GUESSES = {
     "form_id": 999_999,
     "key": "geen_vraag",
     "answer_id": 999_999,
+    "mail_kind": "geen_mail",
 }
 # A few fields so a POST that got through would change something.
 POST_DATA = {

@@ -19,6 +19,7 @@ def test_every_post_route_requires_a_csrf_token(app, admin_client, db, programme
     invitation = factories.make_invitation(factories.make_series(programme, admin, title="Uitgenodigd"))
     values.update(token=invitation.token, invitation_id=invitation.id, code="00000000")
     values.update(answer_id=1)  # refused before the answer is looked up
+    values.update(mail_kind="invitation", language="nl")
     post_rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods and r.endpoint != "static"]
     assert len(post_rules) >= 14
     for rule in post_rules:

@@ -40,6 +40,7 @@ FLOW: list[set[str]] = [
     {"attendance"},
     {"evaluations"},
     {"replies"},  # calendar replies change invitations' answers
+    {"mailtexts"},  # a studio's mail texts, previewed with its series and people
     {"privacy", "statements"},
     {"dashboard"},  # the home page: counts and to-dos from every area above
     {"app"},  # create_app, models.py (every model for Alembic) and the demo

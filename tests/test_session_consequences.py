@@ -299,5 +299,5 @@ def test_no_change_mail_ever_lists_nothing(db, programme, organiser):
         lines = change_lines(mail)
         assert lines, mail.body_text
         assert all("→" in line for line in lines), mail.body_text
-        html_list = mail.body_html.split("<ul>", 1)[1].split("</ul>", 1)[0]
+        html_list = mail.body_html.split('<ul class="changes"', 1)[1].split("</ul>", 1)[0]
         assert "<li>" in html_list, mail.body_html

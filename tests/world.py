@@ -83,6 +83,8 @@ def build_world(app) -> World:
         "evaluation_token": asked.token,
         "screen_code": screen.short_code,
         "kind": "csv",
+        "mail_kind": "invitation",
+        "language": "nl",
         "answer_id": 1,  # POSTs on an answer are only made by those refused before the answer is looked up
         "message_id": db.session.scalar(sa.select(OutboxMessage.id).limit(1)),
         "series_feed_token": series_feed_token,

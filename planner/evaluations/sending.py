@@ -28,6 +28,7 @@ from planner.evaluations.services import evaluation_of, form_with_questions
 from planner.extensions import db, rowcount
 from planner.invitations.codes import new_code
 from planner.invitations.letters import record_letter
+from planner.invitations.mails import signature_of
 from planner.invitations.models import Invitation, LetterKind
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
@@ -109,6 +110,8 @@ def _queue(request: EvaluationRequest, template: str) -> None:
             "link": evaluation_link(request),
         },
         reference=request.mail_reference,
+        programme_id=session.series.programme_id,
+        signature=signature_of(session.series),
     )
 
 

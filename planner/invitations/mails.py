@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parseaddr
 
+from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
@@ -17,10 +19,12 @@ from planner.extensions import db
 from planner.invitations.letters import record_letter_about
 from planner.invitations.models import CalendarFeed, Invitation
 from planner.links import external_url, webcal
+from planner.mail.compose import Signature
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
+from planner.series.contact import organiser_contact
 from planner.series.hooks import Change
-from planner.series.models import Session
+from planner.series.models import Series, Session
 from planner.series.presentation import session_place, session_when, time_span
 
 
@@ -77,6 +81,23 @@ def session_lines(sessions: Iterable[Session], language: str, cache: dict | None
     return lines
 
 
+def signature_of(series: Series, cache: dict | None = None) -> Signature:
+    """Who signs the mails of this series: its organiser (planner.series.contact), else the sender's name."""
+    key = ("signature", series.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    contact = organiser_contact(series)
+    # Never the learning studio's name: it can say what the meeting is about ("Armoede"), and
+    # a mail is read on lock screens and shared computers, as its subject is.
+    if contact is None:
+        signature = Signature(name=parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[0] or "Reeks")
+    else:
+        signature = Signature(name=contact.name, email=contact.email, phone=contact.phone)
+    if cache is not None:
+        cache[key] = signature
+    return signature
+
+
 def change_lines(changes: Iterable[Change], language: str) -> list[str]:
     """Each change in words, old → new, in the recipient's language."""
     lines = []
@@ -114,6 +135,7 @@ def queue_about(
         return None
     if not person.can_be_mailed or person.email is None:
         return None
+    series = invitation.series
     return queue_mail(
         to_address=person.email,
         to_name=person.name,
@@ -121,13 +143,16 @@ def queue_about(
         template=template,
         context={
             "person": person,
-            "series": invitation.series,
+            "series": series,
             "link": personal_link(invitation),
             "sessions": lines,
             **(extra or {}),
         },
         reference=invitation.mail_reference,
         calendar=calendar,
+        programme_id=series.programme_id,
+        signature=signature_of(series, cache),
+        cache=cache,
     )
 
 

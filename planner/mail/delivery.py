@@ -174,6 +174,7 @@ def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | N
             body_html=row["body_html"],
             calendar_method=row["calendar_method"],
             calendar_body=row["calendar_body"],
+            reply_to=row["reply_to"],
             created_at=row["created_at"],
             attempts=row["attempts"],
             claimed_until=claimed_until,

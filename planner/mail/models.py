@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import Model
@@ -33,6 +33,8 @@ class OutboxMessage(Model):
     subject: Mapped[str] = mapped_column(String(250))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # Where a person's answer goes: the organiser of the series, when it has one.
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
     # What the mail is about, e.g. "invitation:12", so an area can show its mails' fate.
     # An optional iTIP part (RFC 5546): sent as text/calendar; method=<calendar_method>.
     calendar_method: Mapped[str] = mapped_column(String(10), default="")
@@ -50,3 +52,28 @@ class OutboxMessage(Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} to {self.to_address}>"
+
+
+class MailText(Model):
+    """A learning studio's own words for one kind of mail in one language; without a row the
+    default text (planner/mail/kinds.py) is used. Checked when saved (planner/mail/texts.py)."""
+
+    __tablename__ = "mail_text"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "kind", "language"),
+        CheckConstraint("language IN ('nl', 'en')", name="language_known"),
+        CheckConstraint("length(trim(subject)) > 0 AND length(trim(body)) > 0", name="not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A string foreign key: the mail area imports no area above it.
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(250))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<MailText {self.kind} {self.language} of programme {self.programme_id}>"

@@ -1,4 +1,4 @@
-"""Queue mail: render it in the recipient's language and add it to the outbox.
+"""Queue mail: compose it in the recipient's language and add it to the outbox.
 
 Nothing is sent here. The row is part of the caller's transaction, so a mail exists
 exactly when the change that caused it was committed; `flask mail deliver` sends it.
@@ -8,15 +8,53 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 
 from planner.extensions import db
 from planner.links import external_url
+from planner.mail.compose import Composed, Signature, compose_template, compose_text
+from planner.mail.kinds import KINDS
 from planner.mail.models import OutboxMessage
+from planner.mail.texts import TextSource, text_in_use
 
 # The public statements every mail links to in its footer, by endpoint: mail knows no other area.
 STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url": "statements.accessibility"}
+
+
+SUBJECT_LENGTH = 250  # outbox_message.subject
+
+
+def statement_urls() -> dict[str, str]:
+    return {name: external_url(endpoint) for name, endpoint in STATEMENT_ENDPOINTS.items()}
+
+
+def text_for_round(programme_id: int | None, kind: str, language: str, cache: dict | None) -> TextSource:
+    """The text in use, looked up once per round (``cache``) rather than once per mail."""
+    key = ("mail-text", programme_id, kind, language)
+    if cache is not None and key in cache:
+        return cache[key]
+    source = text_in_use(programme_id, KINDS[kind], language)
+    if cache is not None:
+        cache[key] = source
+    return source
+
+
+def compose(
+    template: str,
+    language: str,
+    context: dict,
+    *,
+    programme_id: int | None = None,
+    signature: Signature | None = None,
+    cache: dict | None = None,
+) -> Composed:
+    """The mail as it would be queued: the studio's text for the standard mails
+    (``planner.mail.kinds``), else ``mail/<template>.*``; always in ``mail/_layout``."""
+    context = statement_urls() | {"signature": signature, "note": ""} | context
+    if template in KINDS:
+        source = text_for_round(programme_id, template, language, cache)
+        return compose_text(KINDS[template], language, source, context, cache)
+    return compose_template(template, language, context)
 
 
 def queue_mail(
@@ -28,27 +66,26 @@ def queue_mail(
     context: dict,
     reference: str = "",
     calendar: tuple[str, bytes] | None = None,
+    programme_id: int | None = None,
+    signature: Signature | None = None,
+    cache: dict | None = None,
 ) -> OutboxMessage:
-    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and queue the message.
+    """Compose the message (see ``compose``) and queue it, with Reply-To the signer's address.
 
-    The bodies extend ``mail/_layout.txt`` and ``mail/_layout.html``, whose footer links the
-    statements. ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as
-    text/calendar.
+    ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as text/calendar;
+    its ORGANIZER (where calendars send their replies) is the caller's business.
     """
-    context = {name: external_url(endpoint) for name, endpoint in STATEMENT_ENDPOINTS.items()} | context
-    with force_locale(language):
-        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-        body_text = render_template(f"mail/{template}.txt", **context)
-        body_html = render_template(f"mail/{template}.html", **context)
+    mail = compose(template, language, context, programme_id=programme_id, signature=signature, cache=cache)
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
     message = OutboxMessage(
         message_id=f"<{uuid.uuid4()}@{domain}>",
         to_address=to_address,
         to_name=to_name,
         language=language,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
+        subject=mail.subject[:SUBJECT_LENGTH],  # a long title and name in an own subject still fit
+        body_text=mail.text,
+        body_html=mail.html,
+        reply_to=signature.email if signature is not None else "",
         reference=reference,
         calendar_method=calendar[0] if calendar else "",
         calendar_body=calendar[1].decode("utf-8") if calendar else "",

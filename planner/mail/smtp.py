@@ -31,6 +31,7 @@ class Envelope:
     claimed_until: datetime  # our claim token: outcomes are recorded only while it matches
     calendar_method: str = ""  # e.g. REQUEST or CANCEL (RFC 5546), with calendar_body
     calendar_body: str = ""
+    reply_to: str = ""  # the organiser's address; calendar replies go to the invite's ORGANIZER
 
 
 class TemporaryFailure(Exception):
@@ -55,6 +56,8 @@ def build_message(envelope: Envelope, sender: str) -> EmailMessage:
     try:
         message["From"] = sender
         message["To"] = recipient
+        if envelope.reply_to:
+            message["Reply-To"] = envelope.reply_to
         message["Subject"] = envelope.subject
         message["Date"] = format_datetime(envelope.created_at)
         message["Message-ID"] = envelope.message_id
