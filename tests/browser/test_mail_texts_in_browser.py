@@ -56,7 +56,7 @@ def test_organiser_edits_previews_and_saves_the_invitation_then_invites_with_it(
     expect(page.get_by_text("Dit leeratelier gebruikt een eigen tekst voor deze mail.")).to_be_visible()
 
     browse.visit(f"/series/{series.id}/invitations")
-    page.get_by_label("E-mailadressen").fill("anna.jansen@example.org")
+    page.get_by_label("E-mailadressen").fill("Anna Jansen <anna.jansen@example.org>")
     browse.follow(page.get_by_role("button", name="Uitnodigen", exact=True))
     expect(page.get_by_role("status")).to_contain_text("1")
 

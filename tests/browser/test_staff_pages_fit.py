@@ -42,7 +42,7 @@ NOT_STAFF_PAGES = (
     "dashboard.staff_feed",
     "mail.",
 )
-DOWNLOADS = ("_download", "audit.export")
+DOWNLOADS = ("_download", "audit.export", "invitation_grid.export")
 
 
 def _staff_endpoints(app) -> dict[str, list[str]]:
@@ -71,6 +71,8 @@ def _demo_values() -> list[dict]:
         "person_id": db.session.scalar(select(Invitation.person_id).limit(1)),
         "organisation_id": db.session.scalar(select(Organisation.id).limit(1)),
         "user_id": db.session.scalar(select(StaffUser.id).where(StaffUser.email != ADMIN_EMAIL).limit(1)),
+        "mail_kind": "invitation",
+        "language": "nl",
     }
     found = []
     busiest = (
