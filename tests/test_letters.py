@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from planner.evaluations.sending import send_due
-from planner.invitations.letters import count_letters_to_print, letters_to_print_per_series, organised_series_ids
+from planner.invitations.letters import count_letters_to_print, letters_to_print_per_series
 from planner.invitations.models import Answer, Letter, LetterKind
 from planner.invitations.reminders import send_due_reminders
 from planner.invitations.services import answer, fill_free_seats, invite_people, remind_unanswered
+from planner.series.loaders import organised_series_ids
 from planner.series.services import cancel_session, publish_series, update_session
 from tests import evaluation_factories as ef, factories
 from tests.factories import details_of

@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from planner.auth.models import StaffUser
 from planner.calendar.ics import CalendarEvent
-from planner.dashboard.services import organised_series_ids
 from planner.extensions import db
 from planner.invitations.calendar import calendar_event
+from planner.series.loaders import organised_series_ids
 from planner.series.models import Series, SeriesStatus, Session
 
 TOKEN_BYTES = 32

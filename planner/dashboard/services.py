@@ -11,24 +11,11 @@ from sqlalchemy.orm import joinedload
 from planner.dashboard.counting import count_sessions
 from planner.extensions import db
 from planner.programmes.models import ProgrammeMember, ProgrammeRole
+from planner.series.loaders import organised_series_ids
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
 from planner.series.numbers import SessionNumbers
 
 COMING_LIMIT = 12
-
-
-def organised_series_ids(user) -> Select:
-    """A select of the ids of the series ``user`` organises: every series for an admin."""
-    query = select(Series.id)
-    if not user.is_admin:
-        query = query.where(
-            Series.programme_id.in_(
-                select(ProgrammeMember.programme_id).where(
-                    ProgrammeMember.user_id == user.id, ProgrammeMember.role == ProgrammeRole.ORGANISER
-                )
-            )
-        )
-    return query
 
 
 def trekker_programme_ids(user) -> Select:

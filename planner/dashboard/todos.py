@@ -23,7 +23,6 @@ from sqlalchemy.orm import aliased
 
 from planner.attendance.models import Attendance, Presence
 from planner.auth.access import can_manage_people
-from planner.dashboard.services import organised_series_ids
 from planner.evaluations.kinds import FREE_TEXT_KINDS
 from planner.evaluations.models import (
     EvaluationAnswer,
@@ -40,6 +39,7 @@ from planner.invitations.letters import letters_to_print_per_series
 from planner.invitations.models import Invitation
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.privacy.purge import open_deletion_requests
+from planner.series.loaders import organised_series_ids
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
 
 

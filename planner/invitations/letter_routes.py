@@ -22,13 +22,13 @@ from planner.invitations.errors import InvitationError
 from planner.invitations.forms import answer_field_name, participant_form
 from planner.invitations.letter_forms import CodeForm, PrintedForm, UndoPrintedForm
 from planner.invitations.letter_views import invitation_view, render_letter, view_of
-from planner.invitations.letters import mark_printed, organised_series_ids, printed_batches, to_print, undo_printed
+from planner.invitations.letters import mark_printed, printed_batches, to_print, undo_printed
 from planner.invitations.loaders import invitation_or_404
 from planner.invitations.models import Invitation, Letter, Rsvp
 from planner.invitations.slips import enter_reply_slip
 from planner.link_privacy import keep_link_private
 from planner.programmes.models import Programme, ProgrammeMember
-from planner.series.loaders import series_or_404
+from planner.series.loaders import organised_series_ids, series_or_404
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
 from planner.web import form_status, service_call

@@ -156,19 +156,3 @@ def undo_printed(series_ids: Select | Iterable[int], printed_at: datetime) -> in
         .execution_options(synchronize_session=False)
     )
     return rowcount(result)
-
-
-def organised_series_ids(user) -> Select:
-    """The ids of the series ``user`` organises (every series for an admin), as a select."""
-    from planner.programmes.models import ProgrammeMember, ProgrammeRole
-
-    query = select(Series.id)
-    if not user.is_admin:
-        query = query.where(
-            Series.programme_id.in_(
-                select(ProgrammeMember.programme_id).where(
-                    ProgrammeMember.user_id == user.id, ProgrammeMember.role == ProgrammeRole.ORGANISER
-                )
-            )
-        )
-    return query

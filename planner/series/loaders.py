@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from planner.auth.access import can_view, require
 from planner.extensions import db
+from planner.programmes.models import ProgrammeMember, ProgrammeRole
 from planner.series.models import Series, Session
 
 
@@ -31,3 +32,17 @@ def session_or_404(series: Series, session_id: int) -> Session:
     if session is None:
         abort(404)
     return session
+
+
+def organised_series_ids(user) -> Select:
+    """A select of the ids of the series ``user`` organises: every series for an admin."""
+    query = select(Series.id)
+    if not user.is_admin:
+        query = query.where(
+            Series.programme_id.in_(
+                select(ProgrammeMember.programme_id).where(
+                    ProgrammeMember.user_id == user.id, ProgrammeMember.role == ProgrammeRole.ORGANISER
+                )
+            )
+        )
+    return query
