@@ -13,19 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from planner.config import instance_secret_key, load_config
 from planner.converters import IdConverter
 from planner.extensions import babel, csrf, db, login_manager, migrate
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "object-src 'none'",
-    ]
-)
+from planner.web import CONTENT_SECURITY_POLICY
 
 
 def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -111,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.invitations.feeds import bp as feeds_bp
     from planner.invitations.grid_routes import bp as invitation_grid_bp
     from planner.invitations.letter_routes import bp as letters_bp
+    from planner.invitations.log_routes import bp as mail_log_bp
     from planner.invitations.participant import bp as participant_bp
     from planner.invitations.routes import bp as invitations_bp
     from planner.mail.routes import bp as mail_bp
@@ -118,8 +107,12 @@ def _register_blueprints(app: Flask) -> None:
     from planner.people.routes import bp as people_bp
     from planner.privacy.routes import bp as privacy_bp
     from planner.programmes.routes import bp as programmes_bp
+    from planner.series import (
+        routes as _series_routes,  # noqa: F401  (adds its pages to the blueprint)
+        session_routes,  # noqa: F401  (its routes join the series blueprint)
+    )
+    from planner.series.blueprint import bp as series_bp
     from planner.series.round_routes import bp as rounds_bp
-    from planner.series.routes import bp as series_bp
     from planner.statements.routes import bp as statements_bp
 
     app.register_blueprint(auth_bp)
@@ -134,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitation_grid_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(letters_bp)
+    app.register_blueprint(mail_log_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(consent_bp)
     app.register_blueprint(attendance_bp)

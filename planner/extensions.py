@@ -70,3 +70,14 @@ def _sqlite_pragmas(dbapi_connection, _connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
         dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint(connection, _name):
+    """The sqlite3 module begins a transaction only at the first write, and a SAVEPOINT before
+    it acts as one of its own, which its release commits: a refusal after it could no longer be
+    rolled back (a preview's dry run would keep what it did). So a savepoint on SQLite always
+    comes inside a transaction, as on PostgreSQL."""
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not raw.in_transaction:
+        raw.execute("BEGIN")

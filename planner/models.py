@@ -13,7 +13,7 @@ from planner.evaluations.models import (
     SessionEvaluation,
 )
 from planner.invitations.models import Invitation, Letter, Rsvp
-from planner.mail.models import OutboxMessage
+from planner.mail.models import MailSending, OutboxMessage
 from planner.people.models import Consent, Organisation, Person
 from planner.programmes.models import BlockedDate, Programme, ProgrammeMember
 from planner.replies.models import CalendarReply
@@ -37,6 +37,7 @@ __all__ = [
     "FailedLogin",
     "Invitation",
     "Letter",
+    "MailSending",
     "Organisation",
     "OutboxMessage",
     "Person",

@@ -93,6 +93,28 @@ def service_call(
             show_refusal(error, form, field=field, fields=fields)
 
 
+def _policy(styles: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            f"style-src {styles}",
+            "img-src 'self' data:",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "object-src 'none'",
+        ]
+    )
+
+
+# Every page's Content-Security-Policy (set in create_app), and the one of a page that shows a
+# mail: its preview frame (srcdoc, sandboxed, so no script) inherits the page's policy, and a
+# mail's styles are inline.
+CONTENT_SECURITY_POLICY = _policy("'self'")
+MAIL_PREVIEW_POLICY = _policy("'self' 'unsafe-inline'")
+
+
 def form_status(*forms: Form) -> int:
     """422 when any of the forms has an error to show, else 200."""
     return 422 if any(form.errors or form.form_errors for form in forms) else 200

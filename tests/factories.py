@@ -176,3 +176,16 @@ def details_of(session, **changes) -> SessionDetails:
     }
     values.update(changes)
     return SessionDetails(**values)
+
+
+def session_form(session, **overrides) -> dict:
+    """The session's edit form as a browser posts it, with ``overrides``."""
+    data = {
+        "title": session.title,
+        "day": session.local_start.date().isoformat(),
+        "start": session.local_start.strftime("%H:%M"),
+        "end": session.local_end.strftime("%H:%M"),
+        "venue": "0",
+        "audiences": [a.value for a in session.audiences],
+    }
+    return data | overrides

@@ -234,6 +234,7 @@ def test_the_organisers_edit_page_sends_updates_and_fills_raised_capacity(db, or
             "capacity": "2",
             "theme": session.theme,
             "agenda": "",
+            "send_confirmed": "1",  # past the preview: two people are mailed
         },
     )
     assert response.status_code == 302
@@ -262,6 +263,7 @@ def test_renaming_a_series_updates_the_calendars_and_a_new_description_does_not(
         "venue": "0",
         "description": "",
         "reminder_days": "2",
+        "tell_participants": "y",  # a new title alone is mailed only when asked
     }
     assert organiser_client.post(f"/series/{series.id}/edit", data=form).status_code == 302
     _invite, update = calendar_mails()

@@ -207,7 +207,7 @@ def test_move_into_a_full_session_is_refused_then_allowed_over_the_maximum(engli
     assert "has 0 free places for 2 people. Nothing was changed." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert {r.session_id: r.seat for r in db.session.get(Invitation, anna.id).rsvps}[one.id] == Seat.CONFIRMED
-    assert english.post(bulk_url(series), data=data | {"over_capacity": "y"}).status_code == 302
+    assert english.post(bulk_url(series), data=data | {"over_capacity": "y", "send_confirmed": "1"}).status_code == 302
     db.session.expire_all()
     for invitation in (anna, bram):
         seats = {r.session_id: r.seat for r in db.session.get(Invitation, invitation.id).rsvps}
@@ -219,7 +219,8 @@ def test_place_by_hand_for_the_chosen(english, db, series):
     three = series.sessions[2]
     anna, bram = factories.make_invitation(series, name="Anna"), factories.make_invitation(series, name="Bram")
     response = english.post(
-        bulk_url(series), data={"chosen": [anna.id, bram.id], "action": "place", "session": three.id}
+        bulk_url(series),
+        data={"chosen": [anna.id, bram.id], "action": "place", "session": three.id, "send_confirmed": "1"},
     )
     assert response.status_code == 302
     confirmed = db.session.scalar(

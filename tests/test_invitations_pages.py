@@ -47,6 +47,7 @@ def test_invite_pasted_addresses_to_chosen_sessions(organiser_client, db, series
         data={
             "emails": "Ann <ann@example.org>\nBob <bob@example.org>",
             "sessions": [first.id, second.id],
+            "send_confirmed": "1",  # past the preview
         },
     )
     assert response.status_code == 302
@@ -78,6 +79,7 @@ def test_invite_picked_people_an_organisation_and_a_role(organiser_client, db, s
             "organisation": org.id,
             "role": "volunteer",
             "sessions": [s.id for s in series.sessions],
+            "send_confirmed": "1",
         },
     )
     assert response.status_code == 302
@@ -159,7 +161,13 @@ def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
     third = factories.make_invitation(series, name="Derde")
     response = organiser_client.post(
         f"{page_of(series)}/bulk",
-        data={"chosen": third.id, "action": "place", "session": session.id, "over_capacity": "y"},
+        data={
+            "chosen": third.id,
+            "action": "place",
+            "session": session.id,
+            "over_capacity": "y",
+            "send_confirmed": "1",
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -171,7 +179,13 @@ def test_revoke_resend_remind_and_place_by_hand(organiser_client, db, series):
     # Move Derde to the second session.
     response = organiser_client.post(
         f"{page_of(series)}/bulk",
-        data={"chosen": third.id, "action": "move", "session": series.sessions[1].id, "from_session": session.id},
+        data={
+            "chosen": third.id,
+            "action": "move",
+            "session": series.sessions[1].id,
+            "from_session": session.id,
+            "send_confirmed": "1",
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -289,7 +303,9 @@ def test_raised_capacity_gives_free_places_to_the_waiting_list(organiser_client,
     last_mail = db.session.scalar(select(func.max(OutboxMessage.id)))
     page = organiser_client.get(page_of(series)).get_data(as_text=True)
     assert "Give the free places to the waiting list" in page
-    response = organiser_client.post(f"{page_of(series)}/sessions/{session.id}/fill")
+    shown = organiser_client.post(f"{page_of(series)}/sessions/{session.id}/fill")
+    assert "2 people get a mail" in shown.get_data(as_text=True), "two places: shown before it goes"
+    response = organiser_client.post(f"{page_of(series)}/sessions/{session.id}/fill", data={"send_confirmed": "1"})
     assert response.status_code == 302
     page = organiser_client.get(page_of(series)).get_data(as_text=True)
     assert "2 people moved up" in page

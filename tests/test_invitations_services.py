@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.errors import DomainError
-from planner.invitations.mails import mail_states
 from planner.invitations.models import Answer, Invitation, Letter, LetterKind, Rsvp, Seat
 from planner.invitations.services import (
     add_person_by_hand,
@@ -282,23 +281,6 @@ def test_reminders_go_to_those_who_have_not_answered(db, series):
     assert silent.token in reminder.body_text
     [letter] = db.session.scalars(select(Letter).where(Letter.kind == LetterKind.REMINDER)).all()
     assert letter.invitation_id == no_mail.id, "the one without e-mail gets the reminder on paper"
-
-
-def test_mail_state_per_invitation(db, series):
-    sent, failed, waiting, letter = (factories.make_invitation(series) for _ in range(3)), None, None, None
-    sent, failed, waiting = list(sent)
-    letter = factories.make_invitation(series, email=None)
-    for message in mails(db):
-        if message.reference == sent.mail_reference:
-            message.status = "sent"
-        elif message.reference == failed.mail_reference:
-            message.status, message.last_error = "failed", "550 mailbox unknown"
-    db.session.commit()
-    states = mail_states([sent, failed, waiting, letter])
-    assert states[sent.id].state == "sent"
-    assert (states[failed.id].state, states[failed.id].error) == ("failed", "550 mailbox unknown")
-    assert states[waiting.id].state == "waiting"
-    assert letter.id not in states
 
 
 def test_the_database_refuses_a_second_invitation_or_a_seat_without_yes(db, series):

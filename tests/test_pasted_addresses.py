@@ -129,6 +129,7 @@ def test_named_addresses_are_invited_at_once_with_their_names(organiser_client, 
         data={
             "emails": "Mirjam de Vries <mirjam@example.org>; 'Piet' <piet@example.org>",
             "sessions": [series.sessions[0].id],
+            "send_confirmed": "1",  # past the preview of the two mails
         },
     )
     assert response.status_code == 302
@@ -172,7 +173,11 @@ def test_bare_addresses_ask_for_a_name_first_and_keep_the_rest_of_the_form(organ
     assert "Enter a name; a first name is enough." in again.get_data(as_text=True)
     assert count(db, Person) == 1
 
-    done = organiser_client.post(page_of(series), data={**hidden, kees: "Kees K.", mirjam: "Mirjam"})
+    named = {**hidden, kees: "Kees K.", mirjam: "Mirjam"}
+    shown = organiser_client.post(page_of(series), data=named)
+    assert "3 people get a mail" in shown.get_data(as_text=True), "the names given: the mails are shown first"
+    assert count(db, Person) == 1, "and nobody is stored yet"
+    done = organiser_client.post(page_of(series), data=named | {"send_confirmed": "1"})
     assert done.status_code == 302
     invited = dict(
         db.session.execute(select(Person.email, Person.name).join(Invitation, Invitation.person_id == Person.id)).all()

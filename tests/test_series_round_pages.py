@@ -135,23 +135,10 @@ def christmas() -> date:
     return date(today_in_amsterdam().year + 1, 12, 25)
 
 
-def session_form(session, **overrides) -> dict:
-    data = {
-        "title": session.title,
-        "day": session.local_start.date().isoformat(),
-        "start": session.local_start.strftime("%H:%M"),
-        "end": session.local_end.strftime("%H:%M"),
-        "venue": "0",
-        "audiences": [a.value for a in session.audiences],
-    }
-    data.update(overrides)
-    return data
-
-
 def test_moving_a_session_onto_christmas_warns_and_saves_only_when_confirmed(organiser_client, source):
     session = source.sessions[0]
     url = f"/series/{source.id}/sessions/{session.id}/edit"
-    warned = organiser_client.post(url, data=session_form(session, day=christmas().isoformat()))
+    warned = organiser_client.post(url, data=factories.session_form(session, day=christmas().isoformat()))
     assert warned.status_code == 422
     text = warned.get_data(as_text=True)
     assert "Eerste kerstdag" in text
@@ -159,7 +146,7 @@ def test_moving_a_session_onto_christmas_warns_and_saves_only_when_confirmed(org
     _db.session.expire_all()
     assert _db.session.get(Session, session.id).local_start.date() != christmas()
     confirmed = organiser_client.post(
-        url, data={**session_form(session, day=christmas().isoformat()), "plan_anyway": "1"}
+        url, data={**factories.session_form(session, day=christmas().isoformat()), "plan_anyway": "1"}
     )
     assert confirmed.status_code == 302
     _db.session.expire_all()
@@ -170,7 +157,7 @@ def test_adding_a_session_on_a_blocked_date_warns(organiser_client, source, prog
     blocked = factories.make_blocked_date(programme, future_tuesday(20), "Studiedag")
     session = source.sessions[-1]
     url = f"/series/{source.id}/sessions/new"
-    data = session_form(session, title="Extra", day=blocked.day.isoformat())
+    data = factories.session_form(session, title="Extra", day=blocked.day.isoformat())
     count = len(source.sessions)
     warned = organiser_client.post(url, data=data)
     assert warned.status_code == 422
@@ -239,7 +226,7 @@ def test_archiving_hides_the_series_until_asked_and_refuses_changes(organiser_cl
 
     session = done.sessions[0]
     edit = organiser_client.post(
-        f"/series/{done.id}/sessions/{session.id}/edit", data=session_form(session, title="Anders")
+        f"/series/{done.id}/sessions/{session.id}/edit", data=factories.session_form(session, title="Anders")
     )
     assert edit.status_code == 422
     assert "gearchiveerd" in edit.get_data(as_text=True)

@@ -33,6 +33,7 @@ OBJECT_TYPE_LABELS = {
     "evaluation_open_answers": _l("Open evaluation answers"),
     "evaluation_response": _l("Evaluation response"),
     "invitation_list": _l("Invitation list"),
+    "mail_log": _l("Mail log"),
     "letter": _l("Letter"),
     "needs": _l("Needs to take part"),
     "person": _l("Person"),

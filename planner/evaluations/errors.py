@@ -26,8 +26,21 @@ class EvaluationCode(ErrorCode):
         "form_changed_meanwhile",
         _l("Someone changed this form at the same moment. Please try again."),
     )
+    EVALUATION_NOT_SENDABLE = (
+        "evaluation_not_sendable",
+        lambda p: _(
+            "The evaluation of “%(title)s” can be sent from its end until two weeks after, in a published series.", **p
+        ),
+    )
     FORM_SUPERSEDED = "form_superseded", _l("There is a newer version of this form. Change that one.")
     FORM_TITLE_REQUIRED = "form_title_required", _l("Enter a title for the form.")
+    NOBODY_TO_EVALUATE = (
+        "nobody_to_evaluate",
+        lambda p: _(
+            "Nobody at “%(title)s” is left to ask: all present were asked, or nobody is marked present.",
+            **p,
+        ),
+    )
     PAIR_INCOMPLETE = (
         "pair_incomplete",
         _l("A before / now pair needs both a pair name and a moment (before or now)."),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.attendance.models import Attendance, Presence
 from planner.evaluations.display import questions_view
+from planner.evaluations.errors import EvaluationError
 from planner.evaluations.models import EvaluationForm, EvaluationRequest
 from planner.evaluations.services import evaluation_of, form_with_questions
 from planner.extensions import db, rowcount
@@ -112,6 +113,8 @@ def _queue(request: EvaluationRequest, template: str) -> None:
         reference=request.mail_reference,
         programme_id=session.series.programme_id,
         signature=signature_of(session.series),
+        series_id=session.series_id,
+        person_id=person.id,
     )
 
 
@@ -145,27 +148,56 @@ def _record_letter(request: EvaluationRequest, form: EvaluationForm | None, now:
     )
 
 
-def send_requests(now: datetime) -> int:
+def _ask(session: Session, now: datetime) -> int:
+    """One request, and its mail or letter, for everyone present not asked yet; how many."""
+    people = _people_to_ask(session)
+    if not people:
+        return 0
+    evaluation = evaluation_of(session)  # sessions without a chosen form get the built-in session form
+    paper = form_with_questions(evaluation.form_id) if any(p.needs_letter for p in people) else None
     sent = 0
-    for session in due_sessions(now):
-        people = _people_to_ask(session)
-        if not people:
+    for person in people:
+        request = EvaluationRequest(session_id=session.id, person_id=person.id, token=new_token(), sent_at=now)
+        try:
+            with db.session.begin_nested():  # another run got there first: skip, keep the rest
+                db.session.add(request)
+        except IntegrityError:
             continue
-        evaluation = evaluation_of(session)  # sessions without a chosen form get the built-in session form
-        paper = form_with_questions(evaluation.form_id) if any(p.needs_letter for p in people) else None
-        for person in people:
-            request = EvaluationRequest(session_id=session.id, person_id=person.id, token=new_token(), sent_at=now)
-            try:
-                with db.session.begin_nested():  # another run got there first: skip, keep the rest
-                    db.session.add(request)
-            except IntegrityError:
-                continue
-            request.person, request.session = person, session
-            if person.needs_letter:
-                _record_letter(request, paper, now)
-            else:
-                _queue(request, "evaluation")
-            sent += 1
+        request.person, request.session = person, session
+        if person.needs_letter:
+            _record_letter(request, paper, now)
+        else:
+            _queue(request, "evaluation")
+        sent += 1
+    return sent
+
+
+def send_requests(now: datetime) -> int:
+    return sum(_ask(session, now) for session in due_sessions(now))
+
+
+def may_send_now(session: Session, now: datetime) -> bool:
+    """Whether the organiser can send this session's evaluation now, before the series' delay."""
+    series = session.series
+    return (
+        not session.is_cancelled
+        and session.ends_at <= now
+        and session.ends_at >= now - SEND_WITHIN
+        and series.status == SeriesStatus.PUBLISHED
+        and series.purged_at is None
+    )
+
+
+def send_now(session: Session, *, now: datetime | None = None) -> int:
+    """The evaluation of one finished session, now rather than after the series' delay: the same
+    requests, mails and letters the job sends (which then skips everyone asked). How many."""
+    now = now or utcnow()
+    if not may_send_now(session, now):
+        raise EvaluationError("evaluation_not_sendable", title=session.title)
+    sent = _ask(session, now)
+    if not sent:
+        raise EvaluationError("nobody_to_evaluate", title=session.title)
+    db.session.flush()
     return sent
 
 

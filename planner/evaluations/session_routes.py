@@ -4,7 +4,7 @@ form and typing in paper forms. The form builder of a learning studio is in rout
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from planner.audit.models import AuditAction
@@ -21,6 +21,7 @@ from planner.evaluations.display import questions_view
 from planner.evaluations.errors import EvaluationCode
 from planner.evaluations.forms import DelayForm
 from planner.evaluations.models import Channel
+from planner.evaluations.sending import may_send_now, send_now as send_evaluation_now
 from planner.evaluations.services import (
     choose_forms,
     evaluation_of,
@@ -34,7 +35,9 @@ from planner.extensions import db
 from planner.forms import given
 from planner.invitations.letters import qr_data_uri
 from planner.links import external_url
+from planner.mail.confirm import Sent, preview_or_send
 from planner.series.loaders import series_or_404, session_or_404
+from planner.timekeeping import utcnow
 from planner.web import current_language, service_call
 
 bp = Blueprint("evaluation_sessions", __name__)
@@ -51,6 +54,7 @@ def _series_page(series, delay_form, status=200):
         delay_form=delay_form,
         counts=session_counts(series, evaluations),
         language=current_language(),
+        sendable={s.id for s in series.sessions if may_send_now(s, utcnow())},
     ), status
 
 
@@ -103,6 +107,31 @@ def _organised_form(series_id: int, session_id: int):
     if form is None:  # the evaluation's foreign key keeps its form
         abort(404)
     return series, session, form
+
+
+@bp.post("/series/<int:series_id>/sessions/<int:session_id>/evaluation/send")
+@login_required
+def send_now(series_id: int, session_id: int):
+    """The evaluation of a finished session now, shown first when it reaches more than one person."""
+    series = series_or_404(series_id, can_organise)
+    session = session_or_404(series, session_id)
+    back_url = url_for("evaluation_sessions.series_page", series_id=series.id)
+    with service_call():
+        done = preview_or_send(
+            "evaluation",
+            series.id,
+            lambda: send_evaluation_now(session),
+            title=_("Send the evaluation now"),
+            back_url=back_url,
+        )
+        if not isinstance(done, Sent):
+            return done
+        db.session.commit()
+        flash(
+            ngettext("The evaluation goes to %(num)s person.", "The evaluation goes to %(num)s people.", done.result),
+            "success",
+        )
+    return redirect(back_url)
 
 
 def short_link(evaluation) -> str:

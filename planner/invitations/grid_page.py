@@ -16,6 +16,7 @@ from planner.invitations.grid_forms import BulkForm, GridFilterForm, session_lab
 from planner.invitations.letters import count_letters_to_print
 from planner.invitations.overview import find_people, letters_needed, session_summaries, withdrawn
 from planner.invitations.services import open_sessions
+from planner.mail.sending import last_sending
 from planner.people.models import Organisation
 
 INVITE_SEARCH = "q"  # the person picker's search; the grid's own is "search"
@@ -72,6 +73,7 @@ def render_grid_page(series, *, form: InviteForm | None = None, bulk: BulkForm |
         search=picker_search(),
         cell_labels=CELL_LABELS,
         mail_labels=MAIL_LABELS,
+        last_reminder=last_sending(series.id, "reminder"),
     )
     if grid.people_with_needs:  # needs are sensitive: who saw whose is recorded apart
         audit(AuditAction.VIEW, "needs", series.id, ids_detail("persons", grid.people_with_needs))

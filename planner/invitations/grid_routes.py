@@ -6,7 +6,7 @@ The grid itself is the invitations page (``invitations.index``, ``grid_page.py``
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import login_required
 
 from planner.audit.models import AuditAction
@@ -28,6 +28,7 @@ from planner.invitations.grid import CELL_LABELS, MAIL_LABELS, Grid, whole_grid
 from planner.invitations.grid_forms import BULK_ACTIONS, BulkForm, session_label
 from planner.invitations.grid_page import INVITE_SEARCH, bulk_form, grid_filters, render_grid_page
 from planner.invitations.letter_views import invitation_view, render_letter
+from planner.mail.confirm import Sent, preview_or_send
 from planner.people.models import PersonRole
 from planner.series.loaders import series_or_404
 from planner.series.models import Series, Session
@@ -82,7 +83,21 @@ def bulk(series_id: int):
                 )
                 ids = ids_detail("persons", [i.person_id for i in invitations])
                 return audited(html, AuditAction.VIEW, "invitation_list", series.id, ids)
-            done = _carry_out(series, action, invitations, form)
+            if action in MAILING:  # it mails the chosen (a reminder, a calendar invite): shown first
+                kind, title = MAILING[action]
+                sent = preview_or_send(
+                    kind,
+                    series.id,
+                    lambda: _carry_out(series, action, invitations, form),
+                    title=str(title),
+                    back_url=url_for("invitations.index", series_id=series.id, **_grid_args()),
+                    warn_recent=action == "remind",
+                )
+                if not isinstance(sent, Sent):
+                    return sent
+                done = sent.result
+            else:  # withdrawing was confirmed on its own page (confirm_withdraw.html)
+                done = _carry_out(series, action, invitations, form)
             audit(
                 AuditAction.CHANGE,
                 "invitation_list",
@@ -93,6 +108,14 @@ def bulk(series_id: int):
             flash(done, "success")
             return redirect(url_for("invitations.index", series_id=series.id, **_grid_args()))
     return render_grid_page(series, bulk=form, status=422)
+
+
+# What the actions that mail the chosen send, and the title of their preview.
+MAILING = {
+    "remind": ("reminder", _l("Remind the chosen people")),
+    "move": ("calendar_invite", _l("Move the chosen people")),
+    "place": ("calendar_invite", _l("Register the chosen people")),
+}
 
 
 def _carry_out(series: Series, action: str, invitations, form: BulkForm) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select, update
 
 from planner.extensions import db, rowcount
 from planner.invitations.models import Invitation, Letter, LetterKind
+from planner.mail.sending import current_sending, letter_recorded
 from planner.people.models import Person
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -66,6 +67,7 @@ def record_letter(
         created_at=now or utcnow(),
     )
     db.session.add(letter)
+    letter_recorded()
     return letter
 
 
@@ -77,9 +79,14 @@ def record_letter_about(
     if kind is None:
         return None
     person = invitation.person
+    under_way = current_sending()
     with force_locale(person.language):
         body = render_template(
-            "invitations/_letter_body.html", kind=kind, series=invitation.series, sessions=sessions, **context
+            "invitations/_letter_body.html",
+            kind=kind,
+            series=invitation.series,
+            sessions=sessions,
+            **({"note": under_way.note if under_way else ""} | context),
         )
     return record_letter(
         kind=kind, person=person, series=invitation.series, invitation=invitation, session=session, body_html=body

@@ -14,7 +14,7 @@ from planner.extensions import db
 from planner.invitations.calendar import attendees_of, queue_cancel, queue_request
 from planner.invitations.services import fill_free_seats
 from planner.people.models import Person
-from planner.series.hooks import SessionChange, snapshot, visible_changes
+from planner.series.hooks import SessionChange
 from planner.series.models import Session
 
 
@@ -40,7 +40,7 @@ def notify_session_changed(change: SessionChange) -> None:
                 queue_request(rsvp, now, template="session_reinstated")
             fill_free_seats(session, now=now)
             return
-        changes = visible_changes(before, snapshot(session))
+        changes = change.changes_to_mail()
         if changes:
             for rsvp in attendees_of(session):
                 queue_request(rsvp, now, template="session_changed", changes=changes)

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import select
 
-from planner.extensions import db
 from planner.invitations.letters import record_letter_about
 from planner.invitations.models import CalendarFeed, Invitation
 from planner.links import external_url, webcal
 from planner.mail.compose import Signature
-from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.models import OutboxMessage
 from planner.mail.services import queue_mail
 from planner.series.contact import organiser_contact
 from planner.series.hooks import Change
@@ -153,39 +150,6 @@ def queue_about(
         programme_id=series.programme_id,
         signature=signature_of(series, cache),
         cache=cache,
+        series_id=series.id,
+        person_id=person.id,
     )
-
-
-@dataclass(frozen=True)
-class MailState:
-    state: str  # "sent", "waiting" or "failed"
-    error: str = ""
-    at: datetime | None = None
-
-
-def mail_states(invitations: Iterable[Invitation]) -> dict[int, MailState]:
-    """invitation id → the fate of the latest mail about it, in one query."""
-    by_reference = {i.mail_reference: i.id for i in invitations}
-    if not by_reference:
-        return {}
-    states = {}
-    rows = db.session.execute(
-        select(
-            OutboxMessage.reference,
-            OutboxMessage.status,
-            OutboxMessage.last_error,
-            OutboxMessage.sent_at,
-            OutboxMessage.created_at,
-        )
-        .where(OutboxMessage.reference.in_(list(by_reference)))
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
-    )
-    for reference, status, error, sent_at, created_at in rows:
-        if status == MailStatus.SENT:
-            state = MailState("sent", at=sent_at)
-        elif status == MailStatus.FAILED:
-            state = MailState("failed", error=error)
-        else:
-            state = MailState("waiting", error=error, at=created_at)
-        states[by_reference[reference]] = state
-    return states

@@ -30,6 +30,7 @@ from planner.invitations.services import (
     resend_invitation,
     revoke_invitation,
 )
+from planner.mail.confirm import Sent, preview_or_send
 from planner.people.models import Organisation, Person
 from planner.series.loaders import series_or_404, session_or_404
 from planner.web import service_call
@@ -102,7 +103,16 @@ def invite(series_id: int):
             review = _names_to_review(series, form)
             if review is not None:
                 return review
-            result = invite_people(series, _chosen_people(form), sessions, actor=current_user)
+            done = preview_or_send(
+                "invitation",
+                series.id,
+                lambda: invite_people(series, _chosen_people(form), sessions, actor=current_user),
+                title=_("Invite"),
+                back_url=url_for("invitations.index", series_id=series.id),
+            )
+            if not isinstance(done, Sent):
+                return done
+            result = done.result
             counts = {
                 "new": len(result.invited),
                 "extended": len(result.extended),
@@ -139,13 +149,23 @@ def _invited_meanwhile(form):
         form.form_errors.append(_("Someone else changed these invitations at the same time. Please try again."))
 
 
-def _act(series, action, done):
-    """Run ``action``; say ``done`` (a text, or a function of what the action returned) or why not."""
+def _act(series, action, done, *, mailing: tuple[str, str] | None = None):
+    """Run ``action``; say ``done`` (a text, or a function of what the action returned) or why not.
+
+    ``mailing`` (the kind of mail and the preview's title) shows what it would mail first."""
+    back_url = url_for("invitations.index", series_id=series.id, **_grid_args())
     with service_call():
-        result = action()
+        if mailing is not None:
+            kind, title = mailing
+            sent = preview_or_send(kind, series.id, action, title=title, back_url=back_url, warn_recent=True)
+            if not isinstance(sent, Sent):
+                return sent
+            result = sent.result
+        else:
+            result = action()
         db.session.commit()
         flash(done(result) if callable(done) else done, "success")
-    return redirect(url_for("invitations.index", series_id=series.id, **_grid_args()))
+    return redirect(back_url)
 
 
 def _grid_args() -> dict:
@@ -185,6 +205,7 @@ def remind(series_id: int):
         series,
         lambda: remind_unanswered(series),
         lambda count: ngettext("Reminder queued for %(num)s person.", "Reminders queued for %(num)s people.", count),
+        mailing=("reminder", _("Remind everyone who has not answered")),
     )
 
 
@@ -201,4 +222,5 @@ def fill(series_id: int, session_id: int):
             "%(num)s people moved up from the waiting list.",
             len(moved),
         ),
+        mailing=("moved_up", _("Give free places to the waiting list")),
     )

@@ -40,6 +40,12 @@ class OutboxMessage(Model):
     calendar_method: Mapped[str] = mapped_column(String(10), default="")
     calendar_body: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(80), default="", index=True)
+    # For the mail log of a series: which mail it is (its template), about whom, and the sending
+    # (one organiser's click) it belongs to. Plain references: the outbox outlives what it names.
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    series_id: Mapped[int | None] = mapped_column(index=True)
+    person_id: Mapped[int | None] = mapped_column(index=True)
+    sending_id: Mapped[int | None] = mapped_column(ForeignKey("mail_sending.id", ondelete="SET NULL"), index=True)
     status: Mapped[MailStatus] = enum_column(
         MailStatus, length=20, name="status_known", default=MailStatus.QUEUED, index=True
     )
@@ -77,3 +83,23 @@ class MailText(Model):
 
     def __repr__(self) -> str:
         return f"<MailText {self.kind} {self.language} of programme {self.programme_id}>"
+
+
+class MailSending(Model):
+    """One organiser's mass sending (invite, remind, a changed session...): what went out at once,
+    with the personal note it carried; the mail log and the reminder button read it."""
+
+    __tablename__ = "mail_sending"
+    __table_args__ = (CheckConstraint("mail_count >= 0 AND letter_count >= 0", name="counts_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    mail_count: Mapped[int] = mapped_column(default=0)
+    letter_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<MailSending {self.kind} of series {self.series_id}: {self.mail_count} mails>"

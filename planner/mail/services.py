@@ -15,6 +15,7 @@ from planner.links import external_url
 from planner.mail.compose import Composed, Signature, compose_template, compose_text
 from planner.mail.kinds import KINDS
 from planner.mail.models import OutboxMessage
+from planner.mail.sending import current_sending
 from planner.mail.texts import TextSource, text_in_use
 
 # The public statements every mail links to in its footer, by endpoint: mail knows no other area.
@@ -69,12 +70,21 @@ def queue_mail(
     programme_id: int | None = None,
     signature: Signature | None = None,
     cache: dict | None = None,
+    series_id: int | None = None,
+    person_id: int | None = None,
 ) -> OutboxMessage:
     """Compose the message (see ``compose``) and queue it, with Reply-To the signer's address.
 
     ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as text/calendar;
-    its ORGANIZER (where calendars send their replies) is the caller's business.
+    its ORGANIZER (where calendars send their replies) is the caller's business. ``series_id``
+    and ``person_id`` put it in that series' mail log. Inside a sending (``planner.mail.sending``)
+    the mail carries the sending's note and counts in it; in a preview its personal link is masked.
     """
+    under_way = current_sending()
+    if under_way is not None:
+        context = {"note": under_way.note} | context
+        if under_way.dry and context.get("link"):
+            context = context | {"link": masked_link(context["link"])}
     mail = compose(template, language, context, programme_id=programme_id, signature=signature, cache=cache)
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
     message = OutboxMessage(
@@ -89,6 +99,17 @@ def queue_mail(
         reference=reference,
         calendar_method=calendar[0] if calendar else "",
         calendar_body=calendar[1].decode("utf-8") if calendar else "",
+        kind=template,
+        series_id=series_id,
+        person_id=person_id,
     )
     db.session.add(message)
+    if under_way is not None:
+        under_way.mails.append(message)
     return message
+
+
+def masked_link(link: str) -> str:
+    """A personal link with its secret left out, for a preview the organiser reads."""
+    base, _slash, _secret = link.rpartition("/")
+    return f"{base}/{'•' * 8}" if base else link

@@ -16,25 +16,11 @@ from planner.mailtexts.forms import MailTextForm, ResetForm
 from planner.mailtexts.preview import PreviewData, preview, preview_data
 from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import Programme
-from planner.web import form_status, service_call
+from planner.web import MAIL_PREVIEW_POLICY, form_status, service_call
 
 bp = Blueprint("mailtexts", __name__, url_prefix="/programmes/<slug>/mail-texts")
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
-# The app's policy (planner/__init__.py) with inline styles allowed: the preview frame (srcdoc,
-# sandboxed, so no script) inherits this page's policy, and a mail's styles are inline.
-PREVIEW_PAGE_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "object-src 'none'",
-    ]
-)
 
 
 def _kind_or_404(kind: str, language: str) -> MailKind:
@@ -82,7 +68,7 @@ def _page(
         ),
         status,
     )
-    response.headers["Content-Security-Policy"] = PREVIEW_PAGE_POLICY
+    response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
     return response
 
 

@@ -223,6 +223,8 @@ def request_deletion(invitation: Invitation, *, now: datetime | None = None) -> 
             template="deletion_requested",
             context={"person": person, "link": external_url("privacy.my_data", token=invitation.token)},
             reference=f"person:{person.id}",
+            series_id=invitation.series_id,
+            person_id=person.id,
         )
     return True
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -105,6 +106,19 @@ class SeriesDetailsForm(Form):
     def __init__(self, *args, venues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.venue.choices = _venue_choices(venues)
+
+
+class SeriesEditForm(SeriesDetailsForm):
+    """An existing series: whether a new title is worth a mail to those who come."""
+
+    tell_participants = BooleanField(
+        _l("Tell participants by mail about a new title"),
+        description=_l(
+            "A corrected title reaches subscribed calendars without a mail. Tick this to mail everyone "
+            "who comes an update (you see it before it goes). A new venue is always mailed."
+        ),
+        default=False,
+    )
 
 
 class SeriesForm(SeriesDetailsForm):

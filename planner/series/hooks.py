@@ -79,6 +79,11 @@ def visible_changes(before: SessionSnapshot, after: SessionSnapshot) -> list[Cha
     return changes
 
 
+# What a participant sees but need not be mailed about: a corrected title (its calendar entry
+# in a subscribed feed follows anyway). The organiser chooses; see ``SessionChange.tell_minor``.
+MINOR_CHANGES = {"title"}
+
+
 @dataclass(frozen=True)
 class SessionChange:
     """One change to one session, as the listeners get it."""
@@ -88,6 +93,17 @@ class SessionChange:
     now: datetime
     removed: bool = False  # the session is being deleted (only drafts lose sessions)
     copied_from: Session | None = None  # a new session made as a copy of this one (a next round)
+    tell_minor: bool = True  # False: a correction alone (MINOR_CHANGES) changes calendars without a mail
+
+    def changes_to_mail(self) -> list[Change]:
+        """The visible changes worth a mail: all of them, unless they are corrections only that
+        the organiser chose not to mail about. Empty: no mail (the calendar feed still follows)."""
+        if self.before is None:
+            return []
+        changes = visible_changes(self.before, snapshot(self.session))
+        if not self.tell_minor and all(change.what in MINOR_CHANGES for change in changes):
+            return []
+        return changes
 
 
 Listener = Callable[[SessionChange], None]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from planner.auth.access import can_organise
 from planner.extensions import db
@@ -17,11 +16,11 @@ from planner.programmes.forms import BlockedDateForm
 from planner.programmes.loaders import programme_or_404
 from planner.programmes.models import programmes_visible_to
 from planner.programmes.services import block_date
+from planner.series.blueprint import bp, mailed_then_saved, saved, venue_of, venues
 from planner.series.catalogue import TEMPLATES
 from planner.series.date_rules import offers_plan_anyway
-from planner.series.forms import CancelSessionForm, SeriesDetailsForm, SeriesForm, SessionForm
-from planner.series.loaders import series_or_404, session_or_404
-from planner.series.models import Venue
+from planner.series.forms import CancelSessionForm, SeriesEditForm, SeriesForm
+from planner.series.loaders import series_or_404
 from planner.series.numbers import STEPS, next_step, session_numbers
 from planner.series.page_notes import retention_note, studio_colours
 from planner.series.round_routes import may_archive
@@ -29,9 +28,6 @@ from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SeriesDetails,
     SeriesPlan,
-    SessionDetails,
-    add_session,
-    cancel_session,
     close_public_feed,
     create_series,
     month_bounds,
@@ -39,29 +35,17 @@ from planner.series.services import (
     open_public_feed,
     propose_series,
     publish_series,
-    remove_session,
     series_overview,
     sessions_between,
     update_series_details,
-    update_session,
     venue_named,
 )
 from planner.timekeeping import planning_zone, utcnow
 from planner.web import form_status, service_call
 
-bp = Blueprint("series", __name__)
-
-
-def _venues() -> list[Venue]:
-    return list(db.session.scalars(select(Venue).order_by(Venue.municipality, Venue.name)))
-
-
-def _venue(venue_id: int) -> Venue | None:
-    return db.session.get(Venue, venue_id) if venue_id else None
-
 
 def _plan_from(form: SeriesForm) -> SeriesPlan:
-    venue = _venue(form.venue.data)
+    venue = venue_of(form.venue.data)
     if form.new_venue_name.data:
         venue = venue_named(
             form.new_venue_name.data,
@@ -125,7 +109,7 @@ def add_blocked_date(slug: str):
 @login_required
 def new(slug: str):
     programme = programme_or_404(slug, can_organise)
-    form = SeriesForm(venues=_venues())
+    form = SeriesForm(venues=venues())
     chosen = TEMPLATES.get(request.values.get("template", ""))
     if not form.is_submitted() and chosen:
         form.template.data = chosen.key
@@ -140,7 +124,7 @@ def new(slug: str):
             plan = _plan_from(form)
             if "create" in request.form or "plan_anyway" in request.form:
                 series = create_series(programme, plan, current_user, holidays=holidays)
-                return _saved(_("Series created as a draft. Check the sessions, then publish."), series)
+                return saved(_("Series created as a draft. Check the sessions, then publish."), series)
             proposals = propose_series(programme, plan, holidays=holidays)
         if offers_plan_anyway(outcome.error):  # hand-picked dates on holidays: show them, ask
             confirm = True
@@ -149,13 +133,6 @@ def new(slug: str):
     return render_template(
         "series/new.html", programme=programme, form=form, proposals=proposals, templates=TEMPLATES, confirm=confirm
     ), form_status(form)
-
-
-def _saved(message: str, series):
-    """Commit what the service did, say so, and go back to the series."""
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("series.show", series_id=series.id))
 
 
 @bp.get("/series/<int:series_id>")
@@ -189,7 +166,7 @@ def _public_feed_links(series) -> dict | None:
 @login_required
 def edit(series_id: int):
     series = series_or_404(series_id, can_organise)
-    form = SeriesDetailsForm(obj=series, venues=_venues())
+    form = SeriesEditForm(obj=series, venues=venues())
     if not form.is_submitted():
         form.venue.data = series.venue_id or 0
     if form.validate_on_submit():
@@ -197,110 +174,20 @@ def edit(series_id: int):
             title=given(form.title.data),
             municipality=form.municipality.data or "",
             description=form.description.data or "",
-            venue=_venue(form.venue.data),
+            venue=venue_of(form.venue.data),
             reminder_days=form.reminder_days.data,
+            tell_participants=bool(form.tell_participants.data),
         )
         with service_call(form):
-            update_series_details(series, details)
-            return _saved(_("Series saved."), series)
+            return mailed_then_saved(
+                "session_changed",
+                series,
+                lambda: update_series_details(series, details),
+                title=_("Save the series"),
+                back_url=url_for("series.edit", series_id=series.id),
+                message=_("Series saved."),
+            )
     return render_template("series/edit.html", series=series, form=form), form_status(form)
-
-
-def _details(form: SessionForm) -> SessionDetails:
-    return SessionDetails(
-        day=given(form.day.data),
-        start=given(form.start.data),
-        end=given(form.end.data),
-        title=given(form.title.data),
-        theme=form.theme.data or "",
-        agenda=form.agenda.data or "",
-        venue=_venue(form.venue.data),
-        online_url=form.online_url.data or "",
-        capacity=form.capacity.data,
-        audiences=form.audiences.data or [],
-    )
-
-
-def _session_page(series, form, session=None, outcome=None):
-    """The session form; after a date on a holiday or blocked date, with its "plan anyway" button."""
-    return render_template(
-        "series/session_form.html",
-        series=series,
-        form=form,
-        session=session,
-        confirm=offers_plan_anyway(outcome.error if outcome else None),
-    ), form_status(form)
-
-
-def _date_rules() -> dict:
-    """What the session pages pass on: holiday names in the reader's language, and the confirmation."""
-    return {"holidays": dutch_holidays(str(get_locale())), "plan_anyway": "plan_anyway" in request.form}
-
-
-@bp.route("/series/<int:series_id>/sessions/new", methods=["GET", "POST"])
-@login_required
-def new_session(series_id: int):
-    series = series_or_404(series_id, can_organise)
-    form = SessionForm(venues=_venues())
-    if not form.is_submitted() and series.sessions:
-        last = series.sessions[-1]
-        form.title.data = series.title
-        form.day.data = last.local_start.date() + timedelta(weeks=1)
-        form.start.data, form.end.data = last.local_start.time(), last.local_end.time()
-        form.audiences.data = [a.value for a in last.audiences]
-        form.capacity.data = last.capacity
-    outcome = None
-    if form.validate_on_submit():
-        with service_call(form) as outcome:
-            add_session(series, _details(form), **_date_rules())
-            return _saved(_("Session added."), series)
-    return _session_page(series, form, outcome=outcome)
-
-
-@bp.route("/series/<int:series_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_session(series_id: int, session_id: int):
-    series = series_or_404(series_id, can_organise)
-    session = session_or_404(series, session_id)
-    form = SessionForm(obj=session, venues=_venues())
-    if not form.is_submitted():
-        form.day.data = session.local_start.date()
-        form.start.data, form.end.data = session.local_start.time(), session.local_end.time()
-        form.venue.data = session.venue_id or 0
-        form.audiences.data = [a.value for a in session.audiences]
-    outcome = None
-    if form.validate_on_submit():
-        with service_call(form) as outcome:
-            update_session(session, _details(form), **_date_rules())
-            return _saved(_("Session saved."), series)
-    return _session_page(series, form, session, outcome)
-
-
-@bp.route("/series/<int:series_id>/sessions/<int:session_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove(series_id: int, session_id: int):
-    """GET asks to confirm (a page, not only a script's dialog); POST removes the draft's session."""
-    series = series_or_404(series_id, can_organise)
-    session = session_or_404(series, session_id)
-    if request.method == "GET":
-        return render_template("series/remove.html", series=series, session=session)
-    with service_call():
-        remove_session(session)
-        return _saved(_("Session removed."), series)
-    return redirect(url_for("series.show", series_id=series.id))
-
-
-@bp.route("/series/<int:series_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
-@login_required
-def cancel(series_id: int, session_id: int):
-    series = series_or_404(series_id, can_organise)
-    session = session_or_404(series, session_id)
-    form = CancelSessionForm()
-    if form.validate_on_submit():
-        with service_call(form):
-            cancel_session(session, given(form.reason.data))
-            return _saved(_("Session cancelled."), series)
-    return render_template("series/cancel.html", series=series, session=session, form=form), form_status(form)
 
 
 @bp.post("/series/<int:series_id>/publish")
@@ -309,7 +196,7 @@ def publish(series_id: int):
     series = series_or_404(series_id, can_organise)
     with service_call():
         publish_series(series)
-        return _saved(_("Series published."), series)
+        return saved(_("Series published."), series)
     return redirect(url_for("series.show", series_id=series.id))
 
 

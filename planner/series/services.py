@@ -183,14 +183,15 @@ def _apply(session: Session, details: SessionDetails, starts: datetime, ends: da
     session.audiences = details.audiences
 
 
-def _changed(session: Session, before: SessionSnapshot, now: datetime) -> None:
+def _changed(session: Session, before: SessionSnapshot, now: datetime, *, tell_minor: bool = True) -> None:
     """A change a participant's calendar would show raises the session's sequence, so the
-    update replaces the old entry; then the listeners act on it (calendar updates, seats)."""
+    update replaces the old entry; then the listeners act on it (calendar updates, seats).
+    ``tell_minor=False``: a change that is only a correction (``MINOR_CHANGES``) is not mailed."""
     if session.status != before.status or visible_changes(before, snapshot(session)):
         session.sequence += 1
         session.changed_at = now
     db.session.flush()
-    session_changed(SessionChange(session, before, now))
+    session_changed(SessionChange(session, before, now, tell_minor=tell_minor))
 
 
 def refuse_if_archived(series: Series) -> None:
@@ -229,6 +230,9 @@ class SeriesDetails:
     description: str = ""
     venue: Venue | None = None
     reminder_days: int | None = None  # None: unchanged
+    # A new title alone is a correction participants need not be mailed about (their subscribed
+    # calendars follow): mailed only when asked. A new venue is always mailed.
+    tell_participants: bool = True
 
 
 def update_series_details(series: Series, details: SeriesDetails, *, now: datetime | None = None) -> None:
@@ -248,7 +252,7 @@ def update_series_details(series: Series, details: SeriesDetails, *, now: dateti
     if details.reminder_days is not None:
         series.reminder_days = details.reminder_days
     for session in coming:
-        _changed(session, before[session.id], now)
+        _changed(session, before[session.id], now, tell_minor=details.tell_participants)
 
 
 def add_session(

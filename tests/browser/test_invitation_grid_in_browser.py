@@ -66,6 +66,8 @@ def test_organiser_filters_the_grid_and_reminds_the_chosen(page: Page, browse, d
     page.get_by_label("Choose Anna").check()
     page.get_by_label("Choose Bram").check()
     browse.follow(page.get_by_role("button", name="Remind", exact=True))
+    expect(page.locator("#sending-counts")).to_contain_text("2 people get a mail")  # shown before it goes
+    browse.follow(page.get_by_role("button", name="Send", exact=True))
 
     expect(page.get_by_role("status").filter(has_text="Reminders")).to_contain_text("Reminders queued for 2 people.")
     expect(page.get_by_label("Answer", exact=True)).to_have_value("pending")  # the filter stays

@@ -56,6 +56,9 @@ def test_organiser_invites_pasted_addresses_on_a_phone(page: Page, browse, organ
     page.get_by_label("Name of anna.jansen@example.org").fill("Anna Jansen")
     assert fits_the_screen(page)
     browse.follow(page.get_by_role("button", name="Store these people and invite"))
+    expect(page.locator("#sending-counts")).to_contain_text("2 people get a mail")
+    assert fits_the_screen(page)
+    browse.follow(page.get_by_role("button", name="Send", exact=True))
 
     expect(page.get_by_role("status")).to_contain_text("2 invited")
     table = page.get_by_role("table").filter(has_text="Role and organisation")

@@ -1,5 +1,6 @@
-"""An organiser puts the invitation in their own words, previews it, saves it, and invites with it;
-the mail that arrives over SMTP says what they wrote. Every page passes axe-core."""
+"""An organiser puts the invitation in their own words, previews it, saves it, and invites with it:
+the mails are shown before they go, with a note added, and what arrives over SMTP says what they
+wrote. Every page passes axe-core."""
 
 from __future__ import annotations
 
@@ -56,14 +57,27 @@ def test_organiser_edits_previews_and_saves_the_invitation_then_invites_with_it(
     expect(page.get_by_text("Dit leeratelier gebruikt een eigen tekst voor deze mail.")).to_be_visible()
 
     browse.visit(f"/series/{series.id}/invitations")
-    page.get_by_label("E-mailadressen").fill("Anna Jansen <anna.jansen@example.org>")
+    page.get_by_label("E-mailadressen").fill("Anna Jansen <anna.jansen@example.org>\nBen Bakker <ben@example.org>")
     browse.follow(page.get_by_role("button", name="Uitnodigen", exact=True))
-    expect(page.get_by_role("status")).to_contain_text("1")
+
+    # Two people: the mail is shown as they will get it, in their own words, before anything goes.
+    expect(page.locator("#sending-counts")).to_contain_text("2 mensen krijgen een mail")
+    expect(page.locator(".sample-subject")).to_have_text("Welkom bij Ontmoeting Gendt")
+    sample = page.frame_locator("iframe.mail-preview")
+    expect(sample.get_by_text("Neem gerust iemand mee!")).to_be_visible()
+    assert not smtp_server.messages
+    page.get_by_label("Persoonlijke notitie (niet verplicht)").fill("De koffie staat om half acht klaar.")
+    browse.follow(page.get_by_role("button", name="Tonen met deze notitie"))
+    expect(sample.get_by_text("De koffie staat om half acht klaar.")).to_be_visible()
+    browse.follow(page.get_by_role("button", name="Versturen", exact=True))
+    expect(page.get_by_role("status")).to_contain_text("2")
 
     assert app.test_cli_runner().invoke(args=["mail", "deliver"]).exit_code == 0
-    (message,) = smtp_server.messages
+    assert len(smtp_server.messages) == 2
+    message = next(m for m in smtp_server.messages if "anna.jansen" in m["To"])
     assert message["Subject"] == "Welkom bij Ontmoeting Gendt"
     assert message["Reply-To"].addresses[0].addr_spec == organiser.email
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "We zien je graag bij Ontmoeting Gendt. Neem gerust iemand mee!" in text
+    assert "De koffie staat om half acht klaar." in text, "the note of the sending"
     assert "024 123 4567" in text
