@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import flash
+from flask import flash, redirect
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
 
@@ -101,3 +102,13 @@ def form_status(*forms: Form) -> int:
 def current_language() -> str:
     """The language of this request's page ("nl" or "en")."""
     return str(get_locale())
+
+
+def act_and_redirect(action: Callable[[], object], done: str, to: str) -> ResponseReturnValue:
+    """A button's whole route after its checks: run ``action`` (one service call), commit and
+    flash ``done``; a refusal is rolled back and flashed instead. Either way, go to ``to``."""
+    with service_call():
+        action()
+        db.session.commit()
+        flash(done, "success")
+    return redirect(to)
