@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, Self, TypeVar, overload
 
@@ -108,3 +108,18 @@ def _enum_attributes_hold_members(mapper: Mapper, _class: type) -> None:
 def one_of(column: str, values: Iterable[str]) -> str:
     """SQL for a check constraint: ``column`` holds one of ``values`` (for keys that are no enum)."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class InLanguage:
+    """A text kept in Dutch and, where someone wrote it, English: the columns ``<name>_nl`` and
+    ``<name>_en``. Read as a method: ``form.title("en")`` is the English for an English reader when
+    there is one, else the Dutch."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.dutch, self.english = f"{name}_nl", f"{name}_en"
+
+    def __get__(self, row: Any, owner: type | None = None) -> Callable[[str], str]:
+        def in_language(language: str) -> str:
+            return (getattr(row, self.english) if language == "en" else "") or getattr(row, self.dutch)
+
+        return in_language

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
-from flask import flash, redirect
+from flask import abort, flash, redirect
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +30,15 @@ from sqlalchemy.exc import IntegrityError
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.forms import Form
+
+T = TypeVar("T")
+
+
+def found_or_404(item: T | None) -> T:
+    """What a URL names, or "not found" (404) when it is not there: a loader's last line."""
+    if item is None:
+        abort(404)
+    return item
 
 
 @dataclass

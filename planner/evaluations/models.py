@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
 from planner.people.models import Person, PersonRole
-from planner.schema import LabelledEnum, enum_column
+from planner.schema import InLanguage, LabelledEnum, enum_column
 from planner.series.models import Session
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -109,11 +109,8 @@ class EvaluationForm(Model):
         back_populates="form", cascade="all, delete-orphan", order_by="EvaluationQuestion.position"
     )
 
-    def title(self, language: str) -> str:
-        return (self.title_en if language == "en" else "") or self.title_nl
-
-    def intro(self, language: str) -> str:
-        return (self.intro_en if language == "en" else "") or self.intro_nl
+    title = InLanguage()
+    intro = InLanguage()
 
     def __repr__(self) -> str:
         return f"<EvaluationForm {self.id} {self.title_nl!r} v{self.version}>"
@@ -148,11 +145,8 @@ class EvaluationQuestion(Model):
         back_populates="question", cascade="all, delete-orphan", order_by="EvaluationOption.position"
     )
 
-    def text(self, language: str) -> str:
-        return (self.text_en if language == "en" else "") or self.text_nl
-
-    def hint(self, language: str) -> str:
-        return (self.hint_en if language == "en" else "") or self.hint_nl
+    text = InLanguage()
+    hint = InLanguage()
 
 
 class EvaluationOption(Model):
@@ -173,8 +167,7 @@ class EvaluationOption(Model):
 
     question: Mapped[EvaluationQuestion] = relationship(back_populates="options")
 
-    def label(self, language: str) -> str:
-        return (self.label_en if language == "en" else "") or self.label_nl
+    label = InLanguage()
 
 
 class SessionEvaluation(Model):
