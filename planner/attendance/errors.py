@@ -32,7 +32,5 @@ class AttendanceCode(ErrorCode):
     NO_PENDING_CHECK_IN = auto(), _l("This person has no check-in waiting to be confirmed.")
 
 
-class AttendanceError(DomainError):
+class AttendanceError(DomainError, codes=AttendanceCode):
     """A refusal by the attendance rules."""
-
-    codes = AttendanceCode

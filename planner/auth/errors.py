@@ -38,7 +38,5 @@ class AuthCode(ErrorCode):
     )
 
 
-class AuthError(DomainError):
+class AuthError(DomainError, codes=AuthCode):
     """A refusal by the account and login rules."""
-
-    codes = AuthCode

@@ -47,13 +47,9 @@ class EvaluationCode(ErrorCode):
     NOT_PRESENT = auto(), _l("This person was not marked present at this session.")
 
 
-class EvaluationError(DomainError):
+class EvaluationError(DomainError, codes=EvaluationCode):
     """A refusal by the evaluation rules."""
 
-    codes = EvaluationCode
 
-
-class ModerationError(DomainError):
+class ModerationError(DomainError, codes=EvaluationCode):
     """A refusal by the moderation of open answers."""
-
-    codes = EvaluationCode

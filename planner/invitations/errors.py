@@ -54,7 +54,5 @@ class InvitationCode(ErrorCode):
     ANONYMISED_NOT_MAILED = auto(), _l("The data of this person has been deleted, so we send them no more mails.")
 
 
-class InvitationError(DomainError):
+class InvitationError(DomainError, codes=InvitationCode):
     """A refusal by the invitation and answer rules."""
-
-    codes = InvitationCode

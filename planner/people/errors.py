@@ -82,12 +82,10 @@ class PeopleCode(ErrorCode):
     )
 
 
-class PeopleError(DomainError):
+class PeopleError(DomainError, codes=PeopleCode):
     """A refusal by the people rules. ``field`` names the person field it is about (a key of
     ``FIELD_LABELS``, e.g. "email"), so a form can show the message beside that field; the
     message itself gets the field's label as ``field``."""
-
-    codes = PeopleCode
 
     def __init__(self, code: PeopleCode | str, *, field: str | None = None, **params):
         if field is not None:

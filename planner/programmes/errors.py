@@ -16,7 +16,5 @@ class ProgrammeCode(ErrorCode):
     RETENTION_OUT_OF_RANGE = auto(), _l("Enter a number of months between 1 and 120.")
 
 
-class ProgrammeError(DomainError):
+class ProgrammeError(DomainError, codes=ProgrammeCode):
     """A refusal by the learning-studio rules."""
-
-    codes = ProgrammeCode

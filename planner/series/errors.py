@@ -62,13 +62,9 @@ class SeriesCode(ErrorCode):
     )
 
 
-class SeriesError(DomainError):
+class SeriesError(DomainError, codes=SeriesCode):
     """A refusal by the series and session rules."""
 
-    codes = SeriesCode
 
-
-class SchedulingError(DomainError):
+class SchedulingError(DomainError, codes=SeriesCode):
     """A refusal by the date rules of scheduling.py (no database needed)."""
-
-    codes = SeriesCode
