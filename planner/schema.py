@@ -49,9 +49,11 @@ class LabelledEnum(TextEnum):
         return self._text
 
     @classmethod
-    def choices(cls) -> list[SelectChoice]:
-        """The members for a WTForms SelectField or RadioField, in their order, with their labels."""
-        return [SelectChoice(member.value, member.label) for member in cls]
+    def choices(cls, *, none: Any = None) -> list[SelectChoice]:
+        """The members for a WTForms SelectField or RadioField, in their order, with their labels;
+        first, with ``none`` as its label, the choice of none of them (the value "")."""
+        first = [SelectChoice("", none)] if none is not None else []
+        return first + [SelectChoice(member.value, member.label) for member in cls]
 
     @classmethod
     def labels(cls) -> dict[str, LazyString]:
