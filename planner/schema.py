@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any, Self, TypeVar, overload
 
 from flask_babel import LazyString
-from sqlalchemy import Column, Enum, event
+from sqlalchemy import Column, Enum, ForeignKey, event
 from sqlalchemy.orm import MappedColumn, Mapper, mapped_column
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
@@ -125,3 +125,13 @@ class InLanguage:
             return (getattr(row, self.english) if language == "en" else "") or getattr(row, self.dutch)
 
         return in_language
+
+
+def part_of(table: str, **kwargs: Any) -> MappedColumn[Any]:
+    """The row this one belongs to, in ``table``: indexed, and deleted with it (ON DELETE CASCADE)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True, **kwargs)
+
+
+def staff_member(**kwargs: Any) -> MappedColumn[Any]:
+    """The staff account that did something: the row stays when the account goes (ON DELETE SET NULL)."""
+    return mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), **kwargs)
