@@ -1,9 +1,11 @@
 """The one kind of error a service raises: a code, from its area's enum, that knows its message.
 
-Each area lists its codes in its own ``errors.py``: an ``ErrorCode`` enum whose members carry
-their message (``TITLE_REQUIRED = "title_required", _l("Enter a title.")``, or a function of the
-error's params when the message has blanks: ``lambda p: _("Up to %(years)s years.", **p)``) and the
-area's ``DomainError`` subclass that names that enum in ``codes``. A service raises
+Each area lists its codes in its own ``errors.py``, all in one shape: an ``ErrorCode`` enum whose
+members are the code (the member's name in lower case) and its message, blanks and all:
+``TOO_FAR_AHEAD = auto(), _l("Up to %(years)s years ahead.")``. The error's params fill the blanks,
+a ``day`` or ``time`` written out in the reader's language (``when``); only a message that needs
+more (a plural) is a function of the params. Beside the enum stands the area's ``DomainError``
+subclass that names it: ``class SeriesError(DomainError, codes=SeriesCode)``. A service raises
 ``SeriesError("title_required")``: an unknown code fails at once, in the service, not later as
 a page without a message. ``form_field`` names the form field the error is about, so the page
 can show the message beside it (``planner/web.py``).
@@ -30,11 +32,11 @@ class ErrorCode(TextEnum):
 
     def message(self, params: Mapping[str, Any] | None = None) -> str:
         if isinstance(self.explain, LazyString):
-            return str(self.explain)
+            return str(self.explain) % when(params) if params else str(self.explain)
         return self.explain(params or {})
 
 
-def when(params: Mapping[str, Any]) -> dict:
+def when(params: Mapping[str, Any]) -> dict[str, Any]:
     """The params with a ``day`` and ``time`` written out in the reader's language."""
     out = dict(params)
     if "day" in params:
@@ -45,9 +47,15 @@ def when(params: Mapping[str, Any]) -> dict:
 
 
 class DomainError(Exception):
-    """A refusal by a rule. Subclasses set ``codes`` to their area's ``ErrorCode`` enum."""
+    """A refusal by a rule. An area's subclass names its ``ErrorCode`` enum:
+    ``class SeriesError(DomainError, codes=SeriesCode)``."""
 
     codes: ClassVar[type[ErrorCode]]
+
+    def __init_subclass__(cls, *, codes: type[ErrorCode] | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if codes is not None:
+            cls.codes = codes
 
     def __init__(self, code: ErrorCode | str, *, form_field: str | None = None, **params):
         code = self.codes(code)  # ValueError for a code the area does not know

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, Self, TypeVar, overload
 
 from flask_babel import LazyString
-from sqlalchemy import Column, Enum, event
+from sqlalchemy import Column, Enum, ForeignKey, event
 from sqlalchemy.orm import MappedColumn, Mapper, mapped_column
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2 has it, types-WTForms not yet
 
@@ -49,9 +49,11 @@ class LabelledEnum(TextEnum):
         return self._text
 
     @classmethod
-    def choices(cls) -> list[SelectChoice]:
-        """The members for a WTForms SelectField or RadioField, in their order, with their labels."""
-        return [SelectChoice(member.value, member.label) for member in cls]
+    def choices(cls, *, none: Any = None) -> list[SelectChoice]:
+        """The members for a WTForms SelectField or RadioField, in their order, with their labels;
+        first, with ``none`` as its label, the choice of none of them (the value "")."""
+        first = [SelectChoice("", none)] if none is not None else []
+        return first + [SelectChoice(member.value, member.label) for member in cls]
 
     @classmethod
     def labels(cls) -> dict[str, LazyString]:
@@ -108,3 +110,28 @@ def _enum_attributes_hold_members(mapper: Mapper, _class: type) -> None:
 def one_of(column: str, values: Iterable[str]) -> str:
     """SQL for a check constraint: ``column`` holds one of ``values`` (for keys that are no enum)."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class InLanguage:
+    """A text kept in Dutch and, where someone wrote it, English: the columns ``<name>_nl`` and
+    ``<name>_en``. Read as a method: ``form.title("en")`` is the English for an English reader when
+    there is one, else the Dutch."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.dutch, self.english = f"{name}_nl", f"{name}_en"
+
+    def __get__(self, row: Any, owner: type | None = None) -> Callable[[str], str]:
+        def in_language(language: str) -> str:
+            return (getattr(row, self.english) if language == "en" else "") or getattr(row, self.dutch)
+
+        return in_language
+
+
+def part_of(table: str, **kwargs: Any) -> MappedColumn[Any]:
+    """The row this one belongs to, in ``table``: indexed, and deleted with it (ON DELETE CASCADE)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True, **kwargs)
+
+
+def staff_member(**kwargs: Any) -> MappedColumn[Any]:
+    """The staff account that did something: the row stays when the account goes (ON DELETE SET NULL)."""
+    return mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), **kwargs)

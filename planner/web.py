@@ -20,14 +20,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
-from flask import flash
+from flask import abort, flash, redirect
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
 
 from planner.errors import DomainError
 from planner.extensions import db
 from planner.forms import Form
+
+T = TypeVar("T")
+
+
+def found_or_404(item: T | None) -> T:
+    """What a URL names, or "not found" (404) when it is not there: a loader's last line."""
+    if item is None:
+        abort(404)
+    return item
 
 
 @dataclass
@@ -123,3 +134,13 @@ def form_status(*forms: Form) -> int:
 def current_language() -> str:
     """The language of this request's page ("nl" or "en")."""
     return str(get_locale())
+
+
+def act_and_redirect(action: Callable[[], object], done: str, to: str) -> ResponseReturnValue:
+    """A button's whole route after its checks: run ``action`` (one service call), commit and
+    flash ``done``; a refusal is rolled back and flashed instead. Either way, go to ``to``."""
+    with service_call():
+        action()
+        db.session.commit()
+        flash(done, "success")
+    return redirect(to)

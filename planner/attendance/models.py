@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
 from planner.people.models import Person
-from planner.schema import LabelledEnum, enum_column
+from planner.schema import LabelledEnum, enum_column, part_of, staff_member
 from planner.series.models import Session
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -36,11 +36,11 @@ class Attendance(Model):
     __table_args__ = (UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = part_of("session")
+    person_id: Mapped[int] = part_of("person")
     status: Mapped[Presence] = enum_column(Presence, length=10, name="status_known")
     via: Mapped[Via] = enum_column(Via, length=10, name="via_known")
-    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    changed_by_id: Mapped[int | None] = staff_member()
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session] = relationship()
@@ -53,12 +53,12 @@ class AttendanceChange(Model):
     __tablename__ = "attendance_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = part_of("session")
+    person_id: Mapped[int] = part_of("person")
     # None: the mark was taken away (undo).
     status: Mapped[Presence | None] = enum_column(Presence, length=10, name="status_known")
     via: Mapped[Via] = enum_column(Via, length=10, name="via_known")
-    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    changed_by_id: Mapped[int | None] = staff_member()
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -70,8 +70,8 @@ class DoorCheckIn(Model):
     __table_args__ = (UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = part_of("session")
+    person_id: Mapped[int] = part_of("person")
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session] = relationship()
@@ -91,7 +91,7 @@ class BreakoutDrawing(Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
     seed: Mapped[int] = mapped_column(Integer)
     group_count: Mapped[int] = mapped_column(Integer)
-    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    drawn_by_id: Mapped[int | None] = staff_member()
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session] = relationship()
@@ -108,8 +108,8 @@ class BreakoutMember(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    drawing_id: Mapped[int] = mapped_column(ForeignKey("breakout_drawing.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    drawing_id: Mapped[int] = part_of("breakout_drawing")
+    person_id: Mapped[int] = part_of("person")
     group_number: Mapped[int] = mapped_column(Integer)
     is_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
 

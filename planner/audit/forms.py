@@ -27,7 +27,7 @@ class TrailFilterForm(Form):
 
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [SelectChoice("", _l("All actions")), *AuditAction.choices()]
+        self.action.choices = AuditAction.choices(none=_l("All actions"))
         self.object_type.choices = [SelectChoice("", _l("All kinds"))] + [
             SelectChoice(kind, object_type_label(kind)) for kind in object_types
         ]

@@ -63,21 +63,21 @@ def vtimezone(tzid: str) -> Timezone:
     std_name, std, dst_name, dst = _EU_RULES[tzid]
     zone = Timezone()
     zone.add("tzid", tzid)
-    daylight = TimezoneDaylight()
-    daylight.add("tzname", dst_name)
-    daylight.add("tzoffsetfrom", timedelta(hours=std))
-    daylight.add("tzoffsetto", timedelta(hours=dst))
-    daylight.add("dtstart", datetime(1981, 3, 29, 2, 0, 0))  # noqa: DTZ001 - a VTIMEZONE starts in local time
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    standard = TimezoneStandard()
-    standard.add("tzname", std_name)
-    standard.add("tzoffsetfrom", timedelta(hours=dst))
-    standard.add("tzoffsetto", timedelta(hours=std))
-    standard.add("dtstart", datetime(1996, 10, 27, 3, 0, 0))  # noqa: DTZ001 - a VTIMEZONE starts in local time
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    zone.add_component(daylight)
-    zone.add_component(standard)
+    # Summer time from the last Sunday of March at 02:00, winter time from the last of October at 03:00.
+    zone.add_component(_observance(TimezoneDaylight(), dst_name, std, dst, datetime(1981, 3, 29, 2, 0, 0)))  # noqa: DTZ001
+    zone.add_component(_observance(TimezoneStandard(), std_name, dst, std, datetime(1996, 10, 27, 3, 0, 0)))  # noqa: DTZ001
     return zone
+
+
+def _observance(part, name: str, hours_from: int, hours_to: int, start: datetime):
+    """One rule of a zone: from ``start`` (local time, as a VTIMEZONE has it) every year on the
+    last Sunday of that month, the clock goes from ``hours_from`` to ``hours_to`` off UTC."""
+    part.add("tzname", name)
+    part.add("tzoffsetfrom", timedelta(hours=hours_from))
+    part.add("tzoffsetto", timedelta(hours=hours_to))
+    part.add("dtstart", start)
+    part.add("rrule", {"freq": "yearly", "bymonth": start.month, "byday": "-1SU"})
+    return part
 
 
 def _local(moment: datetime, tzid: str) -> datetime:

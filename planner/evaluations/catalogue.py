@@ -6,7 +6,8 @@ Organisers do not edit these: they copy one into their learning studio and chang
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 
@@ -232,20 +233,28 @@ BUILTIN_FORMS: dict[str, FormSpec] = {
 }
 
 
+# The keys of a form's and a question's spec above that are columns of the same name.
+FORM_COLUMNS = ("purpose", "anonymous", "title_nl", "title_en", "intro_nl", "intro_en")
+QUESTION_COLUMNS = (
+    "key",
+    "kind",
+    "text_nl",
+    "text_en",
+    "hint_nl",
+    "hint_en",
+    "condition",
+    "required",
+    "pair_key",
+    "moment",
+)
+
+
+def _columns(spec: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: spec[name] for name in names}
+
+
 def build_question(spec: dict, position: int) -> EvaluationQuestion:
-    question = EvaluationQuestion(
-        position=position,
-        key=spec["key"],
-        kind=spec["kind"],
-        text_nl=spec["text_nl"],
-        text_en=spec["text_en"],
-        hint_nl=spec["hint_nl"],
-        hint_en=spec["hint_en"],
-        condition=spec["condition"],
-        required=spec["required"],
-        pair_key=spec["pair_key"],
-        moment=spec["moment"],
-    )
+    question = EvaluationQuestion(position=position, **_columns(spec, QUESTION_COLUMNS))
     question.options = [
         EvaluationOption(position=n, key=str(n), label_nl=nl, label_en=en)
         for n, (nl, en) in enumerate(spec["options"], start=1)
@@ -268,16 +277,7 @@ def ensure_builtin_forms() -> dict[str, EvaluationForm]:
     for key, spec in BUILTIN_FORMS.items():
         if key in existing:
             continue
-        form = EvaluationForm(
-            builtin_key=key,
-            programme_id=None,
-            purpose=spec["purpose"],
-            anonymous=spec["anonymous"],
-            title_nl=spec["title_nl"],
-            title_en=spec["title_en"],
-            intro_nl=spec["intro_nl"],
-            intro_en=spec["intro_en"],
-        )
+        form = EvaluationForm(builtin_key=key, programme_id=None, **_columns(spec, FORM_COLUMNS))
         form.questions = [build_question(q, n) for n, q in enumerate(spec["questions"], start=1)]
         db.session.add(form)
         existing[key] = form

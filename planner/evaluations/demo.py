@@ -6,7 +6,7 @@ The answers are drawn from a fixed seed and go through the same code as a partic
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -78,23 +78,28 @@ def _past_series(programme: Programme, title: str, municipality: str, weeks_ago:
     first = utcnow().date() - timedelta(weeks=weeks_ago)
     first += timedelta(days=(1 - first.weekday()) % 7)  # a Tuesday
     planned_at = datetime.combine(first - timedelta(days=30), time(9), tzinfo=UTC)
-    series = create_series(
-        programme,
-        SeriesPlan(
-            template_key="ontmoetingenreeks",
-            title=title,
-            municipality=municipality,
-            venue=None,
-            first_day=first,
-            start=time(19, 30),
-            end=time(21, 30),
-            rhythm=Rhythm(RhythmKind.WEEKLY),
-            count=4,
-        ),
-        organiser,
-        holidays=dutch_holidays("nl"),
-        now=planned_at,
+    plan = _weekly_evenings("ontmoetingenreeks", title, municipality, first, count=4)
+    return _published(programme, plan, organiser, holidays=dutch_holidays("nl"), planned_at=planned_at)
+
+
+def _weekly_evenings(template_key: str, title: str, municipality: str, first: date, *, count: int) -> SeriesPlan:
+    """A demo series of weekly evenings, 19:30 to 21:30, with no venue yet."""
+    return SeriesPlan(
+        template_key=template_key,
+        title=title,
+        municipality=municipality,
+        venue=None,
+        first_day=first,
+        start=time(19, 30),
+        end=time(21, 30),
+        rhythm=Rhythm(RhythmKind.WEEKLY),
+        count=count,
     )
+
+
+def _published(programme: Programme, plan: SeriesPlan, organiser, *, holidays, planned_at: datetime) -> Series:
+    """The series made and published at ``planned_at``, as an organiser would have then."""
+    series = create_series(programme, plan, organiser, holidays=holidays, now=planned_at)
     publish_series(series, now=planned_at)
     return series
 
@@ -109,24 +114,8 @@ RECENT_PEOPLE = ["Ruben", "Sanne", "Tijmen", "Umay", "Vera", "Wessel"]
 def _recent_meeting(programme: Programme, organiser) -> Series:
     yesterday = utcnow().astimezone(planning_zone()).date() - timedelta(days=1)
     planned_at = datetime.combine(yesterday - timedelta(days=21), time(9), tzinfo=UTC)
-    series = create_series(
-        programme,
-        SeriesPlan(
-            template_key="thematic",
-            title=RECENT,
-            municipality="Lingewaard",
-            venue=None,
-            first_day=yesterday,
-            start=time(19, 30),
-            end=time(21, 30),
-            rhythm=Rhythm(RhythmKind.WEEKLY),
-            count=1,
-        ),
-        organiser,
-        holidays={},  # the evening it was, holiday or not
-        now=planned_at,
-    )
-    publish_series(series, now=planned_at)
+    plan = _weekly_evenings("thematic", RECENT, "Lingewaard", yesterday, count=1)
+    series = _published(programme, plan, organiser, holidays={}, planned_at=planned_at)  # holiday or not
     db.session.flush()
     [session] = series.sessions
     for name in RECENT_PEOPLE:

@@ -53,20 +53,14 @@ class QuestionForm(Form):
         description=_l("One per line, in the same order as the Dutch ones."),
         validators=[Optional(), Length(max=5000)],
     )
-    condition = SelectField(
-        _l("Condition of social quality"),
-        choices=[SelectChoice("", _l("None")), *Condition.choices()],
-    )
+    condition = SelectField(_l("Condition of social quality"), choices=Condition.choices(none=_l("None")))
     required = BooleanField(_l("An answer is required"))
     pair_key = StringField(
         _l("Before / now pair (optional)"),
         description=_l("Give two questions the same pair name, one for before and one for now."),
         validators=[Optional(), Length(max=40)],
     )
-    moment = SelectField(
-        _l("Moment"),
-        choices=[SelectChoice("", _l("Not part of a pair")), *Moment.choices()],
-    )
+    moment = SelectField(_l("Moment"), choices=Moment.choices(none=_l("Not part of a pair")))
 
 
 class DelayForm(Form):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from planner.auth.access import can_organise
 from planner.evaluations.models import EvaluationForm, EvaluationQuestion
 from planner.evaluations.services import form_with_questions
+from planner.web import found_or_404
 
 
 def form_or_404(programme, form_id: int, *, edit: bool = False) -> EvaluationForm:
@@ -21,7 +22,4 @@ def form_or_404(programme, form_id: int, *, edit: bool = False) -> EvaluationFor
 
 
 def question_or_404(form: EvaluationForm, key: str) -> EvaluationQuestion:
-    question = next((q for q in form.questions if q.key == key), None)
-    if question is None:
-        abort(404)
-    return question
+    return found_or_404(next((q for q in form.questions if q.key == key), None))

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
 from planner.people.models import Person, PersonRole
-from planner.schema import LabelledEnum, enum_column
+from planner.schema import InLanguage, LabelledEnum, enum_column, part_of, staff_member
 from planner.series.models import Session
 from planner.timekeeping import UTCDateTime, utcnow
 
@@ -89,7 +89,7 @@ class EvaluationForm(Model):
     # Shared by every version of the same form.
     lineage: Mapped[str] = mapped_column(String(36), default=lambda: uuid.uuid4().hex, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int | None] = part_of("programme")
     # Set for the forms that ship with Reeks (e.g. "session"), so they are loaded once.
     builtin_key: Mapped[str | None] = mapped_column(String(40))
     purpose: Mapped[FormPurpose] = enum_column(
@@ -102,18 +102,15 @@ class EvaluationForm(Model):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     # A newer version replaces this one in lists and pickers.
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = staff_member()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questions: Mapped[list[EvaluationQuestion]] = relationship(
         back_populates="form", cascade="all, delete-orphan", order_by="EvaluationQuestion.position"
     )
 
-    def title(self, language: str) -> str:
-        return (self.title_en if language == "en" else "") or self.title_nl
-
-    def intro(self, language: str) -> str:
-        return (self.intro_en if language == "en" else "") or self.intro_nl
+    title = InLanguage()
+    intro = InLanguage()
 
     def __repr__(self) -> str:
         return f"<EvaluationForm {self.id} {self.title_nl!r} v{self.version}>"
@@ -128,7 +125,7 @@ class EvaluationQuestion(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    form_id: Mapped[int] = mapped_column(ForeignKey("evaluation_form.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[int] = part_of("evaluation_form")
     position: Mapped[int] = mapped_column(Integer)
     # Stable across the versions of a form: summaries line questions up by it.
     key: Mapped[str] = mapped_column(String(40))
@@ -148,11 +145,8 @@ class EvaluationQuestion(Model):
         back_populates="question", cascade="all, delete-orphan", order_by="EvaluationOption.position"
     )
 
-    def text(self, language: str) -> str:
-        return (self.text_en if language == "en" else "") or self.text_nl
-
-    def hint(self, language: str) -> str:
-        return (self.hint_en if language == "en" else "") or self.hint_nl
+    text = InLanguage()
+    hint = InLanguage()
 
 
 class EvaluationOption(Model):
@@ -165,7 +159,7 @@ class EvaluationOption(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("evaluation_question.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = part_of("evaluation_question")
     position: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(40))
     label_nl: Mapped[str] = mapped_column(String(200))
@@ -173,8 +167,7 @@ class EvaluationOption(Model):
 
     question: Mapped[EvaluationQuestion] = relationship(back_populates="options")
 
-    def label(self, language: str) -> str:
-        return (self.label_en if language == "en" else "") or self.label_nl
+    label = InLanguage()
 
 
 class SessionEvaluation(Model):
@@ -203,8 +196,8 @@ class EvaluationRequest(Model):
     __table_args__ = (UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = part_of("session")
+    person_id: Mapped[int] = part_of("person")
     # None once the link is withdrawn (e.g. after the retention period).
     token: Mapped[str | None] = mapped_column(String(64), unique=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -236,7 +229,7 @@ class EvaluationResponse(Model):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = part_of("session")
     form_id: Mapped[int] = mapped_column(ForeignKey("evaluation_form.id", ondelete="RESTRICT"), index=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     # Only for named forms; None after the retention period (the role stays for the figures).
@@ -245,7 +238,7 @@ class EvaluationResponse(Model):
     channel: Mapped[Channel] = enum_column(Channel, length=10, name="channel_known", default=Channel.MAIL)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Paper answers typed in: by whom (never shown for anonymous forms).
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    entered_by_id: Mapped[int | None] = staff_member()
 
     session: Mapped[Session] = relationship()
     form: Mapped[EvaluationForm] = relationship()
@@ -267,7 +260,7 @@ class EvaluationAnswer(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # What pages and URLs call it: random, so neighbouring answers do not show they share a response.
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=_random_id)
-    response_id: Mapped[str] = mapped_column(ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[str] = part_of("evaluation_response")
     question_id: Mapped[int] = mapped_column(ForeignKey("evaluation_question.id", ondelete="RESTRICT"), index=True)
     # Scales, marks and yes (1) / no (0).
     value: Mapped[int | None] = mapped_column(Integer)
@@ -279,10 +272,10 @@ class EvaluationAnswer(Model):
         Moderation, length=10, name="moderation_known", default=Moderation.PENDING
     )
     redacted_text: Mapped[str | None] = mapped_column(Text)
-    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    moderated_by_id: Mapped[int | None] = staff_member()
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
-    starred_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    starred_by_id: Mapped[int | None] = staff_member()
 
     response: Mapped[EvaluationResponse] = relationship(back_populates="answers")
     question: Mapped[EvaluationQuestion] = relationship()

@@ -166,23 +166,25 @@ def screen(series_id: int, session_id: int):
 @login_required
 def print_form(series_id: int, session_id: int):
     series, session, form = _organised_form(series_id, session_id)
-    return render_template(
-        "evaluations/print.html",
-        series=series,
-        session=session,
-        form=form,
-        views=questions_view(form, current_language()),
-        language=current_language(),
-    )
+    return render_template("evaluations/print.html", **_form_of_session(series, session, form))
+
+
+def _form_of_session(series, session, form) -> dict:
+    """What the printed form and the paper typing-in page both show: the form's questions."""
+    language = current_language()
+    return {
+        "series": series,
+        "session": session,
+        "form": form,
+        "views": questions_view(form, language),
+        "language": language,
+    }
 
 
 def _paper_page(series, session, form, *, problems=None, person_id="", status=200):
     return render_template(
         "evaluations/paper.html",
-        series=series,
-        session=session,
-        form=form,
-        views=questions_view(form, current_language()),
+        **_form_of_session(series, session, form),
         values=posted_values(form, request.form) if request.method == "POST" else {},
         problems=problems or {},
         people=[] if form.anonymous else present_people(session),
@@ -191,7 +193,6 @@ def _paper_page(series, session, form, *, problems=None, person_id="", status=20
         entered=session_counts(series, evaluations_of([s for s in series.sessions if not s.is_cancelled]))[
             session.id
         ].responses,
-        language=current_language(),
     ), status
 
 

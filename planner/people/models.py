@@ -25,7 +25,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from planner.extensions import Model
 from planner.plain_text import NAME_KEY_LENGTH, name_key
-from planner.schema import LabelledEnum, enum_column
+from planner.schema import LabelledEnum, enum_column, part_of, staff_member
 from planner.timekeeping import UTCDateTime, utcnow
 
 
@@ -179,12 +179,12 @@ class Consent(Model):
     __table_args__ = (UniqueConstraint("person_id", "purpose"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = part_of("person")
     purpose: Mapped[ConsentPurpose] = enum_column(ConsentPurpose, length=20, name="purpose_known")
     given: Mapped[bool] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None: the person said so themselves, on their own page.
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = staff_member()
 
     person: Mapped[Person] = relationship(back_populates="consents")
 

@@ -43,7 +43,7 @@ from planner.people.services import (
     save_organisation,
     update_person,
 )
-from planner.web import form_status, service_call
+from planner.web import form_status, found_or_404, service_call
 
 bp = Blueprint("people", __name__)
 
@@ -122,16 +122,12 @@ def _person_form_page(person: Person | None):
     return html, form_status(form)
 
 
-@bp.route("/people/new", methods=["GET", "POST"])
-@people_manager_required
-def new():
-    return _person_form_page(None)
-
-
+@bp.route("/people/new", methods=["GET", "POST"], endpoint="new")
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @people_manager_required
-def edit(person_id: int):
-    return _person_form_page(_person_or_404(person_id))
+def edit(person_id: int | None = None):
+    """A new person (no id in the URL), or the one whose id it is."""
+    return _person_form_page(_person_or_404(person_id) if person_id is not None else None)
 
 
 # Organisations
@@ -158,16 +154,13 @@ def _organisation_form_page(organisation: Organisation | None):
     return render_template("people/organisation_form.html", form=form, organisation=organisation), form_status(form)
 
 
-@bp.route("/organisations/new", methods=["GET", "POST"])
-@people_manager_required
-def new_organisation():
-    return _organisation_form_page(None)
-
-
+@bp.route("/organisations/new", methods=["GET", "POST"], endpoint="new_organisation")
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @people_manager_required
-def edit_organisation(organisation_id: int):
-    return _organisation_form_page(db.session.get(Organisation, organisation_id) or abort(404))
+def edit_organisation(organisation_id: int | None = None):
+    """A new organisation (no id in the URL), or the one whose id it is."""
+    organisation = found_or_404(db.session.get(Organisation, organisation_id)) if organisation_id is not None else None
+    return _organisation_form_page(organisation)
 
 
 # Import: upload → review (mapping and preview, as often as needed) → import

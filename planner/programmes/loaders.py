@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import select
 
 from planner.auth.access import can_view, require
 from planner.extensions import db
 from planner.programmes.models import Programme
+from planner.web import found_or_404
 
 
 def programme_or_404(slug: str, permission=can_view) -> Programme:
-    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
-    if programme is None:
-        abort(404)
+    programme = found_or_404(db.session.scalar(select(Programme).where(Programme.slug == slug)))
     require(permission, programme)
     return programme

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.extensions import Model
 from planner.plain_text import NAME_KEY_LENGTH, name_key
-from planner.schema import enum_column
+from planner.schema import enum_column, part_of
 from planner.timekeeping import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class ProgrammeMember(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = part_of("staff_user")
     role: Mapped[ProgrammeRole] = enum_column(ProgrammeRole, length=20, name="role_known")
 
     programme: Mapped[Programme] = relationship(back_populates="members")

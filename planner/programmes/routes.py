@@ -64,16 +64,12 @@ def _edit(programme: Programme | None):
     return render_template("programmes/form.html", form=form, programme=programme), form_status(form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@admin_required
-def new():
-    return _edit(None)
-
-
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @admin_required
-def edit(slug: str):
-    return _edit(programme_or_404(slug))
+def edit(slug: str | None = None):
+    """A new learning studio (no slug in the URL), or the one it names."""
+    return _edit(programme_or_404(slug) if slug else None)
 
 
 @bp.post("/<slug>/blocked-dates/<int:blocked_id>/delete")

@@ -62,6 +62,10 @@ def _meeting(n: int, theme, audiences=MIXED) -> SessionSpec:
 
 
 WELKOME_WIJK_AUDIENCES = (Audience.PROFESSIONALS, Audience.VOLUNTEERS, Audience.RESIDENTS)
+# A tribune of two meetings has two of the same.
+TRIBUNE_MEETING = SessionSpec(
+    _l("Tribune meeting"), audiences=(Audience.POLICYMAKERS, Audience.PROFESSIONALS, Audience.PARTNERS)
+)
 
 _TEMPLATES = (
     SeriesTemplate(
@@ -148,16 +152,7 @@ _TEMPLATES = (
         max_count=2,
         duration=timedelta(hours=2, minutes=30),
         default_rhythm="monthly",
-        sessions=(
-            SessionSpec(
-                _l("Tribune meeting"),
-                audiences=(Audience.POLICYMAKERS, Audience.PROFESSIONALS, Audience.PARTNERS),
-            ),
-            SessionSpec(
-                _l("Tribune meeting"),
-                audiences=(Audience.POLICYMAKERS, Audience.PROFESSIONALS, Audience.PARTNERS),
-            ),
-        ),
+        sessions=(TRIBUNE_MEETING, TRIBUNE_MEETING),
     ),
     SeriesTemplate(
         key="action_learning",

@@ -83,11 +83,21 @@ def planning_date(_form, field) -> None:
             raise StopValidation(*error.args) from error
 
 
-def _venue_choices(venues) -> list[SelectChoice]:
-    return [SelectChoice(0, _l("No venue yet / online"))] + [SelectChoice(v.id, str(v)) for v in venues]
+class VenueChoices:
+    """A form with a ``venue`` field, offered the venues it is made with: ``Form(venues=...)``."""
+
+    venue: SelectField
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue.choices = [SelectChoice(0, _l("No venue yet / online"))] + [
+            SelectChoice(v.id, str(v)) for v in venues
+        ]
 
 
-class SeriesDetailsForm(Form):
+class SeriesPlaceForm(VenueChoices, Form):
+    """What every form of a whole series asks first: its title and where it is."""
+
     title = StringField(
         _l("Title"),
         description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
@@ -95,6 +105,16 @@ class SeriesDetailsForm(Form):
     )
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
     venue = SelectField(_l("Venue"), coerce=coerce_id, default=0)
+
+
+class NewVenueFields:
+    """A venue that is not in the list yet, named on the spot (a new series, a copy)."""
+
+    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Optional(), Length(max=160)])
+    new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
+
+
+class SeriesDetailsForm(SeriesPlaceForm):
     description = TextAreaField(_l("Description for participants"), validators=[Optional(), Length(max=4000)])
     reminder_days = IntegerField(
         _l("Reminder, days before each meeting"),
@@ -102,10 +122,6 @@ class SeriesDetailsForm(Form):
         default=2,
         validators=[Optional(), NumberRange(min=0, max=30, message=_l("Enter a number from 0 to 30."))],
     )
-
-    def __init__(self, *args, venues=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue.choices = _venue_choices(venues)
 
 
 class SeriesEditForm(SeriesDetailsForm):
@@ -121,7 +137,7 @@ class SeriesEditForm(SeriesDetailsForm):
     )
 
 
-class SeriesForm(SeriesDetailsForm):
+class SeriesForm(NewVenueFields, SeriesDetailsForm):
     """A new series: its details plus the template and the rhythm to propose dates from."""
 
     template = RadioField(
@@ -133,8 +149,6 @@ class SeriesForm(SeriesDetailsForm):
             AnyOf(list(TEMPLATES), message=_l("Choose one of the templates.")),
         ],
     )
-    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Optional(), Length(max=160)])
-    new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
     first_day = DateField(
         _l("Date of the first session"),
         validators=[Optional(), planning_date],
@@ -175,7 +189,7 @@ class SeriesForm(SeriesDetailsForm):
             raise ValidationError(_l("Enter at least one date."))
 
 
-class SessionForm(Form):
+class SessionForm(VenueChoices, Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=160)])
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date, like 2027-03-02.")), planning_date])
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a start time, like 19:30."))])
@@ -196,10 +210,6 @@ class SessionForm(Form):
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=250)])
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)])
 
-    def __init__(self, *args, venues=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue.choices = _venue_choices(venues)
-
 
 class CancelSessionForm(Form):
     reason = StringField(
@@ -212,19 +222,10 @@ class CancelSessionForm(Form):
 COPY_RHYTHMS = [k for k in RHYTHM_LABELS if k != RhythmKind.MANUAL]
 
 
-class DuplicateSeriesForm(Form):
+class DuplicateSeriesForm(NewVenueFields, SeriesPlaceForm):
     """The next round of a series: where, from which date, on which rhythm; then one date per
     session (``day_1`` ... ``day_n``, made for the series by ``duplicate_form``)."""
 
-    title = StringField(
-        _l("Title"),
-        description=_l("Neutral: it appears in calendars and e-mails, e.g. “Ontmoeting Gendt”."),
-        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
-    )
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
-    venue = SelectField(_l("Venue"), coerce=coerce_id, default=0)
-    new_venue_name = StringField(_l("Or a new venue: name"), validators=[Optional(), Length(max=160)])
-    new_venue_address = StringField(_l("Address of the new venue"), validators=[Optional(), Length(max=250)])
     first_day = DateField(
         _l("Date of the first session"),
         validators=[InputRequired(_l("Enter the date of the first session, like 2027-03-02.")), planning_date],
@@ -240,10 +241,6 @@ class DuplicateSeriesForm(Form):
     )
 
     day_count = 0
-
-    def __init__(self, *args, venues=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.venue.choices = _venue_choices(venues)
 
     def day_fields(self) -> list:
         return [self[f"day_{n}"] for n in range(1, self.day_count + 1)]

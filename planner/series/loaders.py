@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
@@ -10,28 +9,26 @@ from planner.auth.access import can_view, require
 from planner.extensions import db
 from planner.programmes.models import ProgrammeMember, ProgrammeRole
 from planner.series.models import Series, Session
+from planner.web import found_or_404
 
 
 def series_or_404(series_id: int, permission=can_view) -> Series:
-    series = db.session.scalar(
-        select(Series)
-        .where(Series.id == series_id)
-        .options(
-            selectinload(Series.sessions).selectinload(Session.audience_rows),
-            selectinload(Series.sessions).selectinload(Session.venue),
+    series = found_or_404(
+        db.session.scalar(
+            select(Series)
+            .where(Series.id == series_id)
+            .options(
+                selectinload(Series.sessions).selectinload(Session.audience_rows),
+                selectinload(Series.sessions).selectinload(Session.venue),
+            )
         )
     )
-    if series is None:
-        abort(404)
     require(permission, series.programme)
     return series
 
 
 def session_or_404(series: Series, session_id: int) -> Session:
-    session = next((s for s in series.sessions if s.id == session_id), None)
-    if session is None:
-        abort(404)
-    return session
+    return found_or_404(next((s for s in series.sessions if s.id == session_id), None))
 
 
 def organised_series_ids(user) -> Select:

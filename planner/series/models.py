@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
-from planner.schema import LabelledEnum, enum_column, one_of
+from planner.schema import LabelledEnum, enum_column, one_of, part_of, staff_member
 from planner.series.audiences import Audience
 from planner.series.catalogue import TEMPLATES
 from planner.series.retention import purge_due_at
@@ -64,7 +64,7 @@ class Series(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = part_of("programme")
     template_key: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(160))
     municipality: Mapped[str] = mapped_column(String(80), default="")
@@ -72,7 +72,7 @@ class Series(Model):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
     status: Mapped[SeriesStatus] = enum_column(SeriesStatus, length=20, name="status_known", default=SeriesStatus.DRAFT)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = staff_member()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Days before each session that those coming get a reminder (0: none).
@@ -143,7 +143,7 @@ class Session(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    series_id: Mapped[int] = part_of("series")
     title: Mapped[str] = mapped_column(String(160))
     theme: Mapped[str] = mapped_column(String(250), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")

@@ -3,9 +3,11 @@ session again, archive a finished series and bring it back. The rules are in ``r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -30,7 +32,7 @@ from planner.series.rounds import (
 from planner.series.scheduling import RhythmKind, dutch_holidays, next_free_day
 from planner.series.services import venue_named
 from planner.timekeeping import planning_zone, utcnow
-from planner.web import form_status, service_call
+from planner.web import act_and_redirect, form_status, service_call
 
 bp = Blueprint("rounds", __name__)
 
@@ -144,33 +146,26 @@ def _review_rows(source: Series, form: DuplicateSeriesForm, proposals) -> list[d
 def reinstate(series_id: int, session_id: int):
     series = series_or_404(series_id, can_organise)
     session = session_or_404(series, session_id)
-    with service_call():
-        reinstate_session(session)
-        db.session.commit()
-        flash(_("The session is planned again. Those who had it in their calendar get a new invite."), "success")
-    return redirect(url_for("series.show", series_id=series.id))
+    done = _("The session is planned again. Those who had it in their calendar get a new invite.")
+    return act_and_redirect(lambda: reinstate_session(session), done, url_for("series.show", series_id=series.id))
+
+
+def _change_series(series_id: int, rule: Callable[[Series], object], done: str) -> ResponseReturnValue:
+    series = series_or_404(series_id, can_organise)
+    return act_and_redirect(lambda: rule(series), done, url_for("series.show", series_id=series.id))
 
 
 @bp.post("/series/<int:series_id>/archive")
 @login_required
 def archive(series_id: int):
-    series = series_or_404(series_id, can_organise)
-    with service_call():
-        archive_series(series)
-        db.session.commit()
-        flash(_("Series archived. It no longer shows in the lists unless you ask for archived series."), "success")
-    return redirect(url_for("series.show", series_id=series.id))
+    done = _("Series archived. It no longer shows in the lists unless you ask for archived series.")
+    return _change_series(series_id, archive_series, done)
 
 
 @bp.post("/series/<int:series_id>/restore")
 @login_required
 def restore(series_id: int):
-    series = series_or_404(series_id, can_organise)
-    with service_call():
-        restore_series(series)
-        db.session.commit()
-        flash(_("Series brought back from the archive."), "success")
-    return redirect(url_for("series.show", series_id=series.id))
+    return _change_series(series_id, restore_series, _("Series brought back from the archive."))
 
 
 def may_archive(series: Series) -> bool:
