@@ -199,3 +199,104 @@ def test_a_trekker_home_asks_a_fixed_number_of_questions(app, client, programme,
     add_rounds(3)
     many = queries_for(app, client, "/")
     assert many == few, f"/: {few} queries with three rounds, {many} with six"
+
+
+def _grow_world(programme, organiser, form, n, offset):
+    """``n`` more of everything staff pages list: series with sessions, invitees who answered, came
+    and evaluated, people, organisations and learning studios."""
+    from planner.invitations.services import answer
+    from planner.people.services import find_or_create_organisation
+    from tests import evaluation_data as data, evaluation_factories
+
+    made = []
+    for i in range(offset, offset + n):
+        organisation = find_or_create_organisation(f"Organisatie {i}", f"Gemeente {i}")
+        series = evaluation_factories.past_series(programme, organiser, title=f"Ronde {i}")
+        upcoming = factories.make_series(programme, organiser, title=f"Ontmoeting {i}")
+        for session in series.sessions:
+            data.use_form(session, form)
+        for k in range(2):
+            invitation = factories.make_invitation(
+                upcoming,
+                name=f"Deelnemer {i}-{k}",
+                organisation_id=organisation.id,
+                email=None if k else f"p{i}@example.org",
+            )
+            answer(invitation, upcoming.sessions[0], "yes")
+        present = data.mark_present(series.sessions[0], 5)
+        responses = [
+            data.respond(series.sessions[0], form, {"remark": f"Mooi {k}", "mark": 7}, person=p)
+            for k, p in enumerate(present)
+        ]
+        data.approve_all(responses)
+        factories.make_programme(name=f"Leeratelier {i}", organisers=[organiser])
+        made.append((series, upcoming))
+    _db.session.commit()
+    return made
+
+
+def test_staff_pages_ask_a_fixed_number_of_questions_as_data_grows(app, admin_client, programme, organiser):
+    """Every staff page, with 3 and with 30 of everything: series, sessions, invitees, people,
+    organisations, studios, answers, attendance and evaluation responses."""
+    from tests import evaluation_data as data
+
+    form = data.make_form(programme)
+    _db.session.commit()
+    made = _grow_world(programme, organiser, form, 3, 0)
+    past, upcoming = made[0]
+    start = upcoming.sessions[0].local_start
+    slug = programme.slug
+    urls = [
+        "/",
+        "/sessions",
+        f"/sessions/month/{start.year}-{start.month}",
+        "/programmes/",
+        f"/programmes/{slug}",
+        f"/programmes/{slug}?archived=1",
+        f"/programmes/{slug}/evaluations?series={past.id}&series={made[1][0].id}",
+        f"/programmes/{slug}/evaluation-forms",
+        f"/programmes/{slug}/mail-texts/",
+        f"/series/{past.id}",
+        f"/series/{past.id}/attendance",
+        f"/series/{upcoming.id}/invitations",
+        f"/series/{past.id}/evaluation",
+        f"/series/{past.id}/evaluation/summary",
+        f"/series/{past.id}/evaluation/quotes",
+        f"/series/{past.id}/evaluation/moderation",
+        f"/series/{upcoming.id}/letters",
+        "/letters",
+        "/people/",
+        "/organisations/",
+        "/admin/users",
+        "/admin/audit",
+        "/privacy/deletion-requests",
+    ]
+    few = {url: queries_for(app, admin_client, url) for url in urls}
+    _grow_world(programme, organiser, form, 27, 3)
+    for _n in range(5):
+        factories.add_session(past, weeks_after_last=1)
+        factories.add_session(upcoming, weeks_after_last=1)
+    for session in past.sessions[1:]:
+        data.mark_present(session, 6)
+    _db.session.commit()
+    many = {url: queries_for(app, admin_client, url) for url in urls}
+    grew = [
+        f"{url}: {few[url]} queries with 3 of everything, {many[url]} with 30" for url in urls if many[url] != few[url]
+    ]
+    assert not grew, "\n".join(grew)
+
+
+def test_the_compare_page_asks_as_many_questions_for_two_series_as_for_five(app, admin_client, programme, organiser):
+    from tests import evaluation_data as data
+
+    form = data.make_form(programme)
+    _db.session.commit()
+    chosen = [series.id for series, _upcoming in _grow_world(programme, organiser, form, 5, 0)]
+
+    def compare(ids):
+        return queries_for(
+            app, admin_client, f"/programmes/{programme.slug}/evaluations?" + "&".join(f"series={i}" for i in ids)
+        )
+
+    two, five = compare(chosen[:2]), compare(chosen)
+    assert five == two, f"compare: {two} queries for two series, {five} for five"
