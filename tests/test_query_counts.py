@@ -300,3 +300,27 @@ def test_the_compare_page_asks_as_many_questions_for_two_series_as_for_five(app,
 
     two, five = compare(chosen[:2]), compare(chosen)
     assert five == two, f"compare: {two} queries for two series, {five} for five"
+
+
+def test_a_learning_studio_shows_its_series_a_page_at_a_time(app, organiser_client, programme, organiser):
+    from datetime import timedelta
+
+    from planner.series.overview import PER_PAGE
+
+    first_day = factories.future_tuesday()
+    for n in range(PER_PAGE + 3):
+        factories.make_series(
+            programme, organiser, title=f"Ontmoeting {n:02}", first_day=first_day + timedelta(weeks=n)
+        )
+    url = f"/programmes/{programme.slug}"
+    first = organiser_client.get(url).get_data(as_text=True)
+    second = organiser_client.get(url + "?page=2").get_data(as_text=True)
+    newest, oldest = f"Ontmoeting {PER_PAGE + 2:02}", "Ontmoeting 00"
+    assert newest in first, "page 1 shows the latest series"
+    assert oldest not in first, "page 1 does not show the oldest series"
+    assert oldest in second, "page 2 shows the oldest series"
+    assert newest not in second, "page 2 does not show the latest series again"
+    assert 'rel="next"' in first, "page 1 links to page 2"
+    shown = [n for n in range(PER_PAGE + 3) if f"Ontmoeting {n:02}<" in first + second]
+    assert shown == list(range(PER_PAGE + 3)), f"every series is on exactly one page, not only {shown}"
+    assert queries_for(app, organiser_client, url + "?page=2") == queries_for(app, organiser_client, url)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.extensions import db
@@ -328,33 +328,6 @@ def close_public_feed(series: Series) -> None:
     """No public feed any more: its address gives a 404."""
     series.public_feed_token = None
     db.session.flush()
-
-
-@dataclass(frozen=True)
-class SeriesSummary:
-    series: Series
-    session_count: int
-    first_start: datetime | None
-    last_start: datetime | None
-
-
-def series_overview(programme: Programme, *, include_archived: bool = False) -> list[SeriesSummary]:
-    """The series of a programme with their counts and dates, in one query (archived ones on request)."""
-    active = Session.status == SessionStatus.SCHEDULED
-    shown = true() if include_archived else Series.status != SeriesStatus.ARCHIVED
-    rows = db.session.execute(
-        select(
-            Series,
-            func.count(Session.id).filter(active),
-            func.min(Session.starts_at).filter(active),
-            func.max(Session.starts_at).filter(active),
-        )
-        .outerjoin(Session, Session.series_id == Series.id)
-        .where(Series.programme_id == programme.id, shown)
-        .group_by(Series.id)
-        .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
-    ).all()
-    return [SeriesSummary(series, count, as_utc(first), as_utc(last)) for series, count, first, last in rows]
 
 
 def sessions_between(
