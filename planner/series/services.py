@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, true
+from sqlalchemy import literal_column, select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.extensions import db
@@ -342,7 +342,9 @@ def sessions_between(
     return list(
         db.session.scalars(
             select(Session)
-            .join(Session.series)
+            # "+ 0": SQLite would otherwise walk every series of the programmes, years of them,
+            # and their sessions; the range on starts_at (its index) is what is selective.
+            .join(Series, Series.id == Session.series_id + literal_column("0"))
             .join(Series.programme)
             .where(Series.programme_id.in_(visible), shown, Session.starts_at >= start, Session.starts_at < end)
             .options(
