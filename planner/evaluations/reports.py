@@ -114,12 +114,14 @@ def compare_series(slug: str):
         .order_by(Series.title, Series.id)
     ).all()
     wanted = set(request.args.getlist("series", type=int))
-    chosen = db.session.scalars(
-        select(Series)
-        .where(Series.programme_id == programme.id, Series.id.in_(wanted))
-        .order_by(Series.title, Series.id)
-        .options(selectinload(Series.sessions))
-    ).all()
+    chosen = list(
+        db.session.scalars(
+            select(Series)
+            .where(Series.programme_id == programme.id, Series.id.in_(wanted))
+            .order_by(Series.title, Series.id)
+            .options(selectinload(Series.sessions))
+        )
+    )
     questions, compared = compare(chosen, current_language()) if chosen else ([], [])
     means = {
         q.key: [next((x for x in c.summary.scale_questions if x.info.key == q.key), None) for c in compared]
