@@ -150,7 +150,7 @@ class Session(Model):
     theme: Mapped[str] = mapped_column(String(250), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
     online_url: Mapped[str] = mapped_column(String(500), default="")

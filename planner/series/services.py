@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
-from sqlalchemy import literal_column, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.extensions import db
 from planner.plain_text import name_key
 from planner.programmes.models import Programme, programmes_visible_to
+from planner.query_plans import not_by_index
 from planner.series.catalogue import TEMPLATES
 from planner.series.date_rules import check_free_day
 from planner.series.errors import SeriesError
@@ -342,9 +343,7 @@ def sessions_between(
     return list(
         db.session.scalars(
             select(Session)
-            # "+ 0": SQLite would otherwise walk every series of the programmes, years of them,
-            # and their sessions; the range on starts_at (its index) is what is selective.
-            .join(Series, Series.id == Session.series_id + literal_column("0"))
+            .join(Series, Series.id == not_by_index(Session.series_id))  # start from the range on starts_at
             .join(Series.programme)
             .where(Series.programme_id.in_(visible), shown, Session.starts_at >= start, Session.starts_at < end)
             .options(
