@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Integer, cast, func, literal, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.extensions import db
@@ -21,6 +22,8 @@ from planner.invitations.models import Answer, Invitation, Rsvp, Seat, SentRemin
 from planner.people.models import Person
 from planner.series.models import Series, Session, SessionStatus
 from planner.timekeeping import UTCDateTime, utcnow
+
+CLAIM_BATCH = 1000  # answers per INSERT: well under SQLite's limit of bound values
 
 
 def _seconds(moment) -> ColumnElement[int]:
@@ -63,17 +66,30 @@ def due_reminders(now: datetime) -> list[Rsvp]:
     )
 
 
+def _claim(rsvps: list[Rsvp], now: datetime) -> set[int]:
+    """Record a reminder for each answer in one statement per thousand; the ids recorded now.
+
+    An answer another run (or machine) recorded first is skipped by the unique rsvp_id."""
+    dialect = db.session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    claimed: set[int] = set()
+    for start in range(0, len(rsvps), CLAIM_BATCH):
+        rows = [
+            {"rsvp_id": rsvp.id, "session_sequence": rsvp.session.sequence, "sent_at": now}
+            for rsvp in rsvps[start : start + CLAIM_BATCH]
+        ]
+        statement = insert(SentReminder).values(rows).on_conflict_do_nothing().returning(SentReminder.rsvp_id)
+        claimed.update(db.session.scalars(statement))
+    return claimed
+
+
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Queue every reminder that is due and not yet queued; the caller commits."""
     now = now or utcnow()
-    queued = 0
-    for rsvp in due_reminders(now):
-        try:
-            with db.session.begin_nested():  # another run got there first: skip, keep the rest
-                db.session.add(SentReminder(rsvp_id=rsvp.id, session_sequence=rsvp.session.sequence, sent_at=now))
-        except IntegrityError:
-            continue
-        queue_about(rsvp.invitation, "session_reminder", [rsvp.session])
-        queued += 1
+    due = due_reminders(now)
+    claimed = _claim(due, now) if due else set()
+    for rsvp in due:
+        if rsvp.id in claimed:
+            queue_about(rsvp.invitation, "session_reminder", [rsvp.session])
     db.session.flush()
-    return queued
+    return len(claimed)
