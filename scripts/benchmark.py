@@ -1,10 +1,14 @@
-"""Time the main pages on a database with years of series.
+"""Time the staff pages at 100, 1,000 and 5,000 series, next to the floor: the same page at 100.
 
-    .venv/bin/python scripts/benchmark.py [--series 1000] [--database-url URL]
+    .venv/bin/python scripts/benchmark.py [--sizes 100,1000,5000] [--repeat 3] [--database-url URL]
 
 Builds a scratch database (SQLite in a temporary folder unless --database-url is given; that
-database is emptied first), fills it with series spread over several years, then requests each
-page a number of times and prints the median time and the number of SQL statements per page.
+database is emptied first) and fills it in bulk (scripts/seeding.py) with two series a week going
+back in time, four people invited to each, who said yes and came to the first session. The world
+grows from the smallest size to the largest; at each size every page is requested ``--repeat``
+times and the median time and the number of SQL statements are printed, with the time as a
+multiple of the same page's time at the smallest size (the floor). A page that does not grow
+with the years shows about 1.0x and the same number of queries on every line.
 """
 
 from __future__ import annotations
@@ -12,96 +16,83 @@ from __future__ import annotations
 import argparse
 import contextvars
 import statistics
+import sys
 import time
-from datetime import UTC, datetime, time as clock, timedelta
+from datetime import UTC, datetime
+from pathlib import Path
 
 import flask_migrate
 from sqlalchemy import event
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from planner import create_app
-from planner.auth.services import create_staff_user
 from planner.extensions import db
-from planner.programmes.services import save_programme
-from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
-from planner.series.services import SeriesPlan, create_series, publish_series
 from scratch import scratch_database
+from seeding import PASSWORD, grow, start_world
 
-PASSWORD = "benchmark password"
 
-
-def seed(series_count: int) -> int:
-    organiser = create_staff_user("bench@example.org", "Bench Organiser", PASSWORD)
-    programmes = [
-        save_programme(None, name=f"Leeratelier {n}", description="", organisers=[organiser], trekkers=[])
-        for n in range(4)
-    ]
-    holidays = dutch_holidays("nl")
-    # Two new series a week, from three years ago on: the upcoming pages have plenty to show.
-    start = datetime.now(UTC).date() - timedelta(days=3 * 365)
-    for n in range(series_count):
-        first_day = start + timedelta(days=n * 7 // 2)
-        series = create_series(
-            programmes[n % 4],
-            SeriesPlan(
-                template_key="ontmoetingenreeks",
-                title=f"Ontmoeting {n}",
-                first_day=first_day,
-                start=clock(19, 30),
-                end=clock(21, 30),
-                rhythm=Rhythm(RhythmKind.WEEKLY),
-                count=5,
-            ),
-            organiser,
-            holidays=holidays,
-            now=datetime.combine(first_day - timedelta(days=1), clock(12), tzinfo=UTC),
-        )
-        publish_series(series)
-        if n % 100 == 99:
-            db.session.commit()
-    db.session.commit()
-    return series.id
+def pages(world, today: datetime) -> dict[str, str]:
+    past = world.series_ids[30]  # its first session was weeks ago: people came
+    return {
+        "home": "/",
+        "upcoming list": "/sessions",
+        "month view": f"/sessions/month/{today.year}-{today.month}",
+        "learning studios": "/programmes/",
+        "learning studio page": "/programmes/leeratelier-0",
+        "learning studio, page 2": "/programmes/leeratelier-0?page=2",
+        "series page": f"/series/{world.newest_series_id}",
+        "attendance figures": f"/series/{past}/attendance",
+        "invitations grid": f"/series/{past}/invitations",
+        "compare page": f"/programmes/leeratelier-0/evaluations?series={past}&series={world.series_ids[34]}",
+        "people list": "/people/",
+        "letters to print": "/letters",
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--series", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url")
     args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
 
     url = scratch_database(args.database_url, "benchmark")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    now = datetime.now(UTC)
     with app.app_context():
         flask_migrate.upgrade()
-        began = time.perf_counter()
-        last_series = seed(args.series)
-        took = time.perf_counter() - began
-        print(f"seeded {args.series} series ({args.series * 5} sessions) in {took:.1f} s on {db.engine.dialect.name}")
+        world = start_world(now=now, days_between=3.5, invitees=4)
         engine = db.engine
+        dialect = engine.dialect.name
 
     client = app.test_client()
     run = lambda *a, **k: contextvars.Context().run(client.open, *a, **k)  # noqa: E731
     run("/login", method="POST", data={"email": "bench@example.org", "password": PASSWORD})
-    today = datetime.now(UTC)
-    pages = {
-        "upcoming list": "/sessions",
-        "month view": f"/sessions/month/{today.year}-{today.month}",
-        "programmes": "/programmes/",
-        "programme page (250 series)": "/programmes/leeratelier-0",
-        "series page": f"/series/{last_series}",
-    }
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    print(f"{'page':32} {'median ms':>10} {'queries':>8}")
-    for name, url in pages.items():
-        timings = []
-        for _ in range(args.repeat):
-            statements.clear()
+    floor: dict[str, float] = {}
+    print(f"{dialect}; median of {args.repeat}; floor: the same page at {sizes[0]} series")
+    print(f"{'page':26} {'series':>7} {'median ms':>10} {'x floor':>8} {'queries':>8}")
+    for size in sizes:
+        with app.app_context():
             began = time.perf_counter()
-            response = run(url)
-            timings.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        print(f"{name:32} {statistics.median(timings):10.1f} {len(statements):8d}")
+            grow(world, size)
+            seeded = time.perf_counter() - began
+        print(f"-- {size} series ({size * 5} sessions, {size * 4} people), seeded in {seeded:.1f} s")
+        for name, page in pages(world, now).items():
+            timings, counts = [], []
+            for _ in range(args.repeat):
+                statements.clear()
+                began = time.perf_counter()
+                response = run(page)
+                timings.append((time.perf_counter() - began) * 1000)
+                counts.append(len(statements))
+                assert response.status_code == 200, (page, response.status_code)
+            median = statistics.median(timings)
+            floor.setdefault(name, median)
+            print(f"{name:26} {size:7d} {median:10.1f} {median / floor[name]:7.2f}x {counts[-1]:8d}")
 
 
 if __name__ == "__main__":

@@ -199,3 +199,128 @@ def test_a_trekker_home_asks_a_fixed_number_of_questions(app, client, programme,
     add_rounds(3)
     many = queries_for(app, client, "/")
     assert many == few, f"/: {few} queries with three rounds, {many} with six"
+
+
+def _grow_world(programme, organiser, form, n, offset):
+    """``n`` more of everything staff pages list: series with sessions, invitees who answered, came
+    and evaluated, people, organisations and learning studios."""
+    from planner.invitations.services import answer
+    from planner.people.services import find_or_create_organisation
+    from tests import evaluation_data as data, evaluation_factories
+
+    made = []
+    for i in range(offset, offset + n):
+        organisation = find_or_create_organisation(f"Organisatie {i}", f"Gemeente {i}")
+        series = evaluation_factories.past_series(programme, organiser, title=f"Ronde {i}")
+        upcoming = factories.make_series(programme, organiser, title=f"Ontmoeting {i}")
+        for session in series.sessions:
+            data.use_form(session, form)
+        for k in range(2):
+            invitation = factories.make_invitation(
+                upcoming,
+                name=f"Deelnemer {i}-{k}",
+                organisation_id=organisation.id,
+                email=None if k else f"p{i}@example.org",
+            )
+            answer(invitation, upcoming.sessions[0], "yes")
+        present = data.mark_present(series.sessions[0], 5)
+        responses = [
+            data.respond(series.sessions[0], form, {"remark": f"Mooi {k}", "mark": 7}, person=p)
+            for k, p in enumerate(present)
+        ]
+        data.approve_all(responses)
+        factories.make_programme(name=f"Leeratelier {i}", organisers=[organiser])
+        made.append((series, upcoming))
+    _db.session.commit()
+    return made
+
+
+def test_staff_pages_ask_a_fixed_number_of_questions_as_data_grows(app, admin_client, programme, organiser):
+    """Every staff page, with 3 and with 30 of everything: series, sessions, invitees, people,
+    organisations, studios, answers, attendance and evaluation responses."""
+    from tests import evaluation_data as data
+
+    form = data.make_form(programme)
+    _db.session.commit()
+    made = _grow_world(programme, organiser, form, 3, 0)
+    past, upcoming = made[0]
+    start = upcoming.sessions[0].local_start
+    slug = programme.slug
+    urls = [
+        "/",
+        "/sessions",
+        f"/sessions/month/{start.year}-{start.month}",
+        "/programmes/",
+        f"/programmes/{slug}",
+        f"/programmes/{slug}?archived=1",
+        f"/programmes/{slug}/evaluations?series={past.id}&series={made[1][0].id}",
+        f"/programmes/{slug}/evaluation-forms",
+        f"/programmes/{slug}/mail-texts/",
+        f"/series/{past.id}",
+        f"/series/{past.id}/attendance",
+        f"/series/{upcoming.id}/invitations",
+        f"/series/{past.id}/evaluation",
+        f"/series/{past.id}/evaluation/summary",
+        f"/series/{past.id}/evaluation/quotes",
+        f"/series/{past.id}/evaluation/moderation",
+        f"/series/{upcoming.id}/letters",
+        "/letters",
+        "/people/",
+        "/organisations/",
+        "/admin/users",
+        "/admin/audit",
+        "/privacy/deletion-requests",
+    ]
+    few = {url: queries_for(app, admin_client, url) for url in urls}
+    _grow_world(programme, organiser, form, 27, 3)
+    for _n in range(5):
+        factories.add_session(past, weeks_after_last=1)
+        factories.add_session(upcoming, weeks_after_last=1)
+    for session in past.sessions[1:]:
+        data.mark_present(session, 6)
+    _db.session.commit()
+    many = {url: queries_for(app, admin_client, url) for url in urls}
+    grew = [
+        f"{url}: {few[url]} queries with 3 of everything, {many[url]} with 30" for url in urls if many[url] != few[url]
+    ]
+    assert not grew, "\n".join(grew)
+
+
+def test_the_compare_page_asks_as_many_questions_for_two_series_as_for_five(app, admin_client, programme, organiser):
+    from tests import evaluation_data as data
+
+    form = data.make_form(programme)
+    _db.session.commit()
+    chosen = [series.id for series, _upcoming in _grow_world(programme, organiser, form, 5, 0)]
+
+    def compare(ids):
+        return queries_for(
+            app, admin_client, f"/programmes/{programme.slug}/evaluations?" + "&".join(f"series={i}" for i in ids)
+        )
+
+    two, five = compare(chosen[:2]), compare(chosen)
+    assert five == two, f"compare: {two} queries for two series, {five} for five"
+
+
+def test_a_learning_studio_shows_its_series_a_page_at_a_time(app, organiser_client, programme, organiser):
+    from datetime import timedelta
+
+    from planner.series.overview import PER_PAGE
+
+    first_day = factories.future_tuesday()
+    for n in range(PER_PAGE + 3):
+        factories.make_series(
+            programme, organiser, title=f"Ontmoeting {n:02}", first_day=first_day + timedelta(weeks=n)
+        )
+    url = f"/programmes/{programme.slug}"
+    first = organiser_client.get(url).get_data(as_text=True)
+    second = organiser_client.get(url + "?page=2").get_data(as_text=True)
+    newest, oldest = f"Ontmoeting {PER_PAGE + 2:02}", "Ontmoeting 00"
+    assert newest in first, "page 1 shows the latest series"
+    assert oldest not in first, "page 1 does not show the oldest series"
+    assert oldest in second, "page 2 shows the oldest series"
+    assert newest not in second, "page 2 does not show the latest series again"
+    assert 'rel="next"' in first, "page 1 links to page 2"
+    shown = [n for n in range(PER_PAGE + 3) if f"Ontmoeting {n:02}<" in first + second]
+    assert shown == list(range(PER_PAGE + 3)), f"every series is on exactly one page, not only {shown}"
+    assert queries_for(app, organiser_client, url + "?page=2") == queries_for(app, organiser_client, url)

@@ -18,6 +18,7 @@ from planner.invitations.models import Answer, Invitation, Seat
 from planner.invitations.services import answer, new_token, resend_invitation
 from planner.mail.models import OutboxMessage
 from planner.series.models import Series, SeriesStatus, Venue
+from planner.series.overview import series_overview
 from planner.series.rounds import (
     CopyPlan,
     archive_series,
@@ -32,7 +33,6 @@ from planner.series.services import (
     add_session,
     cancel_session,
     create_series,
-    series_overview,
     sessions_between,
     update_series_details,
     update_session,

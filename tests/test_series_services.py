@@ -6,6 +6,7 @@ import pytest
 
 from planner.errors import DomainError
 from planner.series.models import Session, SessionStatus
+from planner.series.overview import series_overview
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
 from planner.series.services import (
     SessionDetails,
@@ -14,7 +15,6 @@ from planner.series.services import (
     create_series,
     publish_series,
     remove_session,
-    series_overview,
     update_session,
 )
 from tests.factories import details_of, make_plan, make_series

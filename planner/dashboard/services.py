@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from planner.dashboard.counting import count_sessions
 from planner.extensions import db
 from planner.programmes.models import ProgrammeMember, ProgrammeRole
+from planner.query_plans import not_by_index
 from planner.series.loaders import organised_series_ids
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
 from planner.series.numbers import SessionNumbers
@@ -48,15 +49,15 @@ def coming_sessions(user, now: datetime, limit: int = COMING_LIMIT) -> list[Comi
     """The next sessions of the published series ``user`` organises, soonest first, with their answers."""
     sessions = db.session.scalars(
         select(Session)
-        .join(Session.series)
+        .join(Series, Series.id == not_by_index(Session.series_id))
         .where(
-            Session.series_id.in_(organised_series_ids(user)),
+            not_by_index(Session.series_id).in_(organised_series_ids(user)),  # start from the index on ends_at
             Series.status == SeriesStatus.PUBLISHED,
             Session.status == SessionStatus.SCHEDULED,
             Session.ends_at > now,
         )
         .options(joinedload(Session.series).joinedload(Series.programme), joinedload(Session.venue))
-        .order_by(Session.starts_at, Session.id)
+        .order_by(not_by_index(Session.starts_at), Session.id)
         .limit(limit)
     ).all()
     numbers = count_sessions([s.id for s in sessions])

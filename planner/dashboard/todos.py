@@ -39,6 +39,7 @@ from planner.invitations.letters import letters_to_print_per_series
 from planner.invitations.models import Invitation
 from planner.mail.models import MailStatus, OutboxMessage
 from planner.privacy.purge import open_deletion_requests
+from planner.query_plans import not_by_index
 from planner.series.loaders import organised_series_ids
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
 
@@ -157,9 +158,9 @@ def sessions_without_form(user, now: datetime) -> Todo | None:
     )
     rows = db.session.execute(
         select(Series.id, Series.title, func.count(Session.id))
-        .join(Session, Session.series_id == Series.id)
+        .join(Session, not_by_index(Session.series_id) == Series.id)
         .where(
-            Series.id.in_(organised_series_ids(user)),
+            not_by_index(Series.id).in_(organised_series_ids(user)),  # start from the index on ends_at
             Series.status == SeriesStatus.PUBLISHED,
             Session.status == SessionStatus.SCHEDULED,
             Session.ends_at > now,
@@ -179,9 +180,9 @@ def evaluations_not_sent(user, now: datetime) -> Todo | None:
     asked = select(EvaluationRequest.id).where(EvaluationRequest.session_id == Session.id)
     rows = db.session.execute(
         select(Series.id, Series.title, Session.ends_at, Series.evaluation_delay_hours)
-        .join(Session, Session.series_id == Series.id)
+        .join(Session, not_by_index(Session.series_id) == Series.id)
         .where(
-            Series.id.in_(organised_series_ids(user)),
+            not_by_index(Series.id).in_(organised_series_ids(user)),  # start from the index on ends_at
             Series.status == SeriesStatus.PUBLISHED,
             Series.purged_at.is_(None),
             Session.status == SessionStatus.SCHEDULED,

@@ -107,14 +107,21 @@ def session_summary(series_id: int, session_id: int):
 @login_required
 def compare_series(slug: str):
     programme = programme_or_404(slug)
-    all_series = db.session.scalars(
-        select(Series)
+    # The choice needs only names: sessions are loaded for the chosen series alone.
+    all_series = db.session.execute(
+        select(Series.id, Series.title, Series.municipality)
         .where(Series.programme_id == programme.id)
-        .order_by(Series.title)
-        .options(selectinload(Series.sessions))
+        .order_by(Series.title, Series.id)
     ).all()
     wanted = set(request.args.getlist("series", type=int))
-    chosen = [s for s in all_series if s.id in wanted]
+    chosen = list(
+        db.session.scalars(
+            select(Series)
+            .where(Series.programme_id == programme.id, Series.id.in_(wanted))
+            .order_by(Series.title, Series.id)
+            .options(selectinload(Series.sessions))
+        )
+    )
     questions, compared = compare(chosen, current_language()) if chosen else ([], [])
     means = {
         q.key: [next((x for x in c.summary.scale_questions if x.info.key == q.key), None) for c in compared]

@@ -26,7 +26,7 @@ from planner.evaluations.display import questions_view
 from planner.evaluations.errors import EvaluationError
 from planner.evaluations.models import EvaluationForm, EvaluationRequest
 from planner.evaluations.services import evaluation_of, form_with_questions
-from planner.extensions import db, rowcount
+from planner.extensions import db
 from planner.invitations.codes import new_code
 from planner.invitations.letters import record_letter
 from planner.invitations.mails import signature_of
@@ -206,39 +206,42 @@ def send_reminders(now: datetime) -> int:
     if days <= 0:
         return 0
     link_days = timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
-    due = db.session.scalars(
-        select(EvaluationRequest)
+    due = (
+        select(EvaluationRequest.id)
         .join(EvaluationRequest.person)
         .join(EvaluationRequest.session)
         .where(
-            EvaluationRequest.answered.is_(False),
-            EvaluationRequest.reminded_at.is_(None),
             EvaluationRequest.token.is_not(None),
             EvaluationRequest.sent_at <= now - timedelta(days=days),
             Session.status == SessionStatus.SCHEDULED,
             Session.ends_at >= now - link_days,
             Person.can_be_mailed,
         )
+    )
+    # One statement claims them all; the conditions on the row itself are checked again by the
+    # database for a row another run changed meanwhile (answered, or reminded just now).
+    claimed = db.session.scalars(
+        update(EvaluationRequest)
+        .where(
+            EvaluationRequest.id.in_(due),
+            EvaluationRequest.reminded_at.is_(None),
+            EvaluationRequest.answered.is_(False),
+        )
+        .values(reminded_at=now)
+        .returning(EvaluationRequest.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed:
+        return 0
+    requests = db.session.scalars(
+        select(EvaluationRequest)
+        .where(EvaluationRequest.id.in_(claimed))
         .options(joinedload(EvaluationRequest.person), joinedload(EvaluationRequest.session).joinedload(Session.series))
         .order_by(EvaluationRequest.id)
     ).all()
-    reminded = 0
-    for request in due:
-        claimed = db.session.execute(
-            update(EvaluationRequest)
-            .where(
-                EvaluationRequest.id == request.id,
-                EvaluationRequest.reminded_at.is_(None),
-                EvaluationRequest.answered.is_(False),
-            )
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(claimed) != 1:  # answered, or reminded by another run, just now
-            continue
+    for request in requests:
         _queue(request, "evaluation_reminder")
-        reminded += 1
-    return reminded
+    return len(requests)
 
 
 def send_due(*, now: datetime | None = None) -> SendResult:

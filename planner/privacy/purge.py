@@ -16,7 +16,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast as cast_type
 
-from sqlalchemy import String, Table, and_, case, cast, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    update,
+)
 
 from planner.attendance.models import Attendance, DoorCheckIn
 from planner.audit.models import AuditAction
@@ -62,50 +76,58 @@ class PurgeReport:
 # Which series are due.
 
 
-def series_due_dates() -> dict[int, tuple[datetime | None, datetime | None]]:
-    """series id → (purged at, due at), from one aggregate query."""
+def series_due_dates() -> dict[int, datetime | None]:
+    """Series not purged yet → when they fall due (None: no sessions), from one aggregate query.
+
+    Purged series are left out by the database, so ten years of them cost nothing here."""
     rows = db.session.execute(
-        select(Series.id, Series.purged_at, func.max(Session.ends_at), Programme.retention_months)
+        select(Series.id, func.max(Session.ends_at), Programme.retention_months)
         .join(Programme, Programme.id == Series.programme_id)
         .outerjoin(Session, Session.series_id == Series.id)
-        .group_by(Series.id, Series.purged_at, Programme.retention_months)
+        .where(Series.purged_at.is_(None))
+        .group_by(Series.id, Programme.retention_months)
     ).all()
-    out = {}
-    for series_id, purged_at, last_end, months in rows:
-        out[series_id] = (purged_at, purge_due_at(as_utc(last_end), months))
-    return out
+    return {series_id: purge_due_at(as_utc(last_end), months) for series_id, last_end, months in rows}
 
 
-def _split(now: datetime) -> tuple[dict[int, datetime], list[int]]:
-    """(series due and not yet purged → when they fell due, series still live: neither purged nor due)."""
-    due, live = {}, []
-    for series_id, (purged_at, due_at) in series_due_dates().items():
-        if purged_at is not None:
-            continue
-        if due_at is not None and due_at <= now:
-            due[series_id] = due_at
-        else:
-            live.append(series_id)
-    return due, live
+def _participants(series_ids) -> CompoundSelect:
+    """(series id, person id) of everyone with an invitation, a presence, an evaluation request or
+    a named answer in these series (a list of ids or a select of them)."""
+    in_series = Session.series_id.in_(series_ids)
+    return union(
+        select(Invitation.series_id, Invitation.person_id).where(Invitation.series_id.in_(series_ids)),
+        select(Session.series_id, Attendance.person_id)
+        .join(Session, Session.id == Attendance.session_id)
+        .where(in_series),
+        select(Session.series_id, EvaluationRequest.person_id)
+        .join(Session, Session.id == EvaluationRequest.session_id)
+        .where(in_series),
+        select(Session.series_id, EvaluationResponse.person_id)
+        .join(Session, Session.id == EvaluationResponse.session_id)
+        .where(in_series, EvaluationResponse.person_id.is_not(None)),
+    )
 
 
-def _persons_in(series_ids) -> set[int]:
-    """Everyone with an invitation, a presence, an evaluation request or a named answer there."""
-    if not series_ids:
-        return set()
-    sessions = select(Session.id).where(Session.series_id.in_(series_ids))
-    queries = [
-        select(Invitation.person_id).where(Invitation.series_id.in_(series_ids)),
-        select(Attendance.person_id).where(Attendance.session_id.in_(sessions)),
-        select(EvaluationRequest.person_id).where(EvaluationRequest.session_id.in_(sessions)),
-        select(EvaluationResponse.person_id).where(
-            EvaluationResponse.session_id.in_(sessions), EvaluationResponse.person_id.is_not(None)
-        ),
-    ]
-    found: set[int] = set()
-    for query in queries:
-        found.update(db.session.scalars(query))
-    return found
+def _people_by_series(due: list[int]) -> tuple[dict[int, set[int]], set[int]]:
+    """Per due series the people not anonymised yet, and which of them take part in a series that
+    is still live (neither purged nor due): two queries, whatever the years of purged series."""
+    pairs = _participants(due).subquery()
+    pending = (
+        select(pairs.c.series_id, pairs.c.person_id)
+        .join(Person, Person.id == pairs.c.person_id)
+        .where(Person.anonymised_at.is_(None))
+    )
+    people: dict[int, set[int]] = {series_id: set() for series_id in due}
+    for series_id, person_id in db.session.execute(pending):
+        people[series_id].add(person_id)
+    live = select(Series.id).where(Series.purged_at.is_(None), Series.id.not_in(due))
+    elsewhere = _participants(live).subquery()
+    still_active = set(
+        db.session.scalars(
+            select(elsewhere.c.person_id).where(elsewhere.c.person_id.in_(pending.with_only_columns(pairs.c.person_id)))
+        )
+    )
+    return people, still_active
 
 
 # The steps. Each counts the rows that still hold something, then (unless dry) clears them.
@@ -262,7 +284,7 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
     report = PurgeReport(dry_run=dry_run)
     if not dry_run:
         _wait_for_other_writers()
-    due_at, live = _split(now)
+    due_at = {series_id: at for series_id, at in series_due_dates().items() if at is not None and at <= now}
     if not due_at:
         return report
     db.session.flush()
@@ -274,11 +296,10 @@ def purge_due_series(now: datetime | None = None, *, dry_run: bool = False) -> P
     due = [s.id for s in due_series]
     if not due:
         return report
-    still_active = _persons_in(live)
-    already = set(db.session.scalars(select(Person.id).where(Person.anonymised_at.is_not(None))))
+    people_of, still_active = _people_by_series(due)
     anonymise: set[int] = set()
     for series in due_series:
-        people = _persons_in([series.id]) - already
+        people = people_of[series.id]
         leaving = people - still_active
         report.series.append(
             PurgedSeries(series.id, series.title, due_at[series.id], len(leaving - anonymise), len(people - leaving))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, true
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
@@ -140,6 +140,8 @@ class Session(Model):
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         CheckConstraint("status = 'cancelled' OR cancel_reason = ''", name="reason_only_when_cancelled"),
+        # A studio's page orders its series by their first scheduled session: one entry each.
+        Index("ix_session_series_status_starts", "series_id", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,7 +150,7 @@ class Session(Model):
     theme: Mapped[str] = mapped_column(String(250), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id", ondelete="SET NULL"))
     online_url: Mapped[str] = mapped_column(String(500), default="")

@@ -22,6 +22,7 @@ from planner.series.date_rules import offers_plan_anyway
 from planner.series.forms import CancelSessionForm, SeriesEditForm, SeriesForm
 from planner.series.loaders import series_or_404
 from planner.series.numbers import STEPS, next_step, session_numbers
+from planner.series.overview import series_overview_page
 from planner.series.page_notes import retention_note, studio_colours
 from planner.series.round_routes import may_archive
 from planner.series.scheduling import Rhythm, RhythmKind, dutch_holidays
@@ -35,7 +36,6 @@ from planner.series.services import (
     open_public_feed,
     propose_series,
     publish_series,
-    series_overview,
     sessions_between,
     update_series_details,
     venue_named,
@@ -77,7 +77,7 @@ def _programme_page(programme, blocked_form):
     return render_template(
         "programmes/show.html",
         programme=programme,
-        series_list=series_overview(programme, include_archived=_show_archived()),
+        page=series_overview_page(programme, request.args.get("page", 1, type=int), include_archived=_show_archived()),
         show_archived=_show_archived(),
         may_organise=can_organise(current_user, programme),
         blocked_form=blocked_form,

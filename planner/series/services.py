@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
 from planner.extensions import db
 from planner.plain_text import name_key
 from planner.programmes.models import Programme, programmes_visible_to
+from planner.query_plans import not_by_index
 from planner.series.catalogue import TEMPLATES
 from planner.series.date_rules import check_free_day
 from planner.series.errors import SeriesError
@@ -334,33 +335,6 @@ def close_public_feed(series: Series) -> None:
     db.session.flush()
 
 
-@dataclass(frozen=True)
-class SeriesSummary:
-    series: Series
-    session_count: int
-    first_start: datetime | None
-    last_start: datetime | None
-
-
-def series_overview(programme: Programme, *, include_archived: bool = False) -> list[SeriesSummary]:
-    """The series of a programme with their counts and dates, in one query (archived ones on request)."""
-    active = Session.status == SessionStatus.SCHEDULED
-    shown = true() if include_archived else Series.status != SeriesStatus.ARCHIVED
-    rows = db.session.execute(
-        select(
-            Series,
-            func.count(Session.id).filter(active),
-            func.min(Session.starts_at).filter(active),
-            func.max(Session.starts_at).filter(active),
-        )
-        .outerjoin(Session, Session.series_id == Series.id)
-        .where(Series.programme_id == programme.id, shown)
-        .group_by(Series.id)
-        .order_by(func.min(Session.starts_at).desc(), Series.id.desc())
-    ).all()
-    return [SeriesSummary(series, count, as_utc(first), as_utc(last)) for series, count, first, last in rows]
-
-
 def sessions_between(
     user, start: datetime, end: datetime, programme: Programme | None = None, *, include_archived: bool = False
 ) -> list[Session]:
@@ -373,7 +347,7 @@ def sessions_between(
     return list(
         db.session.scalars(
             select(Session)
-            .join(Session.series)
+            .join(Series, Series.id == not_by_index(Session.series_id))  # start from the range on starts_at
             .join(Series.programme)
             .where(Series.programme_id.in_(visible), shown, Session.starts_at >= start, Session.starts_at < end)
             .options(
