@@ -11,13 +11,15 @@ Before each run the same rows are put back in the queue.
 
 One worker (the default), the server in this process answering at once:
   app                `flask mail deliver`: claim, build, send over one connection per batch, record;
-  floor build+send   the same rows, read beforehand, built with the email package and sent with
-                     ``send_message`` over one smtplib connection;
+  floor build+send   the same rows, read beforehand, built with the email.mime classes (as the
+                     app builds them) and sent with ``send_message`` over one smtplib connection;
+                     and built with EmailMessage instead, for comparison;
   floor prebuilt     the same messages flattened beforehand: only the sending is timed.
 
 --workers N, the server taking --server-ms per message (as a remote server might): N worker
 processes, each running `flask mail deliver` on its own (started together once each has loaded
-the app), next to one such process against the same server.
+the app), next to one such process against the same server; and as the floor, 1 and N
+processes sending their share of the prebuilt messages over one smtplib connection each.
 
 Every run checks that each message arrived exactly once.
 """
@@ -33,10 +35,14 @@ import statistics
 import threading
 import time
 from datetime import timedelta
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import SMTP
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 
 import flask_migrate
 import sqlalchemy as sa
@@ -48,6 +54,9 @@ from planner.mail.models import MailStatus, OutboxMessage
 from planner.mail.services import queue_mail
 from planner.timekeeping import utcnow
 from scratch import scratch_database
+
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP
 
 
 class CountingHandler:
@@ -82,8 +91,27 @@ def free_port() -> int:
 # -- the floor: the email package and smtplib alone ------------------------------------------
 
 
-def floor_message(row, sender: str) -> EmailMessage:
-    """The message the worker sends for ``row``, built with the email package alone."""
+def floor_message(row, sender: str) -> Message:
+    """The message the worker sends for ``row``, built with the email.mime classes alone."""
+    message = MIMEMultipart("alternative")
+    for body, subtype in ((row.body_text, "plain"), (row.body_html, "html")):
+        part = MIMENonMultipart("text", subtype, charset="utf-8")
+        part.set_payload(body, UTF8_QP)
+        message.attach(part)
+    message["From"] = sender
+    message["To"] = formataddr((row.to_name, row.to_address), charset="utf-8")
+    if row.reply_to:
+        message["Reply-To"] = row.reply_to
+    message["Subject"] = Header(row.subject, "utf-8") if not row.subject.isascii() else row.subject
+    message["Date"] = format_datetime(row.created_at)
+    message["Message-ID"] = row.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = row.language
+    return message
+
+
+def floor_email_message(row, sender: str) -> EmailMessage:
+    """The same message built with EmailMessage (the email package's newer API)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = Address(display_name=row.to_name, addr_spec=row.to_address)
@@ -99,10 +127,10 @@ def floor_message(row, sender: str) -> EmailMessage:
     return message
 
 
-def floor_build_and_send(rows, sender: str, port: int) -> None:
+def floor_build_and_send(rows, sender: str, port: int, build=floor_message) -> None:
     with smtplib.SMTP("127.0.0.1", port) as connection:
         for row in rows:
-            connection.send_message(floor_message(row, sender))
+            connection.send_message(build(row, sender))
 
 
 def floor_prebuilt(messages: list[tuple[str, bytes]], sender: str, port: int) -> None:
@@ -144,11 +172,18 @@ def worker_process(config: dict, start, results) -> None:
     results.put((result.exit_code, result.output.strip()))
 
 
-def deliver_in_processes(config: dict, workers: int) -> float:
-    """Seconds from the moment ``workers`` processes start delivering until the last is done."""
+def floor_process(messages: list[tuple[str, bytes]], sender: str, port: int, start, results) -> None:
+    """The floor's process: its share of the prebuilt messages over one smtplib connection."""
+    start.wait()
+    floor_prebuilt(messages, sender, port)
+    results.put((0, ""))
+
+
+def in_processes(target, arguments: list[tuple]) -> float:
+    """Seconds from the moment one process per ``arguments`` starts working until the last is done."""
     context = multiprocessing.get_context("spawn")
-    start, results = context.Barrier(workers + 1), context.Queue()
-    processes = [context.Process(target=worker_process, args=(config, start, results)) for _ in range(workers)]
+    start, results = context.Barrier(len(arguments) + 1), context.Queue()
+    processes = [context.Process(target=target, args=(*args, start, results)) for args in arguments]
     for process in processes:
         process.start()
     start.wait()
@@ -180,7 +215,7 @@ def one_worker(app, handler: CountingHandler, port: int, messages: int, repeat: 
     rows = db.session.execute(sa.select(OutboxMessage.__table__).order_by(OutboxMessage.id)).all()
     prebuilt = [(row.to_address, floor_message(row, sender).as_bytes(policy=SMTP)) for row in rows]
     db.session.commit()
-    runs: dict[str, list[float]] = {"app": [], "build": [], "prebuilt": []}
+    runs: dict[str, list[float]] = {"app": [], "build": [], "email": [], "prebuilt": []}
     for _ in range(repeat):
         requeue()
         started = time.perf_counter()
@@ -194,32 +229,54 @@ def one_worker(app, handler: CountingHandler, port: int, messages: int, repeat: 
         check(handler.take(), messages, "floor build+send")
 
         started = time.perf_counter()
+        floor_build_and_send(rows, sender, port, build=floor_email_message)
+        runs["email"].append(time.perf_counter() - started)
+        check(handler.take(), messages, "floor EmailMessage build+send")
+
+        started = time.perf_counter()
         floor_prebuilt(prebuilt, sender, port)
         runs["prebuilt"].append(time.perf_counter() - started)
         check(handler.take(), messages, "floor prebuilt")
     medians = {name: statistics.median(messages / seconds for seconds in times) for name, times in runs.items()}
     print("one worker, SMTP server in this process answering at once:")
-    print(f"  app    flask mail deliver             {rate(messages, runs['app'])}")
-    print(f"  floor  build + send_message           {rate(messages, runs['build'])}")
-    print(f"  floor  prebuilt, sendmail only        {rate(messages, runs['prebuilt'])}")
-    print(f"  app / floor build+send: {medians['app'] / medians['build']:.2f}x")
-    print(f"  app / floor prebuilt:   {medians['app'] / medians['prebuilt']:.2f}x")
+    print(f"  app    flask mail deliver                {rate(messages, runs['app'])}")
+    print(f"  floor  email.mime build + send_message   {rate(messages, runs['build'])}")
+    print(f"  floor  EmailMessage build + send_message {rate(messages, runs['email'])}")
+    print(f"  floor  prebuilt, sendmail only           {rate(messages, runs['prebuilt'])}")
+    print(f"  app / floor email.mime build+send:   {medians['app'] / medians['build']:.2f}x")
+    print(f"  app / floor EmailMessage build+send: {medians['app'] / medians['email']:.2f}x")
+    print(f"  app / floor prebuilt:                {medians['app'] / medians['prebuilt']:.2f}x")
 
 
-def many_workers(config: dict, handler: CountingHandler, messages: int, workers: int, repeat: int) -> None:
-    runs: dict[int, list[float]] = {1: [], workers: []}
+def many_workers(app, handler: CountingHandler, messages: int, workers: int, repeat: int) -> None:
+    config = {
+        key: app.config[key]
+        for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MAIL_SERVER", "MAIL_PORT", "MAIL_BATCH_SIZE")
+    }
+    sender = app.config["MAIL_DEFAULT_SENDER"]
+    rows = db.session.execute(sa.select(OutboxMessage.__table__).order_by(OutboxMessage.id)).all()
+    prebuilt = [(row.to_address, floor_message(row, sender).as_bytes(policy=SMTP)) for row in rows]
+    counts = (1, workers)
+    app_runs: dict[int, list[float]] = {count: [] for count in counts}
+    floor_runs: dict[int, list[float]] = {count: [] for count in counts}
     for _ in range(repeat):
-        for count in runs:
+        for count in counts:
             requeue()
             db.session.remove()
             db.engine.dispose()  # hold no connection (nor SQLite lock) while the processes work
-            runs[count].append(deliver_in_processes(config, count))
+            app_runs[count].append(in_processes(worker_process, [(config,)] * count))
             check(handler.take(), messages, f"{count} worker process(es)")
-    medians = {count: statistics.median(messages / seconds for seconds in times) for count, times in runs.items()}
+            shares = [(prebuilt[n::count], sender, config["MAIL_PORT"]) for n in range(count)]
+            floor_runs[count].append(in_processes(floor_process, shares))
+            check(handler.take(), messages, f"floor, {count} process(es)")
     print(f"worker processes, SMTP server answering each message in {handler.delay * 1000:g} ms:")
-    for count in runs:
-        print(f"  {count} process{'es' if count > 1 else '  '}  flask mail deliver     {rate(messages, runs[count])}")
-    print(f"  {workers} processes / 1 process: {medians[workers] / medians[1]:.2f}x")
+    for count in counts:
+        label = f"{count} process{'es' if count > 1 else '  '}"
+        print(f"  app    {label}  flask mail deliver          {rate(messages, app_runs[count])}")
+        print(f"  floor  {label}  prebuilt, sendmail only     {rate(messages, floor_runs[count])}")
+    for name, runs in (("app", app_runs), ("floor", floor_runs)):
+        medians = [statistics.median(messages / seconds for seconds in runs[count]) for count in counts]
+        print(f"  {name:5}  {workers} processes / 1 process: {medians[1] / medians[0]:.2f}x")
 
 
 def main() -> None:
@@ -264,7 +321,7 @@ def main() -> None:
                 f"repetitions: {args.repeat} (median first)"
             )
             if args.workers > 1:
-                many_workers(config, handler, args.messages, args.workers, args.repeat)
+                many_workers(app, handler, args.messages, args.workers, args.repeat)
             else:
                 one_worker(app, handler, port, args.messages, args.repeat)
             db.session.remove()

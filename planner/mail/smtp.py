@@ -11,6 +11,7 @@ bytes can go again over a new connection (``NotHandedOver``); after that it may 
 from __future__ import annotations
 
 import re
+import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -93,6 +94,27 @@ def _header(text: str) -> str | Header:
     return text if text.isascii() else Header(text, "utf-8")
 
 
+# A plain dot-atom address (RFC 5322 3.4.1), which the email package always accepts; others
+# (quoted local parts, literals, mistakes) are left to its parser.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*")
+
+
+def _check_address(address: str) -> None:
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return
+    try:
+        Address(addr_spec=address)
+    except (ValueError, IndexError, TypeError) as error:
+        raise PermanentFailure(f"Invalid recipient address {address!r}: {error}") from error
+
+
+def _boundary() -> str:
+    """A random boundary: 128 bits no text can contain by chance (the email package would
+    otherwise search every part for its own, with a new regular expression each time)."""
+    return "=_" + secrets.token_hex(16)
+
+
 @lru_cache(maxsize=8)
 def _from_header(sender: str) -> str:
     name, address = parseaddr(sender)
@@ -105,10 +127,7 @@ def build_message(envelope: Envelope, sender: str) -> Message:
     """The message exactly as it goes out, the same on every attempt."""
     if not (envelope.to_address + sender).isascii():
         return _international_message(envelope, sender)
-    try:
-        Address(display_name=envelope.to_name, addr_spec=envelope.to_address)  # refuses what is no address
-    except (ValueError, IndexError, TypeError) as error:
-        raise PermanentFailure(f"Invalid recipient address {envelope.to_address!r}: {error}") from error
+    _check_address(envelope.to_address)
     headers: dict[str, str | Header] = {
         "From": _from_header(sender),
         "To": formataddr((str(_header(envelope.to_name)), envelope.to_address), charset="utf-8"),
@@ -119,9 +138,8 @@ def build_message(envelope: Envelope, sender: str) -> Message:
         "Auto-Submitted": "auto-generated",
         "Content-Language": _header(envelope.language),
     }
-    message: Message = MIMEMultipart(
-        "alternative", _subparts=[_text_part(envelope.body_text, "plain"), _text_part(envelope.body_html, "html")]
-    )
+    parts = [_text_part(envelope.body_text, "plain"), _text_part(envelope.body_html, "html")]
+    message: Message = MIMEMultipart("alternative", boundary=_boundary(), _subparts=parts)
     if envelope.calendar_method and envelope.calendar_body:
         # The iTIP part says its method in its MIME type too, as calendars expect (RFC 6047).
         message.attach(_text_part(envelope.calendar_body, "calendar", method=envelope.calendar_method))
@@ -131,7 +149,7 @@ def build_message(envelope: Envelope, sender: str) -> Message:
         attachment.set_param("method", envelope.calendar_method)
         filename = "invite.ics" if envelope.calendar_method == "REQUEST" else "cancel.ics"
         attachment.add_header("Content-Disposition", "attachment", filename=filename)
-        message = MIMEMultipart("mixed", _subparts=[message, attachment])
+        message = MIMEMultipart("mixed", boundary=_boundary(), _subparts=[message, attachment])
     with_headers = cast("Message[str, str | Header]", message)  # Header values are fine at run time
     for name, value in headers.items():
         if value:
