@@ -117,7 +117,6 @@ def test_a_connection_dropped_mid_batch_is_opened_again_and_nothing_is_lost_or_s
 
 def test_a_connection_dropped_after_the_data_retries_only_that_mail_later(app, db, smtp_server):
     expected = queue_many(4)
-    messages = {to: message_id for to, message_id in zip(sorted(outbox()), expected, strict=False)}
     smtp_server.answer(HANG_UP, at="DATA")  # the first mail's data was sent, its answer never came
     now = utcnow()
 
@@ -130,7 +129,7 @@ def test_a_connection_dropped_after_the_data_retries_only_that_mail_later(app, d
     assert "SMTPServerDisconnected" in error
     assert deliver_due(now=at(now + timedelta(minutes=1))).sent == 1
     ids = smtp_server.message_ids()
-    assert sorted(ids) == sorted(messages.values()) == expected
+    assert sorted(ids) == expected
     assert len(ids) == 4, "a mail the server never confirmed was not sent again, or one was sent twice"
     assert outbox()[dropped] == (MailStatus.SENT, 2, "")
 
