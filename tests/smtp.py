@@ -45,8 +45,14 @@ class RecordingHandler:
             return "421 4.4.2 Connection dropped"  # never arrives
         return reply
 
+    async def handle_EHLO(self, smtp, session, envelope, hostname, responses):
+        with self.server._lock:
+            self.server.connections += 1
+        session.host_name = hostname
+        return responses
+
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
-        reply = self._refusal(smtp, "RCPT")
+        reply = self._refusal(smtp, f"RCPT {address}") or self._refusal(smtp, "RCPT")
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
@@ -66,6 +72,7 @@ class SMTPServer:
         self.host = host
         self.port = port or free_port()
         self.replies: dict[str, str] = {}
+        self.connections = 0  # greeted with EHLO
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
@@ -104,7 +111,8 @@ class SMTPServer:
     def answer(self, reply: str | None, *, at: str = "RCPT") -> None:
         """Refuse from now on with ``reply`` (e.g. "451 4.3.0 Try later") at RCPT or DATA.
 
-        ``HANG_UP`` drops the connection there instead, once.
+        ``HANG_UP`` drops the connection there instead, once. ``at="RCPT someone@example.org"``
+        answers so for that recipient only.
         """
         if reply is None:
             self.replies.pop(at, None)

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from planner.extensions import db as _db
 from planner.mail.delivery import (
-    backoff,
     build_message,
     claim_batch,
     deliver_batch,
@@ -20,6 +19,7 @@ from planner.mail.delivery import (
     sending_margin,
 )
 from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.outcomes import backoff
 from planner.mail.services import queue_mail
 from planner.timekeeping import utcnow
 
@@ -284,7 +284,7 @@ def test_a_late_worker_cannot_record_over_a_take_over(app, db, smtp_server):
     [fresh] = claim_batch(10, now=later)
     assert fresh.id == stale.id
     assert fresh.claimed_until != stale.claimed_until
-    from planner.mail.delivery import record_failure
+    from planner.mail.outcomes import record_failure
 
     record_failure(stale, "451 late news", permanent=False, now=later)  # ignored: not ours now
     message = db.session.get(OutboxMessage, fresh.id)

@@ -12,12 +12,12 @@ from flask.cli import AppGroup
 
 from planner.extensions import db
 from planner.mail.delivery import (
-    DeliveryReport,
     DeliverySettingsError,
     check_settings,
     deliver_due,
     server_retry_pause,
 )
+from planner.mail.outcomes import DeliveryReport
 from planner.mail.services import queue_mail
 
 mail_cli = AppGroup("mail", help="Deliver queued mail over SMTP.")

@@ -1,16 +1,23 @@
-"""Deliver the outbox over SMTP: claim a batch, send each message, record each outcome.
+"""Deliver the outbox over SMTP: claim a batch, send it over one connection, record the outcomes.
 
 Guarantee: **at least once, with a stable Message-ID.** A worker claims a batch in one short
 transaction (status ``sending``, a lease in ``claimed_until``) and commits before it talks to
-the mail server, so no two workers ever hold the same row. Each outcome is then recorded in a
-transaction of its own. If a worker dies after the server accepted a message but before the
-outcome was committed, the row stays ``sending``; once the lease has expired another worker
-sends it again. The copy carries the Message-ID fixed when the mail was queued (and the same
-Date), so mail clients and servers that de-duplicate on Message-ID show it once. This window is
-one SMTP transaction wide; exactly-once is not possible over SMTP.
+the mail server, so no two workers ever hold the same row. The outcomes are then written
+together: one UPDATE for the messages sent, one per failure (each has its own error and next
+try), at the end of the batch and at least every ``RECORD_EVERY_SECONDS`` in between. If a worker
+dies after the server accepted a message but before its outcome was committed, the row stays
+``sending``; once the lease has expired another worker sends it again. The copy carries the
+Message-ID fixed when the mail was queued (and the same Date), so mail clients and servers that
+de-duplicate on Message-ID show it once. The window for such a copy is the messages sent since
+the last write (at most a batch, at most about a second of sending); exactly-once is not
+possible over SMTP.
+
+Each message is built once. A connection that drops before a message's data was complete (an
+idle connection the server closed, a reset during MAIL or RCPT) is opened again and the same
+message sent over it at once: the server cannot have had it (``NotHandedOver``).
 
 Claiming is one statement, ``WITH claimable AS (SELECT id ... LIMIT n) UPDATE ... WHERE id IN
-(SELECT id FROM claimable) AND <still due> RETURNING id``:
+(SELECT id FROM claimable) AND <still due> RETURNING ...``:
 
 * on PostgreSQL the select takes ``FOR UPDATE SKIP LOCKED``, so concurrent workers on any
   number of machines pass over each other's rows instead of waiting for them;
@@ -30,26 +37,31 @@ counting an attempt or moving ``next_attempt_at``, and the worker waits longer b
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import fields
 from datetime import datetime, timedelta
+from email.utils import parseaddr
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from planner.extensions import db, rowcount
+from planner.extensions import db
 from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.outcomes import DeliveryReport, Outcomes
 from planner.mail.smtp import (
     ConnectionProblem,
     Envelope,
+    NotHandedOver,
+    Outgoing,
     PermanentFailure,
     SMTPSession,
     TemporaryFailure,
     build_message,
+    outgoing,
 )
 from planner.timekeeping import utcnow
-
-MAX_BACKOFF = timedelta(hours=1)
 
 
 class DeliverySettingsError(ValueError):
@@ -86,31 +98,6 @@ def server_retry_pause(interval: float, unreachable_rounds: int, longest: float)
     return min(interval * 2 ** min(unreachable_rounds - 1, 30), max(longest, interval))
 
 
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retried: int = 0  # temporary failure: queued again for later
-    failed: int = 0  # permanent failure, or too many attempts
-    released: int = 0  # handed back unsent because the worker was stopped
-    deferred: int = 0  # handed back unsent, no attempt counted: the server could not be reached
-    errors: list[str] = field(default_factory=list)
-    unreachable: bool = False  # the mail server could not be reached (or refused our login)
-
-    @property
-    def handled(self) -> int:
-        """Messages whose turn came and went; deferred ones are still waiting for theirs."""
-        return self.sent + self.retried + self.failed + self.released
-
-    def add(self, other: DeliveryReport) -> None:
-        self.sent += other.sent
-        self.retried += other.retried
-        self.failed += other.failed
-        self.released += other.released
-        self.deferred += other.deferred
-        self.errors.extend(other.errors)
-        self.unreachable = self.unreachable or other.unreachable
-
-
 # -- claiming ---------------------------------------------------------------------------------
 
 
@@ -139,6 +126,7 @@ def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | N
     # updates, and every run skips the rows this statement has just claimed (they count as
     # locked), so one claim could take far more than ``limit`` rows. A locking CTE runs once.
     claimable = candidates.cte("claimable")
+    columns = [OutboxMessage.__table__.c[name] for name in _ENVELOPE_COLUMNS]
     claim = (
         update(OutboxMessage)
         # Repeating the condition makes this a compare-and-set where SKIP LOCKED is missing.
@@ -148,116 +136,42 @@ def claim_batch(limit: int, *, now: datetime | None = None, lease: timedelta | N
             claimed_until=claimed_until,
             attempts=OutboxMessage.attempts + 1,
         )
-        .returning(OutboxMessage.id)
+        .returning(*columns)
         .execution_options(synchronize_session=False)
     )
     try:
-        ids = list(db.session.scalars(claim))
+        rows = db.session.execute(claim).all()
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    if not ids:
-        return []
-    rows = db.session.execute(
-        select(OutboxMessage.__table__).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-    ).mappings()
-    envelopes = [
-        Envelope(
-            id=row["id"],
-            message_id=row["message_id"],
-            to_address=row["to_address"],
-            to_name=row["to_name"],
-            language=row["language"],
-            subject=row["subject"],
-            body_text=row["body_text"],
-            body_html=row["body_html"],
-            calendar_method=row["calendar_method"],
-            calendar_body=row["calendar_body"],
-            reply_to=row["reply_to"],
-            created_at=row["created_at"],
-            attempts=row["attempts"],
-            claimed_until=claimed_until,
-        )
-        for row in rows
-    ]
-    db.session.commit()  # end the read; SQLite must not hold a read lock while we send
-    return envelopes
-
-
-# -- recording outcomes -----------------------------------------------------------------------
-
-
-def _record(envelope: Envelope, **values) -> bool:
-    """Write an outcome if we still hold the claim; True when the row was ours."""
-    statement = (
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == envelope.id,
-            OutboxMessage.status == MailStatus.SENDING,
-            OutboxMessage.claimed_until == envelope.claimed_until,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    # Sent oldest first (RETURNING keeps no order).
+    return sorted(
+        (Envelope(**dict(zip(_ENVELOPE_COLUMNS, row, strict=True)), claimed_until=claimed_until) for row in rows),
+        key=lambda envelope: envelope.id,
     )
-    try:
-        updated = rowcount(db.session.execute(statement))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return updated == 1
 
 
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes after the 1st, 2nd, 3rd ... attempt, at most an hour."""
-    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
-
-
-def record_sent(envelope: Envelope, now: datetime) -> bool:
-    return _record(envelope, status=MailStatus.SENT, sent_at=now, claimed_until=None, last_error="")
-
-
-def record_failure(envelope: Envelope, error: str, *, permanent: bool, now: datetime) -> str:
-    """Queue the message again with back-off, or give up on it; returns the new status."""
-    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    if not permanent and envelope.attempts >= max_attempts:
-        permanent = True
-        error = f"Gave up after {envelope.attempts} attempts. Last error: {error}"
-    if permanent:
-        _record(envelope, status=MailStatus.FAILED, claimed_until=None, last_error=error)
-        return MailStatus.FAILED
-    _record(
-        envelope,
-        status=MailStatus.QUEUED,
-        claimed_until=None,
-        next_attempt_at=now + backoff(envelope.attempts),
-        last_error=error,
-    )
-    return MailStatus.QUEUED
-
-
-def release(envelope: Envelope, error: str | None = None) -> bool:
-    """Hand an unsent message back at once, not counting the attempt and keeping its place in
-    the queue (``next_attempt_at``); with ``error``, say why it is still waiting."""
-    values = {"last_error": error} if error is not None else {}
-    return _record(
-        envelope,
-        status=MailStatus.QUEUED,
-        claimed_until=None,
-        attempts=OutboxMessage.attempts - 1,
-        **values,
-    )
+# Every field of an Envelope but the claim, which the claim itself gives.
+_ENVELOPE_COLUMNS = [field.name for field in fields(Envelope) if field.name != "claimed_until"]
 
 
 # -- the loop ---------------------------------------------------------------------------------
 
 
-def _record_failure(report: DeliveryReport, envelope: Envelope, error: str, *, permanent: bool, now: datetime):
-    status = record_failure(envelope, error, permanent=permanent, now=now)
-    report.failed += status == MailStatus.FAILED
-    report.retried += status == MailStatus.QUEUED
-    report.errors.append(error)
+def _in_time(envelope: Envelope, now: Callable[[], datetime], margin: timedelta) -> bool:
+    return now() < envelope.claimed_until - margin
+
+
+def _send(smtp: SMTPSession, message: Outgoing, may_retry: Callable[[], bool]) -> None:
+    """Send over the batch's connection; one dropped before the server had the message is
+    opened again and the same message sent at once, while the lease allows."""
+    try:
+        smtp.send(message)
+    except NotHandedOver:
+        if not may_retry():
+            raise
+        smtp.send(message)
 
 
 def deliver_batch(
@@ -266,55 +180,58 @@ def deliver_batch(
     now: Callable[[], datetime] = utcnow,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> DeliveryReport:
-    """Send claimed messages over one connection, recording each outcome on its own."""
+    """Send claimed messages over one connection; outcomes are written together (``Outcomes``)."""
     config = current_app.config
-    report = DeliveryReport()
+    sender, max_attempts = config["MAIL_DEFAULT_SENDER"], config["MAIL_MAX_ATTEMPTS"]
+    from_address = parseaddr(sender)[1]
+    outcomes = Outcomes()
     smtp = SMTPSession(config)
-    pending = list(envelopes)
+    pending = deque(envelopes)
     # Stop sending well before the lease runs out: after that another worker may take the row.
     margin = sending_margin(config)
     try:
         while pending:
-            envelope = pending.pop(0)
-            if should_stop() or now() >= envelope.claimed_until - margin:
-                release(envelope)
-                report.released += 1
+            envelope = pending.popleft()
+            in_time = partial(_in_time, envelope, now, margin)
+            if should_stop() or not in_time():
+                outcomes.add_released([envelope])
                 continue
-            if envelope.attempts > config["MAIL_MAX_ATTEMPTS"]:
+            if envelope.attempts > max_attempts:
                 # Claimed again after its lease expired more often than we allow: a poison
                 # message, or workers dying. Give up rather than loop for ever.
-                _record_failure(
-                    report, envelope, "No outcome recorded (worker stopped or crashed).", permanent=True, now=now()
-                )
+                error = "No outcome recorded (worker stopped or crashed)."
+                outcomes.add_failure(envelope, error, permanent=True, now=now())
                 continue
             try:
-                smtp.send(build_message(envelope, config["MAIL_DEFAULT_SENDER"]))
+                message = outgoing(build_message(envelope, sender), from_address, envelope.to_address)
+                _send(smtp, message, in_time)
             except ConnectionProblem as error:
                 # The server is unreachable: no message has been tried, so none loses an attempt
                 # or its place in the queue; the worker backs off instead (server_retry_pause).
-                report.unreachable = True
-                report.errors.append(str(error))
-                for waiting in [envelope, *pending]:
-                    release(waiting, str(error))
-                    report.deferred += 1
-                pending = []
+                outcomes.report.unreachable = True
+                outcomes.report.errors.append(str(error))
+                outcomes.add_released([envelope, *pending], str(error))
+                pending.clear()
             except (TemporaryFailure, PermanentFailure) as error:
                 permanent = isinstance(error, PermanentFailure)
-                _record_failure(report, envelope, str(error), permanent=permanent, now=now())
+                outcomes.add_failure(envelope, str(error), permanent=permanent, now=now())
             except Exception as error:
                 # A surprise (a bug, an odd reply): count it as an attempt so that one message
                 # cannot stop every batch it lands in, and keep the trace for whoever looks.
                 current_app.logger.exception("Unexpected error delivering outbox message %s", envelope.id)
                 smtp.close()
-                _record_failure(report, envelope, f"Unexpected error: {error!r}", permanent=False, now=now())
+                outcomes.add_failure(envelope, f"Unexpected error: {error!r}", permanent=False, now=now())
             else:
-                record_sent(envelope, now())
-                report.sent += 1
+                outcomes.add_sent(envelope)
+            if outcomes.due():
+                outcomes.write(now())
     finally:
-        for envelope in pending:  # only when something unexpected broke the loop
-            release(envelope)
-        smtp.close()
-    return report
+        try:
+            outcomes.add_released(pending)  # only when something unexpected broke the loop
+            outcomes.write(now())
+        finally:
+            smtp.close()
+    return outcomes.report
 
 
 def deliver_due(
