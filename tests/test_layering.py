@@ -29,6 +29,7 @@ FLOW: list[set[str]] = [
         "web",
         "converters",
         "plain_text",
+        "query_plans",
     },
     {"calendar"},  # pure: objects in, bytes out
     {"mail"},  # the outbox knows no area
