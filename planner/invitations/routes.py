@@ -157,7 +157,8 @@ def _act(series, action, done, *, mailing: tuple[str, str] | None = None):
     with service_call():
         if mailing is not None:
             kind, title = mailing
-            sent = preview_or_send(kind, series.id, action, title=title, back_url=back_url, warn_recent=True)
+            again = kind == "reminder"  # a second reminder this soon is worth a warning; places are not
+            sent = preview_or_send(kind, series.id, action, title=title, back_url=back_url, warn_recent=again)
             if not isinstance(sent, Sent):
                 return sent
             result = sent.result

@@ -124,24 +124,14 @@ def dry_run(action: Callable[[], object], kind: str, *, series_id: int | None, n
         with _collecting(kind, series_id, note, dry=True) as under_way:
             action()
             db.session.flush()
-        samples: dict[str, Sample] = {}
-        counts: dict[str, int] = {}
+        groups: dict[str, list[OutboxMessage]] = {}
         for message in under_way.mails:
-            counts[message.language] = counts.get(message.language, 0) + 1
-            samples.setdefault(
-                message.language,
-                Sample(message.language, 0, message.to_name, message.subject, message.body_text, message.body_html),
-            )
-        return Preview(
-            kind,
-            len(under_way.mails),
-            under_way.letters,
-            [
-                Sample(s.language, counts[s.language], s.to_name, s.subject, s.body_text, s.body_html)
-                for s in sorted(samples.values(), key=lambda s: s.language != "nl")
-            ],
-            under_way.note,
-        )
+            groups.setdefault(message.language, []).append(message)
+        samples = [
+            Sample(language, len(group), group[0].to_name, group[0].subject, group[0].body_text, group[0].body_html)
+            for language, group in sorted(groups.items(), key=lambda item: item[0] != "nl")  # Dutch first
+        ]
+        return Preview(kind, len(under_way.mails), under_way.letters, samples, under_way.note)
     finally:
         db.session.rollback()
 
