@@ -11,15 +11,23 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import MapAdapter
 
 
 def external_url(endpoint: str, **values) -> str:
     """The absolute address of ``endpoint`` (e.g. ``"participant.personal_page"``) under BASE_URL."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    return _adapter(current_app.config["BASE_URL"]).build(endpoint, values, force_external=True)
+
+
+def _adapter(base_url: str) -> MapAdapter:
+    """The route table bound to BASE_URL, once per app and address (a round builds thousands of links)."""
+    adapters = current_app.extensions.setdefault("reeks_link_adapters", {})
+    if base_url not in adapters:
+        base = urlsplit(base_url)
+        adapters[base_url] = current_app.url_map.bind(
+            base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
+        )
+    return adapters[base_url]
 
 
 def webcal(url: str) -> str:

@@ -23,6 +23,7 @@ from planner.invitations.errors import InvitationError
 from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat
 from planner.invitations.seats import confirmed_count, lock_session, move_to_session, place_by_hand, revoke_invitation
+from planner.mail.services import queued_together
 from planner.people.models import Person
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -120,7 +121,7 @@ def send_mailing(mailing: Mailing) -> int:
     if mailing.is_empty:
         raise InvitationError("nothing_to_remind")
     cache: dict = {}
-    with db.session.no_autoflush:
+    with db.session.no_autoflush, queued_together():
         for planned in mailing.mails + mailing.letters:  # a letter is recorded for those without e-mail
             queue_about(planned.invitation, mailing.template, planned.sessions, cache)
     db.session.flush()

@@ -22,10 +22,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.mail.models import MailSending, OutboxMessage
+from planner.mail.models import MailSending
 from planner.timekeeping import utcnow
 
 NOTE_LENGTH = 2000  # a few paragraphs; the form field says so too
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """What a preview shows of one mail queued."""
+
+    language: str
+    to_name: str
+    subject: str
+    body_text: str
+    body_html: str
 
 
 @dataclass
@@ -36,8 +47,9 @@ class Sending:
     series_id: int | None
     note: str = ""
     dry: bool = False  # a preview: rolled back afterwards
-    mails: list[OutboxMessage] = field(default_factory=list)
+    mails: list[Queued] = field(default_factory=list)
     letters: int = 0
+    record_id: int | None = None  # the MailSending row its mails point to (none in a preview)
 
 
 _current: ContextVar[Sending | None] = ContextVar("reeks_mail_sending", default=None)
@@ -66,25 +78,27 @@ def _collecting(kind: str, series_id: int | None, note: str, dry: bool = False) 
 
 @contextmanager
 def sending(kind: str, *, series_id: int | None, note: str = "", actor=None) -> Iterator[Sending]:
-    """Run the block as one sending; afterwards record it (when it queued anything) and tie its
-    mails to it. Part of the caller's transaction, as the mails are."""
+    """Run the block as one sending: its mails point to its ``MailSending`` row as they are
+    queued, and afterwards the row says how many went (and goes again when nothing did).
+    Part of the caller's transaction, as the mails are."""
     with _collecting(kind, series_id, note) as under_way:
+        record = MailSending(
+            kind=kind,
+            series_id=series_id,
+            note=under_way.note,
+            mail_count=0,
+            letter_count=0,
+            created_at=utcnow(),
+            created_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(record)
+        db.session.flush()
+        under_way.record_id = record.id
         yield under_way
     if not under_way.mails and not under_way.letters:
+        db.session.delete(record)
         return
-    record = MailSending(
-        kind=kind,
-        series_id=series_id,
-        note=under_way.note,
-        mail_count=len(under_way.mails),
-        letter_count=under_way.letters,
-        created_at=utcnow(),
-        created_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(record)
-    db.session.flush()
-    for message in under_way.mails:
-        message.sending_id = record.id
+    record.mail_count, record.letter_count = len(under_way.mails), under_way.letters
 
 
 @dataclass(frozen=True)
@@ -124,7 +138,7 @@ def dry_run(action: Callable[[], object], kind: str, *, series_id: int | None, n
         with _collecting(kind, series_id, note, dry=True) as under_way:
             action()
             db.session.flush()
-        groups: dict[str, list[OutboxMessage]] = {}
+        groups: dict[str, list[Queued]] = {}
         for message in under_way.mails:
             groups.setdefault(message.language, []).append(message)
         samples = [

@@ -7,16 +7,21 @@ exactly when the change that caused it was committed; `flask mail deliver` sends
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import current_app
+from sqlalchemy import insert
 
 from planner.extensions import db
 from planner.links import external_url
 from planner.mail.compose import Composed, Signature, compose_template, compose_text
 from planner.mail.kinds import KINDS
-from planner.mail.models import OutboxMessage
-from planner.mail.sending import current_sending
+from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.sending import Queued, current_sending
 from planner.mail.texts import TextSource, text_in_use
+from planner.timekeeping import utcnow
 
 # The public statements every mail links to in its footer, by endpoint: mail knows no other area.
 STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url": "statements.accessibility"}
@@ -25,8 +30,13 @@ STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url":
 SUBJECT_LENGTH = 250  # outbox_message.subject
 
 
-def statement_urls() -> dict[str, str]:
-    return {name: external_url(endpoint) for name, endpoint in STATEMENT_ENDPOINTS.items()}
+def statement_urls(cache: dict | None = None) -> dict[str, str]:
+    if cache is not None and "statement-urls" in cache:
+        return cache["statement-urls"]
+    urls = {name: external_url(endpoint) for name, endpoint in STATEMENT_ENDPOINTS.items()}
+    if cache is not None:
+        cache["statement-urls"] = urls
+    return urls
 
 
 def text_for_round(programme_id: int | None, kind: str, language: str, cache: dict | None) -> TextSource:
@@ -51,7 +61,7 @@ def compose(
 ) -> Composed:
     """The mail as it would be queued: the studio's text for the standard mails
     (``planner.mail.kinds``), else ``mail/<template>.*``; always in ``mail/_layout``."""
-    context = statement_urls() | {"signature": signature, "note": ""} | context
+    context = statement_urls(cache) | {"signature": signature, "note": ""} | context
     if template in KINDS:
         source = text_for_round(programme_id, template, language, cache)
         return compose_text(KINDS[template], language, source, context, cache)
@@ -72,13 +82,14 @@ def queue_mail(
     cache: dict | None = None,
     series_id: int | None = None,
     person_id: int | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Compose the message (see ``compose``) and queue it, with Reply-To the signer's address.
 
     ``calendar`` is an optional iTIP part: (method, iCalendar bytes), sent as text/calendar;
     its ORGANIZER (where calendars send their replies) is the caller's business. ``series_id``
     and ``person_id`` put it in that series' mail log. Inside a sending (``planner.mail.sending``)
     the mail carries the sending's note and counts in it; in a preview its personal link is masked.
+    Inside ``queued_together`` it returns None: the row is written when that block ends.
     """
     under_way = current_sending()
     if under_way is not None:
@@ -87,26 +98,59 @@ def queue_mail(
             context = context | {"link": masked_link(context["link"])}
     mail = compose(template, language, context, programme_id=programme_id, signature=signature, cache=cache)
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
-    message = OutboxMessage(
-        message_id=f"<{uuid.uuid4()}@{domain}>",
-        to_address=to_address,
-        to_name=to_name,
-        language=language,
-        subject=mail.subject[:SUBJECT_LENGTH],  # a long title and name in an own subject still fit
-        body_text=mail.text,
-        body_html=mail.html,
-        reply_to=signature.email if signature is not None else "",
-        reference=reference,
-        calendar_method=calendar[0] if calendar else "",
-        calendar_body=calendar[1].decode("utf-8") if calendar else "",
-        kind=template,
-        series_id=series_id,
-        person_id=person_id,
-    )
-    db.session.add(message)
+    subject = mail.subject[:SUBJECT_LENGTH]  # a long title and name in an own subject still fit
+    values = {
+        "message_id": f"<{uuid.uuid4()}@{domain}>",
+        "to_address": to_address,
+        "to_name": to_name,
+        "language": language,
+        "subject": subject,
+        "body_text": mail.text,
+        "body_html": mail.html,
+        "reply_to": signature.email if signature is not None else "",
+        "reference": reference,
+        "calendar_method": calendar[0] if calendar else "",
+        "calendar_body": calendar[1].decode("utf-8") if calendar else "",
+        "kind": template,
+        "series_id": series_id,
+        "person_id": person_id,
+        "sending_id": under_way.record_id if under_way is not None else None,
+    }
     if under_way is not None:
-        under_way.mails.append(message)
+        under_way.mails.append(Queued(language, to_name, subject, mail.text, mail.html))
+    together = _together.get()
+    if together is not None:
+        together.append(values)
+        return None
+    message = OutboxMessage(**values)
+    db.session.add(message)
     return message
+
+
+_together: ContextVar[list[dict] | None] = ContextVar("reeks_mail_together", default=None)
+
+
+@contextmanager
+def queued_together() -> Iterator[None]:
+    """The mails ``queue_mail`` queues in this block go into the outbox with one multi-row INSERT
+    when it ends, in the caller's transaction as ever: for a round of thousands, the unit of work's
+    bookkeeping per row cost more than the rows themselves.
+    ``queue_mail`` returns no message meanwhile: nothing may change a row before it is written."""
+    rows: list[dict] = []
+    token = _together.set(rows)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if rows:
+        now = utcnow()
+        db.session.execute(
+            insert(OutboxMessage),
+            [
+                row | {"status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": now, "created_at": now}
+                for row in rows
+            ],
+        )
 
 
 def masked_link(link: str) -> str:
