@@ -118,9 +118,7 @@ def floor_round(series, organiser) -> float:
         for person in people
     ]
     table = Invitation.__table__
-    returned = connection.execute(
-        insert(table).returning(table.c.id, table.c.person_id, table.c.token, sort_by_parameter_order=True), rows
-    ).all()
+    returned = connection.execute(insert(table).returning(table.c.id, table.c.person_id, table.c.token), rows).all()
     connection.execute(
         insert(Rsvp.__table__),
         [{"invitation_id": row.id, "session_id": s.id, "answer": "pending"} for row in returned for s in sessions],

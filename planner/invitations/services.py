@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.extensions import db
 from planner.invitations.bulk import plan_reminders, send_mailing
@@ -255,15 +256,19 @@ def _add_invitations(
         }
         for person in people
     ]
-    invitations = db.session.scalars(insert(Invitation).returning(Invitation, sort_by_parameter_order=True), rows).all()
+    invitations = db.session.scalars(insert(Invitation).returning(Invitation), rows).all()
     db.session.execute(
-        insert(Rsvp),
+        insert(Rsvp.__table__),  # rows alone: nothing in the session holds them yet
         [
             {"invitation_id": invitation.id, "session_id": session.id, "answer": Answer.PENDING}
             for invitation in invitations
             for session in sessions
         ],
     )
+    by_id = {person.id: person for person in people}
+    for invitation in invitations:  # known already: no lookup per mail
+        set_committed_value(invitation, "series", series)
+        set_committed_value(invitation, "person", by_id[invitation.person_id])
     return {invitation.person_id: invitation for invitation in invitations}
 
 
