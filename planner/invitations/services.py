@@ -11,8 +11,9 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -258,7 +259,7 @@ def _add_invitations(
     ]
     invitations = db.session.scalars(insert(Invitation).returning(Invitation), rows).all()
     db.session.execute(
-        insert(Rsvp.__table__),  # rows alone: nothing in the session holds them yet
+        insert(cast(Table, Rsvp.__table__)),  # rows alone: nothing in the session holds them yet
         [
             {"invitation_id": invitation.id, "session_id": session.id, "answer": Answer.PENDING}
             for invitation in invitations
