@@ -21,6 +21,7 @@ from sqlalchemy import Select, func, select, update
 from planner.extensions import db, rowcount
 from planner.invitations.models import Invitation, Letter, LetterKind
 from planner.mail.sending import current_sending, letter_recorded
+from planner.mail.services import written_together
 from planner.people.models import Person
 from planner.series.models import Series, Session
 from planner.timekeeping import utcnow
@@ -53,8 +54,16 @@ def record_letter(
     link: str = "",
     code: str | None = None,
     now: datetime | None = None,
-) -> Letter:
-    """Add a letter to print; the caller's transaction holds it, as it holds the mails."""
+) -> Letter | None:
+    """Add a letter to print; the caller's transaction holds it, as it holds the mails.
+    Inside ``queued_together`` it is written with the round's mails (and None returned)."""
+    letter_recorded()
+    references = {"person": person, "series": series, "invitation": invitation, "session": session}
+    if all(value is None or value.id is not None for value in references.values()):
+        values = {f"{name}_id": getattr(value, "id", None) for name, value in references.items()}
+        values |= {"kind": kind, "body_html": body_html, "link": link, "code": code, "created_at": now or utcnow()}
+        if written_together(Letter, values):
+            return None
     letter = Letter(
         kind=kind,
         person=person,
@@ -67,7 +76,6 @@ def record_letter(
         created_at=now or utcnow(),
     )
     db.session.add(letter)
-    letter_recorded()
     return letter
 
 

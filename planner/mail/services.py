@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
-from planner.extensions import db
+from planner.extensions import Model, db
 from planner.links import external_url
 from planner.mail.compose import Composed, Signature, compose_template, compose_text
 from planner.mail.kinds import KINDS
@@ -118,39 +119,44 @@ def queue_mail(
     }
     if under_way is not None:
         under_way.mails.append(Queued(language, to_name, subject, mail.text, mail.html))
-    together = _together.get()
-    if together is not None:
-        together.append(values)
+    if written_together(OutboxMessage, values):
         return None
     message = OutboxMessage(**values)
     db.session.add(message)
     return message
 
 
-_together: ContextVar[list[dict] | None] = ContextVar("reeks_mail_together", default=None)
+_together: ContextVar[dict[type[Model], list[dict]] | None] = ContextVar("reeks_mail_together", default=None)
 
 
 @contextmanager
 def queued_together() -> Iterator[None]:
-    """The mails ``queue_mail`` queues in this block go into the outbox with one multi-row INSERT
-    when it ends, in the caller's transaction as ever: for a round of thousands, the unit of work's
-    bookkeeping per row cost more than the rows themselves.
-    ``queue_mail`` returns no message meanwhile: nothing may change a row before it is written."""
-    rows: list[dict] = []
+    """The mails ``queue_mail`` queues in this block, and the rows ``written_together`` is given
+    (the letters for those without e-mail), go in with one multi-row INSERT per table when it
+    ends, in the caller's transaction as ever: for a round of thousands, the unit of work's
+    bookkeeping per row cost more than the rows themselves. Nothing is returned meanwhile to
+    change: a row is written as it was given."""
+    rows: dict[type[Model], list[dict]] = {}
     token = _together.set(rows)
     try:
         yield
     finally:
         _together.reset(token)
-    if rows:
-        now = utcnow()
-        db.session.execute(
-            insert(OutboxMessage),
-            [
-                row | {"status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": now, "created_at": now}
-                for row in rows
-            ],
-        )
+    now = utcnow()
+    for model, values in rows.items():
+        if model is OutboxMessage:
+            values = [row | {"status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": now} for row in values]
+        table = cast(Table, model.__table__)  # rows alone: the session holds none of them
+        db.session.execute(insert(table), [{"created_at": now} | row for row in values])
+
+
+def written_together(model: type[Model], values: dict) -> bool:
+    """Keep the row for the INSERT at the end of ``queued_together``; False outside one."""
+    rows = _together.get()
+    if rows is None:
+        return False
+    rows.setdefault(model, []).append(values)
+    return True
 
 
 def masked_link(link: str) -> str:
