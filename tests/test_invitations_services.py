@@ -176,6 +176,34 @@ def test_people_without_email_get_a_letter_not_a_mail(db, series):
     assert error.value.code == "no_email"
 
 
+def test_a_round_writes_the_same_few_statements_for_thirty_people_as_for_three(app, db, series, organiser):
+    from tests.test_query_counts import counted_queries
+
+    def invite(count):
+        people = [
+            factories.make_person(email=None if n % 3 == 0 else f"round{count}-{n}@example.org") for n in range(count)
+        ]
+        other = factories.make_series(series.programme, organiser, count=4, title=f"Ontmoeting {count}")
+        publish_series(other)
+        db.session.commit()
+        ids = [p.id for p in people]
+        with counted_queries(app) as statements:  # from the people chosen on the form to the commit
+            people = db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
+            result = invite_people(other, people, actor=organiser)
+            db.session.commit()
+        assert len(result.invited) == count
+        assert len(result.letters) == count // 3 + (count % 3 > 0)
+        queued = db.session.scalars(select(OutboxMessage).where(OutboxMessage.series_id == other.id)).all()
+        assert sorted(m.to_address for m in queued) == sorted(p.email for p in people if p.email)
+        assert all(m.body_text and m.subject for m in queued)
+        letters = db.session.scalar(select(func.count(Letter.id)).where(Letter.series_id == other.id))
+        assert letters == len(result.letters)
+        assert all(len(i.rsvps) == 4 for i in result.invited)
+        return len(statements)
+
+    assert invite(30) == invite(3)
+
+
 def test_answers_can_change_until_the_session_starts(db, series):
     invitation = factories.make_invitation(series)
     session = series.sessions[0]
