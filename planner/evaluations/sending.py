@@ -92,7 +92,8 @@ def _people_to_ask(session: Session) -> list[Person]:
     )
 
 
-def _queue(request: EvaluationRequest, template: str) -> None:
+def _queue(request: EvaluationRequest, template: str, cache: dict) -> None:
+    """The mail, its text and signature looked up once per series and language (``cache``)."""
     person, session = request.person, request.session
     if person.email is None:  # only people we may mail are asked: they have an address
         return
@@ -112,7 +113,8 @@ def _queue(request: EvaluationRequest, template: str) -> None:
         },
         reference=request.mail_reference,
         programme_id=session.series.programme_id,
-        signature=signature_of(session.series),
+        signature=signature_of(session.series, cache),
+        cache=cache,
         series_id=session.series_id,
         person_id=person.id,
     )
@@ -156,6 +158,7 @@ def _ask(session: Session, now: datetime) -> int:
     evaluation = evaluation_of(session)  # sessions without a chosen form get the built-in session form
     paper = form_with_questions(evaluation.form_id) if any(p.needs_letter for p in people) else None
     sent = 0
+    cache: dict = {}
     for person in people:
         request = EvaluationRequest(session_id=session.id, person_id=person.id, token=new_token(), sent_at=now)
         try:
@@ -167,7 +170,7 @@ def _ask(session: Session, now: datetime) -> int:
         if person.needs_letter:
             _record_letter(request, paper, now)
         else:
-            _queue(request, "evaluation")
+            _queue(request, "evaluation", cache)
         sent += 1
     return sent
 
@@ -239,8 +242,9 @@ def send_reminders(now: datetime) -> int:
         .options(joinedload(EvaluationRequest.person), joinedload(EvaluationRequest.session).joinedload(Session.series))
         .order_by(EvaluationRequest.id)
     ).all()
+    cache: dict = {}
     for request in requests:
-        _queue(request, "evaluation_reminder")
+        _queue(request, "evaluation_reminder", cache)
     return len(requests)
 
 

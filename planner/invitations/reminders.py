@@ -88,8 +88,9 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     now = now or utcnow()
     due = due_reminders(now)
     claimed = _claim(due, now) if due else set()
+    cache: dict = {}  # each series' signature and text, each session's lines: once
     for rsvp in due:
         if rsvp.id in claimed:
-            queue_about(rsvp.invitation, "session_reminder", [rsvp.session])
+            queue_about(rsvp.invitation, "session_reminder", [rsvp.session], cache)
     db.session.flush()
     return len(claimed)
