@@ -87,15 +87,25 @@ def test_letters_to_print_count_people_without_e_mail_per_series(app, programme,
     ]
 
 
-def test_failed_mails_of_invitations_are_counted_with_a_link_to_the_invitations(app, programme, organiser):
+def test_failed_mails_are_counted_per_series_with_a_link_to_its_mail_log(app, programme, organiser):
     series = factories.make_series(programme, organiser)
     invitation = factories.make_invitation(series)
     assert "failed" not in _todos(organiser)
     message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.reference == invitation.mail_reference))
     message.status = MailStatus.FAILED
     _db.session.commit()
+    other = factories.make_series(programme, organiser, title="Ontmoeting B")
+    for invitation in (factories.make_invitation(other), factories.make_invitation(other)):
+        reference = invitation.mail_reference
+        _db.session.scalar(select(OutboxMessage).where(OutboxMessage.reference == reference)).status = MailStatus.FAILED
+    factories.make_invitation(other)  # its mail is still queued: no to-do
+    _db.session.commit()
     failed = _todos(organiser)["failed"]
-    assert (failed.count, failed.url) == (1, f"/series/{series.id}/invitations")
+    assert failed.count == 3
+    assert sorted((p.count, p.url) for p in failed.parts) == [
+        (1, f"/series/{series.id}/mail"),
+        (2, f"/series/{other.id}/mail"),
+    ]
 
 
 def test_deletion_requests_are_a_to_do_for_people_managers(app, programme, organiser, trekker):
