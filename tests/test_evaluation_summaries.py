@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from statistics import mean, median
 
@@ -278,6 +279,36 @@ def test_series_side_by_side(client, trekker, answered_series, programme, organi
     assert page.status_code == 200
     assert "Welkome Wijk Heumen" in html
     assert "Vraag mark" in html
+
+
+def test_a_studio_with_many_series_offers_the_newest_to_tick_and_finds_the_others(
+    client, trekker, answered_series, programme, organiser, monkeypatch
+):
+    from planner.evaluations import reports
+
+    monkeypatch.setattr(reports, "CHOICES_SHOWN", 2)
+    old = factories.make_series(programme, organiser, count=4, title="Oude Reeks", municipality="Ubbergen")
+    for n in range(3):
+        factories.make_series(programme, organiser, count=4, title=f"Nieuwe Reeks {n}")
+    login(client, trekker.email)
+    url = f"/programmes/{programme.slug}/evaluations"
+
+    def offered(query=""):
+        html = client.get(url + query).get_data(as_text=True)
+        return re.findall(r'name="series" value="(\d+)"', html), html
+
+    ids, html = offered()
+    assert len(ids) == 2
+    assert str(old.id) not in ids
+    assert "De nieuwste 2 van 5 reeksen" in html
+    ids, _html = offered(f"?series={answered_series.id}")
+    assert str(answered_series.id) in ids  # what was ticked stays offered, ticked
+    assert len(ids) == 3
+    ids, _html = offered("?q=ubbergen")
+    assert ids == [str(old.id)]
+    ids, html = offered("?q=50%25")
+    assert ids == []
+    assert "50%" in html
 
 
 def test_summary_pages_ask_a_fixed_number_of_questions(app, client, trekker, answered_series, programme):
