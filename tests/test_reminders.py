@@ -96,3 +96,22 @@ def test_a_second_worker_cannot_record_the_same_reminder(db, programme, organise
     assert send_due_reminders(now=session.starts_at - timedelta(days=1)) == 0
     db.session.commit()
     assert reminders() == []
+
+
+def test_the_job_asks_the_database_as_often_for_twelve_reminders_as_for_two(app, db, programme, organiser):
+    from tests.test_query_counts import counted_queries
+
+    def run(count):
+        series = factories.make_series(programme, organiser, title=f"Ontmoeting {count}")
+        session = series.sessions[0]
+        for n in range(count):
+            invitation = factories.make_invitation(series, email=f"r{count}-{n}@example.org", language="en")
+            answer(invitation, session, Answer.YES)
+        db.session.commit()
+        with counted_queries(app) as statements:
+            assert send_due_reminders(now=session.starts_at - timedelta(days=2)) == count
+            db.session.commit()
+        return len(statements)
+
+    assert run(12) == run(2)
+    assert len(reminders()) == 14

@@ -33,7 +33,7 @@ from planner.invitations.mails import signature_of
 from planner.invitations.models import Invitation, LetterKind
 from planner.invitations.services import new_token  # 192 random bits, as the invitation links
 from planner.links import external_url
-from planner.mail.services import queue_mail
+from planner.mail.services import queue_mail, queued_together
 from planner.people.models import Person
 from planner.series.models import Series, SeriesStatus, Session, SessionStatus
 from planner.series.presentation import session_when
@@ -243,8 +243,9 @@ def send_reminders(now: datetime) -> int:
         .order_by(EvaluationRequest.id)
     ).all()
     cache: dict = {}
-    for request in requests:
-        _queue(request, "evaluation_reminder", cache)
+    with queued_together():  # the mails in one INSERT
+        for request in requests:
+            _queue(request, "evaluation_reminder", cache)
     return len(requests)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from planner.extensions import db
 from planner.invitations.mails import queue_about
 from planner.invitations.models import Answer, Invitation, Rsvp, Seat, SentReminder
+from planner.mail.services import queued_together
 from planner.people.models import Person
 from planner.series.models import Series, Session, SessionStatus
 from planner.timekeeping import UTCDateTime, utcnow
@@ -89,8 +90,9 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     due = due_reminders(now)
     claimed = _claim(due, now) if due else set()
     cache: dict = {}  # each series' signature and text, each session's lines: once
-    for rsvp in due:
-        if rsvp.id in claimed:
-            queue_about(rsvp.invitation, "session_reminder", [rsvp.session], cache)
+    with queued_together():  # the mails and letters in one INSERT each
+        for rsvp in due:
+            if rsvp.id in claimed:
+                queue_about(rsvp.invitation, "session_reminder", [rsvp.session], cache)
     db.session.flush()
     return len(claimed)
