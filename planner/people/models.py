@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     ForeignKey,
+    Index,
     Select,
     String,
     UniqueConstraint,
@@ -212,6 +213,10 @@ def _lower(element, compiler, **kw) -> str:
 def _unicode_lower(element, compiler, **kw) -> str:
     return f"unicode_lower({compiler.process(element.clauses, **kw)})"
 
+
+# The people list and the pickers show people by folded name, 50 at a time: read from this
+# index, a page costs the same with 200 people as with 20,000 (sorting them all did not).
+Index("ix_person_folded_name", folded(Person.name), Person.id)
 
 SEARCH_WORDS = 5  # a longer search uses its first five words
 
