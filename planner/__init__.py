@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from planner.config import instance_secret_key, load_config
 from planner.converters import IdConverter
 from planner.extensions import babel, csrf, db, login_manager, migrate
+from planner.forms import use_fast_html_params
 from planner.web import CONTENT_SECURITY_POLICY
 
 
@@ -69,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
+    use_fast_html_params()
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
