@@ -12,7 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import instance_secret_key, load_config
 from planner.converters import IdConverter
-from planner.extensions import babel, csrf, db, login_manager, migrate
+from planner.extensions import babel, csrf, db, end_read_transactions, login_manager, migrate
+from planner.forms import use_fast_html_params
 from planner.web import CONTENT_SECURITY_POLICY
 
 
@@ -67,8 +68,10 @@ def _init_extensions(app: Flask) -> None:
     from planner import models  # noqa: F401  (every table known to Alembic)
 
     db.init_app(app)
+    end_read_transactions(app)  # registered after db's teardown, so it runs before it
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
+    use_fast_html_params()
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -9,7 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import CursorResult, MetaData, Result, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -81,3 +81,43 @@ def _sqlite_savepoint(connection, _name):
     raw = connection.connection.dbapi_connection
     if connection.dialect.name == "sqlite" and not raw.in_transaction:
         raw.execute("BEGIN")
+
+
+# A request that wrote nothing ends its transaction with COMMIT rather than the teardown's
+# ROLLBACK. Same outcome (there is nothing to keep), but psycopg forgets every prepared
+# statement at a ROLLBACK, so on PostgreSQL each request's queries were parsed and planned anew:
+# the feed version's nine-table join took 2.6 ms that way, 0.5 ms once prepared.
+WROTE = "planner.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context):
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_write(state):
+    if not state.is_select:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session):
+    session.info.pop(WROTE, None)
+
+
+def end_read_transactions(app) -> None:
+    """Before Flask-SQLAlchemy's teardown removes the session: commit a transaction that only read."""
+
+    @app.teardown_appcontext
+    def _commit_reads(error):
+        session = db.session()
+        if error is not None or not session.in_transaction() or session.info.get(WROTE):
+            return
+        if session.new or session.dirty or session.deleted:
+            return  # changes never flushed: the teardown drops them, as before
+        try:
+            session.commit()
+        except Exception:
+            session.rollback()

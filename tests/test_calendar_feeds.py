@@ -189,6 +189,30 @@ def test_a_poll_with_the_current_etag_is_answered_from_one_query(app, db, client
     assert len(statements) == 1, statements
 
 
+def test_a_feed_fetched_anew_is_built_once_and_never_shown_stale(app, db, client, programme, organiser):
+    """Calendar apps that keep no ETag fetch the whole feed each time: the same rows give the same
+    bytes from one query, and the first fetch after a change shows the change."""
+    from tests.test_query_counts import counted_queries
+
+    series, invitation = _setup(db, programme, organiser)
+    path = f"/feed/{renew_feed(invitation.person).token}.ics"
+    db.session.commit()
+    first = client.get(path)
+    with counted_queries(app) as statements:
+        again = client.get(path)
+    assert (again.status_code, again.data, again.headers["ETag"]) == (200, first.data, first.headers["ETag"])
+    assert len(statements) == 1, statements
+
+    series.title = "Ontmoeting Gendt-Oost"
+    db.session.commit()
+    changed = client.get(path)
+    assert changed.headers["ETag"] != first.headers["ETag"]
+    assert b"SUMMARY:Ontmoeting Gendt-Oost" in changed.data
+    answer(invitation, series.sessions[1], Answer.NO)
+    db.session.commit()
+    assert [e["uid"] for e in read_events(client.get(path).data)] == [series.sessions[0].uid]
+
+
 def test_everything_a_feed_shows_gives_it_a_new_etag(db, client, programme, organiser):
     """The ETag comes from the rows, not the body: each thing the feed shows must still change it."""
     series, invitation = _setup(db, programme, organiser)

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, literal_column, select
 
 from planner.extensions import db
 from planner.invitations.models import CalendarFeed, Invitation, Rsvp
@@ -115,8 +115,11 @@ def _as_text(columns: list) -> ColumnElement[str]:
     A NULL reads as a control character no form lets through (planner.plain_text), so it
     differs from every text a person can type.
     """
-    parts = [func.coalesce(cast(column, String), NULL_MARK) for column in columns]
-    return functools.reduce(lambda text, part: text.concat(SEPARATOR).concat(part), parts[1:], parts[0])
+    # The two marks are written into the SQL rather than bound: a poll then binds one value (the
+    # token), not two hundred.
+    null_mark, separator = (literal_column(f"'{mark}'", String) for mark in (NULL_MARK, SEPARATOR))
+    parts = [func.coalesce(cast(column, String), null_mark) for column in columns]
+    return functools.reduce(lambda text, part: text.concat(separator).concat(part), parts[1:], parts[0])
 
 
 def _with_places(query: Select) -> Select:

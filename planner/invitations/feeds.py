@@ -8,6 +8,7 @@ Last-Modified, so calendar apps that poll them get a 304 when nothing changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from planner.calendar.ics import feed, single_event
 from planner.downloads import content_disposition
 from planner.extensions import db
+from planner.invitations.built_feeds import built_feeds
 from planner.invitations.calendar import calendar_event, in_calendar
 from planner.invitations.feed_versions import FeedVersion, personal_feed_version, series_feed_version
 from planner.invitations.loaders import current_invitation, personal_link_pages
@@ -65,11 +67,21 @@ def _not_modified(version: FeedVersion, filename: str) -> BaseResponse | None:
     return response if response.status_code == 304 else None
 
 
-def _feed_response(version: FeedVersion, build, filename: str) -> BaseResponse:
-    """A feed answered from its version: a 304 at once, or the feed built under that version's ETag."""
-    return _not_modified(version, filename) or _calendar_response(
-        build(), version.last_modified, filename, etag=version.etag
-    )
+def _feed_response(version_of: Callable[[], FeedVersion | None], build, filename: str) -> BaseResponse:
+    """A feed answered from its version: a 304 at once, the bytes built before for that version's
+    ETag, or the feed built now (and kept, unless its rows changed while it was being built)."""
+    version = version_of()
+    if version is None:
+        abort(404)
+    not_modified = _not_modified(version, filename)
+    if not_modified is not None:
+        return not_modified
+    body = built_feeds().get(version.etag)
+    if body is None:
+        body = build()(version.last_modified)
+        if version_of() == version:  # read under the same rows: these bytes are this version's
+            built_feeds().keep(version.etag, body)
+    return _calendar_response(lambda _stamp: body, version.last_modified, filename, etag=version.etag)
 
 
 # Views.
@@ -101,10 +113,9 @@ def new_feed(token: str):
 
 @bp.get("/feed/<token>.ics")
 def personal_feed(token: str):
-    version = personal_feed_version(token) if TOKEN_PATTERN.fullmatch(token) else None
-    if version is None:
+    if not TOKEN_PATTERN.fullmatch(token):
         abort(404)
-    return _feed_response(version, lambda: _personal_feed_body(token), "reeks.ics")
+    return _feed_response(lambda: personal_feed_version(token), lambda: _personal_feed_body(token), "reeks.ics")
 
 
 def _personal_feed_body(token: str):
@@ -131,10 +142,9 @@ def series_feed(token: str):
     Its address holds a random token (the organiser turns the feed on, off or renews it), so
     nobody can count through the series; without a feed, or with an old token, it is a 404.
     """
-    version = series_feed_version(token) if TOKEN_PATTERN.fullmatch(token) else None
-    if version is None:
+    if not TOKEN_PATTERN.fullmatch(token):
         abort(404)
-    return _feed_response(version, lambda: _series_feed_body(token), "reeks.ics")
+    return _feed_response(lambda: series_feed_version(token), lambda: _series_feed_body(token), "reeks.ics")
 
 
 def _series_feed_body(token: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
 from planner.invitations.models import Invitation, Rsvp, invitation_with_token
@@ -21,10 +21,10 @@ def invitation_for_link(token: str, *, grace: timedelta, now: datetime | None = 
     if not TOKEN_PATTERN.fullmatch(token):
         return None
     invitation = db.session.scalar(
-        invitation_with_token(token).options(
-            selectinload(Invitation.person),
-            selectinload(Invitation.series).selectinload(Series.venue),
-            selectinload(Invitation.rsvps).selectinload(Rsvp.session).selectinload(Session.venue),
+        invitation_with_token(token).options(  # two queries: the invitation with its one-of-a-kind rows, its answers
+            joinedload(Invitation.person, innerjoin=True),
+            joinedload(Invitation.series, innerjoin=True).joinedload(Series.venue),
+            selectinload(Invitation.rsvps).joinedload(Rsvp.session, innerjoin=True).joinedload(Session.venue),
         )
     )
     if invitation is None or invitation.is_revoked or link_expired(invitation, grace=grace, now=now):

@@ -32,7 +32,9 @@ def lock_session(session: Session) -> None:
     with db.session.no_autoflush:
         connection = db.session.connection()
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            if not connection.info.get("busy_timeout"):  # once per connection: it keeps it
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                connection.info["busy_timeout"] = SQLITE_BUSY_TIMEOUT_MS
             table = cast("Table", Session.__table__)
             db.session.execute(update(table).where(table.c.id == session.id).values(id=table.c.id))
         else:
@@ -92,16 +94,16 @@ def answer(
     lock_session(session)
     db.session.refresh(rsvp)  # someone may have moved it up while we waited for the lock
     was_in, was_partstat = in_calendar(rsvp), partstat(rsvp)
-    rsvp.answered_at, rsvp.answered_via = now, via
     if answer == Answer.YES:
         if rsvp.seat is None:
             _take_seat(rsvp, session)
-        rsvp.answer = Answer.YES
+        rsvp.answer, rsvp.answered_at, rsvp.answered_via = Answer.YES, now, via  # one UPDATE, after the count
         db.session.flush()
         after_answer(rsvp, was_in, was_partstat, now)
         return rsvp
     gave_up = rsvp.seat == Seat.CONFIRMED
     rsvp.answer, rsvp.seat, rsvp.waitlist_position = Answer(answer), None, None
+    rsvp.answered_at, rsvp.answered_via = now, via
     db.session.flush()
     after_answer(rsvp, was_in, was_partstat, now)
     if gave_up:
