@@ -19,10 +19,9 @@ from planner.extensions import Model, db
 from planner.links import external_url
 from planner.mail.compose import Composed, Signature, compose_template, compose_text
 from planner.mail.kinds import KINDS
-from planner.mail.models import MailStatus, OutboxMessage
+from planner.mail.models import OutboxMessage
 from planner.mail.sending import Queued, current_sending
 from planner.mail.texts import TextSource, text_in_use
-from planner.timekeeping import utcnow
 
 # The public statements every mail links to in its footer, by endpoint: mail knows no other area.
 STATEMENT_ENDPOINTS = {"privacy_url": "statements.privacy", "accessibility_url": "statements.accessibility"}
@@ -142,12 +141,8 @@ def queued_together() -> Iterator[None]:
         yield
     finally:
         _together.reset(token)
-    now = utcnow()
-    for model, values in rows.items():
-        if model is OutboxMessage:
-            values = [row | {"status": MailStatus.QUEUED, "attempts": 0, "next_attempt_at": now} for row in values]
-        table = cast(Table, model.__table__)  # rows alone: the session holds none of them
-        db.session.execute(insert(table), [{"created_at": now} | row for row in values])
+    for model, values in rows.items():  # the columns' defaults fill in the rest, row by row
+        db.session.execute(insert(cast(Table, model.__table__)), values)
 
 
 def written_together(model: type[Model], values: dict) -> bool:
