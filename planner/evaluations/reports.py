@@ -6,13 +6,12 @@ Organisers also moderate open answers here and may download the answers themselv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Row, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.audit.models import AuditAction
@@ -27,6 +26,7 @@ from planner.evaluations.models import Moderation
 from planner.evaluations.moderation import answer_in_series, moderate, open_answers, placed, quotes, star
 from planner.evaluations.report import report_context
 from planner.evaluations.research import FORMATS, research_file
+from planner.evaluations.services import SERIES_TERM_LENGTH, series_to_choose
 from planner.evaluations.summaries import compare, series_pages, summarise
 from planner.extensions import db
 from planner.programmes.loaders import programme_or_404
@@ -104,39 +104,13 @@ def session_summary(series_id: int, session_id: int):
     return _summary_page("evaluations/summary.html", series, session)
 
 
-CHOICES_SHOWN = 50  # series offered to tick at once; a search finds the others
-SERIES_TERM_LENGTH = 100
-
-
-def series_to_choose(programme_id: int, term: str, wanted: set[int]) -> tuple[Sequence[Row], int]:
-    """The series to tick, by name: those ticked already and the newest ``CHOICES_SHOWN`` with
-    ``term`` in their title or municipality; and how many match. Names only: sessions are loaded
-    for the chosen series alone, and a studio with thousands of series offers a page of them."""
-    matches = Series.programme_id == programme_id
-    if term:
-        word = term.lower()
-        matches &= func.lower(Series.title).contains(word, autoescape=True) | func.lower(Series.municipality).contains(
-            word, autoescape=True
-        )
-    newest = select(Series.id).where(matches).order_by(Series.created_at.desc(), Series.id.desc()).limit(CHOICES_SHOWN)
-    shown = db.session.execute(
-        select(Series.id, Series.title, Series.municipality)
-        .where(
-            Series.programme_id == programme_id,
-            Series.id.in_(newest.scalar_subquery()) | Series.id.in_(list(wanted)[:CHOICES_SHOWN]),
-        )
-        .order_by(Series.title, Series.id)
-    ).all()
-    return shown, db.session.scalar(select(func.count(Series.id)).where(matches)) or 0
-
-
 @bp.route("/programmes/<slug>/evaluations")
 @login_required
 def compare_series(slug: str):
     programme = programme_or_404(slug)
     wanted = set(request.args.getlist("series", type=int))
     term = request.args.get("q", "").strip()[:SERIES_TERM_LENGTH]
-    all_series, matching = series_to_choose(programme.id, term, wanted)
+    choice = series_to_choose(programme.id, term, wanted)
     chosen = list(
         db.session.scalars(
             select(Series)
@@ -153,9 +127,7 @@ def compare_series(slug: str):
     return render_template(
         "evaluations/summary_compare.html",
         programme=programme,
-        all_series=all_series,
-        matching=matching,
-        choices_shown=CHOICES_SHOWN,
+        choice=choice,
         term=term,
         chosen=chosen,
         wanted=wanted,

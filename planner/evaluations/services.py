@@ -1,4 +1,5 @@
-"""Making and copying forms, choosing a form per session, and the on-screen short link.
+"""Making and copying forms, choosing a form per session, the on-screen short link, and the
+series a compare page offers.
 
 A form that has responses is frozen: ``editable`` makes a new version (same lineage,
 version + 1, question keys kept), marks the old one superseded and moves the sessions
@@ -9,10 +10,11 @@ that have no responses yet to the new version. A form's questions are edited in
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, overload
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +30,7 @@ from planner.evaluations.models import (
     SessionEvaluation,
 )
 from planner.extensions import db
+from planner.people.models import folded
 from planner.series.models import Series, Session
 
 # Short codes for the screen link: no 0/o, 1/l/i, so they can be typed over from a projector.
@@ -338,3 +341,47 @@ def choose_forms(series: Series, choices: dict[int, int], delay_hours: int) -> N
 def set_screen_open(evaluation: SessionEvaluation, is_open: bool) -> None:
     evaluation.screen_open = is_open
     db.session.flush()
+
+
+# The series a compare page offers to tick.
+
+SERIES_TERM_LENGTH = 100  # a search longer than this is cut
+
+
+@dataclass(frozen=True)
+class SeriesChoice:
+    offered: Sequence[Row]  # (id, title, municipality), by title
+    matching: int  # how many series of the studio the search finds
+    most: int  # how many of those are offered at the most
+
+    @property
+    def more(self) -> bool:
+        return self.matching > self.most
+
+
+CHOICES_SHOWN = 50  # series offered to tick at once; a search finds the others
+
+
+def series_to_choose(programme_id: int, term: str, wanted: set[int]) -> SeriesChoice:
+    """The series to tick, by name: those ticked already and the newest ``CHOICES_SHOWN`` with
+    ``term`` in their title or municipality (capitals and accents folded, as the people search
+    folds them). Names only: sessions are loaded for the chosen series alone, and a studio with
+    thousands of series offers a page of them."""
+    matches = Series.programme_id == programme_id
+    if term:
+        word = term.lower()
+        matches &= or_(
+            folded(Series.title).contains(word, autoescape=True),
+            folded(Series.municipality).contains(word, autoescape=True),
+        )
+    newest = select(Series.id).where(matches).order_by(Series.created_at.desc(), Series.id.desc()).limit(CHOICES_SHOWN)
+    offered = db.session.execute(
+        select(Series.id, Series.title, Series.municipality)
+        .where(
+            Series.programme_id == programme_id,
+            Series.id.in_(newest.scalar_subquery()) | Series.id.in_(list(wanted)[:CHOICES_SHOWN]),
+        )
+        .order_by(Series.title, Series.id)
+    ).all()
+    matching = db.session.scalar(select(func.count(Series.id)).where(matches)) or 0
+    return SeriesChoice(offered, matching, CHOICES_SHOWN)
